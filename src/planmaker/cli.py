@@ -1,0 +1,183 @@
+"""The command line.  Commands stay thin: each parses its options, calls one
+plain function, and reports in Chinese.  Heavy modules (python-docx, openpyxl)
+are imported inside the commands so that ``planmaker --help`` answers at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError
+
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+
+_HEADINGS = {"Usage:": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+
+class ChineseFormatter(click.HelpFormatter):
+    def write_usage(self, prog, args="", prefix=None):
+        super().write_usage(prog, args, prefix or "用法：")
+
+    def write_heading(self, heading):
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+
+click.Context.formatter_class = ChineseFormatter
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("context_settings", CONTEXT)
+        super().__init__(*args, **kwargs)
+
+
+class Group(click.Group):
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+_HELP = "显示本帮助并退出。"
+
+
+def _catalog(profiles_dirs, campaigns_dirs):
+    from .catalog import Catalog
+
+    return Catalog(profiles_dirs, campaigns_dirs)
+
+
+def _fail(exc: InputError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    click.echo("未写入任何文件。", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+profile_dirs_option = click.option(
+    "--profiles", "profiles_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    metavar="文件夹", help="另外查找辖区配置的文件夹（可多次给出），优先于自带配置。")
+campaign_dirs_option = click.option(
+    "--campaigns", "campaigns_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    metavar="文件夹", help="另外查找专项模板的文件夹（可多次给出），优先于自带模板。")
+
+
+@click.group(cls=Group, context_settings=CONTEXT, help="planmaker：由辖区配置和专项模板生成专项整治的全套文件。")
+@click.help_option("-h", "--help", help=_HELP)
+@click.version_option(package_name="planmaker", message="planmaker %(version)s", help="显示版本并退出。")
+def main():
+    pass
+
+
+def _report(result, out_dir: Path) -> None:
+    report = result.report
+    for path in report.written:
+        click.echo(f"已生成：{out_dir / path}")
+    if report.unchanged:
+        click.echo(f"未变化：{len(report.unchanged)} 个文件")
+    for original, beside in report.kept:
+        click.echo(f"注意：{out_dir / original} 在上次生成后被修改过，已保留原文件；"
+                   f"新版本写在 {out_dir / beside}（如要覆盖，请加 --force）")
+    click.echo(f"清单：{out_dir / 'manifest.json'}")
+
+
+@main.command()
+@click.help_option("-h", "--help", help=_HELP)
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), metavar="文件夹", help="输出文件夹（默认 out）。")
+@click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔，如 plan,preview。")
+@click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
+@profile_dirs_option
+@campaign_dirs_option
+def build(plan, out_dir, only, force, profiles_dirs, campaigns_dirs):
+    """按方案文件 PLAN 生成实施方案（.docx）、预览（.md/.html）和 manifest.json。"""
+    from .build import build as run_build, parse_only
+
+    try:
+        result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
+                           only=parse_only(only), force=force)
+    except InputError as exc:
+        _fail(exc)
+    _report(result, out_dir)
+
+
+@main.command()
+@click.help_option("-h", "--help", help=_HELP)
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@profile_dirs_option
+@campaign_dirs_option
+def check(plan, profiles_dirs, campaigns_dirs):
+    """检查方案文件 PLAN 及其辖区配置和专项模板，列出发现的全部问题。
+
+    没有错误时退出码为 0，发现错误时为 1（只有警告时仍为 0）。"""
+    from .check import check_plan
+
+    problems = check_plan(plan, _catalog(profiles_dirs, campaigns_dirs))
+    for problem in problems:
+        click.echo(str(problem))
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = len(problems) - len(errors)
+    if errors:
+        click.echo(f"发现 {len(errors)} 个错误、{warnings} 个警告。")
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"检查通过（{warnings} 个警告）。" if warnings else "检查通过，未发现问题。")
+
+
+@main.command()
+@click.help_option("-h", "--help", help=_HELP)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("planmaker-demo"), metavar="文件夹", help="输出文件夹（默认 planmaker-demo）。")
+@click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
+def demo(out_dir, force):
+    """用自带示例（柳州市2021年不合理医疗检查专项治理）生成全套文件，无需任何输入。"""
+    from . import resources
+    from .build import build as run_build
+
+    plan = resources.examples_dir() / "liuzhou-2021" / "plan.yaml"
+    try:
+        result = run_build(plan, out_dir, force=force)
+    except InputError as exc:
+        _fail(exc)
+    _report(result, out_dir)
+
+
+@main.command()
+@click.help_option("-h", "--help", help=_HELP)
+@click.option("--dir", "dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="文件夹", help="另外列出此文件夹中的辖区配置（可多次给出）。")
+def profiles(dirs):
+    """列出可用的辖区配置（自带的和指定文件夹中的）。"""
+    catalog = _catalog(dirs, ())
+    rows = []
+    try:
+        for pid in catalog.profile_ids():
+            j = catalog.load_profile(pid)
+            parent = j.parent.name if j.parent else "—"
+            rows.append((pid, j.name, j.kind, parent, str(j.file)))
+    except InputError as exc:
+        _fail(exc)
+    width = max(len(r[0]) for r in rows) if rows else 0
+    for pid, name, kind, parent, path in rows:
+        click.echo(f"{pid.ljust(width)}  {name}（{kind}，上级：{parent}）  {path}")
+
+
+@main.command()
+@click.help_option("-h", "--help", help=_HELP)
+@click.option("--dir", "dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="文件夹", help="另外列出此文件夹中的专项模板（可多次给出）。")
+def campaigns(dirs):
+    """列出可用的专项模板（自带的和指定文件夹中的）。"""
+    catalog = _catalog((), dirs)
+    try:
+        for cid in catalog.campaign_ids():
+            loaded = catalog.load_campaign(cid)
+            click.echo(f"{cid}  {loaded.model.name}：{loaded.model.description}  {loaded.file}")
+    except InputError as exc:
+        _fail(exc)

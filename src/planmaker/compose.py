@@ -1,0 +1,175 @@
+"""Composing the implementation plan: the resolved context rendered, in
+document order, into numbered blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .dates import format_date
+from .document import AnnexNote, Document, Heading, Paragraph, Signature
+from .models import Department
+from .numbering import heading_number
+from .resolve import Resolved, Source, department_names
+from .templating import TemplateProblem, render
+
+_CLOSING = tuple("。！？：；…")
+
+
+class DepartmentName:
+    """A department that writes its full name the first time and its short name after.
+
+    ``{{ dept.health }}`` follows that rule; ``.full`` and ``.short`` force one.
+    """
+
+    def __init__(self, department: Department, seen: set[str]):
+        self.full = department.full
+        self.short = department.short
+        self._seen = seen
+
+    def __str__(self) -> str:
+        if self.full in self._seen:
+            return self.short
+        self._seen.add(self.full)
+        return self.full
+
+
+class Departments:
+    def __init__(self, departments: dict[str, Department], roles: dict[str, str], jurisdiction: str):
+        self._departments = departments
+        self._roles = roles
+        self._jurisdiction = jurisdiction
+        self._seen: set[str] = set()
+
+    def __getattr__(self, role: str) -> DepartmentName:
+        if role.startswith("_"):
+            raise AttributeError(role)
+        if role not in self._departments:
+            label = f"（{self._roles[role]}）" if role in self._roles else ""
+            raise TemplateProblem(f"模板用到部门角色 “{role}”{label}，但辖区 {self._jurisdiction} 的配置中没有定义它")
+        return DepartmentName(self._departments[role], self._seen)
+
+    __getitem__ = __getattr__
+
+
+@dataclass
+class PhaseView:
+    id: str
+    name: str
+    start: Any
+    end: Any
+
+
+@dataclass
+class TaskView:
+    id: str
+    title: str
+    lead: list[str]
+    cooperate: list[str]
+
+    @property
+    def lead_names(self) -> str:
+        return "、".join(self.lead)
+
+    @property
+    def cooperate_names(self) -> str:
+        return "、".join(self.cooperate)
+
+
+def base_context(resolved: Resolved) -> dict[str, Any]:
+    j = resolved.jurisdiction
+    phases = []
+    for item in resolved.phases:
+        start, end = resolved.phase_dates(item.model.id)
+        phases.append(PhaseView(item.model.id, item.model.name, start, end))
+    return {
+        "j": j,
+        "jurisdiction": j,
+        "parent": j.parent,
+        "dept": Departments(j.departments, resolved.roles, j.name),
+        "parent_document": resolved.plan.parent_document,
+        "dates": resolved.dates,
+        "period": {"start": resolved.dates["start"], "end": resolved.dates["end"]},
+        "phases": phases,
+        "tasks": resolved.tasks,
+        "requirements": resolved.requirements,
+        "params": resolved.params,
+        "year": resolved.year,
+        "campaign": resolved.campaign.model,
+        "number": resolved.plan.number or "",
+    }
+
+
+def task_view(resolved: Resolved, task, context) -> TaskView:
+    departments = resolved.jurisdiction.departments
+    return TaskView(task.id, task.title, department_names(task.lead, departments),
+                    department_names([r for r in task.cooperate if r not in task.lead], departments))
+
+
+def _sentence(text: str) -> str:
+    return text if not text or text.endswith(_CLOSING) else text + "。"
+
+
+def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
+    campaign = resolved.campaign
+    c_src = Source(campaign.file, campaign.raw, ())
+    context = base_context(resolved)
+
+    def r(text: str, src: Source, **extra) -> str:
+        return render(text, {**context, **extra}, src.file, src.raw, src.loc)
+
+    title = r(campaign.model.title, c_src.at("title"))
+    context["title"] = title
+    document = Document(title=title, number=resolved.plan.number or "")
+    blocks = document.blocks
+    for i, text in enumerate(campaign.model.preamble):
+        blocks.append(Paragraph(r(text, c_src.at("preamble", i))))
+
+    phase_views = {p.id: p for p in context["phases"]}
+    number = 0
+    for s, section in enumerate(campaign.model.sections):
+        s_src = c_src.at("sections", s)
+        number += 1
+        blocks.append(Heading(1, heading_number(1, number), r(section.heading, s_src.at("heading"))))
+        for i, text in enumerate(section.paragraphs):
+            rendered = r(text, s_src.at("paragraphs", i))
+            if rendered:
+                blocks.append(Paragraph(rendered))
+        if section.items:
+            items = getattr(resolved, section.items)
+            for n, item in enumerate(items, start=1):
+                model, src = item.model, item.source
+                if section.items == "phases":
+                    extra = {"phase": phase_views[model.id]}
+                    heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
+                elif section.items == "tasks":
+                    extra = {"task": task_view(resolved, model, context)}
+                    heading = r(model.title, src.at("title"), **extra)
+                else:
+                    extra = {"requirement": model}
+                    heading = r(model.title, src.at("title"), **extra)
+                body = r(model.text, src.at("text"), **extra) if model.text else ""
+                heading = _sentence(heading)
+                if section.runin:
+                    blocks.append(Heading(2, heading_number(2, n), heading, body))
+                else:
+                    blocks.append(Heading(2, heading_number(2, n), heading))
+                    if body:
+                        blocks.append(Paragraph(body))
+        for i, text in enumerate(section.after):
+            rendered = r(text, s_src.at("after", i))
+            if rendered:
+                blocks.append(Paragraph(rendered))
+
+    for contact in resolved.plan.contacts:
+        for i, line in enumerate(campaign.model.contact_lines):
+            rendered = r(line, c_src.at("contact_lines", i), contact=contact)
+            if rendered:
+                blocks.append(Paragraph(rendered))
+
+    if annex_titles:
+        blocks.append(AnnexNote(tuple(annex_titles)))
+
+    issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
+    document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
+    return document

@@ -1,0 +1,73 @@
+"""The implementation plan as a sequence of blocks, before any file format.
+
+The .docx, the Markdown and the HTML are all written from one ``Document``,
+so the three carry the same text by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading; with ``body`` it runs into its paragraph."""
+
+    level: int
+    number: str
+    text: str
+    body: str = ""
+
+    @property
+    def lead(self) -> str:
+        return self.number + self.text
+
+    @property
+    def full_text(self) -> str:
+        return self.lead + self.body
+
+
+@dataclass(frozen=True)
+class AnnexNote:
+    titles: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        if len(self.titles) == 1:
+            return [f"附件：{self.titles[0]}"]
+        return [("附件：" if i == 0 else "") + f"{i + 1}.{t}" for i, t in enumerate(self.titles)]
+
+
+@dataclass(frozen=True)
+class Signature:
+    issuer: str
+    date: str
+
+
+Block = Paragraph | Heading | AnnexNote
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    signature: Signature | None = None
+    number: str = ""
+
+    def text_lines(self) -> list[str]:
+        """The document's text, one paragraph a line, as a reader sees it."""
+        lines = [self.title]
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                lines.append(block.full_text)
+            elif isinstance(block, AnnexNote):
+                lines.extend(block.lines())
+            else:
+                lines.append(block.text)
+        if self.signature:
+            lines.extend(x for x in (self.signature.issuer, self.signature.date) if x)
+        return lines

@@ -1,0 +1,201 @@
+"""The official document format, GB/T 9704-2012, applied with python-docx.
+
+Fonts are set on every run with the eastAsia attribute: Word and WPS ignore a
+Chinese font given only as the run's ascii font and fall back to a default.
+"""
+
+from __future__ import annotations
+
+import math
+
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+FANGSONG = "仿宋_GB2312"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+
+BODY_PT = 16  # 3号
+TITLE_PT = 22  # 2号
+PAGE_NUMBER_PT = 14  # 4号
+LINE_PITCH_PT = 28.95  # 22 lines in the 225 mm type area
+TYPE_WIDTH_MM = 156
+CHARS_PER_LINE = 28
+# 28 characters of 3号 need 448 pt but the line is 442 pt: body text is
+# condensed by 0.25 pt a character (in twentieths of a point).
+CONDENSE_TWIPS = -5
+
+# Where a long title prefers to break (before these words, or after 年/的).
+_BREAK_BEFORE = ("专项", "工作方案", "实施方案", "开展", "关于", "工作检查表", "工作量化统计表", "任务分工")
+_BREAK_AFTER = ("年", "的")
+_NO_LINE_START = "，。、；：？！）》”’—"
+_NO_LINE_END = "（《“‘"
+
+
+def set_page(section, landscape: bool = False) -> None:
+    """A4 with the GB/T 9704 margins: 37 mm top, 28 mm binding edge."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    if landscape:
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(25)
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    # A line grid only: a character grid of 15.8 pt cells makes LibreOffice
+    # give each 16 pt character two cells; the 28 characters a line come from
+    # the condensed spacing of the body runs instead (see CONDENSE_TWIPS).
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
+    for attr in ("w:charSpace",):
+        if grid.get(qn(attr)) is not None:
+            del grid.attrib[qn(attr)]
+
+
+def set_fonts(run, east_asia: str, size_pt: float, bold: bool = False) -> None:
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold
+    r_pr = run._element.get_or_add_rPr()
+    if size_pt == BODY_PT:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
+        # Schema order: w:spacing comes before w:sz, or Word calls the file corrupt.
+        r_pr.find(qn("w:sz")).addprevious(spacing)
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:ascii"), LATIN)
+    fonts.set(qn("w:hAnsi"), LATIN)
+    fonts.set(qn("w:cs"), LATIN)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def add_run(paragraph, text: str, east_asia: str = FANGSONG, size_pt: float = BODY_PT, bold: bool = False):
+    run = paragraph.add_run(text)
+    set_fonts(run, east_asia, size_pt, bold)
+    return run
+
+
+def body_format(paragraph, indent_chars: float = 2, align=WD_ALIGN_PARAGRAPH.JUSTIFY) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PITCH_PT)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.alignment = align
+    fmt.widow_control = False
+    if indent_chars:
+        fmt.first_line_indent = Pt(BODY_PT * indent_chars)
+        ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), str(int(indent_chars * 100)))
+
+
+def set_default_fonts(document) -> None:
+    """The Normal style in 仿宋 3号, so that empty paragraphs keep the grid."""
+    style = document.styles["Normal"]
+    style.font.size = Pt(BODY_PT)
+    style.font.name = LATIN
+    r_pr = style.element.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), FANGSONG)
+    fonts.set(qn("w:ascii"), LATIN)
+    fonts.set(qn("w:hAnsi"), LATIN)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def text_width(text: str) -> float:
+    """Width in character cells: Latin letters and digits take half a cell."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def balance_title(title: str, size_pt: float = TITLE_PT) -> list[str]:
+    """Break a long title into lines of near-equal width, at natural places."""
+    capacity = math.floor(Mm(TYPE_WIDTH_MM).pt / size_pt)
+    total = text_width(title)
+    if total <= capacity:
+        return [title]
+    count = math.ceil(total / capacity)
+    lines, rest = [], title
+    for remaining in range(count, 1, -1):
+        target = text_width(rest) / remaining
+        best, best_score = None, None
+        for i in range(1, len(rest)):
+            left = rest[:i]
+            width = text_width(left)
+            if width > capacity or rest[i] in _NO_LINE_START or rest[i - 1] in _NO_LINE_END:
+                continue
+            if rest[i - 1].isascii() and rest[i - 1].isalnum() and rest[i].isascii() and rest[i].isalnum():
+                continue
+            score = abs(width - target)
+            if rest[i:].startswith(_BREAK_BEFORE) or left.endswith(_BREAK_AFTER):
+                score -= 2.5
+            if width < target:
+                score += 0.25  # a title is set longer above, shorter below
+            if best_score is None or score < best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        lines.append(rest[:best])
+        rest = rest[best:]
+    lines.append(rest)
+    return lines
+
+
+def add_page_number_field(paragraph, size_pt: float = PAGE_NUMBER_PT) -> None:
+    """— 1 —: a PAGE field between two dashes, in 宋体 4号."""
+    add_run(paragraph, "— ", SONGTI, size_pt)
+    run = add_run(paragraph, "", SONGTI, size_pt)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._element.append(char)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._element.append(t)
+    add_run(paragraph, " —", SONGTI, size_pt)
+
+
+def set_page_numbers(document, section) -> None:
+    """Odd pages right, even pages left, each one character in from the edge."""
+    document.settings.odd_and_even_pages_header_footer = True
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                          (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = align
+        fmt = paragraph.paragraph_format
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            fmt.right_indent = Pt(PAGE_NUMBER_PT)
+        else:
+            fmt.left_indent = Pt(PAGE_NUMBER_PT)
+        add_page_number_field(paragraph)

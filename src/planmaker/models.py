@@ -1,0 +1,181 @@
+"""The three kinds of input, as validated data.
+
+* a jurisdiction profile: the standing facts of one province, prefecture or county;
+* a campaign: the content of one campaign, free of any jurisdiction and date;
+* a plan file: which profile, which campaign, the dates and the overrides.
+
+Every model forbids unknown keys, so that a misspelt field is reported (with a
+did-you-mean) instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from .dates import PlanDate
+
+DateField = Annotated[
+    PlanDate,
+    BeforeValidator(PlanDate.parse),
+    PlainSerializer(lambda d: d.iso(), return_type=str),
+]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+
+# ---------------------------------------------------------------- profile
+
+class Department(Strict):
+    full: NonEmpty
+    short: NonEmpty
+
+
+class Vocabulary(Strict):
+    """How a jurisdiction speaks of itself; defaults come from its kind."""
+
+    prefix: str | None = None
+    self_: str | None = Field(None, alias="self")
+    whole: str | None = None
+    subordinates: str | None = None
+    directly_under: str | None = None
+    tiers: str | None = None
+
+
+class Institution(Strict):
+    name: NonEmpty
+    address: str = ""
+    category: str = ""
+    grade: str = ""
+    ownership: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+class Profile(Strict):
+    name: NonEmpty
+    short_name: NonEmpty
+    full_name: str | None = None
+    kind: NonEmpty
+    parent: Identifier | None = None
+    province_abbr: str | None = None
+    vocabulary: Vocabulary = Vocabulary()
+    issuer: str | None = None
+    departments: dict[Identifier, Department] = {}
+    institutions: list[Institution] = []
+
+
+class KindDefaults(Strict):
+    level: Literal["province", "prefecture", "county"]
+    prefix: NonEmpty
+    self_: NonEmpty = Field(alias="self")
+    whole: NonEmpty
+    subordinates: NonEmpty
+    directly_under: NonEmpty
+    tiers: NonEmpty
+
+
+class VocabularyFile(Strict):
+    kinds: dict[str, KindDefaults]
+    roles: dict[Identifier, NonEmpty]
+
+
+# ---------------------------------------------------------------- campaign
+
+class Task(Strict):
+    id: Identifier
+    title: NonEmpty
+    text: str = ""
+    lead: list[Identifier] = []
+    cooperate: list[Identifier] = []
+    deadline: str | None = Field(None, description="完成时限，可含模板变量")
+
+
+class Phase(Strict):
+    id: Identifier
+    name: NonEmpty
+    text: str = ""
+
+
+class Requirement(Strict):
+    id: Identifier
+    title: NonEmpty
+    text: str = ""
+
+
+class Section(Strict):
+    heading: NonEmpty
+    paragraphs: list[str] = []
+    items: Literal["tasks", "phases", "requirements"] | None = None
+    runin: bool = Field(True, description="小标题与正文同段（“（一）……。正文”）")
+    after: list[str] = []
+
+
+class Annex(Strict):
+    kind: Identifier
+    title: NonEmpty
+
+
+class Campaign(Strict):
+    name: NonEmpty
+    title: NonEmpty
+    description: str = ""
+    dates: list[Identifier] = Field([], description="正文引用的具名日期（起止与成文日期之外）")
+    params: dict[Identifier, Any] = {}
+    preamble: list[str] = []
+    sections: list[Section]
+    tasks: list[Task] = []
+    phases: list[Phase] = []
+    requirements: list[Requirement] = []
+    phase_title: str = "{{ phase.name }}（{{ phase.start | span(phase.end) }}）"
+    contact_lines: list[str] = [
+        "{{ contact.unit }}联系人及电话：{{ contact.name }}，{{ contact.phone }}",
+        "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
+    ]
+    annexes: list[Annex] = []
+
+
+# ---------------------------------------------------------------- plan file
+
+class PhaseDates(Strict):
+    start: DateField | None = None
+    end: DateField | None = None
+
+
+class ParentDocument(Strict):
+    title: NonEmpty
+    number: str | None = None
+    issuer: str | None = None
+    joint: bool = False
+
+
+class Contact(Strict):
+    unit: NonEmpty
+    name: NonEmpty
+    phone: str = ""
+    email: str = ""
+
+
+class ListOverrides(Strict):
+    drop: list[Identifier] = []
+    add: list[dict[str, Any]] = []
+
+
+class Plan(Strict):
+    profile: NonEmpty
+    campaign: NonEmpty
+    year: int | None = Field(None, ge=1949, le=2200)
+    number: str | None = None
+    issuer: str | None = None
+    dates: dict[Identifier, DateField | None] = {}
+    phases: dict[Identifier, PhaseDates] = {}
+    parent_document: ParentDocument | None = None
+    contacts: list[Contact] = []
+    params: dict[Identifier, Any] = {}
+    tasks: ListOverrides = ListOverrides()
+    requirements: ListOverrides = ListOverrides()

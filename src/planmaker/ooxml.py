@@ -1,0 +1,43 @@
+"""Byte-for-byte reproducible Office files.
+
+python-docx and openpyxl stamp zip entries with the clock and write document
+properties from it; the same plan must give the same bytes, so both are
+replaced by a date taken from the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+EPOCH = dt.datetime(2000, 1, 1)
+
+
+def stable_zip(data: bytes, when: dt.datetime = EPOCH) -> bytes:
+    """Rewrite a zip package with fixed timestamps and attributes, members in order."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            member.create_system = 0
+            target.writestr(member, source.read(info.filename))
+    return out.getvalue()
+
+
+def set_core_properties(document, title: str, author: str, when: dt.datetime) -> None:
+    props = document.core_properties
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
+    props.comments = ""
+    props.subject = ""
+    props.keywords = ""
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when

@@ -1,0 +1,207 @@
+"""Resolving a plan file: profile + campaign + dates + overrides → one context.
+
+This is where the three inputs meet and where every cross-reference between
+them is checked (a phase the campaign does not have, a role the profile does
+not define, a parameter the campaign does not take).  All problems are
+collected before anything is reported, so a clerk fixes them in one round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog, Jurisdiction, LoadedCampaign
+from .dates import PlanDate
+from .errors import InputError, Problem
+from .models import Department, Plan, Requirement, Task
+from .validation import did_you_mean, locate, parse_model
+from .yamlfile import load_file
+
+FIXED_DATES = ("start", "end", "signed")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of text was written, for error messages."""
+
+    file: Path
+    raw: Any
+    loc: tuple
+
+    def at(self, *more) -> "Source":
+        return Source(self.file, self.raw, self.loc + more)
+
+
+@dataclass
+class Item:
+    """A task, phase or requirement with the place it came from."""
+
+    model: Any
+    source: Source
+
+
+@dataclass
+class Resolved:
+    plan: Plan
+    plan_file: Path
+    plan_raw: Any
+    jurisdiction: Jurisdiction
+    campaign: LoadedCampaign
+    roles: dict[str, str]
+    dates: dict[str, PlanDate | None]
+    params: dict[str, Any]
+    tasks: list[Item] = field(default_factory=list)
+    phases: list[Item] = field(default_factory=list)
+    requirements: list[Item] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def year(self) -> str:
+        if self.plan.year:
+            return str(self.plan.year)
+        start = self.dates.get("start")
+        return str(start.year) if start else "20__"
+
+    def phase_dates(self, phase_id: str) -> tuple[PlanDate | None, PlanDate | None]:
+        dates = self.plan.phases.get(phase_id)
+        return (dates.start, dates.end) if dates else (None, None)
+
+
+def load_plan(path: Path) -> tuple[Plan, Any]:
+    raw = load_file(path)
+    return parse_model(Plan, raw, path), raw
+
+
+def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
+    plan_path = Path(plan_path)
+    plan, raw = load_plan(plan_path)
+    base = plan_path.parent
+    problems: list[Problem] = []
+
+    def attempt(load):
+        try:
+            return load()
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    jurisdiction = attempt(lambda: catalog.load_profile(
+        plan.profile, base, (plan_path, raw.line_of("profile"))))
+    campaign = attempt(lambda: catalog.load_campaign(
+        plan.campaign, base, (plan_path, raw.line_of("campaign"))))
+    if problems:
+        raise InputError(problems)
+
+    model = campaign.model
+    here = Source(plan_path, raw, ())
+    there = Source(campaign.file, campaign.raw, ())
+
+    def unknown(kind: str, name: str, known, loc: tuple) -> None:
+        problems.append(Problem(
+            f"{kind} “{name}” 不在专项模板 {campaign.id} 中{did_you_mean(name, known)}",
+            plan_path, locate(raw, loc), ".".join(map(str, loc))))
+
+    allowed_dates = FIXED_DATES + tuple(model.dates)
+    for name in plan.dates:
+        if name not in allowed_dates:
+            unknown("日期", name, allowed_dates, ("dates", name))
+    phase_ids = [p.id for p in model.phases]
+    for name in plan.phases:
+        if name not in phase_ids:
+            unknown("阶段", name, phase_ids, ("phases", name))
+    for name in plan.params:
+        if name not in model.params:
+            unknown("参数", name, model.params, ("params", name))
+
+    tasks = _apply_overrides("tasks", Task, model.tasks, plan.tasks, there, here, problems)
+    requirements = _apply_overrides("requirements", Requirement, model.requirements,
+                                    plan.requirements, there, here, problems)
+    phases = [Item(p, there.at("phases", i)) for i, p in enumerate(model.phases)]
+
+    roles = catalog.roles
+    for item in tasks:
+        for which in ("lead", "cooperate"):
+            for j, role in enumerate(getattr(item.model, which)):
+                src = item.source.at(which, j)
+                if role not in roles:
+                    problems.append(Problem(
+                        f"未知的部门角色 “{role}”{did_you_mean(role, roles)}",
+                        src.file, locate(src.raw, src.loc), f"{which}"))
+                elif role not in jurisdiction.departments:
+                    problems.append(Problem(
+                        f"任务 “{item.model.title}” 需要部门角色 “{role}”（{roles[role]}），"
+                        f"但辖区配置 {jurisdiction.file.name} 的 departments 中没有定义它",
+                        src.file, locate(src.raw, src.loc), which))
+    if problems:
+        raise InputError(problems)
+
+    dates = {name: plan.dates.get(name) for name in allowed_dates}
+    params = {**model.params, **plan.params}
+    return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
+                    tasks, phases, requirements)
+
+
+def _apply_overrides(kind, model_cls, items, overrides, there: Source, here: Source, problems):
+    """The campaign's items less the dropped ones, plus the plan's own additions."""
+    ids = [item.id for item in items]
+    for i, name in enumerate(overrides.drop):
+        if name not in ids:
+            problems.append(Problem(
+                f"要删去的条目 “{name}” 不存在{did_you_mean(name, ids)}",
+                here.file, locate(here.raw, (kind, "drop", i)), f"{kind}.drop"))
+    result = [Item(m, there.at(kind, i)) for i, m in enumerate(items) if m.id not in overrides.drop]
+    for i, extra in enumerate(overrides.add):
+        loc = (kind, "add", i)
+        after = extra.get("after") if isinstance(extra, dict) else None
+        body = {k: v for k, v in extra.items() if k != "after"} if isinstance(extra, dict) else extra
+        try:
+            added = model_cls.model_validate(body)
+        except Exception:
+            try:
+                parse_model(model_cls, _located(here.raw, loc, body), here.file)
+            except InputError as exc:
+                for p in exc.problems:
+                    p.field = f"{kind}.add[{i + 1}].{p.field}" if p.field else f"{kind}.add[{i + 1}]"
+                    p.line = locate(here.raw, loc + tuple((p.field or "").split(".")[-1:]))
+                problems.extend(exc.problems)
+            continue
+        if added.id in [it.model.id for it in result]:
+            problems.append(Problem(f"新增条目的 id “{added.id}” 与已有条目重复", here.file,
+                                    locate(here.raw, loc + ("id",)), f"{kind}.add[{i + 1}].id"))
+            continue
+        position = len(result)
+        if after is not None:
+            current = [it.model.id for it in result]
+            if after not in current:
+                problems.append(Problem(f"after 指向的条目 “{after}” 不存在{did_you_mean(str(after), current)}",
+                                        here.file, locate(here.raw, loc + ("after",)), f"{kind}.add[{i + 1}].after"))
+                continue
+            position = current.index(after) + 1
+        result.insert(position, Item(added, here.at(*loc)))
+    return result
+
+
+def _located(raw, loc, body):
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return body
+    if isinstance(node, dict) and hasattr(node, "lines"):
+        copy = type(node)({k: v for k, v in node.items() if k != "after"})
+        copy.lines, copy.start_line = node.lines, node.start_line
+        return copy
+    return body
+
+
+def department_names(roles: list[str], departments: dict[str, Department], short: bool = True) -> list[str]:
+    """Names for roles, each department once (a county's TCM role is its health bureau)."""
+    names: list[str] = []
+    for role in roles:
+        name = departments[role].short if short else departments[role].full
+        if name not in names:
+            names.append(name)
+    return names

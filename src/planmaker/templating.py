@@ -1,0 +1,87 @@
+"""Rendering the Jinja text of campaigns, safely and with located errors.
+
+Campaigns travel between offices by e-mail and USB stick, so their templates
+run in Jinja's sandbox with undefined names as errors: a typo in a variable
+must stop the build, not leave a hole in an official document.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from .dates import PlanDate, format_date, format_month, format_span
+from .errors import InputError, Problem
+from .numbering import chinese_number
+from .validation import field_path, locate
+
+
+class TemplateProblem(Exception):
+    """Raised from inside a template helper with a message for the user."""
+
+
+def _date(value) -> str:
+    return format_date(_as_date(value))
+
+
+def _month(value) -> str:
+    return format_month(_as_date(value))
+
+
+def _span(start, end, sep: str = "—", repeat_year: bool = False, compact: bool = False) -> str:
+    return format_span(_as_date(start), _as_date(end), sep=sep, repeat_year=repeat_year, compact=compact)
+
+
+def _as_date(value) -> PlanDate | None:
+    if value is None or isinstance(value, PlanDate):
+        return value
+    if isinstance(value, jinja2.Undefined):
+        return None
+    return PlanDate.parse(value)
+
+
+def _cn(value: int) -> str:
+    return chinese_number(int(value))
+
+
+def make_environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                               trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(date=_date, month=_month, span=_span, cn=_cn)
+    return env
+
+
+_ENV = make_environment()
+
+_NAME_IN_MESSAGE = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
+
+
+def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any, loc: tuple) -> str:
+    """Render one field of a YAML file, reporting failures at that field's line."""
+    if "{" not in text:
+        return text.strip()
+    where = dict(file=file, line=locate(raw, loc), field=field_path(loc) or None)
+    try:
+        return _ENV.from_string(text).render(context).strip()
+    except TemplateProblem as exc:
+        raise InputError([Problem(str(exc), **where)]) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError([Problem(f"模板语法错误：{exc.message}", **where)]) from None
+    except jinja2.UndefinedError as exc:
+        raise InputError([Problem(f"模板引用了未定义的变量：{_undefined_name(exc)}", **where)]) from None
+    except SecurityError:
+        raise InputError([Problem("模板试图访问不安全的内部属性，已拒绝执行", **where)]) from None
+    except (TypeError, ValueError) as exc:
+        raise InputError([Problem(f"模板计算出错：{exc}", **where)]) from None
+
+
+def _undefined_name(exc: jinja2.UndefinedError) -> str:
+    match = _NAME_IN_MESSAGE.search(str(exc))
+    if not match:
+        return str(exc)
+    owner, attribute = match.groups()
+    return f"{owner}.{attribute}" if attribute else owner

@@ -1,0 +1,133 @@
+"""Safe YAML loading that remembers where every key stands.
+
+Every mapping comes back as a :class:`LocatedDict`, which records the line of
+each key, so that a validation error deep in a plan file can still say
+"plan.yaml 第12行".  Loading refuses what would hurt us: files too large,
+alias bombs, duplicate keys (the second silently wins in plain PyYAML, and the
+clerk's first value would be lost without a word).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ALIASES = 100
+
+
+class LocatedDict(dict):
+    """A dict that knows the source line of each of its keys (1-based)."""
+
+    lines: dict[str, int]
+    start_line: int
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key, self.start_line)
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream, filename: str):
+        super().__init__(stream)
+        self.filename = filename
+        self.alias_count = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise InputError.single(
+                    f"YAML 别名（*引用）超过 {MAX_ALIASES} 个，拒绝读取以防内存耗尽",
+                    self.filename,
+                    mark.line + 1,
+                )
+        return super().compose_node(parent, index)
+
+    def construct_located_mapping(self, node: yaml.MappingNode) -> LocatedDict:
+        self.flatten_mapping(node)
+        result = LocatedDict()
+        result.lines = {}
+        result.start_line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise InputError.single("键必须是文字", self.filename, key_node.start_mark.line + 1)
+            key = str(key)
+            if key in result:
+                raise InputError.single(
+                    f"字段 “{key}” 重复出现（第{result.lines[key]}行已有），请删去其中一个",
+                    self.filename,
+                    key_node.start_mark.line + 1,
+                    key,
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.lines[key] = key_node.start_mark.line + 1
+        return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_located_mapping)
+
+
+def _timestamp_as_text(loader, node):
+    # Dates stay text here; the models parse them, so that "2021-8" and
+    # "2021-08-20" go through one parser with one error message.
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def load_text(text: str, filename: str) -> Any:
+    loader = _Loader(text, filename)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = exc.problem or "格式不正确"
+        raise InputError.single(f"YAML 格式错误：{_translate(detail)}", filename, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError.single(f"YAML 格式错误：{exc}", filename) from None
+    finally:
+        loader.dispose()
+
+
+def load_file(path: Path) -> Any:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError.single("文件不存在", path) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError.single(
+            f"文件过大（{size // 1024 // 1024} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB", path
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(f"文件不是 UTF-8 编码（第{exc.start}字节处）", path) from None
+    return load_text(text, str(path))
+
+
+_YAML_PHRASES = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”，多半是缩进不对或冒号后缺空格",
+    "could not find expected ':'": "找不到应有的冒号“:”",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",
+    "expected <block end>, but found": "缩进不一致",
+    "found undefined alias": "引用了未定义的别名",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "did not find expected key": "缩进不一致，找不到应有的键",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+}
+
+
+def _translate(detail: str) -> str:
+    for english, chinese in _YAML_PHRASES.items():
+        if detail.startswith(english):
+            return chinese
+    return detail
