@@ -161,9 +161,13 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
             if rendered:
                 blocks.append(Paragraph(rendered))
 
+    departments = resolved.jurisdiction.departments
     for contact in resolved.plan.contacts:
+        # A contact's unit may be given as a role (health) or written out.
+        unit = departments[contact.unit].short if contact.unit in departments else contact.unit
+        view = contact.model_copy(update={"unit": unit})
         for i, line in enumerate(campaign.model.contact_lines):
-            rendered = r(line, c_src.at("contact_lines", i), contact=contact)
+            rendered = r(line, c_src.at("contact_lines", i), contact=view)
             if rendered:
                 blocks.append(Paragraph(rendered))
 

@@ -116,11 +116,6 @@ class Section(Strict):
     after: list[str] = []
 
 
-class Annex(Strict):
-    kind: Identifier
-    title: NonEmpty
-
-
 class Campaign(Strict):
     name: NonEmpty
     title: NonEmpty
@@ -137,7 +132,7 @@ class Campaign(Strict):
         "{{ contact.unit }}联系人及电话：{{ contact.name }}，{{ contact.phone }}",
         "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
     ]
-    annexes: list[Annex] = []
+    annexes: list["AnnexRef"] = []
 
 
 # ---------------------------------------------------------------- plan file
@@ -179,3 +174,77 @@ class Plan(Strict):
     params: dict[Identifier, Any] = {}
     tasks: ListOverrides = ListOverrides()
     requirements: ListOverrides = ListOverrides()
+
+
+# ---------------------------------------------------------------- annexes
+
+class AnnexRef(Strict):
+    """One annex of a campaign: its kind, and for data-driven kinds the file
+    (in the campaign's folder) that holds its content."""
+
+    kind: Literal["tasks", "checklist", "stats"]
+    title: str | None = None
+    source: str | None = None
+
+
+class ChecklistEntry(Strict):
+    text: NonEmpty
+    answer: Identifier = "yesno"
+    note: str = ""
+
+
+class ChecklistItem(Strict):
+    text: NonEmpty
+    answer: Identifier | None = "yesno"
+    note: str = ""
+    subs: list[ChecklistEntry] = []
+
+
+class ChecklistGroup(Strict):
+    name: NonEmpty
+    items: list[ChecklistItem]
+
+
+class ChecklistSpec(Strict):
+    """An inspection checklist: numbered items in groups, each with its answer cell."""
+
+    title: NonEmpty
+    answers: dict[Identifier, str]
+    columns: list[str] = ["项目", "检查内容", "检查结果", "备注"]
+    groups: list[ChecklistGroup]
+    note: str = ""
+    signatures: list[str] = []
+    template: str = "checklist.docx"
+
+
+class StatsLine(Strict):
+    id: Identifier | None = None
+    text: NonEmpty
+    unit: str | None = None
+    decimals: bool = False
+    subs: list["StatsLine"] = []
+    sum_of: list[Identifier] = Field([], description="本行为这些行之和（合计行）")
+
+
+class StatsGroup(Strict):
+    name: NonEmpty
+    lines: list[StatsLine]
+
+
+class StatsSpec(Strict):
+    """A statistics form: rows of lines in groups, one number per value column."""
+
+    id: Identifier
+    title: NonEmpty
+    label_header: list[str] = ["项目", "检查内容"]
+    value_header: str | None = None
+    columns: list[NonEmpty]
+    show_unit: bool = True
+    default_unit: str = "个"
+    groups: list[StatsGroup]
+    footer: list[str] = ["填表人：", "联系电话：", "填表日期：", "审核人："]
+    landscape: bool = False
+    template: str = "stats.docx"
+
+
+Campaign.model_rebuild()
