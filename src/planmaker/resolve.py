@@ -16,7 +16,7 @@ from .catalog import Catalog, Jurisdiction, LoadedCampaign
 from .dates import PlanDate
 from .errors import InputError, Problem
 from .models import Department, Plan, Requirement, Task
-from .validation import did_you_mean, locate, parse_model
+from .validation import did_you_mean, field_path, locate, parse_model
 from .yamlfile import load_file
 
 FIXED_DATES = ("start", "end", "signed")
@@ -69,16 +69,24 @@ class Resolved:
         return (dates.start, dates.end) if dates else (None, None)
 
 
-def load_plan(path: Path) -> tuple[Plan, Any]:
-    raw = load_file(path)
-    return parse_model(Plan, raw, path), raw
-
-
 def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     plan_path = Path(plan_path)
-    plan, raw = load_plan(plan_path)
+    raw = load_file(plan_path)
     base = plan_path.parent
     problems: list[Problem] = []
+    try:
+        plan = parse_model(Plan, raw, plan_path)
+    except InputError as exc:
+        # Report the profile and campaign too, so one round of fixes suffices.
+        problems.extend(exc.problems)
+        for key, load in (("profile", catalog.load_profile), ("campaign", catalog.load_campaign)):
+            ref = raw.get(key) if isinstance(raw, dict) else None
+            if isinstance(ref, str) and ref:
+                try:
+                    load(ref, base, (plan_path, raw.line_of(key)))
+                except InputError as more:
+                    problems.extend(more.problems)
+        raise InputError(problems) from None
 
     def attempt(load):
         try:
@@ -128,12 +136,12 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                 if role not in roles:
                     problems.append(Problem(
                         f"未知的部门角色 “{role}”{did_you_mean(role, roles)}",
-                        src.file, locate(src.raw, src.loc), f"{which}"))
+                        src.file, locate(src.raw, src.loc), field_path(src.loc)))
                 elif role not in jurisdiction.departments:
                     problems.append(Problem(
                         f"任务 “{item.model.title}” 需要部门角色 “{role}”（{roles[role]}），"
                         f"但辖区配置 {jurisdiction.file.name} 的 departments 中没有定义它",
-                        src.file, locate(src.raw, src.loc), which))
+                        src.file, locate(src.raw, src.loc), field_path(src.loc)))
     if problems:
         raise InputError(problems)
 

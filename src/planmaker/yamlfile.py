@@ -123,6 +123,10 @@ _YAML_PHRASES = {
     "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
     "did not find expected key": "缩进不一致，找不到应有的键",
     "did not find expected '-' indicator": "列表项缩进不一致",
+    "expected ',' or '}'": "花括号 {…} 内缺少逗号、右括号，或冒号后缺空格",
+    "expected ',' or ']'": "方括号 […] 内缺少逗号或右括号",
+    "found unknown escape character": "双引号字符串中有无法识别的反斜杠转义，请改用单引号",
+    "while scanning a quoted scalar": "引号没有闭合",
 }
 
 
