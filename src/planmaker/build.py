@@ -89,5 +89,5 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         "jurisdiction": resolved.jurisdiction.name,
         "campaign": resolved.campaign.id,
     }
-    report = write_outputs(Path(out_dir), artifacts, meta, force=force)
+    report = write_outputs(Path(out_dir), artifacts, meta, force=force, partial=only is not None)
     return BuildResult(resolved, artifacts, report)

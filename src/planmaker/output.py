@@ -115,7 +115,9 @@ def _beside(path: str) -> str:
 
 
 def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any],
-                  force: bool = False) -> WriteReport:
+                  force: bool = False, partial: bool = False) -> WriteReport:
+    """Write ``artifacts`` and the manifest; ``partial`` keeps the manifest
+    entries of files this run did not produce (a build with --only)."""
     out_dir = Path(out_dir)
     previous = read_manifest(out_dir)
     known = {entry.get("logical", entry["path"]): entry["sha256"]
@@ -143,6 +145,11 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
         if path != artifact.path:
             entry["logical"] = artifact.path
         entries.append(entry)
+    if partial:
+        produced = {a.path for a in artifacts}
+        entries += [entry for entry in previous.get("files", [])
+                    if entry.get("logical", entry.get("path")) not in produced
+                    and (out_dir / entry.get("path", "")).is_file()]
     manifest = {**meta, "files": entries}
     data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if _file_sha(out_dir / MANIFEST) != sha256(data):

@@ -38,14 +38,9 @@ def add_title(document, title: str) -> None:
     for i, line in enumerate(gb.balance_title(title)):
         run = gb.add_run(paragraph, line, gb.XIAOBIAOSONG, gb.TITLE_PT)
         if i:
-            run._element.addprevious(_break_run())
+            # the line break inside the run keeps the run's fonts
+            run._element.rPr.addnext(docx.oxml.OxmlElement("w:br"))
     blank(document)
-
-
-def _break_run():
-    run = docx.oxml.OxmlElement("w:r")
-    run.append(docx.oxml.OxmlElement("w:br"))
-    return run
 
 
 def blank(document) -> None:

@@ -1,0 +1,129 @@
+"""Previews, manifest, determinism and safe regeneration."""
+
+import hashlib
+import html.parser
+import re
+
+from conftest import EXAMPLES, docx_text, files_of_kind, manifest, run_cli, squash, write_plan
+
+GOOD = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
+
+
+class _Text(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._skip = tag in ("style", "title")
+
+    def handle_endtag(self, tag):
+        self._skip = False
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def test_manifest_shape(liuzhou_out):
+    data = manifest(liuzhou_out)
+    kinds = sorted(f["kind"] for f in data["files"])
+    assert kinds == ["plan", "preview", "preview"]
+    for entry in data["files"]:
+        path = liuzhou_out / entry["path"]
+        assert path.is_file()
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
+    assert data["profile"] == "liuzhou" and data["campaign"] == "unreasonable-exams"
+
+
+def test_previews_carry_the_same_text_as_the_docx(liuzhou_out):
+    plan_text = squash(docx_text(files_of_kind(liuzhou_out, "plan")[0]))
+    previews = {p.suffix: p.read_text(encoding="utf-8") for p in files_of_kind(liuzhou_out, "preview")}
+    parser = _Text()
+    parser.feed(previews[".html"])
+    assert squash("".join(parser.parts)) == plan_text
+    markdown = re.sub(r"^\{:.*\}$", "", previews[".md"], flags=re.M)
+    markdown = re.sub(r"[#*\\]", "", markdown)
+    assert squash(markdown) == plan_text
+
+
+def test_markup_characters_in_the_text_are_escaped(tmp_path):
+    extra = ("tasks:\n  add:\n    - id: odd\n      title: '治理 *星号* 与 <b>尖括号</b> & 符号'\n"
+             "      lead: [health]\n")
+    plan = write_plan(tmp_path, GOOD + extra)
+    out = tmp_path / "out"
+    assert run_cli("build", plan, "-o", out).exit_code == 0
+    html_file = next(p for p in files_of_kind(out, "preview") if p.suffix == ".html")
+    page = html_file.read_text(encoding="utf-8")
+    assert "&lt;b&gt;尖括号&lt;/b&gt; &amp; 符号" in page and "*星号*" in page
+    assert "治理 *星号* 与 <b>尖括号</b> & 符号" in docx_text(files_of_kind(out, "plan")[0])
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    plan = EXAMPLES / "liuzhou-2021" / "plan.yaml"
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run_cli("build", plan, "-o", first).exit_code == 0
+    assert run_cli("build", plan, "-o", second).exit_code == 0
+    assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
+    for entry in manifest(first)["files"]:
+        assert (first / entry["path"]).read_bytes() == (second / entry["path"]).read_bytes()
+
+
+def test_rebuild_rewrites_only_what_changed(tmp_path):
+    plan = write_plan(tmp_path, GOOD)
+    out = tmp_path / "out"
+    run_cli("build", plan, "-o", out)
+    again = run_cli("build", plan, "-o", out)
+    assert "已生成" not in again.output and "未变化：3" in again.output
+    plan.write_text(GOOD.replace("signed: 2021-08-20", "signed: 2021-08-23"), encoding="utf-8")
+    moved = run_cli("build", plan, "-o", out)
+    assert moved.output.count("已生成") == 3
+    assert "2021年8月23日" in docx_text(files_of_kind(out, "plan")[0])
+
+
+def test_an_edited_file_is_kept_and_the_new_version_goes_beside_it(tmp_path):
+    plan = write_plan(tmp_path, GOOD)
+    out = tmp_path / "out"
+    run_cli("build", plan, "-o", out)
+    (docx_path,) = files_of_kind(out, "plan")
+    import docx
+    document = docx.Document(str(docx_path))
+    document.add_paragraph("科室手工补充的一段话。")
+    document.save(str(docx_path))
+    edited = docx_path.read_bytes()
+
+    plan.write_text(GOOD.replace("signed: 2021-08-20", "signed: 2021-08-23"), encoding="utf-8")
+    result = run_cli("build", plan, "-o", out)
+    assert result.exit_code == 0
+    assert "已保留原文件" in result.output and "--force" in result.output
+    assert docx_path.read_bytes() == edited
+    beside = docx_path.with_name(docx_path.stem + "（新生成）.docx")
+    assert beside.is_file() and "2021年8月23日" in docx_text(beside)
+
+    forced = run_cli("build", plan, "-o", out, "--force")
+    assert forced.exit_code == 0
+    assert "科室手工补充" not in docx_text(docx_path)
+    assert "2021年8月23日" in docx_text(docx_path)
+
+
+def test_no_temporary_files_are_left(liuzhou_out):
+    assert not list(liuzhou_out.glob(".planmaker-*"))
+
+
+def test_only_builds_the_named_kinds(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("build", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", out, "--only", "preview")
+    assert result.exit_code == 0
+    assert {f["kind"] for f in manifest(out)["files"]} == {"preview"}
+    bad = run_cli("build", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", tmp_path / "x", "--only", "plna")
+    assert bad.exit_code == 2 and "plna" in bad.output
+
+
+def test_a_partial_build_keeps_the_other_files_in_the_manifest(tmp_path):
+    plan = EXAMPLES / "liuzhou-2021" / "plan.yaml"
+    out = tmp_path / "out"
+    run_cli("build", plan, "-o", out)
+    run_cli("build", plan, "-o", out, "--only", "preview")
+    assert sorted(f["kind"] for f in manifest(out)["files"]) == ["plan", "preview", "preview"]
+    again = run_cli("build", plan, "-o", out)
+    assert "已保留原文件" not in again.output
