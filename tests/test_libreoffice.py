@@ -1,0 +1,19 @@
+"""A real consumer opens what we write: LibreOffice converts it to PDF."""
+
+import subprocess
+
+from conftest import convert, files_of_kind
+
+
+def test_plan_converts_to_pdf(libreoffice, liuzhou_out, tmp_path):
+    (plan,) = files_of_kind(liuzhou_out, "plan")
+    (pdf,) = convert(libreoffice, [plan], tmp_path / "pdf")
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
+    if info.returncode == 0:
+        pages = int(next(l for l in info.stdout.splitlines() if l.startswith("Pages:")).split()[1])
+        assert 4 <= pages <= 9, pages
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
+    if text.returncode == 0:
+        flat = "".join(text.stdout.split())
+        assert "工作目标" in flat and "—1—" in flat
