@@ -5,14 +5,13 @@ document has rendered, so bad input leaves no half-written output."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .catalog import Catalog
-from .compose import compose_plan
-from .document import Document
+from .compose import base_context, compose_plan
 from .errors import InputError
 from .ooxml import EPOCH
 from .output import Artifact, WriteReport, safe_filename, write_outputs
@@ -35,35 +34,116 @@ def document_time(resolved: Resolved) -> dt.datetime:
     return EPOCH
 
 
-def _plan_artifacts(resolved: Resolved, plan: Document) -> list[Artifact]:
+KINDS = ("plan", "preview", "tasks", "checklist", "stats", "bundle")
+
+
+def render_all(resolved: Resolved, only: Iterable[str] | None = None,
+               institutions: list | None = None) -> list[Artifact]:
+    """Every document of the plan, in memory."""
+    from . import annexes as ax
+    from .compose import plan_title, render_tasks
+    from .docx_render import render_template
     from .plan_docx import plan_docx
     from .preview import to_html, to_markdown
 
-    stem = safe_filename(plan.title)
-    markdown_text = to_markdown(plan)
-    return [
-        Artifact(f"{stem}.docx", "plan", plan_docx(plan, document_time(resolved))),
-        Artifact(f"{stem}.md", "preview", markdown_text.encode("utf-8"), {"format": "markdown"}),
-        Artifact(f"{stem}.html", "preview", to_html(plan, markdown_text).encode("utf-8"), {"format": "html"}),
-    ]
+    wanted = set(only) if only else set(KINDS)
+    when = document_time(resolved)
+    author = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
+    annexes = ax.load_annexes(resolved)
+    title = plan_title(resolved)
+    ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": title})
+    plan = compose_plan(resolved, [a.title for a in annexes])
 
-
-# kind → producer; the plan and its previews always come together.
-PRODUCERS: dict[str, Callable[[Resolved, Document], list[Artifact]]] = {
-    "plan": _plan_artifacts,
-}
-KINDS = ("plan", "preview")
-
-
-def render_all(resolved: Resolved, only: Iterable[str] | None = None) -> list[Artifact]:
-    wanted = set(only) if only else None
-    plan = compose_plan(resolved)
     artifacts: list[Artifact] = []
-    for producer in PRODUCERS.values():
-        artifacts.extend(producer(resolved, plan))
-    if wanted is not None:
-        artifacts = [a for a in artifacts if a.kind in wanted]
+    stem = safe_filename(plan.title)
+    plan_bytes = plan_docx(plan, when)
+    artifacts.append(Artifact(f"{stem}.docx", "plan", plan_bytes))
+    markdown_text = to_markdown(plan)
+    artifacts.append(Artifact(f"{stem}.md", "preview", markdown_text.encode("utf-8"), {"format": "markdown"}))
+    artifacts.append(Artifact(f"{stem}.html", "preview", to_html(plan, markdown_text).encode("utf-8"),
+                              {"format": "html"}))
+
+    annex_docs: list[bytes] = []
+    needs_vocabulary = any(a.kind == "checklist" for a in annexes)
+    vocabulary = None
+    if needs_vocabulary:
+        from .institutions import load_vocabulary
+        vocabulary = load_vocabulary()
+    for annex in annexes:
+        if annex.kind not in wanted and "bundle" not in wanted:
+            continue
+        name = safe_filename(f"{annex.label}-{annex.title}")
+        extra = {"annex": annex.number, "title": annex.title}
+        if annex.kind == "tasks":
+            tasks = render_tasks(resolved)
+            data = render_template(ax.tasks_template(tasks), ax.tasks_context(resolved, annex, tasks),
+                                   annex.title, author, when)
+            artifacts.append(Artifact(f"{name}.docx", "tasks", data, extra))
+            if "tasks" in wanted:
+                from .tasks_xlsx import tasks_workbook
+                artifacts.append(Artifact(f"{name}.xlsx", "tasks", tasks_workbook(annex.title, tasks, author, when),
+                                          extra))
+        elif annex.kind == "checklist":
+            data = render_template(ax.template_path(annex.spec.template),
+                                   ax.checklist_context(annex, None, vocabulary), annex.title, author, when)
+            artifacts.append(Artifact(f"{name}.docx", "checklist", data, extra))
+            if "checklist" in wanted:
+                artifacts.extend(_institution_checklists(annex, institutions or [], vocabulary, author, when))
+        elif annex.kind == "stats":
+            data = render_template(ax.stats_template(annex.spec), ax.stats_context(resolved, annex),
+                                   annex.title, author, when)
+            artifacts.append(Artifact(f"{name}.docx", "stats", data, extra))
+            if "stats" in wanted:
+                artifacts.append(Artifact(f"{name}.xlsx", "stats", _stats_xlsx(resolved, annex, when), extra))
+        annex_docs.append(data)
+
+    if "bundle" in wanted and annexes:
+        from .bundle import bind
+        bundle = bind(plan_bytes, annex_docs, plan.title, author, when)
+        artifacts.append(Artifact(f"{stem}（含附件）.docx", "bundle", bundle))
+    return [a for a in artifacts if a.kind in wanted]
+
+
+def _institution_checklists(annex, institutions, vocabulary, author, when) -> list[Artifact]:
+    from . import annexes as ax
+    from .docx_render import render_template
+    from .institutions import institution_filenames
+
+    template = ax.template_path(annex.spec.template)
+    folder = safe_filename(f"{annex.label}-检查表（按机构）")
+    artifacts = []
+    for institution, filename in zip(institutions, institution_filenames(institutions)):
+        context = ax.checklist_context(annex, institution, vocabulary, label=False)
+        data = render_template(template, context, f"{annex.title}（{institution.name}）", author, when)
+        artifacts.append(Artifact(f"{folder}/{filename}", "checklist", data,
+                                  {"annex": annex.number, "institution": institution.name}))
     return artifacts
+
+
+def _stats_xlsx(resolved: Resolved, annex, when) -> bytes:
+    from . import annexes as ax
+    from .stats_xlsx import stats_workbook
+
+    start, end = resolved.dates["start"], resolved.dates["end"]
+    meta = {
+        "generator": f"planmaker {__version__}",
+        "campaign": resolved.campaign.id,
+        "form": annex.spec.id,
+        "jurisdiction": resolved.jurisdiction.name,
+        "jurisdiction_id": resolved.jurisdiction.id,
+        "period": f"{start.iso() if start else ''}/{end.iso() if end else ''}",
+        "template_version": _spec_version(annex),
+    }
+    return stats_workbook(annex.spec, annex.title, resolved.jurisdiction.name, ax.period_text(resolved), meta, when)
+
+
+def _spec_version(annex) -> str:
+    """A fingerprint of the form's layout: forms filled from different layouts must not be summed."""
+    import hashlib
+    import json
+
+    layout = annex.spec.model_dump(mode="json", exclude={"title", "footer", "template", "landscape"})
+    return hashlib.sha256(json.dumps(layout, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def parse_only(text: str | None) -> list[str] | None:
@@ -77,11 +157,21 @@ def parse_only(text: str | None) -> list[str] | None:
     return kinds
 
 
+def load_institutions(resolved: Resolved, institutions_file: Path | None) -> list:
+    """The institutions to pre-fill checklists for: the file's, else the profile's."""
+    if institutions_file is not None:
+        from .institutions import read_institutions
+        return read_institutions(Path(institutions_file))
+    return list(resolved.jurisdiction.institutions)
+
+
 def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
-          only: Iterable[str] | None = None, force: bool = False) -> BuildResult:
+          only: Iterable[str] | None = None, force: bool = False,
+          institutions_file: Path | None = None) -> BuildResult:
     catalog = catalog or Catalog()
     resolved = resolve(Path(plan_path), catalog)
-    artifacts = render_all(resolved, only)
+    institutions = load_institutions(resolved, institutions_file)
+    artifacts = render_all(resolved, only, institutions)
     meta = {
         "generator": f"planmaker {__version__}",
         "plan": Path(plan_path).name,

@@ -92,17 +92,19 @@ def _report(result, out_dir: Path) -> None:
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), metavar="文件夹", help="输出文件夹（默认 out）。")
-@click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔，如 plan,preview。")
+@click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔：plan、preview、tasks、checklist、stats、bundle。")
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
+@click.option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表。")
 @profile_dirs_option
 @campaign_dirs_option
-def build(plan, out_dir, only, force, profiles_dirs, campaigns_dirs):
-    """按方案文件 PLAN 生成实施方案（.docx）、预览（.md/.html）和 manifest.json。"""
+def build(plan, out_dir, only, force, institutions_file, profiles_dirs, campaigns_dirs):
+    """按方案文件 PLAN 生成实施方案、附件（任务分工表、检查表、统计表）、合订本、预览和 manifest.json。"""
     from .build import build as run_build, parse_only
 
     try:
         result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
-                           only=parse_only(only), force=force)
+                           only=parse_only(only), force=force, institutions_file=institutions_file)
     except InputError as exc:
         _fail(exc)
     _report(result, out_dir)

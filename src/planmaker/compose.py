@@ -177,3 +177,36 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
     document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
     return document
+
+
+@dataclass
+class RenderedTask:
+    id: str
+    heading: str
+    body: str
+    lead: list[str]
+    cooperate: list[str]
+    deadline: str
+
+
+def plan_title(resolved: Resolved) -> str:
+    campaign = resolved.campaign
+    return render(campaign.model.title, base_context(resolved), campaign.file, campaign.raw, ("title",))
+
+
+def render_tasks(resolved: Resolved) -> list[RenderedTask]:
+    """The tasks as the task-assignment table shows them (a document of its own,
+    so department names start again from their full form)."""
+    context = {**base_context(resolved), "title": plan_title(resolved)}
+    rendered = []
+    for item in resolved.tasks:
+        task, src = item.model, item.source
+        view = task_view(resolved, task, context)
+        extra = {"task": view}
+        heading = _sentence(render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",)))
+        body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
+        deadline = ""
+        if task.deadline:
+            deadline = render(task.deadline, {**context, **extra}, src.file, src.raw, src.loc + ("deadline",))
+        rendered.append(RenderedTask(task.id, heading, body, view.lead, view.cooperate, deadline))
+    return rendered

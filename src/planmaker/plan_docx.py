@@ -80,6 +80,9 @@ def add_signature(document, issuer: str, date: str) -> None:
 
     The blank lines and the issuer keep with the next paragraph, so the date
     never stands alone at the top of a page."""
+    if document.paragraphs:
+        # some body text comes along to the signature's page: it never stands alone
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
     for _ in range(2):
         blank(document)
         document.paragraphs[-1].paragraph_format.keep_with_next = True

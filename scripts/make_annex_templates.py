@@ -1,0 +1,204 @@
+"""Write the starting versions of the annex templates (templates/annexes/*.docx).
+
+The .docx files are the source of truth once written: clerks may open and
+edit them in Word (the {{ … }} and {%tr … %} tags are docxtpl's).  Run this
+script only to recreate them from scratch:
+
+    python scripts/make_annex_templates.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from planmaker import gbt9704 as gb
+from planmaker.plan_docx import new_document
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "annexes"
+TABLE_PT = 12  # 小四
+DITTO = "〃"  # a cell that says “same as above” is merged with the cell above
+
+
+def para(document, text="", font=gb.FANGSONG, size=gb.BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0):
+    paragraph = document.add_paragraph()
+    gb.body_format(paragraph, indent_chars=indent, align=align)
+    if text:
+        gb.add_run(paragraph, text, font, size)
+    return paragraph
+
+
+def heading(document):
+    """附件N at the top left in 黑体, then the centred title in 小标宋."""
+    para(document, "{%p if annex_label %}")
+    para(document, "{{ annex_label }}", gb.HEITI)
+    para(document, "{%p endif %}")
+    title = para(document, "{{ title }}", gb.XIAOBIAOSONG, gb.TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.line_spacing = Pt(gb.TITLE_PT * 1.5)
+
+
+def cell_text(cell, text, size=TABLE_PT, font=gb.FANGSONG, align=WD_ALIGN_PARAGRAPH.CENTER):
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.space_before = fmt.space_after = Pt(0)
+    # table text keeps its own single spacing instead of the page's 22-line grid
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    paragraph._p.get_or_add_pPr().append(snap)
+    if text:
+        gb.add_run(paragraph, text, font, size)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def table(document, widths_mm):
+    tbl = document.add_table(rows=0, cols=len(widths_mm))
+    tbl.style = document.styles["Table Grid"]
+    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl.autofit = False
+    for column, width in zip(tbl.columns, widths_mm):
+        column.width = Mm(width)
+    return tbl
+
+
+def row(tbl, texts, widths_mm, spans=None, header=False, aligns=None):
+    """One row; ``spans`` merges cells, e.g. {1: 2} makes cell 1 span two columns."""
+    cells = tbl.add_row().cells
+    for cell, width in zip(cells, widths_mm):
+        cell.width = Mm(width)
+    spans = spans or {}
+    column, written = 0, []
+    for i, text in enumerate(texts):
+        cell = cells[column]
+        span = spans.get(i, 1)
+        if span > 1:
+            cell = cell.merge(cells[column + span - 1])
+        align = (aligns or {}).get(i, WD_ALIGN_PARAGRAPH.CENTER)
+        cell_text(cell, text, font=gb.HEITI if header else gb.FANGSONG, align=align)
+        written.append(cell)
+        column += span
+    return written
+
+
+def tag_row(tbl, tag):
+    cells = tbl.add_row().cells
+    cell_text(cells[0], tag)
+
+
+def save(document, name):
+    OUT.mkdir(parents=True, exist_ok=True)
+    document.core_properties.title = "{{ title }}"
+    document.core_properties.author = "planmaker"
+    document.save(str(OUT / name))
+    print("wrote", OUT / name)
+
+
+def tasks_template():
+    document = new_document()
+    heading(document)
+    para(document)
+    widths = [14, 86, 28, 28]
+    tbl = table(document, widths)
+    row(tbl, ["序号", "重点任务", "牵头部门", "配合部门"], widths, header=True)
+    tag_row(tbl, "{%tr for row in rows %}")
+    row(tbl, ["{{ row.number }}", "{{ row.task }}", "{{ row.lead }}", "{{ row.cooperate }}"], widths,
+        aligns={1: WD_ALIGN_PARAGRAPH.JUSTIFY})
+    tag_row(tbl, "{%tr endfor %}")
+    save(document, "tasks.docx")
+
+    document = new_document()
+    heading(document)
+    para(document)
+    widths = [12, 74, 24, 24, 22]
+    tbl = table(document, widths)
+    row(tbl, ["序号", "重点任务", "牵头部门", "配合部门", "完成时限"], widths, header=True)
+    tag_row(tbl, "{%tr for row in rows %}")
+    row(tbl, ["{{ row.number }}", "{{ row.task }}", "{{ row.lead }}", "{{ row.cooperate }}", "{{ row.deadline }}"],
+        widths, aligns={1: WD_ALIGN_PARAGRAPH.JUSTIFY})
+    tag_row(tbl, "{%tr endfor %}")
+    save(document, "tasks-deadline.docx")
+
+
+def checklist_template():
+    document = new_document()
+    heading(document)
+    para(document, "医疗机构名称：{{ institution.name }}    地址：{{ institution.address }}", size=TABLE_PT + 2)
+    para(document, "联系人：{{ institution.contact }}    联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
+    para(document, "医疗机构类别：", size=TABLE_PT + 2)
+    para(document, "{% for c in categories %}{{ c.name }}{{ c.box }}  {% endfor %}等级（{% for g in grades %}"
+                   "{{ g.name }}{{ g.box }}{% endfor %}）  性质（{% for o in ownerships %}{{ o.name }}{{ o.box }}  "
+                   "{% endfor %}）", size=TABLE_PT + 2)
+    widths = [26, 62, 22, 34, 12]
+    tbl = table(document, widths)
+    row(tbl, ["{{ columns[0] }}", "{{ columns[1] }}", "{{ columns[2] }}", "{{ columns[3] }}"], widths,
+        spans={1: 2}, header=True)
+    tag_row(tbl, "{%tr for row in rows %}")
+    tag_row(tbl, "{%tr if row.sub %}")
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.sub }}", "{{ row.answer }}", "{{ row.note }}"], widths,
+        aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
+    tag_row(tbl, "{%tr else %}")
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.answer }}", "{{ row.note }}"], widths, spans={1: 2},
+        aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
+    tag_row(tbl, "{%tr endif %}")
+    tag_row(tbl, "{%tr endfor %}")
+    para(document, "{{ note }}", size=TABLE_PT + 2)
+    para(document, "{%p for line in signatures %}")
+    para(document, "{{ line }}", size=TABLE_PT + 2)
+    para(document, "{%p endfor %}")
+    save(document, "checklist.docx")
+
+
+def stats_template():
+    """Statistics form two: group | item | sub | four value columns | unit (landscape)."""
+    document = new_document()
+    gb.set_page(document.sections[0], landscape=True)
+    heading(document)
+    para(document, "{{ jurisdiction }}                    {{ period }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    widths = [30, 66, 20, 26, 26, 26, 26, 14]
+    tbl = table(document, widths)
+    row(tbl, ["{{ label_header[0] }}", "{{ label_header[1] }}", "{{ value_header }}", "单位"], widths,
+        spans={1: 2, 2: 4}, header=True)
+    row(tbl, [DITTO, DITTO, "{{ columns[0] }}", "{{ columns[1] }}", "{{ columns[2] }}", "{{ columns[3] }}", DITTO],
+        widths, spans={1: 2}, header=True)
+    tag_row(tbl, "{%tr for row in rows %}")
+    tag_row(tbl, "{%tr if row.sub %}")
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.sub }}", "{{ row.values[0] }}", "{{ row.values[1] }}",
+              "{{ row.values[2] }}", "{{ row.values[3] }}", "{{ row.unit }}"], widths,
+        aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
+    tag_row(tbl, "{%tr else %}")
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.values[0] }}", "{{ row.values[1] }}",
+              "{{ row.values[2] }}", "{{ row.values[3] }}", "{{ row.unit }}"], widths, spans={1: 2},
+        aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
+    tag_row(tbl, "{%tr endif %}")
+    tag_row(tbl, "{%tr endfor %}")
+    para(document)
+    para(document, "{{ footer }}")
+    save(document, "stats.docx")
+
+    """Statistics form one: group | category | two value columns (portrait)."""
+    document = new_document()
+    heading(document)
+    para(document, "{{ jurisdiction }}                {{ period }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    widths = [36, 68, 26, 26]
+    tbl = table(document, widths)
+    row(tbl, ["{{ label_header[0] }}", "{{ columns[0] }}", "{{ columns[1] }}"], widths, spans={0: 2}, header=True)
+    tag_row(tbl, "{%tr for row in rows %}")
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.values[0] }}", "{{ row.values[1] }}"], widths,
+        aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
+    tag_row(tbl, "{%tr endfor %}")
+    para(document)
+    para(document, "{{ footer }}")
+    save(document, "stats-simple.docx")
+
+
+if __name__ == "__main__":
+    tasks_template()
+    checklist_template()
+    stats_template()
