@@ -52,7 +52,14 @@ def cell_text(cell, text, size=TABLE_PT, font=gb.FANGSONG, align=WD_ALIGN_PARAGR
     # table text keeps its own single spacing instead of the page's 22-line grid
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
-    paragraph._p.get_or_add_pPr().append(snap)
+    p_pr = paragraph._p.get_or_add_pPr()
+    # schema order: snapToGrid precedes spacing, ind and jc
+    later = [p_pr.find(qn(tag)) for tag in ("w:spacing", "w:ind", "w:jc", "w:rPr")]
+    later = [e for e in later if e is not None]
+    if later:
+        later[0].addprevious(snap)
+    else:
+        p_pr.append(snap)
     if text:
         gb.add_run(paragraph, text, font, size)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -135,7 +142,7 @@ def checklist_template():
     para(document, "{% for c in categories %}{{ c.name }}{{ c.box }}  {% endfor %}等级（{% for g in grades %}"
                    "{{ g.name }}{{ g.box }}{% endfor %}）  性质（{% for o in ownerships %}{{ o.name }}{{ o.box }}  "
                    "{% endfor %}）", size=TABLE_PT + 2)
-    widths = [26, 62, 22, 34, 12]
+    widths = [24, 56, 20, 30, 26]
     tbl = table(document, widths)
     row(tbl, ["{{ columns[0] }}", "{{ columns[1] }}", "{{ columns[2] }}", "{{ columns[3] }}"], widths,
         spans={1: 2}, header=True)
@@ -169,12 +176,12 @@ def stats_template():
         widths, spans={1: 2}, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
     tag_row(tbl, "{%tr if row.sub %}")
-    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.sub }}", "{{ row.values[0] }}", "{{ row.values[1] }}",
-              "{{ row.values[2] }}", "{{ row.values[3] }}", "{{ row.unit }}"], widths,
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.sub }}", "{{ row.cells[0] }}", "{{ row.cells[1] }}",
+              "{{ row.cells[2] }}", "{{ row.cells[3] }}", "{{ row.unit }}"], widths,
         aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
     tag_row(tbl, "{%tr else %}")
-    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.values[0] }}", "{{ row.values[1] }}",
-              "{{ row.values[2] }}", "{{ row.values[3] }}", "{{ row.unit }}"], widths, spans={1: 2},
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.cells[0] }}", "{{ row.cells[1] }}",
+              "{{ row.cells[2] }}", "{{ row.cells[3] }}", "{{ row.unit }}"], widths, spans={1: 2},
         aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
     tag_row(tbl, "{%tr endif %}")
     tag_row(tbl, "{%tr endfor %}")
@@ -190,7 +197,7 @@ def stats_template():
     tbl = table(document, widths)
     row(tbl, ["{{ label_header[0] }}", "{{ columns[0] }}", "{{ columns[1] }}"], widths, spans={0: 2}, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
-    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.values[0] }}", "{{ row.values[1] }}"], widths,
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.cells[0] }}", "{{ row.cells[1] }}"], widths,
         aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
     tag_row(tbl, "{%tr endfor %}")
     para(document)

@@ -28,7 +28,7 @@ class _Text(html.parser.HTMLParser):
 def test_manifest_shape(liuzhou_out):
     data = manifest(liuzhou_out)
     kinds = sorted(f["kind"] for f in data["files"])
-    assert kinds == ["plan", "preview", "preview"]
+    assert kinds == ["bundle", "plan", "preview", "preview", "tasks", "tasks"]
     for entry in data["files"]:
         path = liuzhou_out / entry["path"]
         assert path.is_file()
@@ -74,10 +74,12 @@ def test_rebuild_rewrites_only_what_changed(tmp_path):
     out = tmp_path / "out"
     run_cli("build", plan, "-o", out)
     again = run_cli("build", plan, "-o", out)
-    assert "已生成" not in again.output and "未变化：3" in again.output
+    count = len(manifest(out)["files"])
+    assert "已生成" not in again.output and f"未变化：{count}" in again.output
     plan.write_text(GOOD.replace("signed: 2021-08-20", "signed: 2021-08-23"), encoding="utf-8")
     moved = run_cli("build", plan, "-o", out)
-    assert moved.output.count("已生成") == 3
+    for suffix in ("工作方案.docx", "工作方案.md", "工作方案.html", "（含附件）.docx"):
+        assert suffix + "\n" in moved.output
     assert "2021年8月23日" in docx_text(files_of_kind(out, "plan")[0])
 
 
@@ -124,6 +126,7 @@ def test_a_partial_build_keeps_the_other_files_in_the_manifest(tmp_path):
     out = tmp_path / "out"
     run_cli("build", plan, "-o", out)
     run_cli("build", plan, "-o", out, "--only", "preview")
-    assert sorted(f["kind"] for f in manifest(out)["files"]) == ["plan", "preview", "preview"]
+    assert sorted(f["kind"] for f in manifest(out)["files"]) == ["bundle", "plan", "preview", "preview",
+                                                                  "tasks", "tasks"]
     again = run_cli("build", plan, "-o", out)
     assert "已保留原文件" not in again.output

@@ -121,8 +121,9 @@ def annex_titles(resolved: Resolved, annexes: list[Annex], context: dict[str, An
         annex.title = render(text, context, annex.source.file, annex.source.raw, annex.source.loc)
 
 
-def title_lines(title: str):
-    return lines("\n".join(gbt9704.balance_title(title)))
+def title_lines(title: str, landscape: bool = False):
+    width = gbt9704.LANDSCAPE_TYPE_WIDTH_MM if landscape else gbt9704.TYPE_WIDTH_MM
+    return lines("\n".join(gbt9704.balance_title(title, width_mm=width)))
 
 
 def period_text(resolved: Resolved, sep: str = "-") -> str:
@@ -208,7 +209,7 @@ def stats_rows(spec: StatsSpec) -> list[dict[str, Any]]:
                     "group": group.name if first else DITTO,
                     "item": line.text if k == 0 else DITTO,
                     "sub": sub.text if sub else "",
-                    "values": blank,
+                    "cells": blank,
                     "unit": entry.unit or spec.default_unit,
                     "id": entry.id,
                 })
@@ -220,7 +221,7 @@ def stats_context(resolved: Resolved, annex: Annex) -> dict[str, Any]:
     spec: StatsSpec = annex.spec
     return {
         "annex_label": annex.label,
-        "title": title_lines(annex.title),
+        "title": title_lines(annex.title, spec.landscape),
         "jurisdiction": resolved.jurisdiction.name,
         "period": period_text(resolved),
         "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),

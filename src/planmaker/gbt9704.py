@@ -26,6 +26,7 @@ TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
 LINE_PITCH_PT = 28.95  # 22 lines in the 225 mm type area
 TYPE_WIDTH_MM = 156
+LANDSCAPE_TYPE_WIDTH_MM = 225
 CHARS_PER_LINE = 28
 # 28 characters of 3号 need 448 pt but the line is 442 pt: body text is
 # condensed by 0.25 pt a character (in twentieths of a point).
@@ -131,9 +132,9 @@ def text_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
 
 
-def balance_title(title: str, size_pt: float = TITLE_PT) -> list[str]:
+def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_WIDTH_MM) -> list[str]:
     """Break a long title into lines of near-equal width, at natural places."""
-    capacity = math.floor(Mm(TYPE_WIDTH_MM).pt / size_pt)
+    capacity = math.floor(Mm(width_mm).pt / size_pt)
     total = text_width(title)
     if total <= capacity:
         return [title]

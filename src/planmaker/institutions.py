@@ -200,6 +200,9 @@ def _check_file(path: Path) -> None:
 Rows = Iterator[tuple[int, list[str]]]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -207,7 +210,8 @@ def _cell_text(value) -> str:
         # Excel stores a typed-in phone number as a float: 13800138000.0.
         value = int(value)
     # One line, single spaces: Alt+Enter inside a cell is layout, not content.
-    return " ".join(str(value).split())
+    # Other control characters are invalid in the XML of a .docx.
+    return " ".join(_CONTROL.sub("", str(value)).split())
 
 
 def _xlsx_rows(path: Path) -> Rows:
@@ -240,6 +244,10 @@ def _detect_encoding(path: Path) -> str:
     because a header in ASCII would say nothing about the rows below it."""
     with path.open("rb") as handle:
         head = handle.read(4)
+        if head == b"PK\x03\x04":
+            raise InputError.single("这是 Excel（.xlsx）文件而扩展名是 .csv，请把扩展名改为 .xlsx", path)
+        if head == b"\xd0\xcf\x11\xe0":
+            raise InputError.single("这是旧版 Excel（.xls）文件而扩展名是 .csv，请在 Excel 中另存为 .xlsx", path)
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -259,18 +267,24 @@ def _detect_encoding(path: Path) -> str:
 def _csv_rows(path: Path) -> Rows:
     encoding = _detect_encoding(path)
     number = 0
-    with path.open(encoding=encoding, newline="") as handle:
+    with path.open("rb") as handle:
+        # Decoded line by line rather than through a text wrapper, so that an
+        # undecodable byte is reported at its row, not at the first read.
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = (decoder.decode(line) for line in handle)
         try:
             # Numbered by record, not by line: a quoted cell may hold a line
             # break, and Excel still shows that record as one row.
-            for number, cells in enumerate(csv.reader(handle), start=1):
+            for number, cells in enumerate(csv.reader(lines), start=1):
                 yield number, [_cell_text(c) for c in cells]
+            decoder.decode(b"", final=True)  # a character cut off at the very end
         except UnicodeDecodeError:
             raise InputError.single(
                 "文件编码无法识别（既不是 UTF-8 也不是 GBK），请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
                 path, number + 1) from None
         except csv.Error as exc:
-            raise InputError.single(f"CSV 格式错误：{exc}", path, number + 1) from None
+            detail = "含有空字符，不是文本文件" if "NUL" in str(exc) else str(exc)
+            raise InputError.single(f"CSV 格式错误：{detail}", path, number + 1) from None
 
 
 def _header_key(text: str) -> str:
