@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 EPOCH = dt.datetime(2000, 1, 1)
@@ -25,8 +26,20 @@ def stable_zip(data: bytes, when: dt.datetime = EPOCH) -> bytes:
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
             member.create_system = 0
-            target.writestr(member, source.read(info.filename))
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _pin_modified(data, when)
+            target.writestr(member, data)
     return out.getvalue()
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _pin_modified(core: bytes, when: dt.datetime) -> bytes:
+    # openpyxl stamps "modified" with the clock on save, whatever was set before
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", core)
 
 
 def set_core_properties(document, title: str, author: str, when: dt.datetime) -> None:
