@@ -103,7 +103,9 @@ def test_title_and_jurisdiction_row(form):
     assert sheet["A2"].value == "填报单位：柳州市        统计时段：2020年9月-12月"
     width = sheet.max_column
     assert {f"A1:{chr(64 + width)}1", f"A2:{chr(64 + width)}2"} <= merges(sheet)
-    assert book.properties.creator == "planmaker" and book.properties.created == WHEN
+    props = book.properties
+    assert props.creator == props.lastModifiedBy == "planmaker"
+    assert props.created == props.modified == WHEN  # not the clock: openpyxl stamps it on save
 
 
 def test_form2_header_as_in_the_seed():
@@ -341,3 +343,23 @@ def test_converts_to_pdf(form, libreoffice, tmp_path):
     if text.returncode == 0:
         flat = squash(text.stdout)
         assert f"统计表{'一二'[number - 1]}" in flat and "填表人" in flat
+
+
+def test_sum_of_a_line_with_subs_adds_its_sub_lines_and_cycles_are_refused():
+    raw = {"id": "tiny", "title": "测试统计表", "columns": ["甲", "乙"], "groups": [{"name": "组", "lines": [
+        {"id": "a", "text": "甲项", "subs": [{"id": "a1", "text": "子一"}, {"id": "a2", "text": "子二"}]},
+        {"id": "b", "text": "乙项", "decimals": True},
+        {"id": "t", "text": "合计", "sum_of": ["a", "b"]}]}]}
+    spec = StatsSpec.model_validate(raw)
+    where = {(c.line_id, c.column): c for c in cell_map(spec)}
+    total = where["t", 1]
+    assert total.kind == "sum" and total.decimals  # a sum of decimals may have decimals
+    book = openpyxl.load_workbook(io.BytesIO(stats_workbook(spec, "测试统计表", "柳州市", "2020年", {}, WHEN)))
+    formula = book.worksheets[0][total.ref].value
+    assert sorted(expand(formula[5:-1])) == sorted(where[k, 1].ref for k in ("a1", "a2", "b"))
+    raw["groups"][0]["lines"][1]["sum_of"] = ["t"]
+    with pytest.raises(ValueError, match="自身"):
+        cell_map(StatsSpec.model_validate(raw))
+    raw["groups"][0]["lines"][1]["sum_of"] = ["nowhere"]
+    with pytest.raises(ValueError, match="nowhere"):
+        cell_map(StatsSpec.model_validate(raw))

@@ -76,9 +76,7 @@ class _Row:
     line: StatsLine
     sub: StatsLine | None
     key: str
-    first_in_group: bool
     first_in_line: bool
-    last_in_line: bool
     decimals: bool = False
     sums: list[int] = field(default_factory=list)  # rows this 合计 row adds up
 
@@ -128,9 +126,7 @@ class _Layout:
                     if key in seen:
                         raise ValueError(f"统计表 {self.spec.id}：行 id “{key}” 重复")
                     seen.add(key)
-                    rows.append(_Row(number, g, line, sub, key, first_in_group=i == 0 and k == 0,
-                                     first_in_line=k == 0, last_in_line=k == len(line.subs or [None]) - 1,
-                                     decimals=entry.decimals))
+                    rows.append(_Row(number, g, line, sub, key, first_in_line=k == 0, decimals=entry.decimals))
                     number += 1
                 if line.subs and line.id:
                     if line.id in seen:
