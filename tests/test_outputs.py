@@ -76,7 +76,7 @@ def test_rebuild_rewrites_only_what_changed(tmp_path):
     again = run_cli("build", plan, "-o", out)
     count = len(manifest(out)["files"])
     assert "已生成" not in again.output and f"未变化：{count}" in again.output
-    plan.write_text(GOOD.replace("signed: 2021-08-20", "signed: 2021-08-23"), encoding="utf-8")
+    plan.write_text(GOOD.replace("signed: start.first + 19 days", "signed: start.first + 22 days"), encoding="utf-8")
     moved = run_cli("build", plan, "-o", out)
     for suffix in ("工作方案.docx", "工作方案.md", "工作方案.html", "（含附件）.docx"):
         assert suffix + "\n" in moved.output
@@ -94,7 +94,7 @@ def test_an_edited_file_is_kept_and_the_new_version_goes_beside_it(tmp_path):
     document.save(str(docx_path))
     edited = docx_path.read_bytes()
 
-    plan.write_text(GOOD.replace("signed: 2021-08-20", "signed: 2021-08-23"), encoding="utf-8")
+    plan.write_text(GOOD.replace("signed: start.first + 19 days", "signed: start.first + 22 days"), encoding="utf-8")
     result = run_cli("build", plan, "-o", out)
     assert result.exit_code == 0
     assert "已保留原文件" in result.output and "--force" in result.output

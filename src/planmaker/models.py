@@ -15,11 +15,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from .dates import PlanDate
+from .schedule import DateExpr, parse_date_spec
 
 DateField = Annotated[
     PlanDate,
     BeforeValidator(PlanDate.parse),
     PlainSerializer(lambda d: d.iso(), return_type=str),
+]
+# A plan file's date: absolute, or relative to another date of the plan.
+DateSpec = Annotated[
+    PlanDate | DateExpr,
+    BeforeValidator(parse_date_spec),
+    PlainSerializer(lambda d: d.iso() if isinstance(d, PlanDate) else d.text, return_type=str),
 ]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)]
@@ -138,8 +145,8 @@ class Campaign(Strict):
 # ---------------------------------------------------------------- plan file
 
 class PhaseDates(Strict):
-    start: DateField | None = None
-    end: DateField | None = None
+    start: DateSpec | None = None
+    end: DateSpec | None = None
 
 
 class ParentDocument(Strict):
@@ -167,7 +174,7 @@ class Plan(Strict):
     year: int | None = Field(None, ge=1949, le=2200)
     number: str | None = None
     issuer: str | None = None
-    dates: dict[Identifier, DateField | None] = {}
+    dates: dict[Identifier, DateSpec | None] = {}
     phases: dict[Identifier, PhaseDates] = {}
     parent_document: ParentDocument | None = None
     contacts: list[Contact] = []

@@ -16,6 +16,7 @@ from .catalog import Catalog, Jurisdiction, LoadedCampaign
 from .dates import PlanDate
 from .errors import InputError, Problem
 from .models import Department, Plan, Requirement, Task
+from .schedule import Schedule, ScheduleError
 from .validation import did_you_mean, field_path, locate, parse_model
 from .yamlfile import load_file
 
@@ -56,6 +57,7 @@ class Resolved:
     phases: list[Item] = field(default_factory=list)
     requirements: list[Item] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    phase_schedule: dict[str, tuple[PlanDate | None, PlanDate | None]] = field(default_factory=dict)
 
     @property
     def year(self) -> str:
@@ -65,8 +67,7 @@ class Resolved:
         return str(start.year) if start else "20__"
 
     def phase_dates(self, phase_id: str) -> tuple[PlanDate | None, PlanDate | None]:
-        dates = self.plan.phases.get(phase_id)
-        return (dates.start, dates.end) if dates else (None, None)
+        return self.phase_schedule.get(phase_id, (None, None))
 
 
 def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
@@ -145,10 +146,35 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     if problems:
         raise InputError(problems)
 
-    dates = {name: plan.dates.get(name) for name in allowed_dates}
+    dates, phase_dates = _evaluate_dates(plan, raw, plan_path, allowed_dates, phase_ids, problems)
+    if problems:
+        raise InputError(problems)
     params = {**model.params, **plan.params}
     return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
-                    tasks, phases, requirements)
+                    tasks, phases, requirements, phase_schedule=phase_dates)
+
+
+def _evaluate_dates(plan: Plan, raw, plan_path: Path, allowed_dates, phase_ids, problems):
+    """Every date of the plan evaluated; relative ones after what they refer to."""
+    specs: dict[str, Any] = {name: plan.dates.get(name) for name in allowed_dates}
+    where: dict[str, tuple] = {name: ("dates", name) for name in allowed_dates}
+    for pid in phase_ids:
+        given = plan.phases.get(pid)
+        for side in ("start", "end"):
+            specs[f"{pid}.{side}"] = getattr(given, side) if given else None
+            where[f"{pid}.{side}"] = ("phases", pid, side)
+    schedule = Schedule(specs)
+    for name in specs:
+        try:
+            schedule.value(name)
+        except ScheduleError as exc:
+            loc = where[name]
+            problems.append(Problem(str(exc), plan_path, locate(raw, loc), ".".join(loc)))
+            schedule.values.setdefault(name, None)
+    dates = {name: schedule.values.get(name) for name in allowed_dates}
+    phase_dates = {pid: (schedule.values.get(f"{pid}.start"), schedule.values.get(f"{pid}.end"))
+                   for pid in phase_ids}
+    return dates, phase_dates
 
 
 def _apply_overrides(kind, model_cls, items, overrides, there: Source, here: Source, problems):
