@@ -130,3 +130,32 @@ def test_a_partial_build_keeps_the_other_files_in_the_manifest(tmp_path):
                                                                   "tasks", "tasks"]
     again = run_cli("build", plan, "-o", out)
     assert "已保留原文件" not in again.output
+
+
+def test_every_kind_is_byte_identical_across_builds(tmp_path):
+    plan = EXAMPLES / "guangxi-2020" / "plan.yaml"
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run_cli("build", plan, "-o", first).exit_code == 0
+    assert run_cli("build", plan, "-o", second).exit_code == 0
+    entries = manifest(first)["files"]
+    assert {e["kind"] for e in entries} >= {"plan", "preview", "tasks", "checklist", "stats", "bundle", "calendar"}
+    assert entries == manifest(second)["files"]
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_fragment(tmp_path, monkeypatch):
+    import os
+    from planmaker import output
+
+    target = tmp_path / "doc.docx"
+    target.write_bytes(b"old")
+
+    def broken_fsync(fd):
+        raise KeyboardInterrupt  # the clerk pressed Ctrl+C mid-write
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    try:
+        output.atomic_write(target, b"new content")
+    except KeyboardInterrupt:
+        pass
+    assert target.read_bytes() == b"old"
+    assert list(tmp_path.iterdir()) == [target]

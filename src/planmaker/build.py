@@ -34,7 +34,7 @@ def document_time(resolved: Resolved) -> dt.datetime:
     return EPOCH
 
 
-KINDS = ("plan", "preview", "tasks", "checklist", "stats", "bundle")
+KINDS = ("plan", "preview", "tasks", "checklist", "stats", "bundle", "calendar")
 
 
 def render_all(resolved: Resolved, only: Iterable[str] | None = None,
@@ -96,6 +96,11 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
             if "stats" in wanted:
                 artifacts.append(Artifact(f"{name}.xlsx", "stats", _stats_xlsx(resolved, annex, when), extra))
         annex_docs.append(data)
+
+    if "calendar" in wanted:
+        from .calendar_ics import plan_calendar
+        labels = resolved.campaign.model.date_labels
+        artifacts.append(Artifact(f"{stem}.ics", "calendar", plan_calendar(resolved, plan.title, when, labels)))
 
     if "bundle" in wanted and annexes:
         from .bundle import bind

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .catalog import Catalog
 from .compose import compose_plan
+from .dates import PlanDate, format_date
 from .errors import InputError, Problem
-from .resolve import Resolved, resolve
+from .resolve import FIXED_DATES, Resolved, resolve
+from .schedule import calendar_covers, holiday_name, is_workday, previous_workday
 from .validation import locate
+
+# A campaign holds no date: dates belong to the plan file, so that moving one moves all.
+_LITERAL_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\d{1,2}-\d{1,2}")
 
 
 def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]:
@@ -18,40 +24,96 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
         compose_plan(resolved)
     except InputError as exc:
         return exc.problems
-    return date_problems(resolved)
+    return campaign_problems(resolved) + date_problems(resolved)
+
+
+def campaign_problems(resolved: Resolved) -> list[Problem]:
+    campaign = resolved.campaign
+    problems = []
+
+    def walk(node, loc):
+        if isinstance(node, str):
+            match = _LITERAL_DATE.search(node)
+            if match:
+                problems.append(Problem(
+                    f"专项模板中写了具体日期 “{match.group(0)}”：日期应写在方案文件中，模板里用 dates.* 或 phases 引用",
+                    campaign.file, locate(campaign.raw, loc), ".".join(map(str, loc))))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, loc + (key,))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, loc + (i,))
+
+    walk(campaign.raw, ())
+    return problems
 
 
 def date_problems(resolved: Resolved) -> list[Problem]:
     problems: list[Problem] = []
     file, raw = resolved.plan_file, resolved.plan_raw
 
-    def warn(message, loc):
-        problems.append(Problem(message, file, locate(raw, loc), ".".join(loc), "warning"))
-
-    def error(message, loc):
-        problems.append(Problem(message, file, locate(raw, loc), ".".join(loc)))
+    def report(message, loc, severity="error"):
+        problems.append(Problem(message, file, locate(raw, loc), ".".join(loc), severity))
 
     for name, value in resolved.dates.items():
         if value is None:
-            warn(f"日期 {name} 未设置，文中将留空（20__年__月__日）", ("dates",))
+            report(f"日期 {name} 未设置，文中将留空（20__年__月__日）", ("dates",), "warning")
     start, end = resolved.dates["start"], resolved.dates["end"]
     if start and end and start.first_day > end.last_day:
-        error("开始日期晚于结束日期", ("dates", "start"))
+        report("开始日期晚于结束日期", ("dates", "start"))
+
     previous = None
     for item in resolved.phases:
-        pid = item.model.id
+        pid, name = item.model.id, item.model.name
         p_start, p_end = resolved.phase_dates(pid)
+        loc = ("phases", pid)
         if p_start is None or p_end is None:
-            warn(f"阶段 {pid}（{item.model.name}）的起止日期未设置，文中将留空", ("phases",))
+            report(f"阶段 {pid}（{name}）的起止日期未设置，文中将留空", ("phases",), "warning")
             continue
         if p_start.first_day > p_end.last_day:
-            error(f"阶段 {pid}（{item.model.name}）开始晚于结束", ("phases", pid))
-        if start and p_start.first_day < start.first_day or end and p_end.last_day > end.last_day:
-            error(f"阶段 {pid}（{item.model.name}）超出专项起止时间", ("phases", pid))
-        if previous and p_start.first_day < previous[1].first_day:
-            error(f"阶段 {pid}（{item.model.name}）早于上一阶段 {previous[0]}，顺序不对", ("phases", pid))
-        previous = (pid, p_start)
+            report(f"阶段 {pid}（{name}）开始晚于结束", loc)
+        if (start and p_start.first_day < start.first_day) or (end and p_end.last_day > end.last_day):
+            report(f"阶段 {pid}（{name}）超出专项起止时间", loc)
+        if previous:
+            prev_id, prev_start, prev_end = previous
+            if p_start.first_day < prev_start.first_day:
+                report(f"阶段 {pid}（{name}）早于上一阶段 {prev_id} 开始，顺序不对", loc)
+            elif _before(p_start, prev_end):
+                report(f"阶段 {pid}（{name}）与上一阶段 {prev_id} 重叠：上一阶段到 {format_date(prev_end)} 才结束", loc)
+        previous = (pid, p_start, p_end)
+
     signed = resolved.dates["signed"]
     if signed and start and signed.first_day > start.last_day:
-        error("成文日期晚于专项开始日期", ("dates", "signed"))
+        report("成文日期晚于专项开始日期", ("dates", "signed"))
+
+    deadlines = [n for n in resolved.dates if n not in FIXED_DATES]
+    for name in deadlines:
+        value = resolved.dates[name]
+        if value and start and end and not (start.first_day <= value.first_day and value.last_day <= end.last_day):
+            report(f"报送时限 {name}（{format_date(value)}）不在专项起止时间之内", ("dates", name))
+
+    uncovered = set()
+    for name in deadlines + ["signed"]:
+        value = resolved.dates.get(name)
+        if value is None or value.day is None:
+            continue
+        day = value.first_day
+        if not calendar_covers(day.year):
+            uncovered.add(day.year)
+        if not is_workday(day):
+            holiday = holiday_name(day)
+            why = f"{holiday}假期" if holiday else "周末"
+            report(f"{format_date(value)}是{why}，不是工作日；建议改为前一个工作日"
+                   f"{format_date(PlanDate(*previous_workday(day).timetuple()[:3]))}", ("dates", name), "warning")
+    for year in sorted(uncovered):
+        report(f"节假日数据（chinese-calendar）尚未收录 {year} 年，工作日暂按周一至周五计算", ("dates",), "warning")
     return problems
+
+
+def _before(later: PlanDate, earlier_end: PlanDate) -> bool:
+    """Whether ``later`` starts before ``earlier_end`` is over; a phase handed
+    over within one month (9月—10月, then 10月—12月) is not an overlap."""
+    if later.day is None or earlier_end.day is None:
+        return (later.year, later.month) < (earlier_end.year, earlier_end.month)
+    return later.first_day < earlier_end.first_day

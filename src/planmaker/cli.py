@@ -134,6 +134,35 @@ def check(plan, profiles_dirs, campaigns_dirs):
 
 @main.command()
 @click.help_option("-h", "--help", help=_HELP)
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("cascade"), metavar="文件夹", help="输出文件夹（默认 cascade），每个下级一个子文件夹。")
+@click.option("--lead-days", type=click.IntRange(0, 60), default=5, metavar="天数",
+              help="下级的报送时限比上级提前的工作日数（默认 5）。")
+@click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件（包括下级的方案文件）。")
+@profile_dirs_option
+@campaign_dirs_option
+def cascade(plan, out_dir, lead_days, force, profiles_dirs, campaigns_dirs):
+    """由上级的方案文件 PLAN 为每个下级辖区生成方案文件和全套文件。
+
+    每个下级：引用上级方案的标题和文号，沿用同一专项的任务，使用本级的部门名称，
+    报送时限比上级提前 --lead-days 个工作日。市的方案下发到各县（区），省的方案下发到各市。"""
+    from .cascade import cascade as run_cascade
+
+    try:
+        result = run_cascade(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs), lead_days, force)
+    except InputError as exc:
+        _fail(exc)
+    for original, beside in result.plans.kept:
+        click.echo(f"注意：{out_dir / original} 已被修改过，保留原文件，按原文件生成；新版本写在 {out_dir / beside}")
+    for child, plan_file, built in result.children:
+        changed = len(built.report.written) + len(built.report.kept)
+        click.echo(f"{child.name}：{plan_file}，生成 {changed} 个文件，{len(built.report.unchanged)} 个未变化")
+    click.echo(f"共 {len(result.children)} 个下级辖区。")
+
+
+@main.command()
+@click.help_option("-h", "--help", help=_HELP)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("planmaker-demo"), metavar="文件夹", help="输出文件夹（默认 planmaker-demo）。")
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")

@@ -128,6 +128,7 @@ class Campaign(Strict):
     title: NonEmpty
     description: str = ""
     dates: list[Identifier] = Field([], description="正文引用的具名日期（起止与成文日期之外）")
+    date_labels: dict[Identifier, str] = Field({}, description="具名日期的中文说明，用于日历和检查结果")
     params: dict[Identifier, Any] = {}
     preamble: list[str] = []
     sections: list[Section]

@@ -1,0 +1,67 @@
+"""A city's plan handed down to its ten county-level units in one command."""
+
+import re
+
+import pytest
+
+from conftest import EXAMPLES, docx_text, files_of_kind, run_cli
+from planmaker.catalog import Catalog
+from planmaker.resolve import resolve
+
+
+@pytest.fixture(scope="module")
+def cascaded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cascade")
+    result = run_cli("cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_ten_county_plans_each_passing_check_with_earlier_deadlines(cascaded):
+    city = resolve(EXAMPLES / "liuzhou-2021" / "plan.yaml", Catalog())
+    plans = sorted(cascaded.glob("*/plan.yaml"))
+    assert len(plans) == 10
+    for plan in plans:
+        result = run_cli("check", plan)
+        assert result.exit_code == 0, result.output
+        county = resolve(plan, Catalog())
+        assert county.jurisdiction.parent.name == "柳州市"
+        for name in ("stage_report", "final_report"):
+            assert county.dates[name].first_day < city.dates[name].first_day
+        assert [t.model.id for t in county.tasks] == [t.model.id for t in city.tasks]
+
+
+def test_county_documents_cite_the_city_plan_and_speak_for_the_county(cascaded):
+    text = docx_text(files_of_kind(cascaded / "rongan", "plan")[0])
+    assert text.startswith("融安县2021年开展不合理医疗检查专项治理行动工作方案")
+    assert "《柳州市2021年开展不合理医疗检查专项治理行动工作方案》" in text
+    assert "全县各级各类医疗机构" in text and "融安县卫生健康局" in text
+    outside = re.sub(r"按照[^《]*《[^》]*》(（[^）]*）)?", "", text)
+    assert "柳州" not in outside and "全市" not in outside
+    # five working days before the city's 2021-10-01 (2021-09-26 was an adjusted working Sunday)
+    assert "于2021年9月26日及2022年2月22日前" in text
+
+
+def test_an_edited_county_plan_file_is_kept_on_a_second_cascade(cascaded):
+    plan = cascaded / "rongan" / "plan.yaml"
+    edited = plan.read_text(encoding="utf-8").replace("parent_document:", "number: 融卫发〔2021〕1号\nparent_document:")
+    plan.write_text(edited, encoding="utf-8")
+    result = run_cli("cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", cascaded)
+    assert result.exit_code == 0
+    assert plan.read_text(encoding="utf-8") == edited
+    assert "保留原文件" in result.output
+
+
+def test_a_province_hands_down_to_its_cities(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text((EXAMPLES / "guangxi-2020" / "plan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("cascade", plan, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (city,) = sorted((tmp_path / "out").glob("*/plan.yaml"))
+    assert city.parent.name == "liuzhou"
+    assert run_cli("check", city).exit_code == 0
+
+
+def test_a_county_has_no_subordinates_to_cascade_to(tmp_path):
+    result = run_cli("cascade", EXAMPLES / "rongan-2021" / "plan.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "没有下级" in result.output
