@@ -28,7 +28,7 @@ class _Text(html.parser.HTMLParser):
 def test_manifest_shape(liuzhou_out):
     data = manifest(liuzhou_out)
     kinds = sorted(f["kind"] for f in data["files"])
-    assert kinds == ["bundle", "plan", "preview", "preview", "tasks", "tasks"]
+    assert kinds == ["bundle", "calendar", "plan", "preview", "preview", "tasks", "tasks"]
     for entry in data["files"]:
         path = liuzhou_out / entry["path"]
         assert path.is_file()
@@ -126,7 +126,7 @@ def test_a_partial_build_keeps_the_other_files_in_the_manifest(tmp_path):
     out = tmp_path / "out"
     run_cli("build", plan, "-o", out)
     run_cli("build", plan, "-o", out, "--only", "preview")
-    assert sorted(f["kind"] for f in manifest(out)["files"]) == ["bundle", "plan", "preview", "preview",
+    assert sorted(f["kind"] for f in manifest(out)["files"]) == ["bundle", "calendar", "plan", "preview", "preview",
                                                                   "tasks", "tasks"]
     again = run_cli("build", plan, "-o", out)
     assert "已保留原文件" not in again.output
