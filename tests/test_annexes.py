@@ -189,7 +189,7 @@ def test_bundle_binds_plan_and_annexes_each_on_a_new_page(guangxi_out):
 
 def test_manifest_kinds_and_only(guangxi_out, tmp_path):
     kinds = {f["kind"] for f in manifest(guangxi_out)["files"]}
-    assert kinds == {"plan", "preview", "tasks", "checklist", "stats", "bundle"}
+    assert kinds == {"plan", "preview", "tasks", "checklist", "stats", "bundle", "calendar"}
     out = tmp_path / "only"
     assert run_cli("build", EXAMPLES / "guangxi-2020" / "plan.yaml", "-o", out, "--only", "stats").exit_code == 0
     entries = manifest(out)["files"]

@@ -172,11 +172,17 @@ def load_institutions(resolved: Resolved, institutions_file: Path | None) -> lis
 
 def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
           only: Iterable[str] | None = None, force: bool = False,
-          institutions_file: Path | None = None) -> BuildResult:
+          institutions_file: Path | None = None, pdf: bool = False) -> BuildResult:
     catalog = catalog or Catalog()
+    if pdf:
+        from .pdf import require_soffice
+        require_soffice()  # before any work: without LibreOffice there will be no PDF
     resolved = resolve(Path(plan_path), catalog)
     institutions = load_institutions(resolved, institutions_file)
     artifacts = render_all(resolved, only, institutions)
+    if pdf:
+        from .pdf import to_pdf
+        artifacts += to_pdf(artifacts, document_time(resolved))
     meta = {
         "generator": f"planmaker {__version__}",
         "plan": Path(plan_path).name,

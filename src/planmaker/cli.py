@@ -53,6 +53,14 @@ def _catalog(profiles_dirs, campaigns_dirs):
     return Catalog(profiles_dirs, campaigns_dirs)
 
 
+def _wants_pdf(formats: str) -> bool:
+    chosen = {f.strip().lower() for f in formats.split(",") if f.strip()}
+    unknown = chosen - {"office", "pdf"}
+    if unknown:
+        _fail(InputError.single(f"未知的格式 “{'、'.join(sorted(unknown))}”（可选：office、pdf）", field="--format"))
+    return "pdf" in chosen
+
+
 def _fail(exc: InputError) -> None:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
@@ -71,8 +79,13 @@ campaign_dirs_option = click.option(
 @click.group(cls=Group, context_settings=CONTEXT, help="planmaker：由辖区配置和专项模板生成专项整治的全套文件。")
 @click.help_option("-h", "--help", help=_HELP)
 @click.version_option(package_name="planmaker", message="planmaker %(version)s", help="显示版本并退出。")
-def main():
-    pass
+@click.pass_context
+def main(ctx):
+    from . import notices
+
+    # Warnings raised while loading and rendering are printed once the command ends.
+    bucket = ctx.with_resource(notices.collecting())
+    ctx.call_on_close(lambda: [click.echo(str(p), err=True) for p in bucket])
 
 
 def _report(result, out_dir: Path) -> None:
@@ -94,17 +107,20 @@ def _report(result, out_dir: Path) -> None:
               default=Path("out"), metavar="文件夹", help="输出文件夹（默认 out）。")
 @click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔：plan、preview、tasks、checklist、stats、bundle。")
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
+@click.option("--format", "formats", default="office", metavar="格式",
+              help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
 @click.option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
               metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表。")
 @profile_dirs_option
 @campaign_dirs_option
-def build(plan, out_dir, only, force, institutions_file, profiles_dirs, campaigns_dirs):
+def build(plan, out_dir, only, force, formats, institutions_file, profiles_dirs, campaigns_dirs):
     """按方案文件 PLAN 生成实施方案、附件（任务分工表、检查表、统计表）、合订本、预览和 manifest.json。"""
     from .build import build as run_build, parse_only
 
     try:
         result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
-                           only=parse_only(only), force=force, institutions_file=institutions_file)
+                           only=parse_only(only), force=force, institutions_file=institutions_file,
+                           pdf=_wants_pdf(formats))
     except InputError as exc:
         _fail(exc)
     _report(result, out_dir)

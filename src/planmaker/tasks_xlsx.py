@@ -29,6 +29,10 @@ def tasks_workbook(title: str, tasks, author: str, when: dt.datetime) -> bytes:
     for number, task in enumerate(tasks, start=1):
         row = [number, task.heading + task.body, "\n".join(task.lead), "\n".join(task.cooperate)]
         sheet.append(row + ([task.deadline] if with_deadline else []))
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text that starts with “=” is still text, never a formula
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.border = _BORDER

@@ -18,6 +18,9 @@ from .errors import InputError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 100
+# Aliases share nodes, so a few of them can stand for billions of values
+# ("billion laughs"); the document is measured as if every alias were copied.
+MAX_EXPANDED_NODES = 200_000
 
 
 class LocatedDict(dict):
@@ -82,10 +85,35 @@ def _timestamp_as_text(loader, node):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
+def _expanded_size(root) -> int:
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:
+        key = id(node)
+        if key not in sizes:
+            sizes[key] = 1  # a recursive alias counts once, then stops
+            if isinstance(node, yaml.SequenceNode):
+                sizes[key] = 1 + sum(size(child) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                sizes[key] = 1 + sum(size(k) + size(v) for k, v in node.value)
+        return sizes[key]
+
+    return size(root)
+
+
 def load_text(text: str, filename: str) -> Any:
     loader = _Loader(text, filename)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise InputError.single(
+                f"展开 YAML 别名（*引用）后内容超过 {MAX_EXPANDED_NODES} 项，拒绝读取以防内存耗尽", filename,
+                node.start_mark.line + 1)
+        data = loader.construct_document(node)
+        _clean_strings(data, filename)
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -95,6 +123,35 @@ def load_text(text: str, filename: str) -> Any:
         raise InputError.single(f"YAML 格式错误：{exc}", filename) from None
     finally:
         loader.dispose()
+
+
+def _clean_strings(node, filename: str, path: tuple = ()) -> None:
+    """Remove XML-forbidden characters from every string, warning for each field."""
+    from . import notices, textclean
+    from .errors import Problem
+    from .validation import field_path
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, str):
+                cleaned, count = textclean.clean(value)
+                if count:
+                    notices.warn(Problem(f"删去了 {count} 个文档中不允许的控制字符（{textclean.describe(value)}）",
+                                         filename, node.line_of(key) if hasattr(node, "line_of") else None,
+                                         field_path(path + (key,))))
+                    node[key] = cleaned
+            else:
+                _clean_strings(value, filename, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, str):
+                cleaned, count = textclean.clean(value)
+                if count:
+                    notices.warn(Problem(f"删去了 {count} 个文档中不允许的控制字符（{textclean.describe(value)}）",
+                                         filename, None, field_path(path + (i,))))
+                    node[i] = cleaned
+            else:
+                _clean_strings(value, filename, path + (i,))
 
 
 def load_file(path: Path) -> Any:
