@@ -153,12 +153,39 @@ def tasks_template(rendered_tasks) -> Path:
     return template_path("tasks-deadline.docx" if any(t.deadline for t in rendered_tasks) else "tasks.docx")
 
 
-def _boxes(names: list[str], chosen: str) -> list[dict[str, str]]:
-    return [{"name": n, "box": TICKED if n == chosen else EMPTY} for n in names]
+def institution_fields(institution: Institution | None, vocabulary) -> dict[str, str]:
+    """What differs from one institution's checklist to the next, as flat text.
+
+    The per-institution batch (docx_batch) renders a checklist once with a
+    marker for each of these and fills in the rest, so everything that
+    depends on the institution must be here, and the keys must not depend on
+    which institution it is.
+    """
+    inst = institution
+    fields = {
+        "name": inst.name if inst else BLANK_FIELD,
+        "address": inst.address if inst else BLANK_FIELD,
+        "contact": inst.contact if inst else " " * 12,
+        "phone": inst.phone if inst else " " * 12,
+    }
+    for kind, terms, chosen in (("category", vocabulary.categories, inst.category if inst else ""),
+                                ("grade", vocabulary.grades, inst.grade if inst else ""),
+                                ("ownership", vocabulary.ownerships, inst.ownership if inst else "")):
+        for term in terms:
+            fields[f"{kind}:{term.name}"] = TICKED if term.name == chosen else EMPTY
+    return fields
 
 
-def checklist_context(annex: Annex, institution: Institution | None, vocabulary, label: bool = True) -> dict:
+def _boxes(kind: str, terms, fields: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": t.name, "box": fields[f"{kind}:{t.name}"]} for t in terms]
+
+
+def checklist_context(annex: Annex, institution: Institution | None, vocabulary, label: bool = True,
+                      fields: dict[str, str] | None = None) -> dict:
+    """The checklist's context: blank, for ``institution``, or from its ``fields``."""
     spec: ChecklistSpec = annex.spec
+    if fields is None:
+        fields = institution_fields(institution, vocabulary)
     rows = []
     number = 0
     for group in spec.groups:
@@ -177,19 +204,13 @@ def checklist_context(annex: Annex, institution: Institution | None, vocabulary,
                     "note": (sub.note if sub else item.note),
                 })
                 first = False
-    inst = institution
     return {
         "annex_label": annex.label if label else "",
         "title": title_lines(annex.title),
-        "institution": {
-            "name": inst.name if inst else BLANK_FIELD,
-            "address": inst.address if inst else BLANK_FIELD,
-            "contact": inst.contact if inst else " " * 12,
-            "phone": inst.phone if inst else " " * 12,
-        },
-        "categories": _boxes([t.name for t in vocabulary.categories], inst.category if inst else ""),
-        "grades": _boxes([t.name for t in vocabulary.grades], inst.grade if inst else ""),
-        "ownerships": _boxes([t.name for t in vocabulary.ownerships], inst.ownership if inst else ""),
+        "institution": {key: fields[key] for key in ("name", "address", "contact", "phone")},
+        "categories": _boxes("category", vocabulary.categories, fields),
+        "grades": _boxes("grade", vocabulary.grades, fields),
+        "ownerships": _boxes("ownership", vocabulary.ownerships, fields),
         "columns": spec.columns,
         "rows": rows,
         "note": spec.note,

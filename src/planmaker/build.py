@@ -38,8 +38,9 @@ KINDS = ("plan", "preview", "tasks", "checklist", "stats", "bundle", "calendar")
 
 
 def render_all(resolved: Resolved, only: Iterable[str] | None = None,
-               institutions: list | None = None) -> list[Artifact]:
-    """Every document of the plan, in memory."""
+               with_institutions: bool = False) -> tuple[list[Artifact], list]:
+    """Every document of the plan, in memory, and (``with_institutions``) the
+    per-institution documents to be written by the batch (batch.InstitutionDocs)."""
     from . import annexes as ax
     from .compose import plan_title, render_tasks
     from .docx_render import render_template
@@ -64,6 +65,7 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
                               {"format": "html"}))
 
     annex_docs: list[bytes] = []
+    per_institution = []
     needs_vocabulary = any(a.kind == "checklist" for a in annexes)
     vocabulary = None
     if needs_vocabulary:
@@ -87,8 +89,8 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
             data = render_template(ax.template_path(annex.spec.template),
                                    ax.checklist_context(annex, None, vocabulary), annex.title, author, when)
             artifacts.append(Artifact(f"{name}.docx", "checklist", data, extra))
-            if "checklist" in wanted:
-                artifacts.extend(_institution_checklists(annex, institutions or [], vocabulary, author, when))
+            if "checklist" in wanted and with_institutions:
+                per_institution.append(_institution_checklists(annex, vocabulary, author, when))
         elif annex.kind == "stats":
             data = render_template(ax.stats_template(annex.spec), ax.stats_context(resolved, annex),
                                    annex.title, author, when)
@@ -106,23 +108,24 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
         from .bundle import bind
         bundle = bind(plan_bytes, annex_docs, plan.title, author, when)
         artifacts.append(Artifact(f"{stem}（含附件）.docx", "bundle", bundle))
-    return [a for a in artifacts if a.kind in wanted]
+    return [a for a in artifacts if a.kind in wanted], per_institution
 
 
-def _institution_checklists(annex, institutions, vocabulary, author, when) -> list[Artifact]:
+def _institution_checklists(annex, vocabulary, author, when):
     from . import annexes as ax
+    from .batch import InstitutionDocs
     from .docx_render import render_template
-    from .institutions import institution_filenames
 
     template = ax.template_path(annex.spec.template)
-    folder = safe_filename(f"{annex.label}-检查表（按机构）")
-    artifacts = []
-    for institution, filename in zip(institutions, institution_filenames(institutions)):
-        context = ax.checklist_context(annex, institution, vocabulary, label=False)
-        data = render_template(template, context, f"{annex.title}（{institution.name}）", author, when)
-        artifacts.append(Artifact(f"{folder}/{filename}", "checklist", data,
-                                  {"annex": annex.number, "institution": institution.name}))
-    return artifacts
+
+    def render(fields):
+        context = ax.checklist_context(annex, None, vocabulary, label=False, fields=fields)
+        return render_template(template, context, f"{annex.title}（{fields['name']}）", author, when)
+
+    return InstitutionDocs(
+        kind="checklist", folder=safe_filename(f"{annex.label}-检查表（按机构）"), extra={"annex": annex.number},
+        render=render, fields=lambda institution: ax.institution_fields(institution, vocabulary),
+        keys=list(ax.institution_fields(None, vocabulary)))
 
 
 def _stats_xlsx(resolved: Resolved, annex, when) -> bytes:
@@ -162,26 +165,42 @@ def parse_only(text: str | None) -> list[str] | None:
     return kinds
 
 
-def load_institutions(resolved: Resolved, institutions_file: Path | None) -> list:
-    """The institutions to pre-fill checklists for: the file's, else the profile's."""
+def load_institutions(resolved: Resolved, institutions_file: Path | None):
+    """The institutions to pre-fill checklists for: the file's (checked, then
+    streamed from the file), else the profile's."""
     if institutions_file is not None:
-        from .institutions import read_institutions
-        return read_institutions(Path(institutions_file))
+        from .institutions import InstitutionFile
+        return InstitutionFile(Path(institutions_file))
     return list(resolved.jurisdiction.institutions)
 
 
 def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
           only: Iterable[str] | None = None, force: bool = False,
-          institutions_file: Path | None = None, pdf: bool = False) -> BuildResult:
+          institutions_file: Path | None = None, pdf: bool = False, workers: int = 1,
+          shard: tuple[int, int] = (1, 1), progress: bool = False) -> BuildResult:
+    """Build every document of the plan into ``out_dir``.
+
+    ``shard`` (k, n) builds the k-th of n shares of the per-institution
+    documents; the first share also builds the plan's own documents, so the
+    shares together are exactly one whole build.
+    """
+    from .batch import BatchWriter
+
     catalog = catalog or Catalog()
     if pdf:
         from .pdf import require_soffice
         require_soffice()  # before any work: without LibreOffice there will be no PDF
     resolved = resolve(Path(plan_path), catalog)
     institutions = load_institutions(resolved, institutions_file)
-    artifacts = render_all(resolved, only, institutions)
+    artifacts, per_institution = render_all(resolved, only, with_institutions=bool(institutions))
+    if shard[0] != 1:
+        artifacts = []
+    batch = BatchWriter(per_institution, institutions, workers, shard, progress)
     if pdf:
         from .pdf import to_pdf
+        # PDFs need the documents in hand: the batch renders into memory here.
+        artifacts += batch.artifacts()
+        batch = None
         artifacts += to_pdf(artifacts, document_time(resolved))
     meta = {
         "generator": f"planmaker {__version__}",
@@ -190,5 +209,6 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         "jurisdiction": resolved.jurisdiction.name,
         "campaign": resolved.campaign.id,
     }
-    report = write_outputs(Path(out_dir), artifacts, meta, force=force, partial=only is not None)
+    report = write_outputs(Path(out_dir), artifacts, meta, force=force,
+                           partial=only is not None or shard != (1, 1), streams=[batch] if batch else [])
     return BuildResult(resolved, artifacts, report)

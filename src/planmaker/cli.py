@@ -4,6 +4,7 @@ are imported inside the commands so that ``planmaker --help`` answers at once.""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -88,10 +89,20 @@ def main(ctx):
     ctx.call_on_close(lambda: [click.echo(str(p), err=True) for p in bucket])
 
 
+_LISTED_PER_FOLDER = 10  # beyond this, a folder's new files are counted rather than listed
+
+
 def _report(result, out_dir: Path) -> None:
     report = result.report
+    by_folder: dict[str, list[str]] = {}
     for path in report.written:
-        click.echo(f"已生成：{out_dir / path}")
+        by_folder.setdefault(path.rpartition("/")[0], []).append(path)
+    for folder, paths in by_folder.items():
+        if folder and len(paths) > _LISTED_PER_FOLDER:
+            click.echo(f"已生成：{out_dir / folder}{os.sep}（{len(paths)} 个文件）")
+            continue
+        for path in paths:
+            click.echo(f"已生成：{out_dir / path}")
     if report.unchanged:
         click.echo(f"未变化：{len(report.unchanged)} 个文件")
     for original, beside in report.kept:
@@ -111,16 +122,23 @@ def _report(result, out_dir: Path) -> None:
               help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
 @click.option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
               metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表。")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="按机构生成文件时并行的进程数（默认：本机 CPU 核数）。")
+@click.option("--shard", metavar="K/N",
+              help="只生成机构名单的第 K 片（共 N 片），供多台机器分担同一批任务；各片输出合起来正好是完整的一批。"
+                   "第 1 片同时生成方案本身的文件。")
 @profile_dirs_option
 @campaign_dirs_option
-def build(plan, out_dir, only, force, formats, institutions_file, profiles_dirs, campaigns_dirs):
+def build(plan, out_dir, only, force, formats, institutions_file, workers, shard, profiles_dirs, campaigns_dirs):
     """按方案文件 PLAN 生成实施方案、附件（任务分工表、检查表、统计表）、合订本、预览和 manifest.json。"""
+    from .batch import default_workers, parse_shard
     from .build import build as run_build, parse_only
 
     try:
         result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
                            only=parse_only(only), force=force, institutions_file=institutions_file,
-                           pdf=_wants_pdf(formats))
+                           pdf=_wants_pdf(formats), workers=workers or default_workers(),
+                           shard=parse_shard(shard), progress=sys.stderr.isatty())
     except InputError as exc:
         _fail(exc)
     _report(result, out_dir)

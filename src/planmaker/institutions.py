@@ -160,23 +160,46 @@ def load_vocabulary() -> Vocabulary:
 
 def read_institutions(path: Path, vocabulary: Vocabulary | None = None) -> list[Institution]:
     """The institutions listed in an .xlsx or .csv file, in the file's order."""
-    path = Path(path)
-    vocabulary = vocabulary or load_vocabulary()
-    _check_file(path)
-    rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
-    try:
-        header_row, columns = _find_header(rows, path)
-        institutions, problems = _read_body(rows, columns, vocabulary, path)
-    finally:
-        rows.close()  # closes the workbook or the file even on error
-    if len(problems) > MAX_PROBLEMS:
-        hidden = len(problems) - MAX_PROBLEMS
-        problems = problems[:MAX_PROBLEMS] + [Problem(f"另有 {hidden} 处问题未列出，请先改正以上各处", path)]
-    if problems:
-        raise InputError(problems)
-    if not institutions:
-        raise InputError.single("表头之后没有任何机构", path, header_row)
-    return institutions
+    return list(InstitutionFile(path, vocabulary))
+
+
+class InstitutionFile:
+    """An institution list that stays in its file: read once to check every
+    row (so that a bad row stops the build before anything is written), then
+    streamed again row by row, so that a province's list of a hundred
+    thousand institutions costs no more memory than a county's."""
+
+    def __init__(self, path: Path, vocabulary: Vocabulary | None = None):
+        self.path = Path(path)
+        self.vocabulary = vocabulary or load_vocabulary()
+        _check_file(self.path)
+        problems: list[Problem] = []
+        self._count = sum(1 for _ in self._records(problems))
+        if len(problems) > MAX_PROBLEMS:
+            hidden = len(problems) - MAX_PROBLEMS
+            problems = problems[:MAX_PROBLEMS] + [Problem(f"另有 {hidden} 处问题未列出，请先改正以上各处", self.path)]
+        if problems:
+            raise InputError(problems)
+        if not self._count:
+            raise InputError.single("表头之后没有任何机构", self.path, self._header_row)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Institution]:
+        problems: list[Problem] = []
+        yield from self._records(problems)
+        if problems:  # the file changed since it was checked
+            raise InputError(problems)
+
+    def _records(self, problems: list[Problem]) -> Iterator[Institution]:
+        path = self.path
+        rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+        try:
+            self._header_row, columns = _find_header(rows, path)
+            yield from _read_body(rows, columns, self.vocabulary, path, problems)
+        finally:
+            rows.close()  # closes the workbook or the file even on error
 
 
 def _check_file(path: Path) -> None:
@@ -333,9 +356,7 @@ def _missing_columns(missing: list[tuple[str, ...]], cells: list[str]) -> str:
 
 
 def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Vocabulary,
-               path: Path) -> tuple[list[Institution], list[Problem]]:
-    institutions: list[Institution] = []
-    problems: list[Problem] = []
+               path: Path, problems: list[Problem]) -> Iterator[Institution]:
     first_row_of: dict[str, int] = {}
     label = {field: header for field, (_, header) in columns.items()}
 
@@ -368,11 +389,10 @@ def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Voca
                 problem(_unknown("性质", values["ownership"], vocabulary.ownerships), number, "ownership")
 
         if not problems:  # once the file is known bad, records are never returned
-            institutions.append(Institution(
+            yield Institution(
                 name=name, category=category, grade=grade, ownership=ownership,
                 address=values.get("address", ""), contact=values.get("contact", ""),
-                phone=values.get("phone", "")))
-    return institutions, problems
+                phone=values.get("phone", ""))
 
 
 def _category(text: str, vocabulary: Vocabulary, report) -> str:
@@ -402,28 +422,37 @@ def _unknown(what: str, text: str, terms: tuple[Term, ...]) -> str:
 
 # ---------------------------------------------------------------- file names
 
-def institution_filenames(institutions: list[Institution], suffix: str = ".docx") -> list[str]:
-    """One distinct, safe file name per institution, in order.
+def institution_filenames(institutions, suffix: str = ".docx") -> list[str]:
+    """One distinct, safe file name per institution, in order."""
+    names = FileNames(suffix)
+    return [names.next(institution.name) for institution in institutions]
+
+
+class FileNames:
+    """Distinct, safe file names handed out one at a time, as a list streams by.
 
     Distinct means distinct on every file system: two names that differ only
     in case, or that sanitise or truncate to the same text, would overwrite
     each other on Windows or macOS, so the later ones get "（2）", "（3）"….
     """
-    taken: set[str] = set()
-    next_number: dict[str, int] = {}
-    result = []
-    for institution in institutions:
-        stem = safe_filename(institution.name)
-        candidate = stem + suffix
-        number = next_number.get(candidate.casefold(), 2)
-        while candidate.casefold() in taken:
-            candidate = _numbered(stem, number) + suffix
+
+    def __init__(self, suffix: str = ".docx"):
+        self.suffix = suffix
+        self._taken: set[str] = set()
+        self._next_number: dict[str, int] = {}
+
+    def next(self, name: str) -> str:
+        stem = safe_filename(name)
+        candidate = stem + self.suffix
+        number = self._next_number.get(candidate.casefold(), 2)
+        while candidate.casefold() in self._taken:
+            candidate = _numbered(stem, number) + self.suffix
             number += 1
         # Remember where counting stopped, so 300 namesakes stay linear.
-        next_number[(stem + suffix).casefold()] = number
-        taken.add(candidate.casefold())
-        result.append(candidate)
-    return result
+        if number > 2:
+            self._next_number[(stem + self.suffix).casefold()] = number
+        self._taken.add(candidate.casefold())
+        return candidate
 
 
 def _numbered(stem: str, number: int) -> str:
