@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from .dates import BLANK_YEAR, PlanDate, format_date, format_month, format_span
 from .errors import InputError, Problem
 from .numbering import chinese_number
-from .validation import field_path, locate
+from .validation import did_you_mean, field_path, locate
 
 
 class TemplateProblem(Exception):
@@ -98,4 +98,12 @@ def _undefined_name(exc: jinja2.UndefinedError) -> str:
     if not match:
         return str(exc)
     owner, attribute = match.groups()
+    if attribute and owner.endswith(" object"):
+        # “planmaker.catalog.Jurisdiction object” means nothing to a clerk: name the variable.
+        cls = owner[:-len(" object")].rsplit(".", 1)[-1]
+        if cls == "Jurisdiction":
+            from .catalog import Jurisdiction  # late: catalog imports this module's neighbours
+            fields = [f for f in Jurisdiction.__dataclass_fields__ if f not in ("raw", "file")]
+            return f"j.{attribute}{did_you_mean(attribute, fields)}（辖区的可用属性：{'、'.join(fields)}）"
+        return f"{attribute}（{cls} 没有这个属性）"
     return f"{owner}.{attribute}" if attribute else owner
