@@ -10,7 +10,7 @@ from .dates import format_date
 from .document import AnnexNote, Document, Heading, Paragraph, Signature
 from .models import Department
 from .numbering import heading_number
-from .resolve import Resolved, Source, department_names
+from .resolve import Item, Resolved, Source, department_names
 from .templating import TemplateProblem, render
 
 _CLOSING = tuple("。！？：；…")
@@ -106,6 +106,11 @@ def task_view(resolved: Resolved, task, context) -> TaskView:
                     department_names([r for r in task.cooperate if r not in task.lead], departments))
 
 
+def _lines(text: str) -> list[str]:
+    """The paragraphs of a rendered text: one a line, blank lines dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _sentence(text: str) -> str:
     return text if not text or text.endswith(_CLOSING) else text + "。"
 
@@ -123,7 +128,7 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     document = Document(title=title, number=resolved.plan.number or "")
     blocks = document.blocks
     for i, text in enumerate(campaign.model.preamble):
-        blocks.append(Paragraph(r(text, c_src.at("preamble", i))))
+        blocks.extend(Paragraph(line) for line in _lines(r(text, c_src.at("preamble", i))))
 
     phase_views = {p.id: p for p in context["phases"]}
     number = 0
@@ -132,14 +137,18 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
         number += 1
         blocks.append(Heading(1, heading_number(1, number), r(section.heading, s_src.at("heading"))))
         for i, text in enumerate(section.paragraphs):
-            rendered = r(text, s_src.at("paragraphs", i))
-            if rendered:
-                blocks.append(Paragraph(rendered))
+            blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("paragraphs", i))))
         if section.items:
-            items = getattr(resolved, section.items)
+            if isinstance(section.items, str):
+                items = getattr(resolved, section.items)
+            else:
+                items = [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
             for n, item in enumerate(items, start=1):
                 model, src = item.model, item.source
-                if section.items == "phases":
+                if not isinstance(section.items, str):
+                    extra = {}
+                    heading = r(model.title, src.at("title"))
+                elif section.items == "phases":
                     extra = {"phase": phase_views[model.id]}
                     heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
                 elif section.items == "tasks":
@@ -150,16 +159,17 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
                     heading = r(model.title, src.at("title"), **extra)
                 body = r(model.text, src.at("text"), **extra) if model.text else ""
                 heading = _sentence(heading)
+                # A body of several lines is several paragraphs (a phase's numbered measures).
+                first, *more = _lines(body) or [""]
                 if section.runin:
-                    blocks.append(Heading(2, heading_number(2, n), heading, body))
+                    blocks.append(Heading(2, heading_number(2, n), heading, first))
                 else:
                     blocks.append(Heading(2, heading_number(2, n), heading))
-                    if body:
-                        blocks.append(Paragraph(body))
+                    if first:
+                        blocks.append(Paragraph(first))
+                blocks.extend(Paragraph(line) for line in more)
         for i, text in enumerate(section.after):
-            rendered = r(text, s_src.at("after", i))
-            if rendered:
-                blocks.append(Paragraph(rendered))
+            blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("after", i))))
 
     departments = resolved.jurisdiction.departments
     for contact in resolved.plan.contacts:

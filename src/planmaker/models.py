@@ -115,10 +115,18 @@ class Requirement(Strict):
     text: str = ""
 
 
+class Point(Strict):
+    """A numbered point written in the section itself (工作目标的各条), not a task."""
+
+    title: NonEmpty
+    text: str = ""
+
+
 class Section(Strict):
     heading: NonEmpty
     paragraphs: list[str] = []
-    items: Literal["tasks", "phases", "requirements"] | None = None
+    items: Literal["tasks", "phases", "requirements"] | list[Point] | None = Field(
+        None, description="tasks、phases、requirements 之一，或直接写在本节的条目列表")
     runin: bool = Field(True, description="小标题与正文同段（“（一）……。正文”）")
     after: list[str] = []
 

@@ -14,22 +14,36 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .dates import PlanDate, format_date, format_month, format_span
+from .dates import BLANK_YEAR, PlanDate, format_date, format_month, format_span
 from .errors import InputError, Problem
 from .numbering import chinese_number
-from .validation import field_path, locate
+from .validation import did_you_mean, field_path, locate
 
 
 class TemplateProblem(Exception):
     """Raised from inside a template helper with a message for the user."""
 
 
-def _date(value) -> str:
-    return format_date(_as_date(value))
+def _date(value, year: bool = True) -> str:
+    """2021年8月20日; ``year=False`` leaves the year out (8月20日), as a plan does
+    for deadlines in its own year."""
+    text = format_date(_as_date(value))
+    return text if year else _without_year(text)
 
 
-def _month(value) -> str:
-    return format_month(_as_date(value))
+def _month(value, year: bool = True) -> str:
+    text = format_month(_as_date(value))
+    return text if year else _without_year(text)
+
+
+def _year(value, offset: int = 0) -> str:
+    """2021年 (``offset=-1``: the year before, for 同比); 20__年 when unset."""
+    date = _as_date(value)
+    return BLANK_YEAR if date is None else f"{date.year + int(offset)}年"
+
+
+def _without_year(text: str) -> str:
+    return text.split("年", 1)[1]
 
 
 def _span(start, end, sep: str = "—", repeat_year: bool = False, compact: bool = False) -> str:
@@ -51,7 +65,7 @@ def _cn(value: int) -> str:
 def make_environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                                trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(date=_date, month=_month, span=_span, cn=_cn)
+    env.filters.update(date=_date, month=_month, year=_year, span=_span, cn=_cn)
     return env
 
 
@@ -84,4 +98,12 @@ def _undefined_name(exc: jinja2.UndefinedError) -> str:
     if not match:
         return str(exc)
     owner, attribute = match.groups()
+    if attribute and owner.endswith(" object"):
+        # “planmaker.catalog.Jurisdiction object” means nothing to a clerk: name the variable.
+        cls = owner[:-len(" object")].rsplit(".", 1)[-1]
+        if cls == "Jurisdiction":
+            from .catalog import Jurisdiction  # late: catalog imports this module's neighbours
+            fields = [f for f in Jurisdiction.__dataclass_fields__ if f not in ("raw", "file")]
+            return f"j.{attribute}{did_you_mean(attribute, fields)}（辖区的可用属性：{'、'.join(fields)}）"
+        return f"{attribute}（{cls} 没有这个属性）"
     return f"{owner}.{attribute}" if attribute else owner
