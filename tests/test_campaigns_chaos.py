@@ -253,3 +253,15 @@ def test_bad_recurring_and_milestone_entries_are_located(tmp_path):
     assert result.exit_code == 2
     assert "报送时间 “十天后” 无法识别" in result.output and "recurring.quarterly.due" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_cascade_gives_subordinates_earlier_quarterly_dates(tmp_path):
+    plan = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8")
+    city = write_plan(tmp_path / "city", plan.replace("profile: shijiazhuang-changan", "profile: shijiazhuang"))
+    result = run_cli("cascade", city, "-o", tmp_path / "cascade")
+    assert result.exit_code == 0, result.output
+    child = tmp_path / "cascade" / "shijiazhuang-qiaoxi"
+    assert "due: + 10 days - 5 working days" in (child / "plan.yaml").read_text(encoding="utf-8")
+    text = docx_text(files_of_kind(child, "plan")[0])
+    # five working days before the city's 2019-10-10 and 2020-01-10 (9月29日 was a working Sunday)
+    assert "分别于2019年9月27日、2020年1月3日前上报" in text
