@@ -265,3 +265,13 @@ def test_cascade_gives_subordinates_earlier_quarterly_dates(tmp_path):
     text = docx_text(files_of_kind(child, "plan")[0])
     # five working days before the city's 2019-10-10 and 2020-01-10 (9月29日 was a working Sunday)
     assert "分别于2019年9月27日、2020年1月3日前上报" in text
+
+
+def test_check_reports_milestones_out_of_order(tmp_path):
+    plan = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8")
+    plan = plan.replace("coverage_second: coverage_first + 1 month", "coverage_second: coverage_first - 1 month")
+    result = run_cli("check", write_plan(tmp_path / "a", plan))
+    assert result.exit_code == 1 and "进度节点 second 的日期早于上一节点 first" in result.output
+    lower = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8") + "milestones: {second: 30}\n"
+    result = run_cli("check", write_plan(tmp_path / "b", lower))
+    assert "进度节点 second（30%）少于上一节点 first（40%）" in result.output

@@ -104,6 +104,17 @@ def date_problems(resolved: Resolved) -> list[Problem]:
             if value and end and value.first_day > end.last_day:
                 report(f"{entry.label}：{format_date(value)}晚于专项结束日期", loc, "warning")
 
+    # Coverage is cumulative: a later milestone of the same institutions cannot ask for less.
+    milestones = [(m, resolved.milestone_dates.get(m.id)) for m in resolved.campaign.model.milestones]
+    percent = lambda m: resolved.plan.milestones.get(m.id, m.percent)  # noqa: E731
+    for (earlier, e_date), (later, l_date) in zip(milestones, milestones[1:]):
+        if earlier.groups == later.groups and e_date and l_date:
+            if l_date.last_day < e_date.first_day:
+                report(f"进度节点 {later.id} 的日期早于上一节点 {earlier.id}", ("dates",))
+            elif percent(later) < percent(earlier):
+                report(f"进度节点 {later.id}（{percent(later)}%）少于上一节点 {earlier.id}（{percent(earlier)}%）",
+                       ("milestones",), "warning")
+
     uncovered = set()
     for name, value, loc, label in dated:
         if value is None or value.day is None:
