@@ -101,7 +101,7 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
 
     if "calendar" in wanted:
         from .calendar_ics import plan_calendar
-        labels = resolved.campaign.model.date_labels
+        labels = resolved.date_labels
         artifacts.append(Artifact(f"{stem}.ics", "calendar", plan_calendar(resolved, plan.title, when, labels)))
 
     if "bundle" in wanted and annexes:
@@ -192,6 +192,7 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         require_soffice()  # before any work: without LibreOffice there will be no PDF
     resolved = resolve(Path(plan_path), catalog)
     institutions = load_institutions(resolved, institutions_file)
+    resolved.institutions = institutions  # the plan's coverage counts come from the same list
     artifacts, per_institution = render_all(resolved, only, with_institutions=bool(institutions))
     if shard[0] != 1:
         artifacts = []

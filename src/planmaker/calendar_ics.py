@@ -45,10 +45,26 @@ def plan_calendar(resolved: Resolved, title: str, when: dt.datetime, deadline_la
         if first and last:
             calendar.add_component(_event(title, f"phase:{item.model.id}", item.model.name,
                                           first.first_day, last.last_day, stamp, title))
-    for name, value in resolved.dates.items():
+    from .coverage import resolved_milestones
+
+    # A coverage milestone's date says what is due by then: “集中整治完成40%（15家）”.
+    labels = dict(deadline_labels)
+    for milestone in resolved_milestones(resolved).values():
+        ref = next(m.date for m in resolved.campaign.model.milestones if m.id == milestone.id)
+        if ref in resolved.dates:
+            labels[ref] = milestone.describe()
+    dated = list(resolved.dates.items())
+    for milestone in resolved_milestones(resolved).values():
+        ref = next(m.date for m in resolved.campaign.model.milestones if m.id == milestone.id)
+        if ref not in resolved.dates and milestone.date is not None:
+            # due at a phase's start or end: an event of its own on that day
+            dated.append((f"milestone_{milestone.id}", milestone.date))
+            labels[f"milestone_{milestone.id}"] = milestone.describe()
+    dated += [(r.name, r.date) for reports in resolved.series.values() for r in reports]
+    for name, value in dated:
         if name in FIXED_DATES or value is None:
             continue
-        label = deadline_labels.get(name, name)
+        label = labels.get(name, name)
         day = value.first_day if value.day else value.last_day
         calendar.add_component(_event(title, f"date:{name}", f"截止：{label}（{format_date(value)}）",
                                       day, day, stamp, title))

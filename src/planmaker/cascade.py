@@ -84,6 +84,19 @@ def child_plan(parent: Resolved, child: Jurisdiction, child_dir: Path, lead_days
         data["parent_document"]["number"] = plan.number
     if plan.params:
         data["params"] = dict(plan.params)
+    if plan.milestones:
+        data["milestones"] = dict(plan.milestones)
+    recurring = {}
+    for spec in parent.campaign.model.recurring:
+        given = plan.recurring.get(spec.id)
+        due = given.due if given and given.due else spec.due
+        # each report reaches the subordinate's office first, as the other deadlines do
+        entry = {"due": f"{due} - {lead_days} working days"}
+        if given and given.until is not None:
+            entry["until"] = given.until.iso() if isinstance(given.until, PlanDate) else given.until.text
+        recurring[spec.id] = entry
+    if recurring:
+        data["recurring"] = recurring
     for kind in ("tasks", "requirements"):
         overrides = getattr(plan, kind)
         if overrides.drop or overrides.add:

@@ -93,9 +93,30 @@ def date_problems(resolved: Resolved) -> list[Problem]:
         if value and start and end and not (start.first_day <= value.first_day and value.last_day <= end.last_day):
             report(f"报送时限 {name}（{format_date(value)}）不在专项起止时间之内", ("dates", name))
 
+    # Recurring reports are computed from the period: a problem is reported at the
+    # plan's recurring entry if it has one, else at its dates.
+    dated = [(name, resolved.dates.get(name), ("dates", name), "") for name in deadlines + ["signed"]]
+    for sid, reports in resolved.series.items():
+        loc = ("recurring", sid) if sid in resolved.plan.recurring else ("dates",)
+        for entry in reports:
+            dated.append((entry.name, entry.date, loc, f"{entry.label}："))
+            value = entry.date
+            if value and end and value.first_day > end.last_day:
+                report(f"{entry.label}：{format_date(value)}晚于专项结束日期", loc, "warning")
+
+    # Coverage is cumulative: a later milestone of the same institutions cannot ask for less.
+    milestones = [(m, resolved.milestone_dates.get(m.id)) for m in resolved.campaign.model.milestones]
+    percent = lambda m: resolved.plan.milestones.get(m.id, m.percent)  # noqa: E731
+    for (earlier, e_date), (later, l_date) in zip(milestones, milestones[1:]):
+        if earlier.groups == later.groups and e_date and l_date:
+            if l_date.last_day < e_date.first_day:
+                report(f"进度节点 {later.id} 的日期早于上一节点 {earlier.id}", ("dates",))
+            elif percent(later) < percent(earlier):
+                report(f"进度节点 {later.id}（{percent(later)}%）少于上一节点 {earlier.id}（{percent(earlier)}%）",
+                       ("milestones",), "warning")
+
     uncovered = set()
-    for name in deadlines + ["signed"]:
-        value = resolved.dates.get(name)
+    for name, value, loc, label in dated:
         if value is None or value.day is None:
             continue
         day = value.first_day
@@ -104,8 +125,8 @@ def date_problems(resolved: Resolved) -> list[Problem]:
         if not is_workday(day):
             holiday = holiday_name(day)
             why = f"{holiday}假期" if holiday else "周末"
-            report(f"{format_date(value)}是{why}，不是工作日；建议改为前一个工作日"
-                   f"{format_date(PlanDate(*previous_workday(day).timetuple()[:3]))}", ("dates", name), "warning")
+            report(f"{label}{format_date(value)}是{why}，不是工作日；建议改为前一个工作日"
+                   f"{format_date(PlanDate(*previous_workday(day).timetuple()[:3]))}", loc, "warning")
     for year in sorted(uncovered):
         report(f"节假日数据（chinese-calendar）尚未收录 {year} 年，工作日暂按周一至周五计算", ("dates",), "warning")
     return problems

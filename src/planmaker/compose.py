@@ -75,8 +75,23 @@ class TaskView:
     def cooperate_names(self) -> str:
         return "、".join(self.cooperate)
 
+    @property
+    def units(self) -> str:
+        """All responsible units, lead first (“责任单位：区卫生健康局、区市场监管局”)."""
+        return "、".join(self.lead + self.cooperate)
+
+
+def province_of(j):
+    """The province-level jurisdiction a profile belongs to (itself for a province), if its chain says."""
+    for node in (j, *j.ancestors()):
+        if node.level == "province":
+            return node
+    return None
+
 
 def base_context(resolved: Resolved) -> dict[str, Any]:
+    from .coverage import resolved_milestones
+
     j = resolved.jurisdiction
     phases = []
     for item in resolved.phases:
@@ -97,12 +112,16 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
         "year": resolved.year,
         "campaign": resolved.campaign.model,
         "number": resolved.plan.number or "",
+        "province": province_of(j),
+        "milestones": resolved_milestones(resolved),
+        "recurring": {name: [r.date for r in reports] for name, reports in resolved.series.items()},
     }
 
 
 def task_view(resolved: Resolved, task, context) -> TaskView:
+    """The view of a task, or of a subtask (which has neither id nor title of its own)."""
     departments = resolved.jurisdiction.departments
-    return TaskView(task.id, task.title, department_names(task.lead, departments),
+    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), department_names(task.lead, departments),
                     department_names([r for r in task.cooperate if r not in task.lead], departments))
 
 
@@ -150,14 +169,22 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
                     heading = r(model.title, src.at("title"))
                 elif section.items == "phases":
                     extra = {"phase": phase_views[model.id]}
-                    heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
+                    if model.title:
+                        heading = r(model.title, src.at("title"), **extra)
+                    else:
+                        heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
                 elif section.items == "tasks":
                     extra = {"task": task_view(resolved, model, context)}
                     heading = r(model.title, src.at("title"), **extra)
+                    if model.subtasks:
+                        _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
+                        continue
                 else:
                     extra = {"requirement": model}
                     heading = r(model.title, src.at("title"), **extra)
                 body = r(model.text, src.at("text"), **extra) if model.text else ""
+                if section.items == "tasks":
+                    body += _suffix(model, extra, r, campaign)
                 heading = _sentence(heading)
                 # A body of several lines is several paragraphs (a phase's numbered measures).
                 first, *more = _lines(body) or [""]
@@ -189,6 +216,25 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     return document
 
 
+def _suffix(owner, extra, r, campaign) -> str:
+    """The campaign's task_suffix (“（责任单位：……）”) for a task or subtask with departments."""
+    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate):
+        return ""
+    return r(campaign.model.task_suffix, Source(campaign.file, campaign.raw, ("task_suffix",)), **extra)
+
+
+def _task_with_subtasks(blocks, n, heading, model, src, extra, r, resolved, context) -> None:
+    """“（一）标题” on its own line, its text if any, then “1.……（责任单位：……）” per subtask."""
+    campaign = resolved.campaign
+    blocks.append(Heading(2, heading_number(2, n), heading))
+    if model.text:
+        blocks.append(Paragraph(r(model.text, src.at("text"), **extra) + _suffix(model, extra, r, campaign)))
+    for k, sub in enumerate(model.subtasks, start=1):
+        sub_extra = {"task": task_view(resolved, sub, context)}
+        text = r(sub.text, src.at("subtasks", k - 1, "text"), **sub_extra)
+        blocks.append(Paragraph(heading_number(3, k) + text + _suffix(sub, sub_extra, r, campaign)))
+
+
 @dataclass
 class RenderedTask:
     id: str
@@ -218,5 +264,13 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         deadline = ""
         if task.deadline:
             deadline = render(task.deadline, {**context, **extra}, src.file, src.raw, src.loc + ("deadline",))
-        rendered.append(RenderedTask(task.id, heading, body, view.lead, view.cooperate, deadline))
+        if not task.subtasks:
+            rendered.append(RenderedTask(task.id, heading, body, view.lead, view.cooperate, deadline))
+            continue
+        # A task of several subtasks, each with its own units: one row each, under the task's title.
+        for k, sub in enumerate(task.subtasks, start=1):
+            sub_view = task_view(resolved, sub, context)
+            text = render(sub.text, {**context, "task": sub_view}, src.file, src.raw, src.loc + ("subtasks", k - 1, "text"))
+            rendered.append(RenderedTask(f"{task.id}.{k}", heading, heading_number(3, k) + text,
+                                         sub_view.lead, sub_view.cooperate, deadline))
     return rendered

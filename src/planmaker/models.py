@@ -94,6 +94,14 @@ class VocabularyFile(Strict):
 
 # ---------------------------------------------------------------- campaign
 
+class Subtask(Strict):
+    """One numbered item under a task (“1、……（责任单位：……）”), with its own departments."""
+
+    text: NonEmpty
+    lead: list[Identifier] = []
+    cooperate: list[Identifier] = []
+
+
 class Task(Strict):
     id: Identifier
     title: NonEmpty
@@ -101,12 +109,14 @@ class Task(Strict):
     lead: list[Identifier] = []
     cooperate: list[Identifier] = []
     deadline: str | None = Field(None, description="完成时限，可含模板变量")
+    subtasks: list[Subtask] = Field([], description="任务下的分项（1. 2. ……），各有责任单位")
 
 
 class Phase(Strict):
     id: Identifier
     name: NonEmpty
     text: str = ""
+    title: str | None = Field(None, description="本阶段小标题的写法，代替专项模板的 phase_title（如“……（截至日期前）”）")
 
 
 class Requirement(Strict):
@@ -120,6 +130,26 @@ class Point(Strict):
 
     title: NonEmpty
     text: str = ""
+
+
+class Milestone(Strict):
+    """A coverage target: by a date, this share of the area's institutions (of some groups) done."""
+
+    id: Identifier
+    percent: int = Field(ge=1, le=100)
+    date: str | None = Field(None, description="到期日期：具名日期（dates 中的名称）或阶段起止（如 rectification.end）")
+    groups: list[Identifier] = Field([], description="只计这些类别段的医疗机构（hospital、primary、clinic、independent）；空为全部")
+    label: str = Field("", description="日历和检查结果中的说明")
+
+
+class Recurring(Strict):
+    """Reports due after each month / quarter of the campaign's period (“按季度……分别于……前上报”)."""
+
+    id: Identifier
+    label: NonEmpty
+    every: Literal["month", "quarter"] = "quarter"
+    due: str = Field("+ 10 days", description="每期结束后多久报送，写法同相对日期（+ 10 days、+ 5 working days）")
+    blanks: int = Field(2, ge=1, le=12, description="专项起止未定时文中留几处空白日期")
 
 
 class Section(Strict):
@@ -144,6 +174,9 @@ class Campaign(Strict):
     phases: list[Phase] = []
     requirements: list[Requirement] = []
     phase_title: str = "{{ phase.name }}（{{ phase.start | span(phase.end) }}）"
+    task_suffix: str = Field("", description="有部门角色的任务（或分项）正文后附加的文字，如“（责任单位：{{ task.units }}）”")
+    milestones: list[Milestone] = []
+    recurring: list[Recurring] = []
     contact_lines: list[str] = [
         "{{ contact.unit }}联系人及电话：{{ contact.name }}，{{ contact.phone }}",
         "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
@@ -177,6 +210,11 @@ class ListOverrides(Strict):
     add: list[dict[str, Any]] = []
 
 
+class RecurringOverride(Strict):
+    due: str | None = Field(None, description="每期结束后多久报送（+ 10 days、+ 5 working days）")
+    until: DateSpec | None = Field(None, description="只计此日期之前结束的各期（默认为专项结束日期）")
+
+
 class Plan(Strict):
     profile: NonEmpty
     campaign: NonEmpty
@@ -190,6 +228,9 @@ class Plan(Strict):
     params: dict[Identifier, Any] = {}
     tasks: ListOverrides = ListOverrides()
     requirements: ListOverrides = ListOverrides()
+    milestones: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(
+        {}, description="改写专项模板中进度节点的百分比")
+    recurring: dict[Identifier, RecurringOverride] = {}
 
 
 # ---------------------------------------------------------------- annexes

@@ -16,7 +16,7 @@ from .catalog import Catalog, Jurisdiction, LoadedCampaign
 from .dates import PlanDate
 from .errors import InputError, Problem
 from .models import Department, Plan, Requirement, Task
-from .schedule import Schedule, ScheduleError
+from .schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
 from .validation import did_you_mean, field_path, locate, parse_model
 from .yamlfile import load_file
 
@@ -43,6 +43,15 @@ class Item:
     source: Source
 
 
+@dataclass(frozen=True)
+class SeriesDate:
+    """One report of a recurring series (the third quarter's, …); ``date`` None while the period is not set."""
+
+    name: str  # quarterly_1, …: the key of calendar events and check results
+    label: str
+    date: PlanDate | None
+
+
 @dataclass
 class Resolved:
     plan: Plan
@@ -58,6 +67,19 @@ class Resolved:
     requirements: list[Item] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     phase_schedule: dict[str, tuple[PlanDate | None, PlanDate | None]] = field(default_factory=dict)
+    milestone_dates: dict[str, PlanDate | None] = field(default_factory=dict)
+    series: dict[str, list[SeriesDate]] = field(default_factory=dict)
+    # The institutions the plan counts (coverage milestones) and pre-fills checklists for:
+    # the profile's, or the --institutions file's once build has read it.
+    institutions: list | None = None
+
+    @property
+    def date_labels(self) -> dict[str, str]:
+        """Every dated item's label: the campaign's named dates, then each recurring report."""
+        labels = dict(self.campaign.model.date_labels)
+        for reports in self.series.values():
+            labels.update((r.name, r.label) for r in reports)
+        return labels
 
     @property
     def year(self) -> str:
@@ -123,6 +145,22 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     for name in plan.params:
         if name not in model.params:
             unknown("参数", name, model.params, ("params", name))
+    milestone_ids = [m.id for m in model.milestones]
+    for name in plan.milestones:
+        if name not in milestone_ids:
+            unknown("进度节点", name, milestone_ids, ("milestones", name))
+    recurring_ids = [r.id for r in model.recurring]
+    for name in plan.recurring:
+        if name not in recurring_ids:
+            unknown("定期报送", name, recurring_ids, ("recurring", name))
+    date_refs = allowed_dates + tuple(f"{p}.{side}" for p in phase_ids for side in ("start", "end"))
+    for i, milestone in enumerate(model.milestones):
+        if milestone.date is not None and milestone.date not in date_refs:
+            loc = ("milestones", i, "date")
+            problems.append(Problem(
+                f"进度节点 {milestone.id} 的日期 “{milestone.date}” 既不是具名日期也不是阶段起止"
+                f"{did_you_mean(milestone.date, date_refs)}",
+                campaign.file, locate(campaign.raw, loc), field_path(loc)))
 
     tasks = _apply_overrides("tasks", Task, model.tasks, plan.tasks, there, here, problems)
     requirements = _apply_overrides("requirements", Requirement, model.requirements,
@@ -130,17 +168,19 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     phases = [Item(p, there.at("phases", i)) for i, p in enumerate(model.phases)]
 
     roles = catalog.roles
-    for item in tasks:
+    owners = [(item.model, item.source) for item in tasks]
+    owners += [(sub, item.source.at("subtasks", k)) for item in tasks for k, sub in enumerate(item.model.subtasks)]
+    for owner, source in owners:
         for which in ("lead", "cooperate"):
-            for j, role in enumerate(getattr(item.model, which)):
-                src = item.source.at(which, j)
+            for j, role in enumerate(getattr(owner, which)):
+                src = source.at(which, j)
                 if role not in roles:
                     problems.append(Problem(
                         f"未知的部门角色 “{role}”{did_you_mean(role, roles)}",
                         src.file, locate(src.raw, src.loc), field_path(src.loc)))
                 elif role not in jurisdiction.departments:
                     problems.append(Problem(
-                        f"任务 “{item.model.title}” 需要部门角色 “{role}”（{roles[role]}），"
+                        f"任务 “{getattr(owner, 'title', None) or owner.text[:20]}” 需要部门角色 “{role}”（{roles[role]}），"
                         f"但辖区配置 {jurisdiction.file.name} 的 departments 中没有定义它",
                         src.file, locate(src.raw, src.loc), field_path(src.loc)))
     if problems:
@@ -149,9 +189,69 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     dates, phase_dates = _evaluate_dates(plan, raw, plan_path, allowed_dates, phase_ids, problems)
     if problems:
         raise InputError(problems)
+    milestone_dates = {}
+    for milestone in model.milestones:
+        ref = milestone.date
+        if ref is None:
+            milestone_dates[milestone.id] = None
+        elif "." in ref:
+            pid, side = ref.rsplit(".", 1)
+            milestone_dates[milestone.id] = phase_dates[pid][0 if side == "start" else 1]
+        else:
+            milestone_dates[milestone.id] = dates[ref]
+    series = _recurring_dates(plan, raw, plan_path, campaign, dates, phase_dates, problems)
+    if problems:
+        raise InputError(problems)
     params = {**model.params, **plan.params}
     return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
-                    tasks, phases, requirements, phase_schedule=phase_dates)
+                    tasks, phases, requirements, phase_schedule=phase_dates,
+                    milestone_dates=milestone_dates, series=series,
+                    institutions=list(jurisdiction.institutions))
+
+
+def _recurring_dates(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, dates, phase_dates,
+                     problems):
+    """Each recurring report's due dates: one per month or quarter that ends within the period."""
+    series: dict[str, list[SeriesDate]] = {}
+    for i, spec in enumerate(campaign.model.recurring):
+        override = plan.recurring.get(spec.id)
+        due = override.due if override and override.due else spec.due
+        where = ((plan_path, raw, ("recurring", spec.id, "due")) if override and override.due
+                 else (campaign.file, campaign.raw, ("recurring", i, "due")))
+        try:
+            steps = parse_steps(due)
+        except ValueError:
+            problems.append(Problem(
+                f"报送时间 “{due}” 无法识别：应写成 + 10 days、+ 5 working days（或 + 10 天、+ 5 工作日）",
+                where[0], locate(where[1], where[2]), field_path(where[2])))
+            continue
+        start, end = dates["start"], dates["end"]
+        until = end
+        if override and override.until is not None:
+            try:
+                until = _evaluate_until(override.until, dates, phase_dates)
+            except ScheduleError as exc:
+                loc = ("recurring", spec.id, "until")
+                problems.append(Problem(str(exc), plan_path, locate(raw, loc), field_path(loc)))
+                continue
+        if start is None or until is None:
+            # Unknown period: as many blank dates as the source document shows.
+            series[spec.id] = [SeriesDate(f"{spec.id}_{n}", spec.label, None) for n in range(1, spec.blanks + 1)]
+            continue
+        reports = []
+        for n, last in enumerate(period_ends(start.first_day, until.last_day, spec.every), start=1):
+            day = apply_steps(PlanDate(last.year, last.month, last.day), steps, due)
+            reports.append(SeriesDate(f"{spec.id}_{n}", f"{spec.label}（{period_label(last, spec.every)}）", day))
+        series[spec.id] = reports
+    return series
+
+
+def _evaluate_until(spec, dates, phase_dates) -> PlanDate | None:
+    """``until`` may refer to the plan's dates and phases like any other date."""
+    known: dict[str, Any] = dict(dates)
+    for pid, (first, last) in phase_dates.items():
+        known[f"{pid}.start"], known[f"{pid}.end"] = first, last
+    return Schedule({**known, "recurring.until": spec}).value("recurring.until")
 
 
 def _evaluate_dates(plan: Plan, raw, plan_path: Path, allowed_dates, phase_ids, problems):

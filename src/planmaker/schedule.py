@@ -215,3 +215,35 @@ class Schedule:
         elif pick == "last":
             base = _day(base.last_day)
         return apply_steps(base, expr.steps, expr.ref)
+
+
+# ------------------------------------------------------------------ recurring reports
+
+_PERIOD_MONTHS = {"month": 1, "quarter": 3}
+
+
+def period_ends(first: dt.date, last: dt.date, every: str) -> list[dt.date]:
+    """The last days of the months or quarters that end within [first, last]."""
+    step = _PERIOD_MONTHS[every]
+    ends = []
+    year, month = first.year, first.month
+    # the period containing ``first`` ends at the next multiple of ``step`` months
+    month = ((month - 1) // step + 1) * step
+    while True:
+        end = PlanDate(year + (month - 1) // 12, (month - 1) % 12 + 1).last_day
+        if end > last:
+            return ends
+        if end >= first:
+            ends.append(end)
+        month += step
+
+
+def period_label(end: dt.date, every: str) -> str:
+    if every == "quarter":
+        return f"{end.year}年第{'一二三四'[(end.month - 1) // 3]}季度"
+    return f"{end.year}年{end.month}月"
+
+
+def parse_steps(text: str) -> tuple[tuple[int, str], ...]:
+    """“+ 10 days - 2 working days” as steps; ValueError with a message for the user."""
+    return DateExpr.parse("x " + text.strip()).steps

@@ -46,6 +46,20 @@ def _without_year(text: str) -> str:
     return text.split("年", 1)[1]
 
 
+def _dates(values, sep: str = "、") -> str:
+    """Several dates as the seeds list them: 2019年10月10日、2020年1月10日; the year
+    is written again only when it changes (20__年__月__日、__月__日 when unset)."""
+    parts, previous = [], None
+    for value in values:
+        date = _as_date(value)
+        text = format_date(date)
+        if parts and (date is None and previous is None or date and previous and date.year == previous.year):
+            text = text.split("年", 1)[1]
+        parts.append(text)
+        previous = date
+    return sep.join(parts)
+
+
 def _span(start, end, sep: str = "—", repeat_year: bool = False, compact: bool = False) -> str:
     return format_span(_as_date(start), _as_date(end), sep=sep, repeat_year=repeat_year, compact=compact)
 
@@ -65,7 +79,7 @@ def _cn(value: int) -> str:
 def make_environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                                trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(date=_date, month=_month, year=_year, span=_span, cn=_cn)
+    env.filters.update(date=_date, month=_month, year=_year, span=_span, cn=_cn, dates=_dates)
     return env
 
 
