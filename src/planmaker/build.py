@@ -115,17 +115,23 @@ def _institution_checklists(annex, vocabulary, author, when):
     from . import annexes as ax
     from .batch import InstitutionDocs
     from .docx_render import render_template
+    from .ooxml import core_text
 
     template = ax.template_path(annex.spec.template)
 
-    def render(fields):
-        context = ax.checklist_context(annex, None, vocabulary, label=False, fields=fields)
-        return render_template(template, context, f"{annex.title}（{fields['name']}）", author, when)
+    def fields(institution):
+        # The document title is a field of its own: cutting it to length is
+        # Python's business, not the prepared template's.
+        return {**ax.institution_fields(institution, vocabulary),
+                "document_title": core_text(f"{annex.title}（{institution.name}）")}
+
+    def render(values):
+        context = ax.checklist_context(annex, None, vocabulary, label=False, fields=values)
+        return render_template(template, context, str(values["document_title"]), author, when)
 
     return InstitutionDocs(
         kind="checklist", folder=safe_filename(f"{annex.label}-检查表（按机构）"), extra={"annex": annex.number},
-        render=render, fields=lambda institution: ax.institution_fields(institution, vocabulary),
-        keys=list(ax.institution_fields(None, vocabulary)))
+        render=render, fields=fields, keys=[*ax.institution_fields(None, vocabulary), "document_title"])
 
 
 def _stats_xlsx(resolved: Resolved, annex, when) -> bytes:

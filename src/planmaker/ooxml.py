@@ -42,10 +42,17 @@ def _pin_modified(core: bytes, when: dt.datetime) -> bytes:
     return _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", core)
 
 
+CORE_TEXT_LIMIT = 255  # python-docx refuses longer core properties (Word shows them in one line anyway)
+
+
+def core_text(text: str) -> str:
+    return text if len(text) <= CORE_TEXT_LIMIT else text[:CORE_TEXT_LIMIT - 1] + "…"
+
+
 def set_core_properties(document, title: str, author: str, when: dt.datetime) -> None:
     props = document.core_properties
-    props.title = title
-    props.author = author
+    props.title = core_text(title)
+    props.author = core_text(author)
     props.last_modified_by = author
     props.comments = ""
     props.subject = ""
