@@ -34,7 +34,7 @@ def document_time(resolved: Resolved) -> dt.datetime:
     return EPOCH
 
 
-KINDS = ("plan", "preview", "tasks", "checklist", "stats", "bundle", "calendar")
+KINDS = ("plan", "preview", "tasks", "checklist", "selfcheck", "ledger", "stats", "bundle", "calendar")
 
 
 def render_all(resolved: Resolved, only: Iterable[str] | None = None,
@@ -89,6 +89,13 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
             artifacts.append(Artifact(f"{name}.docx", "checklist", data, extra))
             if "checklist" in wanted:
                 artifacts.extend(_institution_checklists(annex, institutions or [], vocabulary, author, when))
+        elif annex.kind in ax.PROBLEM_KINDS:
+            made = _problem_annex(resolved, annex, None, author, when, "bundle" in wanted and annex.kind not in wanted)
+            data = made[0].data
+            artifacts.extend(made)
+            if annex.kind in wanted:
+                for institution, filename in zip(institutions or [], _filenames(institutions or [])):
+                    artifacts.extend(_problem_annex(resolved, annex, (institution, filename), author, when))
         elif annex.kind == "stats":
             data = render_template(ax.stats_template(annex.spec), ax.stats_context(resolved, annex),
                                    annex.title, author, when)
@@ -122,6 +129,42 @@ def _institution_checklists(annex, institutions, vocabulary, author, when) -> li
         data = render_template(template, context, f"{annex.title}（{institution.name}）", author, when)
         artifacts.append(Artifact(f"{folder}/{filename}", "checklist", data,
                                   {"annex": annex.number, "institution": institution.name}))
+    return artifacts
+
+
+def _filenames(institutions) -> list[str]:
+    from .institutions import institution_filenames
+    return institution_filenames(institutions, suffix="")
+
+
+def _problem_annex(resolved: Resolved, annex, institution, author, when, docx_only=False) -> list[Artifact]:
+    """A self-inspection checklist or a ledger, blank or for one institution: .docx and .xlsx."""
+    from . import annexes as ax
+    from .docx_render import render_template
+    from .selfcheck_xlsx import ledger_workbook, selfcheck_workbook
+
+    inst, filename = institution or (None, None)
+    make_context = ax.selfcheck_context if annex.kind == "selfcheck" else ax.ledger_context
+    context = make_context(resolved, annex, inst, label=inst is None)
+    title = annex.title if inst is None else f"{annex.title}（{inst.name}）"
+    docx = render_template(ax.template_path(ax.PROBLEM_KINDS[annex.kind]), context, title, author, when)
+    extra = {"annex": annex.number, "title": annex.title}
+    if inst is None:
+        stem = safe_filename(f"{annex.label}-{annex.title}")
+    else:
+        folder = safe_filename(f"{annex.label}-{'自查表' if annex.kind == 'selfcheck' else '整改台账'}（按机构）")
+        stem = f"{folder}/{filename}"
+        extra["institution"] = inst.name
+    artifacts = [Artifact(f"{stem}.docx", annex.kind, docx, extra)]
+    if docx_only:
+        return artifacts
+    meta = {"kind": annex.kind, "campaign": resolved.campaign.id, "jurisdiction": resolved.jurisdiction.name,
+            "institution": inst.name if inst else ""}
+    if annex.kind == "selfcheck":
+        book = selfcheck_workbook(annex.title, context, annex.spec.answers, meta, author, when)
+    else:
+        book = ledger_workbook(annex.title, context, annex.spec.statuses, meta, author, when)
+    artifacts.append(Artifact(f"{stem}.xlsx", annex.kind, book, extra))
     return artifacts
 
 

@@ -37,6 +37,7 @@ class Jurisdiction:
     subordinates: str
     directly_under: str
     tiers: str
+    committee: str
     issuer: str
     province_abbr: str
     departments: dict[str, Department]
@@ -47,6 +48,14 @@ class Jurisdiction:
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def province(self) -> "Jurisdiction":
+        """The top of the chain (the province for a county or a hospital)."""
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
 
     def ancestors(self):
         node = self.parent
@@ -173,6 +182,7 @@ class Catalog:
             subordinates=word("subordinates"),
             directly_under=word("directly_under"),
             tiers=word("tiers"),
+            committee=word("committee") or word("prefix") + "委",
             issuer=profile.issuer or "",
             province_abbr=abbr,
             departments=dict(profile.departments),

@@ -135,7 +135,19 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
             rendered = r(text, s_src.at("paragraphs", i))
             if rendered:
                 blocks.append(Paragraph(rendered))
-        if section.items:
+        for n, point in enumerate(section.points, start=1):
+            p_src = s_src.at("points", n - 1)
+            heading = _sentence(r(point.title, p_src.at("title")))
+            body = r(point.text, p_src.at("text")) if point.text else ""
+            if section.runin:
+                blocks.append(Heading(2, heading_number(2, n), heading, body))
+            else:
+                blocks.append(Heading(2, heading_number(2, n), heading))
+                if body:
+                    blocks.append(Paragraph(body))
+        if section.items == "problems":
+            blocks.extend(_problem_blocks(resolved, section.runin, r))
+        elif section.items:
             items = getattr(resolved, section.items)
             for n, item in enumerate(items, start=1):
                 model, src = item.model, item.source
@@ -156,6 +168,8 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
                     blocks.append(Heading(2, heading_number(2, n), heading))
                     if body:
                         blocks.append(Paragraph(body))
+                for k, (label, text) in enumerate(_parts(model, src, r, extra), start=1):
+                    blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
         for i, text in enumerate(section.after):
             rendered = r(text, s_src.at("after", i))
             if rendered:
@@ -177,6 +191,43 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
     document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
     return document
+
+
+def _parts(model, src: Source, r, extra) -> list[tuple[str, str]]:
+    """A task's labelled parts (具体措施、进度安排、目标成效…), rendered."""
+    return [(r(part.label, src.at("parts", k, "label"), **extra), r(part.text, src.at("parts", k, "text"), **extra))
+            for k, part in enumerate(getattr(model, "parts", ()))]
+
+
+def _problem_blocks(resolved: Resolved, runin: bool, r) -> list:
+    """The campaign's problem list: one （一） heading a group, its problems numbered under it."""
+    blocks: list = []
+    src = resolved.problems_source
+    for g, group in enumerate(resolved.problems.groups):
+        g_src = src.at("groups", g)
+        heading = _sentence(r(group.name, g_src.at("name"), group=group))
+        intro = r(group.intro, g_src.at("intro"), group=group) if group.intro else ""
+        if runin:
+            blocks.append(Heading(2, heading_number(2, g + 1), heading, intro))
+        else:
+            blocks.append(Heading(2, heading_number(2, g + 1), heading))
+            if intro:
+                blocks.append(Paragraph(intro))
+        for k, item in enumerate(render_problems(resolved, g, r), start=1):
+            blocks.append(Paragraph(f"{heading_number(3, k)}{item}"))
+    return blocks
+
+
+def render_problems(resolved: Resolved, g: int, r=None) -> list[str]:
+    """The problems of group ``g``, rendered (they may use the jurisdiction's words)."""
+    src = resolved.problems_source
+    group = resolved.problems.groups[g]
+    if r is None:
+        context = base_context(resolved)
+
+        def r(text, where, **extra):
+            return render(text, {**context, **extra}, where.file, where.raw, where.loc)
+    return [r(item, src.at("groups", g, "items", k), group=group) for k, item in enumerate(group.items)]
 
 
 @dataclass
@@ -205,6 +256,10 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         extra = {"task": view}
         heading = _sentence(render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",)))
         body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
+        parts = _parts(task, src, lambda text, where, **more: render(text, {**context, **extra, **more},
+                                                                     where.file, where.raw, where.loc), extra)
+        if parts:
+            body += "".join(f"{heading_number(3, k)}{label}：{text}" for k, (label, text) in enumerate(parts, 1))
         deadline = ""
         if task.deadline:
             deadline = render(task.deadline, {**context, **extra}, src.file, src.raw, src.loc + ("deadline",))

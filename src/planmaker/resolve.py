@@ -15,7 +15,7 @@ from typing import Any
 from .catalog import Catalog, Jurisdiction, LoadedCampaign
 from .dates import PlanDate
 from .errors import InputError, Problem
-from .models import Department, Plan, Requirement, Task
+from .models import Department, Plan, ProblemList, Requirement, Task
 from .schedule import Schedule, ScheduleError
 from .validation import did_you_mean, field_path, locate, parse_model
 from .yamlfile import load_file
@@ -58,6 +58,8 @@ class Resolved:
     requirements: list[Item] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     phase_schedule: dict[str, tuple[PlanDate | None, PlanDate | None]] = field(default_factory=dict)
+    problems: ProblemList | None = None
+    problems_source: Source | None = None
 
     @property
     def year(self) -> str:
@@ -124,6 +126,8 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
         if name not in model.params:
             unknown("参数", name, model.params, ("params", name))
 
+    problems_list, problems_source = _load_problems(campaign, problems)
+
     tasks = _apply_overrides("tasks", Task, model.tasks, plan.tasks, there, here, problems)
     requirements = _apply_overrides("requirements", Requirement, model.requirements,
                                     plan.requirements, there, here, problems)
@@ -151,7 +155,35 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
         raise InputError(problems)
     params = {**model.params, **plan.params}
     return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
-                    tasks, phases, requirements, phase_schedule=phase_dates)
+                    tasks, phases, requirements, phase_schedule=phase_dates,
+                    problems=problems_list, problems_source=problems_source)
+
+
+def _load_problems(campaign: LoadedCampaign, problems: list[Problem]):
+    """The campaign's problem list (campaign.yaml ``problems:``), if it has one."""
+    model = campaign.model
+    wanted = [i for i, s in enumerate(model.sections) if s.items == "problems"]
+    if not model.problems:
+        for i in wanted:
+            problems.append(Problem("本节 items: problems 需要专项模板用 problems 指明问题清单文件",
+                                    campaign.file, locate(campaign.raw, ("sections", i, "items")),
+                                    f"sections[{i + 1}].items"))
+        return None, None
+    path = (campaign.folder / model.problems).resolve()
+    if campaign.folder.resolve() not in path.parents:
+        problems.append(Problem("问题清单文件须在专项模板文件夹内", campaign.file,
+                                locate(campaign.raw, ("problems",)), "problems"))
+        return None, None
+    if not path.is_file():
+        problems.append(Problem(f"找不到问题清单文件 “{model.problems}”", campaign.file,
+                                locate(campaign.raw, ("problems",)), "problems"))
+        return None, None
+    try:
+        raw = load_file(path)
+        return parse_model(ProblemList, raw, path), Source(path, raw, ())
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None, None
 
 
 def _evaluate_dates(plan: Plan, raw, plan_path: Path, allowed_dates, phase_ids, problems):
