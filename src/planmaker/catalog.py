@@ -160,6 +160,10 @@ class Catalog:
         if problems:
             raise InputError(problems)
         defaults: KindDefaults = kinds[profile.kind]
+        if defaults.level == "institution" and parent is None:
+            # a hospital's plan speaks of its city (市委、全市) and answers to its health commission
+            raise InputError.single(f"{profile.kind}的配置须用 parent 指明所在辖区（如 liuzhou）", path,
+                                    raw.line_of("kind"), "parent")
         words = profile.vocabulary
 
         def word(name: str) -> str:
@@ -197,7 +201,10 @@ class Catalog:
         for pid, path in self.profile_ids().items():
             raw = load_file(path)
             if isinstance(raw, dict) and raw.get("parent") == jurisdiction.id:
-                children.append(self.load_profile(pid))
+                child = self.load_profile(pid)
+                # a hospital under a city issues its own plans; it is no subordinate jurisdiction
+                if child.level != "institution":
+                    children.append(child)
         return children
 
     # ------------------------------------------------------------ campaigns

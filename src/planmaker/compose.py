@@ -156,12 +156,13 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
                     heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
                 elif section.items == "tasks":
                     extra = {"task": task_view(resolved, model, context)}
-                    heading = r(model.title, src.at("title"), **extra)
+                    heading = _task_heading(model, src, r, extra, c_src)
                 else:
                     extra = {"requirement": model}
                     heading = r(model.title, src.at("title"), **extra)
                 body = r(model.text, src.at("text"), **extra) if model.text else ""
-                heading = _sentence(heading)
+                if not (section.items == "tasks" and campaign.model.task_title):
+                    heading = _sentence(heading)
                 if section.runin:
                     blocks.append(Heading(2, heading_number(2, n), heading, body))
                 else:
@@ -191,6 +192,17 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
     document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
     return document
+
+
+def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
+    """A task's heading: its title, or the campaign's task_title around it (no full stop added)."""
+    title = r(model.title, src.at("title"), **extra)
+    template = c_src.raw.get("task_title") if hasattr(c_src.raw, "get") else None
+    if not template:
+        return title
+    view = extra["task"]
+    shown = TaskView(view.id, title, view.lead, view.cooperate)
+    return r(template, c_src.at("task_title"), **{**extra, "task": shown})
 
 
 def _parts(model, src: Source, r, extra) -> list[tuple[str, str]]:
@@ -254,7 +266,8 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         task, src = item.model, item.source
         view = task_view(resolved, task, context)
         extra = {"task": view}
-        heading = _sentence(render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",)))
+        heading = render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",))
+        heading = heading if resolved.campaign.model.task_title else _sentence(heading)
         body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
         parts = _parts(task, src, lambda text, where, **more: render(text, {**context, **extra, **more},
                                                                      where.file, where.raw, where.loc), extra)

@@ -156,6 +156,8 @@ class Campaign(Strict):
     requirements: list[Requirement] = []
     problems: str | None = Field(None, description="重点整治问题清单的数据文件（专项模板文件夹内）："
                                  "正文 items: problems 一节、自查表和整改台账共用")
+    task_title: str | None = Field(None, description="任务小标题的写法（不自动加句号），可用 task.title、task.lead_names 等，"
+                                   "如“{{ task.title }}（责任科室：{{ task.lead_names }}）”")
     task_table: bool = Field(True, description="是否自动生成任务分工表附件（附件中未列 tasks 时）")
     phase_title: str = "{{ phase.name }}（{{ phase.start | span(phase.end) }}）"
     contact_lines: list[str] = [
