@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -136,6 +137,14 @@ class _Sheet:
         return stable_zip(buffer.getvalue(), when)
 
 
+def _fit_height(sheet: _Sheet, row: int, text: str, width: float) -> None:
+    """Row height for wrapped text: spreadsheets do not grow a row for a written height-less wrap
+    reliably (LibreOffice keeps the default), so the lines are counted here."""
+    per_line = max(1, int(width / 2.2))  # a CJK character at 12 pt is about 2.2 width units
+    lines = max(1, math.ceil(len(text) / per_line))
+    sheet.ws.row_dimensions[row].height = max(20, lines * 16 + 6)
+
+
 def _group_spans(rows, first_row: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for offset, r in enumerate(rows):
@@ -159,6 +168,7 @@ def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str],
         sheet.put(row, 1, int(r["number"]))
         sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
         sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+        _fit_height(sheet, row, r["item"], SELFCHECK_WIDTHS[2])
         for col in (4, 5, 6):
             sheet.input(row, col)
     last = first + len(rows) - 1
@@ -183,6 +193,7 @@ def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], a
         if r["item"]:
             sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
             sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+            _fit_height(sheet, row, r["item"], LEDGER_WIDTHS[2])
         else:  # a spare row: the institution writes a problem the list does not have
             sheet.input(row, 2)
             sheet.input(row, 3)
