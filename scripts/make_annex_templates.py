@@ -2,13 +2,14 @@
 
 The .docx files are the source of truth once written: clerks may open and
 edit them in Word (the {{ … }} and {%tr … %} tags are docxtpl's).  Run this
-script only to recreate them from scratch:
+script only to recreate them from scratch (all, or the ones named):
 
-    python scripts/make_annex_templates.py
+    python scripts/make_annex_templates.py [tasks checklist stats selfcheck ledger]
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import docx
@@ -205,7 +206,53 @@ def stats_template():
     save(document, "stats-simple.docx")
 
 
+def selfcheck_template():
+    """Self-inspection checklist: the institution answers each listed problem about itself."""
+    document = new_document()
+    heading(document)
+    para(document, "单位名称（盖章）：{{ institution.name }}", size=TABLE_PT + 2)
+    para(document, "联系人：{{ institution.contact }}    联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
+    widths = [10, 22, 58, 18, 24, 24]
+    tbl = table(document, widths)
+    row(tbl, ["序号", "问题类别", "自查内容", "是否存在", "问题描述", "整改措施"], widths, header=True)
+    tag_row(tbl, "{%tr for row in rows %}")
+    row(tbl, ["{{ row.number }}", "{{ row.group }}", "{{ row.item }}", "{{ row.answer }}", "", ""], widths,
+        aligns={2: WD_ALIGN_PARAGRAPH.JUSTIFY})
+    tag_row(tbl, "{%tr endfor %}")
+    para(document, "{{ note }}", size=TABLE_PT + 2)
+    para(document, "{%p for line in signatures %}")
+    para(document, "{{ line }}", size=TABLE_PT + 2)
+    para(document, "{%p endfor %}")
+    save(document, "selfcheck.docx")
+
+
+def ledger_template():
+    """Rectification ledger (整改台账), landscape: each problem, its fix, who, by when, closed or not."""
+    document = new_document()
+    gb.set_page(document.sections[0], landscape=True)
+    heading(document)
+    para(document, "填报单位（盖章）：{{ institution.name }}    联系人：{{ institution.contact }}    "
+                   "联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
+    widths = [10, 22, 64, 45, 24, 18, 20, 22]
+    tbl = table(document, widths)
+    row(tbl, ["序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）"], widths,
+        header=True)
+    tag_row(tbl, "{%tr for row in rows %}")
+    row(tbl, ["{{ row.number }}", "{{ row.group }}", "{{ row.item }}", "", "", "", "", ""], widths,
+        aligns={2: WD_ALIGN_PARAGRAPH.JUSTIFY})
+    tag_row(tbl, "{%tr endfor %}")
+    para(document, "完成情况填写：{{ statuses }}。", size=TABLE_PT + 2)
+    para(document, "{{ note }}", size=TABLE_PT + 2)
+    para(document, "{%p for line in signatures %}")
+    para(document, "{{ line }}", size=TABLE_PT + 2)
+    para(document, "{%p endfor %}")
+    save(document, "ledger.docx")
+
+
+MAKERS = {"tasks": tasks_template, "checklist": checklist_template, "stats": stats_template,
+          "selfcheck": selfcheck_template, "ledger": ledger_template}
+
+
 if __name__ == "__main__":
-    tasks_template()
-    checklist_template()
-    stats_template()
+    for name in sys.argv[1:] or MAKERS:
+        MAKERS[name]()

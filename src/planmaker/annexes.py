@@ -12,13 +12,15 @@ from . import gbt9704, resources
 from .dates import format_span
 from .docx_render import DITTO, lines
 from .errors import InputError, Problem
-from .models import AnnexRef, ChecklistSpec, Institution, StatsSpec
+from .models import AnnexRef, ChecklistSpec, Institution, SelfcheckSpec, StatsSpec
 from .resolve import Resolved, Source, department_names
 from .templating import render
 from .validation import locate, parse_model
 from .yamlfile import load_file
 
 SPEC_MODELS = {"checklist": ChecklistSpec, "stats": StatsSpec}
+# kinds built on the campaign's problem list; their own file (source) is optional
+PROBLEM_KINDS = {"selfcheck": "selfcheck.docx", "ledger": "ledger.docx"}
 DEFAULT_TASKS_TITLE = "{{ title }}任务分工"
 BLANK_FIELD = " " * 24
 TICKED, EMPTY = "☑", "□"
@@ -48,7 +50,7 @@ def load_annexes(resolved: Resolved) -> list[Annex]:
     campaign = resolved.campaign
     refs = list(campaign.model.annexes)
     sources = [Source(campaign.file, campaign.raw, ("annexes", i)) for i in range(len(refs))]
-    if resolved.tasks and not any(r.kind == "tasks" for r in refs):
+    if resolved.tasks and campaign.model.task_table and not any(r.kind == "tasks" for r in refs):
         refs.insert(0, AnnexRef(kind="tasks", title=DEFAULT_TASKS_TITLE))
         sources.insert(0, Source(campaign.file, campaign.raw, ("annexes",)))
     annexes, problems = [], []
@@ -72,12 +74,44 @@ def load_annexes(resolved: Resolved) -> list[Annex]:
                 problems.extend(exc.problems)
                 continue
             source = Source(path, raw, ()) if not ref.title else source.at("title")
+        elif ref.kind in PROBLEM_KINDS:
+            spec, source = _problem_annex(resolved, ref, source, problems)
+            if spec is None:
+                continue
         else:
             source = source.at("title") if ref.title != DEFAULT_TASKS_TITLE else source
         annexes.append(Annex(number, ref, spec, source))
     if problems:
         raise InputError(problems)
     return annexes
+
+
+def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source, problems: list):
+    """A self-inspection checklist or ledger: the campaign's problem list, presented by its spec."""
+    where = (source.file, locate(source.raw, source.loc), "kind")
+    if resolved.problems is None:
+        problems.append(Problem(f"{ref.kind} 类附件需要专项模板用 problems 指明问题清单文件", *where))
+        return None, source
+    spec, spec_source = SelfcheckSpec(), None
+    if ref.source:
+        path = (resolved.campaign.folder / ref.source).resolve()
+        if resolved.campaign.folder.resolve() not in path.parents:
+            problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
+                                    locate(source.raw, source.loc + ("source",)), "source"))
+            return None, source
+        try:
+            raw = load_file(path)
+            spec = parse_model(SelfcheckSpec, raw, path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None, source
+        spec_source = Source(path, raw, ("title",))
+    if ref.title:
+        return spec, source.at("title")
+    if spec.title and spec_source:
+        return spec, spec_source
+    problems.append(Problem(f"{ref.kind} 类附件须有标题（annexes 中的 title 或数据文件中的 title）", *where))
+    return None, source
 
 
 def _check_spec(spec, path: Path, raw) -> None:
@@ -212,6 +246,68 @@ def checklist_context(annex: Annex, institution: Institution | None, vocabulary,
         "grades": _boxes("grade", vocabulary.grades, fields),
         "ownerships": _boxes("ownership", vocabulary.ownerships, fields),
         "columns": spec.columns,
+        "rows": rows,
+        "note": spec.note,
+        "signatures": spec.signatures,
+    }
+
+
+def _institution_header(inst: Institution | None) -> dict[str, str]:
+    return {
+        "name": inst.name if inst else BLANK_FIELD,
+        "address": inst.address if inst else BLANK_FIELD,
+        "contact": inst.contact if inst else " " * 12,
+        "phone": inst.phone if inst else " " * 12,
+    }
+
+
+@dataclass
+class ProblemRow:
+    number: int
+    group: str  # the group's name on its first row, 〃 after (merged in the .docx)
+    group_name: str
+    text: str
+
+
+def problem_rows(resolved: Resolved) -> list[ProblemRow]:
+    """One row a listed problem, numbered through, in the plan's order."""
+    from .compose import render_problems
+
+    rows, number = [], 0
+    for g, group in enumerate(resolved.problems.groups):
+        for k, text in enumerate(render_problems(resolved, g)):
+            number += 1
+            # in a table cell the list's closing ；/。 is noise
+            rows.append(ProblemRow(number, group.name if k == 0 else DITTO, group.name, text.rstrip("；;。")))
+    return rows
+
+
+def selfcheck_context(resolved: Resolved, annex: Annex, institution: Institution | None,
+                      label: bool = True) -> dict[str, Any]:
+    spec: SelfcheckSpec = annex.spec
+    answer = "  ".join(f"{a}{EMPTY}" for a in spec.answers)
+    rows = [{"number": str(r.number), "group": r.group, "item": r.text, "answer": answer}
+            for r in problem_rows(resolved)]
+    return {
+        "annex_label": annex.label if label else "",
+        "title": title_lines(annex.title),
+        "institution": _institution_header(institution),
+        "rows": rows,
+        "note": spec.note,
+        "signatures": spec.signatures,
+    }
+
+
+def ledger_context(resolved: Resolved, annex: Annex, institution: Institution | None,
+                   label: bool = True) -> dict[str, Any]:
+    spec: SelfcheckSpec = annex.spec
+    rows = [{"number": str(r.number), "group": r.group, "item": r.text} for r in problem_rows(resolved)]
+    rows += [{"number": str(len(rows) + k + 1), "group": "", "item": ""} for k in range(spec.spare_rows)]
+    return {
+        "annex_label": annex.label if label else "",
+        "title": title_lines(annex.title, landscape=True),
+        "institution": _institution_header(institution),
+        "statuses": "、".join(spec.statuses),
         "rows": rows,
         "note": spec.note,
         "signatures": spec.signatures,

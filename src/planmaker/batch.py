@@ -38,8 +38,11 @@ class InstitutionDocs:
     folder: str  # inside the output folder
     extra: dict[str, Any]  # manifest fields shared by every document of the annex
     render: Callable[[Mapping[str, str]], bytes]  # the ordinary path: an institution's fields in, .docx out
-    fields: Callable[[Any], dict[str, str]]  # an institution's fields
-    keys: list[str] = field(default_factory=list)  # the names of the fields, the same for every institution
+    fields: Callable[[Any], dict[str, Any]]  # an institution's fields
+    # The names of the fields, the same for every institution, when they are
+    # all text the template only prints; None renders every document the ordinary way.
+    keys: list[str] | None = field(default_factory=list)
+    suffix: str = ".docx"
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
@@ -97,6 +100,8 @@ def _same_parts(a: bytes, b: bytes) -> bool:
 
 def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | None:
     """The job's template cut at its fields, checked once against the ordinary path."""
+    if job.keys is None:
+        return None
     prepared = prepare(job.render, job.keys)
     if prepared is None or sample is None or not prepared.plain(sample):
         return prepared
@@ -119,14 +124,14 @@ class BatchWriter:
     def _work(self) -> Iterable[_Work]:
         from .institutions import FileNames
 
-        names = FileNames(".docx")
+        names = FileNames("")
         k, n = self.shard
         for index, institution in enumerate(self.institutions):
             filename = names.next(institution.name)  # every shard names every institution alike
             if index % n != k - 1:
                 continue
             for number, job in enumerate(self.jobs):
-                yield _Work(number, f"{job.folder}/{filename}", institution.name, job.fields(institution))
+                yield _Work(number, f"{job.folder}/{filename}{job.suffix}", institution.name, job.fields(institution))
 
     def artifacts(self) -> list:
         """The documents in memory instead of on disk (for what must see them all, e.g. PDF export)."""

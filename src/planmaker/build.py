@@ -34,7 +34,7 @@ def document_time(resolved: Resolved) -> dt.datetime:
     return EPOCH
 
 
-KINDS = ("plan", "preview", "tasks", "checklist", "stats", "bundle", "calendar")
+KINDS = ("plan", "preview", "tasks", "checklist", "selfcheck", "ledger", "stats", "bundle", "calendar")
 
 
 def render_all(resolved: Resolved, only: Iterable[str] | None = None,
@@ -91,6 +91,12 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
             artifacts.append(Artifact(f"{name}.docx", "checklist", data, extra))
             if "checklist" in wanted and with_institutions:
                 per_institution.append(_institution_checklists(annex, vocabulary, author, when))
+        elif annex.kind in ax.PROBLEM_KINDS:
+            made = _problem_annex(resolved, annex, None, author, when, "bundle" in wanted and annex.kind not in wanted)
+            data = made[0].data
+            artifacts.extend(made)
+            if annex.kind in wanted and with_institutions:
+                per_institution.extend(_institution_problem_annexes(resolved, annex, author, when))
         elif annex.kind == "stats":
             data = render_template(ax.stats_template(annex.spec), ax.stats_context(resolved, annex),
                                    annex.title, author, when)
@@ -132,6 +138,56 @@ def _institution_checklists(annex, vocabulary, author, when):
     return InstitutionDocs(
         kind="checklist", folder=safe_filename(f"{annex.label}-检查表（按机构）"), extra={"annex": annex.number},
         render=render, fields=fields, keys=[*ax.institution_fields(None, vocabulary), "document_title"])
+
+
+def _institution_problem_annexes(resolved: Resolved, annex, author, when) -> list:
+    """A self-inspection checklist or ledger per institution, .docx and .xlsx.
+
+    Rendered the ordinary way, document by document (no prepared fields):
+    they are made for a county's institutions, not a province's."""
+    from .batch import InstitutionDocs
+
+    folder = safe_filename(f"{annex.label}-{'自查表' if annex.kind == 'selfcheck' else '整改台账'}（按机构）")
+    extra = {"annex": annex.number, "title": annex.title}
+
+    def job(index: int, suffix: str):
+        def render(values):
+            return _problem_annex(resolved, annex, (values["institution"], ""), author, when)[index].data
+        return InstitutionDocs(kind=annex.kind, folder=folder, extra=extra, render=render,
+                               fields=lambda institution: {"institution": institution}, keys=None, suffix=suffix)
+
+    return [job(0, ".docx"), job(1, ".xlsx")]
+
+
+def _problem_annex(resolved: Resolved, annex, institution, author, when, docx_only=False) -> list[Artifact]:
+    """A self-inspection checklist or a ledger, blank or for one institution: .docx and .xlsx."""
+    from . import annexes as ax
+    from .docx_render import render_template
+    from .selfcheck_xlsx import ledger_workbook, selfcheck_workbook
+
+    inst, filename = institution or (None, None)
+    make_context = ax.selfcheck_context if annex.kind == "selfcheck" else ax.ledger_context
+    context = make_context(resolved, annex, inst, label=inst is None)
+    title = annex.title if inst is None else f"{annex.title}（{inst.name}）"
+    docx = render_template(ax.template_path(ax.PROBLEM_KINDS[annex.kind]), context, title, author, when)
+    extra = {"annex": annex.number, "title": annex.title}
+    if inst is None:
+        stem = safe_filename(f"{annex.label}-{annex.title}")
+    else:
+        folder = safe_filename(f"{annex.label}-{'自查表' if annex.kind == 'selfcheck' else '整改台账'}（按机构）")
+        stem = f"{folder}/{filename}"
+        extra["institution"] = inst.name
+    artifacts = [Artifact(f"{stem}.docx", annex.kind, docx, extra)]
+    if docx_only:
+        return artifacts
+    meta = {"kind": annex.kind, "campaign": resolved.campaign.id, "jurisdiction": resolved.jurisdiction.name,
+            "institution": inst.name if inst else ""}
+    if annex.kind == "selfcheck":
+        book = selfcheck_workbook(annex.title, context, annex.spec.answers, meta, author, when)
+    else:
+        book = ledger_workbook(annex.title, context, annex.spec.statuses, meta, author, when)
+    artifacts.append(Artifact(f"{stem}.xlsx", annex.kind, book, extra))
+    return artifacts
 
 
 def _stats_xlsx(resolved: Resolved, annex, when) -> bytes:

@@ -37,6 +37,7 @@ class Jurisdiction:
     subordinates: str
     directly_under: str
     tiers: str
+    committee: str
     issuer: str
     province_abbr: str
     departments: dict[str, Department]
@@ -47,6 +48,14 @@ class Jurisdiction:
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def province(self) -> "Jurisdiction":
+        """The top of the chain (the province for a county or a hospital)."""
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
 
     def ancestors(self):
         node = self.parent
@@ -151,6 +160,10 @@ class Catalog:
         if problems:
             raise InputError(problems)
         defaults: KindDefaults = kinds[profile.kind]
+        if defaults.level == "institution" and parent is None:
+            # a hospital's plan speaks of its city (市委、全市) and answers to its health commission
+            raise InputError.single(f"{profile.kind}的配置须用 parent 指明所在辖区（如 liuzhou）", path,
+                                    raw.line_of("kind"), "parent")
         words = profile.vocabulary
 
         def word(name: str) -> str:
@@ -173,6 +186,7 @@ class Catalog:
             subordinates=word("subordinates"),
             directly_under=word("directly_under"),
             tiers=word("tiers"),
+            committee=word("committee") or word("prefix") + "委",
             issuer=profile.issuer or "",
             province_abbr=abbr,
             departments=dict(profile.departments),
@@ -187,7 +201,10 @@ class Catalog:
         for pid, path in self.profile_ids().items():
             raw = load_file(path)
             if isinstance(raw, dict) and raw.get("parent") == jurisdiction.id:
-                children.append(self.load_profile(pid))
+                child = self.load_profile(pid)
+                # a hospital under a city issues its own plans; it is no subordinate jurisdiction
+                if child.level != "institution":
+                    children.append(child)
         return children
 
     # ------------------------------------------------------------ campaigns

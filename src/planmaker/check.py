@@ -31,21 +31,23 @@ def campaign_problems(resolved: Resolved) -> list[Problem]:
     campaign = resolved.campaign
     problems = []
 
-    def walk(node, loc):
+    def walk(node, loc, file=campaign.file, raw=campaign.raw):
         if isinstance(node, str):
             match = _LITERAL_DATE.search(node)
             if match:
                 problems.append(Problem(
                     f"专项模板中写了具体日期 “{match.group(0)}”：日期应写在方案文件中，模板里用 dates.* 或 phases 引用",
-                    campaign.file, locate(campaign.raw, loc), ".".join(map(str, loc))))
+                    file, locate(raw, loc), ".".join(map(str, loc))))
         elif isinstance(node, dict):
             for key, value in node.items():
-                walk(value, loc + (key,))
+                walk(value, loc + (key,), file, raw)
         elif isinstance(node, list):
             for i, value in enumerate(node):
-                walk(value, loc + (i,))
+                walk(value, loc + (i,), file, raw)
 
     walk(campaign.raw, ())
+    if resolved.problems_source is not None:  # the problem list is campaign text too
+        walk(resolved.problems_source.raw, (), resolved.problems_source.file, resolved.problems_source.raw)
     return problems
 
 

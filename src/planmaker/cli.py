@@ -116,12 +116,12 @@ def _report(result, out_dir: Path) -> None:
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), metavar="文件夹", help="输出文件夹（默认 out）。")
-@click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔：plan、preview、tasks、checklist、stats、bundle。")
+@click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔：plan、preview、tasks、checklist、selfcheck、ledger、stats、bundle、calendar。")
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
 @click.option("--format", "formats", default="office", metavar="格式",
               help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
 @click.option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表。")
+              metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表、自查表和整改台账。")
 @click.option("--workers", type=click.IntRange(min=1), metavar="N",
               help="按机构生成文件时并行的进程数（默认：本机 CPU 核数）。")
 @click.option("--shard", metavar="K/N",

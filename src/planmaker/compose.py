@@ -157,7 +157,9 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
         blocks.append(Heading(1, heading_number(1, number), r(section.heading, s_src.at("heading"))))
         for i, text in enumerate(section.paragraphs):
             blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("paragraphs", i))))
-        if section.items:
+        if section.items == "problems":
+            blocks.extend(_problem_blocks(resolved, section.runin, r))
+        elif section.items:
             if isinstance(section.items, str):
                 items = getattr(resolved, section.items)
             else:
@@ -175,7 +177,7 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
                         heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
                 elif section.items == "tasks":
                     extra = {"task": task_view(resolved, model, context)}
-                    heading = r(model.title, src.at("title"), **extra)
+                    heading = _task_heading(model, src, r, extra, c_src)
                     if model.subtasks:
                         _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
                         continue
@@ -185,7 +187,8 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
                 body = r(model.text, src.at("text"), **extra) if model.text else ""
                 if section.items == "tasks":
                     body += _suffix(model, extra, r, campaign)
-                heading = _sentence(heading)
+                if not (section.items == "tasks" and campaign.model.task_title):
+                    heading = _sentence(heading)
                 # A body of several lines is several paragraphs (a phase's numbered measures).
                 first, *more = _lines(body) or [""]
                 if section.runin:
@@ -195,6 +198,8 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
                     if first:
                         blocks.append(Paragraph(first))
                 blocks.extend(Paragraph(line) for line in more)
+                for k, (label, text) in enumerate(_parts(model, src, r, extra), start=1):
+                    blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
         for i, text in enumerate(section.after):
             blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("after", i))))
 
@@ -235,6 +240,54 @@ def _task_with_subtasks(blocks, n, heading, model, src, extra, r, resolved, cont
         blocks.append(Paragraph(heading_number(3, k) + text + _suffix(sub, sub_extra, r, campaign)))
 
 
+def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
+    """A task's heading: its title, or the campaign's task_title around it (no full stop added)."""
+    title = r(model.title, src.at("title"), **extra)
+    template = c_src.raw.get("task_title") if hasattr(c_src.raw, "get") else None
+    if not template:
+        return title
+    view = extra["task"]
+    shown = TaskView(view.id, title, view.lead, view.cooperate)
+    return r(template, c_src.at("task_title"), **{**extra, "task": shown})
+
+
+def _parts(model, src: Source, r, extra) -> list[tuple[str, str]]:
+    """A task's labelled parts (具体措施、进度安排、目标成效…), rendered."""
+    return [(r(part.label, src.at("parts", k, "label"), **extra), r(part.text, src.at("parts", k, "text"), **extra))
+            for k, part in enumerate(getattr(model, "parts", ()))]
+
+
+def _problem_blocks(resolved: Resolved, runin: bool, r) -> list:
+    """The campaign's problem list: one （一） heading a group, its problems numbered under it."""
+    blocks: list = []
+    src = resolved.problems_source
+    for g, group in enumerate(resolved.problems.groups):
+        g_src = src.at("groups", g)
+        heading = _sentence(r(group.name, g_src.at("name"), group=group))
+        intro = r(group.intro, g_src.at("intro"), group=group) if group.intro else ""
+        if runin:
+            blocks.append(Heading(2, heading_number(2, g + 1), heading, intro))
+        else:
+            blocks.append(Heading(2, heading_number(2, g + 1), heading))
+            if intro:
+                blocks.append(Paragraph(intro))
+        for k, item in enumerate(render_problems(resolved, g, r), start=1):
+            blocks.append(Paragraph(f"{heading_number(3, k)}{item}"))
+    return blocks
+
+
+def render_problems(resolved: Resolved, g: int, r=None) -> list[str]:
+    """The problems of group ``g``, rendered (they may use the jurisdiction's words)."""
+    src = resolved.problems_source
+    group = resolved.problems.groups[g]
+    if r is None:
+        context = base_context(resolved)
+
+        def r(text, where, **extra):
+            return render(text, {**context, **extra}, where.file, where.raw, where.loc)
+    return [r(item, src.at("groups", g, "items", k), group=group) for k, item in enumerate(group.items)]
+
+
 @dataclass
 class RenderedTask:
     id: str
@@ -259,8 +312,13 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         task, src = item.model, item.source
         view = task_view(resolved, task, context)
         extra = {"task": view}
-        heading = _sentence(render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",)))
+        heading = render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",))
+        heading = heading if resolved.campaign.model.task_title else _sentence(heading)
         body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
+        parts = _parts(task, src, lambda text, where, **more: render(text, {**context, **extra, **more},
+                                                                     where.file, where.raw, where.loc), extra)
+        if parts:
+            body += "".join(f"{heading_number(3, k)}{label}：{text}" for k, (label, text) in enumerate(parts, 1))
         deadline = ""
         if task.deadline:
             deadline = render(task.deadline, {**context, **extra}, src.file, src.raw, src.loc + ("deadline",))

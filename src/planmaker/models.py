@@ -52,6 +52,7 @@ class Vocabulary(Strict):
     subordinates: str | None = None
     directly_under: str | None = None
     tiers: str | None = None
+    committee: str | None = None
 
 
 class Institution(Strict):
@@ -78,13 +79,15 @@ class Profile(Strict):
 
 
 class KindDefaults(Strict):
-    level: Literal["province", "prefecture", "county"]
+    # institution: a unit such as a hospital that issues its own plan (我院/全院/各科室)
+    level: Literal["province", "prefecture", "county", "institution"]
     prefix: NonEmpty
     self_: NonEmpty = Field(alias="self")
     whole: NonEmpty
     subordinates: NonEmpty
     directly_under: NonEmpty
     tiers: NonEmpty
+    committee: str | None = Field(None, description="同级党委的简称，如“自治区党委”“院党委”；不写则为前缀加“委”")
 
 
 class VocabularyFile(Strict):
@@ -102,10 +105,18 @@ class Subtask(Strict):
     cooperate: list[Identifier] = []
 
 
+class TaskPart(Strict):
+    """One labelled paragraph of a task (“1.具体措施：……”)."""
+
+    label: NonEmpty
+    text: NonEmpty
+
+
 class Task(Strict):
     id: Identifier
     title: NonEmpty
     text: str = ""
+    parts: list[TaskPart] = Field([], description="任务下分条目（具体措施、进度安排、目标成效等），各成一段并自动编号")
     lead: list[Identifier] = []
     cooperate: list[Identifier] = []
     deadline: str | None = Field(None, description="完成时限，可含模板变量")
@@ -126,7 +137,7 @@ class Requirement(Strict):
 
 
 class Point(Strict):
-    """A numbered point written in the section itself (工作目标的各条), not a task."""
+    """A numbered point written in the section itself (（一）（二）…), with its text; not a task."""
 
     title: NonEmpty
     text: str = ""
@@ -155,8 +166,8 @@ class Recurring(Strict):
 class Section(Strict):
     heading: NonEmpty
     paragraphs: list[str] = []
-    items: Literal["tasks", "phases", "requirements"] | list[Point] | None = Field(
-        None, description="tasks、phases、requirements 之一，或直接写在本节的条目列表")
+    items: Literal["tasks", "phases", "requirements", "problems"] | list[Point] | None = Field(
+        None, description="tasks、phases、requirements、problems 之一，或直接写在本节的条目列表")
     runin: bool = Field(True, description="小标题与正文同段（“（一）……。正文”）")
     after: list[str] = []
 
@@ -173,6 +184,11 @@ class Campaign(Strict):
     tasks: list[Task] = []
     phases: list[Phase] = []
     requirements: list[Requirement] = []
+    problems: str | None = Field(None, description="重点整治问题清单的数据文件（专项模板文件夹内）："
+                                 "正文 items: problems 一节、自查表和整改台账共用")
+    task_title: str | None = Field(None, description="任务小标题的写法（不自动加句号），可用 task.title、task.lead_names 等，"
+                                   "如“{{ task.title }}（责任科室：{{ task.lead_names }}）”")
+    task_table: bool = Field(True, description="是否自动生成任务分工表附件（附件中未列 tasks 时）")
     phase_title: str = "{{ phase.name }}（{{ phase.start | span(phase.end) }}）"
     task_suffix: str = Field("", description="有部门角色的任务（或分项）正文后附加的文字，如“（责任单位：{{ task.units }}）”")
     milestones: list[Milestone] = []
@@ -239,7 +255,7 @@ class AnnexRef(Strict):
     """One annex of a campaign: its kind, and for data-driven kinds the file
     (in the campaign's folder) that holds its content."""
 
-    kind: Literal["tasks", "checklist", "stats"]
+    kind: Literal["tasks", "checklist", "stats", "selfcheck", "ledger"]
     title: str | None = None
     source: str | None = None
 
@@ -302,6 +318,35 @@ class StatsSpec(Strict):
     footer: list[str] = ["填表人：", "联系电话：", "填表日期：", "审核人："]
     landscape: bool = False
     template: str = "stats.docx"
+
+
+class ProblemGroup(Strict):
+    name: NonEmpty
+    intro: str = Field("", description="组名之后的引导语，可用 group.items | length | cn 写条目数")
+    items: list[NonEmpty] = Field(min_length=1)
+
+
+class ProblemList(Strict):
+    """The problems a campaign targets, in groups: the plan lists them, the
+    self-inspection checklist asks about each, the ledger tracks each one's fix."""
+
+    groups: list[ProblemGroup] = Field(min_length=1)
+
+
+# a choice of a drop-down list in a workbook: no comma or quote, which would split or end the list
+ListChoice = Annotated[str, Field(min_length=1, max_length=40, pattern=r'^[^,，"]+$')]
+
+
+class SelfcheckSpec(Strict):
+    """How the self-inspection checklist and the ledger present a problem list."""
+
+    title: str | None = Field(None, description="附件标题；也可在 campaign.yaml 的 annexes 中用 title 给出")
+    answers: list[ListChoice] = Field(["是", "否"], min_length=2, description="“是否存在”一栏的可选答案")
+    statuses: list[ListChoice] = Field(["未整改", "整改中", "已整改销号"], min_length=2,
+                                     description="整改台账“完成情况”一栏的可选值")
+    spare_rows: int = Field(5, ge=0, le=100, description="清单之外发现的问题留空行数")
+    note: str = ""
+    signatures: list[str] = []
 
 
 Campaign.model_rebuild()

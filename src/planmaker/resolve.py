@@ -15,7 +15,7 @@ from typing import Any
 from .catalog import Catalog, Jurisdiction, LoadedCampaign
 from .dates import PlanDate
 from .errors import InputError, Problem
-from .models import Department, Plan, Requirement, Task
+from .models import Department, Plan, ProblemList, Requirement, Task
 from .schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
 from .validation import did_you_mean, field_path, locate, parse_model
 from .yamlfile import load_file
@@ -80,6 +80,8 @@ class Resolved:
         for reports in self.series.values():
             labels.update((r.name, r.label) for r in reports)
         return labels
+    problems: ProblemList | None = None
+    problems_source: Source | None = None
 
     @property
     def year(self) -> str:
@@ -162,6 +164,8 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                 f"{did_you_mean(milestone.date, date_refs)}",
                 campaign.file, locate(campaign.raw, loc), field_path(loc)))
 
+    problems_list, problems_source = _load_problems(campaign, problems)
+
     tasks = _apply_overrides("tasks", Task, model.tasks, plan.tasks, there, here, problems)
     requirements = _apply_overrides("requirements", Requirement, model.requirements,
                                     plan.requirements, there, here, problems)
@@ -206,7 +210,8 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
                     tasks, phases, requirements, phase_schedule=phase_dates,
                     milestone_dates=milestone_dates, series=series,
-                    institutions=list(jurisdiction.institutions))
+                    institutions=list(jurisdiction.institutions),
+                    problems=problems_list, problems_source=problems_source)
 
 
 def _recurring_dates(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, dates, phase_dates,
@@ -252,6 +257,33 @@ def _evaluate_until(spec, dates, phase_dates) -> PlanDate | None:
     for pid, (first, last) in phase_dates.items():
         known[f"{pid}.start"], known[f"{pid}.end"] = first, last
     return Schedule({**known, "recurring.until": spec}).value("recurring.until")
+
+
+def _load_problems(campaign: LoadedCampaign, problems: list[Problem]):
+    """The campaign's problem list (campaign.yaml ``problems:``), if it has one."""
+    model = campaign.model
+    wanted = [i for i, s in enumerate(model.sections) if s.items == "problems"]
+    if not model.problems:
+        for i in wanted:
+            problems.append(Problem("本节 items: problems 需要专项模板用 problems 指明问题清单文件",
+                                    campaign.file, locate(campaign.raw, ("sections", i, "items")),
+                                    f"sections[{i + 1}].items"))
+        return None, None
+    path = (campaign.folder / model.problems).resolve()
+    if campaign.folder.resolve() not in path.parents:
+        problems.append(Problem("问题清单文件须在专项模板文件夹内", campaign.file,
+                                locate(campaign.raw, ("problems",)), "problems"))
+        return None, None
+    if not path.is_file():
+        problems.append(Problem(f"找不到问题清单文件 “{model.problems}”", campaign.file,
+                                locate(campaign.raw, ("problems",)), "problems"))
+        return None, None
+    try:
+        raw = load_file(path)
+        return parse_model(ProblemList, raw, path), Source(path, raw, ())
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None, None
 
 
 def _evaluate_dates(plan: Plan, raw, plan_path: Path, allowed_dates, phase_ids, problems):
