@@ -352,6 +352,26 @@ def test_files_that_do_not_belong(tmp_path, liuzhou_plan):
     assert meta["collected_files"] == "10"  # the ten counties, nothing else
 
 
+def test_a_form_whose_rows_were_moved_is_not_summed(tmp_path, liuzhou_plan):
+    """Numbers are found by position: a clerk who unprotects the sheet and inserts a row
+    shifts every figure below it, so the file is refused rather than summed wrongly."""
+    inbox = all_counties(tmp_path / "in", skip=("rongan-form2",))
+    book = openpyxl.load_workbook(io.BytesIO(filled("rongan", "form2")))
+    sheet = book["统计表二"]
+    sheet.protection.sheet = False
+    sheet.insert_rows(10)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    put(inbox, "rongan-form2.xlsx", buffer.getvalue())
+    out = tmp_path / "out"
+    assert run_collect(inbox, plan=liuzhou_plan, out=out).exit_code == 1
+    text = report(out)
+    line = next(line for line in text.splitlines() if "rongan-form2.xlsx" in line and "行列" in line)
+    assert "统计表二!B10 应为 “违规开展禁止类技术”，实为 “”" in line and "无法按位置汇总" in line
+    assert "统计表二：融安县" in text  # no usable form two from 融安县
+    assert "融安县" not in read_metadata(summed_book(out, "二"))[0]["collected_units"]
+
+
 def test_a_county_that_submitted_twice(tmp_path, liuzhou_plan):
     inbox = all_counties(tmp_path / "in")
     put(tmp_path / "in" / "重发", "融安县-统计表一.xlsx", filled("rongan", "form1"))  # same figures again
@@ -479,6 +499,16 @@ def test_reader_matches_openpyxl(roundtripped):
             f = formulas[cell.coordinate].value
             if isinstance(f, str) and f.startswith("="):
                 assert raw.formula == f[1:]
+
+
+def test_reader_key_values_stop_at_the_first_empty_row(roundtripped):
+    for path in (roundtripped / "liubei-form2.xlsx",):
+        book = xr.Workbook(path.read_bytes())
+        fast = book.key_values(META_SHEET)
+        assert fast == xr.read_key_values(book.cells(META_SHEET))
+        assert fast == read_metadata(openpyxl.load_workbook(path))[0]
+    data = filled("liubei", "form1")
+    assert xr.Workbook(data).key_values(META_SHEET) == read_metadata(openpyxl.load_workbook(io.BytesIO(data)))[0]
 
 
 def test_reader_refuses_damaged_packages():

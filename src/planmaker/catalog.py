@@ -185,9 +185,12 @@ class Catalog:
     def children_of(self, jurisdiction: Jurisdiction) -> list[Jurisdiction]:
         children = []
         for pid, path in self.profile_ids().items():
-            raw = load_file(path)
-            if isinstance(raw, dict) and raw.get("parent") == jurisdiction.id:
-                children.append(self.load_profile(pid))
+            # A child names its parent's id: a look at the text spares parsing every profile.
+            if jurisdiction.id not in path.read_text(encoding="utf-8", errors="replace"):
+                continue
+            child = self.load_profile(str(path))
+            if isinstance(child.raw, dict) and child.raw.get("parent") == jurisdiction.id:
+                children.append(child)
         return children
 
     # ------------------------------------------------------------ campaigns

@@ -27,7 +27,7 @@ from .catalog import Catalog, Jurisdiction
 from .errors import InputError
 from .output import Artifact, WriteReport, sha256, write_outputs
 from .resolve import Resolved, resolve
-from .stats_xlsx import CELL_MAP_HEADER, FORMAT, META_SHEET, Cell, cell_map, sum_cells
+from .stats_xlsx import FORMAT, HEAD_ROW, META_SHEET, Cell, cell_map, sum_cells
 
 REPORT_FILE = "汇总报告.txt"
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
@@ -82,6 +82,7 @@ class FormResult:
     sums: dict[str, tuple[list[str], str]]
     labels: dict[str, str]  # cell → "line · column", for messages
     version: str
+    layout: dict[str, str]  # every label of the blank form below the title rows: cell → text
     submissions: list[Submission] = field(default_factory=list)
     missing: list[Jurisdiction] = field(default_factory=list)
     totals: dict[str, Decimal] = field(default_factory=dict)  # every input and sum cell
@@ -152,33 +153,6 @@ def number(value: Decimal) -> Decimal:
     return _FIFTEEN.plus(value)
 
 
-def _bool(cell: xr.RawCell) -> bool:
-    if cell.kind == "b":
-        return bool(cell.value)
-    if cell.kind == "n":
-        return cell.value != 0
-    return xr.text_of(cell).strip().upper() in ("TRUE", "1")
-
-
-def stored_cell_map(cells: dict[str, xr.RawCell]) -> list[tuple]:
-    """The cell map written under the key/value rows of the metadata sheet."""
-    rows = sorted({int(''.join(ch for ch in ref if ch.isdigit())) for ref in cells})
-    found, started = [], False
-    for row in rows:
-        a, b, c, d, e = (cells.get(f"{col}{row}", xr.EMPTY) for col in "ABCDE")
-        if not started:
-            started = (xr.text_of(a), xr.text_of(b)) == CELL_MAP_HEADER[:2]
-            continue
-        if a.value is None:
-            continue
-        try:
-            column = int(xr.text_of(b))
-        except ValueError:
-            column = -1
-        found.append((xr.text_of(a), column, xr.text_of(c), xr.text_of(d), _bool(e)))
-    return found
-
-
 def _formula(text: str) -> str:
     return text.lstrip("=").replace("$", "").replace(" ", "").upper()
 
@@ -203,8 +177,7 @@ class _Reader:
             book = xr.Workbook(data)
             if META_SHEET not in book.sheet_names():
                 return foreign("不是 planmaker 生成的统计表（没有 _planmaker 元数据工作表）")
-            meta_cells = book.cells(META_SHEET)
-            meta = xr.read_key_values(meta_cells)
+            meta = book.key_values(META_SHEET)
             if meta.get("format") != FORMAT:
                 return foreign(f"不是可汇总的 planmaker 统计表（格式为 “{meta.get('format', '')}”）")
             campaign = self.resolved.campaign.id
@@ -213,8 +186,7 @@ class _Reader:
             form = self.forms.get(meta.get("form_id", ""))
             if form is None:
                 return foreign(f"是统计表 “{meta.get('form_id', '')}”，本专项没有此表")
-            expected_map = [(c.line_id, c.column, c.ref, c.kind, c.decimals) for c in form.cells]
-            if meta.get("template_version") != form.version or stored_cell_map(meta_cells) != expected_map:
+            if meta.get("template_version") != form.version:
                 return foreign(f"{form.annex.title}的格式与本级的不同（由另一版本的专项模板生成），不能直接相加")
             if meta.get("period") != self.period:
                 return foreign(f"统计时段为 “{meta.get('period', '')}”，本级为 “{self.period}”")
@@ -230,6 +202,13 @@ class _Reader:
             cells = book.cells(sheet)
         except xr.XlsxError as exc:
             return foreign(str(exc))
+        moved = next(((ref, text) for ref, text in form.layout.items() if xr.text_of(cells.get(ref, xr.EMPTY)) != text),
+                     None)
+        if moved is not None:
+            ref, text = moved
+            found = xr.text_of(cells.get(ref, xr.EMPTY))
+            return foreign(f"表格的行列与下发的表不一致（{sheet}!{ref} 应为 “{text[:20]}”，实为 “{found[:20]}”），"
+                           "可能插入、删除或移动了行列，无法按位置汇总")
         submission = Submission(path, unit_id, self.subordinates[unit_id].name, form.form_id, sha256(data))
         self._check(submission, form, sheet, cells)
         return submission, None
@@ -353,8 +332,24 @@ def _forms(resolved: Resolved) -> list[FormResult]:
                     texts[key] = f"{line.text}·{sub.text}" if sub else line.text
         cells = cell_map(spec)
         labels = {c.ref: f"{texts[c.line_id]}／{spec.columns[c.column]}" for c in cells}
-        forms.append(FormResult(annex, cells, sum_cells(spec), labels, _spec_version(annex)))
+        forms.append(FormResult(annex, cells, sum_cells(spec), labels, _spec_version(annex),
+                                _layout(resolved, annex)))
     return forms
+
+
+def _layout(resolved: Resolved, annex) -> dict[str, str]:
+    """The labels of the blank form as planmaker builds it (headers, line texts, units,
+    footer): a filled form must have each in the same cell, or its numbers are not
+    where the cell map says."""
+    from .build import _stats_xlsx, document_time
+
+    book = xr.Workbook(_stats_xlsx(resolved, annex, document_time(resolved)))
+    sheet = book.sheet_names()[0]
+    labels = {}
+    for ref, cell in book.cells(sheet).items():
+        if cell.kind == "s" and xr.split_ref(ref)[1] >= HEAD_ROW:
+            labels[ref] = cell.value
+    return labels
 
 
 def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,

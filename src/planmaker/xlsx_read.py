@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 MAX_PART_BYTES = 64 * 1024 * 1024  # a statistics form is a few kilobytes
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx with an opening password
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+_PLAIN = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}\Z")
 
 
 class XlsxError(Exception):
@@ -187,28 +188,75 @@ class Workbook:
             return cells
         row_number = 0
         for row in data.iter(f"{{{ns}}}row"):
-            row_number = int(row.get("r") or row_number + 1)
-            column = 0
-            for c in row.iter(c_tag):
-                ref = c.get("r")
-                if ref:
-                    letters, number = split_ref(ref)
-                    column = column_index(letters)
-                    ref = f"{letters}{number}"
-                else:
-                    column += 1
-                    ref = f"{column_letters(column)}{row_number}"
-                cells[ref] = self._cell(c, v_tag, f_tag, is_tag, ns)
+            row_number = self._row(row, row_number, cells, c_tag, v_tag, f_tag, is_tag, ns)
         return cells
+
+    def key_values(self, sheet: str) -> dict[str, str]:
+        """Column A/B pairs from row 1 down to the first row with nothing in column A,
+        read only as far as that row (a metadata sheet's cell map below is not parsed)."""
+        if sheet not in self._parts:
+            raise XlsxError(f"找不到工作表 “{sheet}”")
+        part = self._parts[sheet]
+        data = self._read(part)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise XlsxError(f"工作簿部件 {part} 含有 DTD，拒绝读取")
+        parser = ElementTree.XMLPullParser(events=("start", "end"))
+        cells: dict[str, RawCell] = {}
+        ns, row_number, expected = None, 0, 1
+        try:
+            for at in range(0, len(data), 8192):
+                parser.feed(data[at:at + 8192])
+                for event, element in parser.read_events():
+                    if ns is None:
+                        ns = _namespace(element)
+                        tags = tuple(f"{{{ns}}}{t}" for t in ("c", "v", "f", "is"))
+                    if event != "end" or element.tag != f"{{{ns}}}row":
+                        continue
+                    row_number = self._row(element, row_number, cells, *tags, ns)
+                    if row_number != expected or cells.get(f"A{row_number}", EMPTY).value is None:
+                        return read_key_values(cells)
+                    expected += 1
+                    element.clear()
+        except ElementTree.ParseError as exc:
+            raise XlsxError(f"工作簿部件 {part} 不是有效的 XML（{exc}），文件可能已损坏") from None
+        except ValueError as exc:
+            raise XlsxError(f"工作表 “{sheet}” 的单元格位置无法识别（{exc}），文件可能已损坏") from None
+        return read_key_values(cells)
+
+    def _row(self, row, row_number: int, cells: dict[str, RawCell], c_tag, v_tag, f_tag, is_tag, ns) -> int:
+        """Store the cells of one <row>; returns its number."""
+        row_number = int(row.get("r") or row_number + 1)
+        column = 0
+        previous = ""
+        for c in row.iter(c_tag):
+            ref = c.get("r")
+            if ref and _PLAIN.match(ref):  # the usual case: no need to split and rebuild
+                column = -1
+            elif ref:
+                letters, number = split_ref(ref)
+                column = column_index(letters)
+                ref = f"{letters}{number}"
+            else:  # references may be left out: the cell follows the previous one
+                if column < 0:
+                    column = column_index(split_ref(previous)[0])
+                column += 1
+                ref = f"{column_letters(column)}{row_number}"
+            previous = ref
+            cells[ref] = self._cell(c, v_tag, f_tag, is_tag, ns)
+        return row_number
 
     def _cell(self, c, v_tag, f_tag, is_tag, ns) -> RawCell:
         kind = c.get("t", "n")
-        f = c.find(f_tag)
-        formula = None if f is None else (f.text or "")
-        v = c.find(v_tag)
-        text = None if v is None else (v.text or "")
+        formula = text = inline = None
+        for child in c:  # one pass over <f>, <v>, <is>
+            tag = child.tag
+            if tag == v_tag:
+                text = child.text or ""
+            elif tag == f_tag:
+                formula = child.text or ""
+            elif tag == is_tag:
+                inline = child
         if kind == "inlineStr":
-            inline = c.find(is_tag)
             return RawCell("s", _rich_text(inline, ns) if inline is not None else "", formula)
         if text is None:
             return RawCell("", None, formula)
@@ -226,10 +274,11 @@ class Workbook:
             return RawCell("e", text, formula)
         if kind == "d":
             return RawCell("d", text, formula)
-        if text.strip() == "":
+        text = text.strip()
+        if text == "":
             return RawCell("", None, formula)
         try:
-            number = Decimal(text.strip())
+            number = Decimal(text)
         except InvalidOperation:
             return RawCell("e", f"#无法识别的数字 {text}", formula)
         if not number.is_finite():
