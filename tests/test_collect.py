@@ -23,7 +23,7 @@ from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
 from planmaker import xlsx_read as xr
 from planmaker.build import _stats_xlsx, document_time
 from planmaker.catalog import Catalog
-from planmaker.collect import REPORT_FILE, _forms, collect
+from planmaker.collect import REPORT_FILE, _forms
 from planmaker.resolve import resolve
 from planmaker.stats_xlsx import META_SHEET, read_metadata
 
