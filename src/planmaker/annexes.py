@@ -314,9 +314,11 @@ def ledger_context(resolved: Resolved, annex: Annex, institution: Institution | 
     }
 
 
-def stats_rows(spec: StatsSpec) -> list[dict[str, Any]]:
+def stats_rows(spec: StatsSpec, values: list[list[str]] | None = None) -> list[dict[str, Any]]:
+    """One dict per row of the form; ``values`` (per row, per column) fills a summed form."""
     rows = []
     blank = [""] * len(spec.columns)
+    filled = iter(values or [])
     for group in spec.groups:
         first = True
         for line in group.lines:
@@ -326,7 +328,7 @@ def stats_rows(spec: StatsSpec) -> list[dict[str, Any]]:
                     "group": group.name if first else DITTO,
                     "item": line.text if k == 0 else DITTO,
                     "sub": sub.text if sub else "",
-                    "cells": blank,
+                    "cells": next(filled, blank),
                     "unit": entry.unit or spec.default_unit,
                     "id": entry.id,
                 })
@@ -334,7 +336,7 @@ def stats_rows(spec: StatsSpec) -> list[dict[str, Any]]:
     return rows
 
 
-def stats_context(resolved: Resolved, annex: Annex) -> dict[str, Any]:
+def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | None = None) -> dict[str, Any]:
     spec: StatsSpec = annex.spec
     return {
         "annex_label": annex.label,
@@ -344,7 +346,7 @@ def stats_context(resolved: Resolved, annex: Annex) -> dict[str, Any]:
         "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),
         "value_header": spec.value_header or "数量",
         "columns": spec.columns,
-        "rows": stats_rows(spec),
+        "rows": stats_rows(spec, values),
         "footer": "        ".join(spec.footer),
     }
 

@@ -190,7 +190,7 @@ def _problem_annex(resolved: Resolved, annex, institution, author, when, docx_on
     return artifacts
 
 
-def _stats_xlsx(resolved: Resolved, annex, when) -> bytes:
+def _stats_xlsx(resolved: Resolved, annex, when, values: dict | None = None, more: dict | None = None) -> bytes:
     from . import annexes as ax
     from .stats_xlsx import stats_workbook
 
@@ -203,8 +203,10 @@ def _stats_xlsx(resolved: Resolved, annex, when) -> bytes:
         "jurisdiction_id": resolved.jurisdiction.id,
         "period": f"{start.iso() if start else ''}/{end.iso() if end else ''}",
         "template_version": _spec_version(annex),
+        **(more or {}),
     }
-    return stats_workbook(annex.spec, annex.title, resolved.jurisdiction.name, ax.period_text(resolved), meta, when)
+    return stats_workbook(annex.spec, annex.title, resolved.jurisdiction.name, ax.period_text(resolved), meta, when,
+                          values)
 
 
 def _spec_version(annex) -> str:

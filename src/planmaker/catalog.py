@@ -199,12 +199,14 @@ class Catalog:
     def children_of(self, jurisdiction: Jurisdiction) -> list[Jurisdiction]:
         children = []
         for pid, path in self.profile_ids().items():
-            raw = load_file(path)
-            if isinstance(raw, dict) and raw.get("parent") == jurisdiction.id:
-                child = self.load_profile(pid)
-                # a hospital under a city issues its own plans; it is no subordinate jurisdiction
-                if child.level != "institution":
-                    children.append(child)
+            # A child names its parent's id: a look at the text spares parsing every profile.
+            if jurisdiction.id not in path.read_text(encoding="utf-8", errors="replace"):
+                continue
+            child = self.load_profile(str(path))
+            # a hospital under a city issues its own plans; it is no subordinate jurisdiction
+            if isinstance(child.raw, dict) and child.raw.get("parent") == jurisdiction.id \
+                    and child.level != "institution":
+                children.append(child)
         return children
 
     # ------------------------------------------------------------ campaigns

@@ -246,3 +246,40 @@ def campaigns(dirs):
             click.echo(f"{cid}  {loaded.model.name}：{loaded.model.description}  {loaded.file}")
     except InputError as exc:
         _fail(exc)
+
+
+@main.command()
+@click.help_option("-h", "--help", help=_HELP)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹...")
+@click.option("--plan", "plan", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="方案文件",
+              help="本级的方案文件（生成空白统计表时用的 plan.yaml）：确定本级辖区、专项、统计时段和应报送的下级。")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("汇总"), metavar="文件夹", help="输出文件夹（默认 汇总）。")
+@click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
+@profile_dirs_option
+@campaign_dirs_option
+def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs):
+    """汇总下级报送的统计表（.xlsx，可给文件或文件夹，文件夹内逐层查找）。
+
+    本级由 --plan 给出的方案文件确定；应报送的下级是辖区配置中上级（parent）为本级的各辖区。
+    每个文件按表内隐藏的 planmaker 信息识别（与文件名无关），用 Excel、WPS 或 LibreOffice
+    填写均可。输出与空白表格式相同的汇总表（.xlsx，可再交上一级汇总；以及 .docx）和
+    汇总报告.txt，报告同时显示在屏幕上，列出：未报送的下级；不是本专项、本表、本时段或
+    本级下级的文件；不是不小于 0 的整数（允许小数的项目除外）的单元格；合计与分项不符；
+    重复报送；以及计入汇总的文件。有问题的文件不计入汇总；空白单元格按 0 计。
+
+    退出码：0 全部报送且无问题；1 发现问题（汇总表仍会生成，但不完整）；2 输入有误，未写入任何文件。"""
+    from .collect import collect as run_collect, report_text, write
+
+    try:
+        collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir)
+        result = write(collection, out_dir, force=force)
+    except InputError as exc:
+        _fail(exc)
+    click.echo(report_text(collection), nl=False)
+    for original, beside in result.kept:
+        click.echo(f"注意：{out_dir / original} 在上次生成后被修改过，已保留原文件；"
+                   f"新版本写在 {out_dir / beside}（如要覆盖，请加 --force）")
+    click.echo(f"汇总表和报告已写入：{out_dir}")
+    if not collection.clean:
+        sys.exit(EXIT_PROBLEMS)

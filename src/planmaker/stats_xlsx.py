@@ -188,6 +188,18 @@ def cell_map(spec: StatsSpec) -> list[Cell]:
     return _Layout(spec).cells()
 
 
+def sum_cells(spec: StatsSpec) -> dict[str, tuple[list[str], str]]:
+    """Each 合计 cell → (the cells it adds up, its formula as written, with “=”)."""
+    lay = _Layout(spec)
+    found = {}
+    for row in lay.rows:
+        if lay.is_sum(row):
+            for col in lay.value_cols:
+                letter = get_column_letter(col)
+                found[f"{letter}{row.number}"] = ([f"{letter}{n}" for n in row.sums], _sum_formula(letter, row.sums))
+    return found
+
+
 def sheet_title(spec: StatsSpec, title: str) -> str:
     """“…工作量化统计表二” → “统计表二”; the spec's id when the title has no 统计表."""
     at = title.rfind("统计表")
@@ -196,8 +208,11 @@ def sheet_title(spec: StatsSpec, title: str) -> str:
 
 
 def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
-                   meta: dict[str, str], when: dt.datetime) -> bytes:
-    """The form as .xlsx bytes, identical for identical arguments."""
+                   meta: dict[str, str], when: dt.datetime, values: dict[str, object] | None = None) -> bytes:
+    """The form as .xlsx bytes, identical for identical arguments.
+
+    ``values`` fills input cells by reference (``{"D7": 3}``): a summed form
+    is the same form, filled in, ready to be collected one level up."""
     layout = _Layout(spec)
     reserved = {"format", "form_id", "sheet"} & set(meta)
     if reserved:
@@ -209,7 +224,7 @@ def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(spec, title)
-    _Form(layout, sheet).write(title, jurisdiction, period)
+    _Form(layout, sheet, values or {}).write(title, jurisdiction, period)
 
     book.defined_names[DEFINED_NAME] = DefinedName(DEFINED_NAME, attr_text=_quote(spec.id))
     _write_meta(book.create_sheet(META_SHEET), layout,
@@ -249,8 +264,9 @@ def read_metadata(book) -> tuple[dict[str, str], list[Cell]]:
 # ---------------------------------------------------------------- the form sheet
 
 class _Form:
-    def __init__(self, layout: _Layout, sheet):
+    def __init__(self, layout: _Layout, sheet, values: dict[str, object] | None = None):
         self.layout, self.spec, self.sheet = layout, layout.spec, sheet
+        self.values = values or {}
         self.widths = self._widths()
         self.heights: dict[int, float] = {}
 
@@ -400,7 +416,8 @@ class _Form:
                     cell = self._put(row.number, col, _sum_formula(letter, row.sums), fill=_SUM_FILL,
                                      font=Font(name=BODY_FONT, size=BODY_PT, bold=True))
                 else:
-                    cell = self._put(row.number, col, None, fill=_INPUT_FILL, protection=_UNLOCKED)
+                    cell = self._put(row.number, col, self.values.get(f"{letter}{row.number}"),
+                                     fill=_INPUT_FILL, protection=_UNLOCKED)
                     (decimal if row.decimals else whole).add(cell.coordinate)
                 cell.number_format = number_format
             if lay.unit_col:
