@@ -109,7 +109,7 @@ def _message(model: type[BaseModel], error: dict) -> str:
     if kind == "string_too_short":
         return "不能为空"
     if kind == "string_too_long":
-        return f"过长（上限 {error['ctx']['max_length']} 字）"
+        return f"过长（{len(str(error.get('input', '')))} 字，上限 {error['ctx']['max_length']} 字）"
     if kind == "literal_error":
         return f"取值 “{_short(error.get('input'))}” 不在允许范围内：{error['ctx']['expected']}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
