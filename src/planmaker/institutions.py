@@ -293,6 +293,8 @@ def _csv_rows(path: Path) -> Rows:
                 path, number + 1) from None
         except csv.Error as exc:
             detail = "含有空字符，不是文本文件" if "NUL" in str(exc) else str(exc)
+            if "field larger than field limit" in str(exc):
+                detail = f"单元格内容过长（超过 {csv.field_size_limit()} 字），请确认选对了文件"
             raise InputError.single(f"CSV 格式错误：{detail}", path, number + 1) from None
 
 
