@@ -417,3 +417,28 @@ def test_unknown_format_is_refused(tmp_path):
     result, out = build(tmp_path, LIUZHOU, "--format", "odt")
     output = refused(result, out)
     assert "未知的格式 “odt”" in output and "office、pdf" in output
+
+
+def test_a_failing_libreoffice_leaves_nothing_half_written(tmp_path, monkeypatch):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "soffice"
+    fake.write_text("#!/bin/sh\necho 'source file could not be loaded' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    result, out = build(tmp_path, LIUZHOU, "--format", "pdf")
+    output = refused(result, out)
+    assert "LibreOffice 未能把" in output and "source file could not be loaded" in output
+
+
+def test_a_hanging_libreoffice_is_stopped(tmp_path, monkeypatch):
+    from planmaker import pdf
+
+    def hang(command, **kwargs):
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+
+    monkeypatch.setattr(pdf, "soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(pdf.subprocess, "run", hang)
+    result, out = build(tmp_path, LIUZHOU, "--format", "pdf")
+    output = refused(result, out)
+    assert "LibreOffice 在 120 秒内未能完成 PDF 转换" in output
