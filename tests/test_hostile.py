@@ -100,8 +100,7 @@ def test_campaign_text_reaching_for_python_internals_is_refused(tmp_path, payloa
                                    {'"{{ j.whole }}各级': f'"{payload}{{{{ j.whole }}}}各级'})
     result, out = build(tmp_path, LIUZHOU, "--campaigns", campaigns)
     output = refused(result, out)
-    # a list item has no line of its own: the line of its list, and its place in it
-    assert "campaign.yaml" in output and f"第{line_of(text, payload) - 1}行" in output
+    assert "campaign.yaml" in output and f"第{line_of(text, payload)}行" in output
     assert "sections[2].paragraphs[1]" in output
     assert "不安全的，已拒绝执行" in output and "__" in output
     assert not (tmp_path / "MARKER").exists(), "the template ran code"
@@ -442,3 +441,19 @@ def test_a_hanging_libreoffice_is_stopped(tmp_path, monkeypatch):
     result, out = build(tmp_path, LIUZHOU, "--format", "pdf")
     output = refused(result, out)
     assert "LibreOffice 在 120 秒内未能完成 PDF 转换" in output
+
+
+def test_check_lists_removed_control_characters_and_refused_templates(tmp_path):
+    plan = write_plan(tmp_path / "plan", LIUZHOU.replace("  title: 广西壮族", '  title: "\\f广西壮族').replace(
+        "工作方案\n  number:", '工作方案"\n  number:'))
+    result = run_cli("check", plan)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any("警告" in line and "parent_document.title" in line and "U+000C" in line for line in lines[:-1])
+    assert lines[-1].startswith("检查通过") and "个警告" in lines[-1]
+
+    campaigns, _ = own_campaign(tmp_path, "unreasonable-exams",
+                                {'"{{ j.whole }}各级': '"{{ cycler.__init__.__globals__ }}{{ j.whole }}各级'})
+    result = run_cli("check", EXAMPLES / "liuzhou-2021" / "plan.yaml", "--campaigns", campaigns)
+    assert result.exit_code == 1
+    assert "sections[2].paragraphs[1]" in result.output and "不安全的，已拒绝执行" in result.output

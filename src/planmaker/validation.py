@@ -24,8 +24,8 @@ def locate(raw: Any, loc: tuple) -> int | None:
             line = node.line_of(str(part))
             node = node[str(part)]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lines[part] if hasattr(node, "lines") else getattr(node[part], "start_line", line)
             node = node[part]
-            line = getattr(node, "start_line", line)
         else:
             break
     return line

@@ -43,6 +43,14 @@ class LocatedDict(dict):
         return self.lines.get(key, self.start_line)
 
 
+class LocatedList(list):
+    """A list that knows the source line of each of its items (1-based), so
+    that an error in the third paragraph points at the third paragraph."""
+
+    lines: list[int]
+    start_line: int
+
+
 class _Loader(yaml.SafeLoader):
     def __init__(self, stream, filename: str):
         super().__init__(stream)
@@ -89,7 +97,15 @@ class _Loader(yaml.SafeLoader):
         return result
 
 
+    def construct_located_sequence(self, node: yaml.SequenceNode) -> LocatedList:
+        result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
+        result.lines = [child.start_mark.line + 1 for child in node.value]
+        result.start_line = node.start_mark.line + 1
+        return result
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_located_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Loader.construct_located_sequence)
 
 
 def _timestamp_as_text(loader, node):
@@ -166,10 +182,11 @@ def _clean_strings(node, filename: str, path: tuple = (), line: int | None = Non
                 _clean_strings(value, filename, path + (key,), at)
     elif isinstance(node, list):
         for i, value in enumerate(node):
+            at = node.lines[i] if hasattr(node, "lines") else line
             if isinstance(value, str):
-                node[i] = _clean_text(value, filename, line, path + (i,))
+                node[i] = _clean_text(value, filename, at, path + (i,))
             else:
-                _clean_strings(value, filename, path + (i,), line)
+                _clean_strings(value, filename, path + (i,), at)
 
 
 def _clean_text(value: str, filename: str, line: int | None, loc: tuple) -> str:
