@@ -457,3 +457,9 @@ def test_check_lists_removed_control_characters_and_refused_templates(tmp_path):
     result = run_cli("check", EXAMPLES / "liuzhou-2021" / "plan.yaml", "--campaigns", campaigns)
     assert result.exit_code == 1
     assert "sections[2].paragraphs[1]" in result.output and "不安全的，已拒绝执行" in result.output
+
+
+def test_a_yaml_alias_that_contains_itself_is_refused(tmp_path):
+    result, out = build(tmp_path, LIUZHOU + "params:\n  loop: &loop [1, *loop]\n")
+    output = refused(result, out)
+    assert f"第{len(LIUZHOU.splitlines()) + 2}行" in output and "形成循环" in output

@@ -14,8 +14,8 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .dates import PlanDate, format_date, format_month, format_span
 from . import notices, textclean
+from .dates import PlanDate, format_date, format_month, format_span
 from .errors import InputError, Problem
 from .numbering import chinese_number
 from .validation import field_path, locate
@@ -58,7 +58,8 @@ MAX_EXPONENT = 100
 
 class _Sandbox(SandboxedEnvironment):
     """The sandbox, with the two operators that can exhaust memory in one
-    expression ('x' * 10**9, 9**9**9) held to sane sizes."""
+    expression ('x' * 10**9, 9**(9**9)) held to sane sizes.  (Loops are
+    bounded by the sandbox's range() limit and by MAX_OUTPUT_CHARS.)"""
 
     intercepted_binops = frozenset({"*", "**"})
 

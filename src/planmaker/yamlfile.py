@@ -96,7 +96,6 @@ class _Loader(yaml.SafeLoader):
             result.lines[key] = key_node.start_mark.line + 1
         return result
 
-
     def construct_located_sequence(self, node: yaml.SequenceNode) -> LocatedList:
         result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
         result.lines = [child.start_mark.line + 1 for child in node.value]
@@ -232,6 +231,7 @@ _YAML_PHRASES = {
     "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",
     "expected <block end>, but found": "缩进不一致",
     "found undefined alias": "引用了未定义的别名",
+    "found unconstructable recursive node": "别名（*引用）引用了它自身所在的内容，形成循环",
     "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
     "did not find expected key": "缩进不一致，找不到应有的键",
     "did not find expected '-' indicator": "列表项缩进不一致",
