@@ -26,6 +26,9 @@ BLANK_FIELD = " " * 24
 TICKED, EMPTY = "☑", "□"
 # value columns each stats template lays out
 TEMPLATE_COLUMNS = {"stats.docx": 4, "stats-simple.docx": 2}
+# Only bundled templates: a name from a campaign must not reach a file
+# elsewhere on the disk ("../../secret.docx").
+CHECKLIST_TEMPLATES = ("checklist.docx",)
 
 
 @dataclass
@@ -117,6 +120,9 @@ def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source, problems: 
 def _check_spec(spec, path: Path, raw) -> None:
     problems = []
     if isinstance(spec, ChecklistSpec):
+        if spec.template not in CHECKLIST_TEMPLATES:
+            problems.append(Problem(f"未知的检查表模板 “{spec.template}”（可选：{'、'.join(CHECKLIST_TEMPLATES)}）",
+                                    path, locate(raw, ("template",)), "template"))
         for g, group in enumerate(spec.groups):
             for i, item in enumerate(group.items):
                 for loc, answer in [(("groups", g, "items", i, "answer"), item.answer)] + [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import notices
 from .catalog import Catalog
 from .compose import compose_plan
 from .dates import PlanDate, format_date
@@ -19,12 +20,15 @@ _LITERAL_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\
 
 def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]:
     catalog = catalog or Catalog()
-    try:
-        resolved = resolve(Path(plan_path), catalog)
-        compose_plan(resolved)
-    except InputError as exc:
-        return exc.problems
-    return campaign_problems(resolved) + date_problems(resolved)
+    # Warnings raised while loading (control characters removed) belong in the
+    # list and in its count, not after it.
+    with notices.collecting() as warnings:
+        try:
+            resolved = resolve(Path(plan_path), catalog)
+            compose_plan(resolved)
+        except InputError as exc:
+            return warnings + exc.problems
+    return warnings + campaign_problems(resolved) + date_problems(resolved)
 
 
 def campaign_problems(resolved: Resolved) -> list[Problem]:

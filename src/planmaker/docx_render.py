@@ -11,10 +11,11 @@ import jinja2
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate, Listing
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .errors import InputError
 from .ooxml import set_core_properties, stable_zip
+from .templating import unsafe_message
 
 DITTO = "〃"  # in a template or a context, a cell that continues the cell above
 
@@ -33,6 +34,8 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     template = DocxTemplate(str(path))
     try:
         template.render(context, jinja_env=_environment(), autoescape=True)
+    except SecurityError as exc:
+        raise InputError.single(unsafe_message(exc), path) from None
     except jinja2.TemplateError as exc:
         message = getattr(exc, "message", None) or str(exc)
         raise InputError.single(f"附件模板渲染失败：{message}", path) from None

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from . import resources
+from . import notices, resources, textclean
 from .errors import InputError, Problem
 from .models import Institution, NonEmpty, Strict
 from .output import _MAX_NAME_BYTES, safe_filename
@@ -223,18 +223,27 @@ def _check_file(path: Path) -> None:
 Rows = Iterator[tuple[int, list[str]]]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+# What XML forbids, and DEL, which no one means to type.
+_CONTROL = re.compile(f"{textclean.FORBIDDEN.pattern}|\x7f")
 
 
 def _cell_text(value) -> str:
+    """The cell as text, control characters still in: they are removed, with a
+    warning, where the row and the column are known."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         # Excel stores a typed-in phone number as a float: 13800138000.0.
         value = int(value)
-    # One line, single spaces: Alt+Enter inside a cell is layout, not content.
-    # Other control characters are invalid in the XML of a .docx.
-    return " ".join(_CONTROL.sub("", str(value)).split())
+    return str(value)
+
+
+def _tidy(text: str) -> tuple[str, int]:
+    """One line, single spaces: Alt+Enter inside a cell is layout, not
+    content.  Other control characters are invalid in the XML of a .docx and
+    are removed; the count says how many."""
+    cleaned, count = _CONTROL.subn("", text)
+    return " ".join(cleaned.split()), count
 
 
 def _xlsx_rows(path: Path) -> Rows:
@@ -307,6 +316,8 @@ def _csv_rows(path: Path) -> Rows:
                 path, number + 1) from None
         except csv.Error as exc:
             detail = "含有空字符，不是文本文件" if "NUL" in str(exc) else str(exc)
+            if "field larger than field limit" in str(exc):
+                detail = f"单元格内容过长（超过 {csv.field_size_limit()} 字），请确认选对了文件"
             raise InputError.single(f"CSV 格式错误：{detail}", path, number + 1) from None
 
 
@@ -325,6 +336,7 @@ def _find_header(rows: Rows, path: Path) -> tuple[int, dict[str, tuple[int, str]
     """The header's row number and, per field, its column index and header text."""
     first_seen: tuple[int, list[str]] | None = None
     for number, cells in rows:
+        cells = [_tidy(cell)[0] for cell in cells]
         if first_seen is None and any(cells):
             first_seen = (number, cells)
         chosen: dict[str, tuple[int, int, str]] = {}
@@ -364,7 +376,12 @@ def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Voca
         problems.append(Problem(message, path, number, label[field]))
 
     for number, cells in rows:
-        values = {f: cells[i] if i < len(cells) else "" for f, (i, _) in columns.items()}
+        values = {}
+        for field, (i, header) in columns.items():
+            values[field], removed = _tidy(cells[i]) if i < len(cells) else ("", 0)
+            if removed:
+                notices.warn(Problem(f"删去了 {removed} 个文档中不允许的控制字符（{_describe(cells[i])}）",
+                                     path, number, header))
         if not any(values.values()):
             continue  # Excel keeps blank and pre-numbered rows; they list nobody
         name = values["name"]
@@ -393,6 +410,10 @@ def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Voca
                 name=name, category=category, grade=grade, ownership=ownership,
                 address=values.get("address", ""), contact=values.get("contact", ""),
                 phone=values.get("phone", ""))
+
+
+def _describe(text: str) -> str:
+    return "、".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)}))
 
 
 def _category(text: str, vocabulary: Vocabulary, report) -> str:

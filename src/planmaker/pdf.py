@@ -75,10 +75,17 @@ def to_pdf(artifacts: list[Artifact], when) -> list[Artifact]:
             (work / name).write_bytes(artifact.data)
             names.append(name)
         profile = (work / "profile").as_uri()
-        result = subprocess.run(
-            [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(work / "pdf"), *names],
-            cwd=work, capture_output=True, text=True, timeout=max(120, 5 * len(names)))
+        limit = max(120, 5 * len(names))
+        try:
+            result = subprocess.run(
+                [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                 "--convert-to", "pdf", "--outdir", str(work / "pdf"), *names],
+                cwd=work, capture_output=True, text=True, timeout=limit)
+        except subprocess.TimeoutExpired:
+            raise InputError.single(f"LibreOffice 在 {limit} 秒内未能完成 PDF 转换，已中止；"
+                                    "请关闭正在运行的 LibreOffice 后重试") from None
+        except OSError as exc:
+            raise InputError.single(f"无法启动 LibreOffice（{binary}）：{exc.strerror or exc}") from None
         converted = []
         for name, artifact in zip(names, sources):
             pdf = work / "pdf" / (Path(name).stem + ".pdf")

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from . import notices, textclean
 from .dates import BLANK_YEAR, PlanDate, format_date, format_month, format_span
 from .errors import InputError, Problem
 from .numbering import chinese_number
@@ -76,9 +77,34 @@ def _cn(value: int) -> str:
     return chinese_number(int(value))
 
 
+# What one field may grow to.  A plan's longest paragraph is a few hundred
+# characters; a template that produces millions is a mistake or an attack,
+# and must stop before it fills the memory.
+MAX_OUTPUT_CHARS = 100_000
+MAX_EXPONENT = 100
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with the two operators that can exhaust memory in one
+    expression ('x' * 10**9, 9**(9**9)) held to sane sizes.  (Loops are
+    bounded by the sandbox's range() limit and by MAX_OUTPUT_CHARS.)"""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise TemplateProblem(f"模板中的乘方指数过大（{right}，上限 {MAX_EXPONENT}）")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_OUTPUT_CHARS:
+                    raise TemplateProblem(f"模板中的重复（*）产生的内容过长（超过 {MAX_OUTPUT_CHARS} 项）")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                               trim_blocks=True, lstrip_blocks=True)
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False,
+                   trim_blocks=True, lstrip_blocks=True)
     env.filters.update(date=_date, month=_month, year=_year, span=_span, cn=_cn, dates=_dates)
     return env
 
@@ -94,17 +120,45 @@ def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any
         return text.strip()
     where = dict(file=file, line=locate(raw, loc), field=field_path(loc) or None)
     try:
-        return _ENV.from_string(text).render(context).strip()
+        result = _bounded(_ENV.from_string(text).generate(context)).strip()
     except TemplateProblem as exc:
         raise InputError([Problem(str(exc), **where)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError([Problem(f"模板语法错误：{exc.message}", **where)]) from None
     except jinja2.UndefinedError as exc:
         raise InputError([Problem(f"模板引用了未定义的变量：{_undefined_name(exc)}", **where)]) from None
-    except SecurityError:
-        raise InputError([Problem("模板试图访问不安全的内部属性，已拒绝执行", **where)]) from None
-    except (TypeError, ValueError) as exc:
+    except SecurityError as exc:
+        raise InputError([Problem(unsafe_message(exc), **where)]) from None
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InputError([Problem(f"模板计算出错：{exc}", **where)]) from None
+    cleaned, count = textclean.clean(result)
+    if count:
+        # A template can write them too ('\x0c' in a Jinja string).
+        notices.warn(Problem(f"模板生成的文字含 {count} 个文档中不允许的控制字符（{textclean.describe(result)}），已删去",
+                             **where))
+    return cleaned
+
+
+def _bounded(chunks) -> str:
+    """The rendered text, stopping as soon as it grows past MAX_OUTPUT_CHARS."""
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise TemplateProblem(f"模板生成的文字过长（超过 {MAX_OUTPUT_CHARS} 字），已停止")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+_UNSAFE_ATTRIBUTE = re.compile(r"attribute '([^']+)'")
+
+
+def unsafe_message(exc: SecurityError) -> str:
+    """The sandbox's refusal, in words a clerk can pass on to whoever sent the campaign."""
+    match = _UNSAFE_ATTRIBUTE.search(str(exc))
+    what = f"（{match.group(1)}）" if match else ""
+    return (f"模板试图访问 Python 内部属性{what}，这是不安全的，已拒绝执行。"
+            "模板中只能使用 j、dept、dates 等文档变量；请核实该模板的来源")
 
 
 def _undefined_name(exc: jinja2.UndefinedError) -> str:

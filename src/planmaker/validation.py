@@ -24,8 +24,8 @@ def locate(raw: Any, loc: tuple) -> int | None:
             line = node.line_of(str(part))
             node = node[str(part)]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lines[part] if hasattr(node, "lines") else getattr(node[part], "start_line", line)
             node = node[part]
-            line = getattr(node, "start_line", line)
         else:
             break
     return line
@@ -109,7 +109,7 @@ def _message(model: type[BaseModel], error: dict) -> str:
     if kind == "string_too_short":
         return "不能为空"
     if kind == "string_too_long":
-        return f"过长（上限 {error['ctx']['max_length']} 字）"
+        return f"过长（{len(str(error.get('input', '')))} 字，上限 {error['ctx']['max_length']} 字）"
     if kind == "literal_error":
         return f"取值 “{_short(error.get('input'))}” 不在允许范围内：{error['ctx']['expected']}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):

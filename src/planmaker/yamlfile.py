@@ -16,8 +16,18 @@ import yaml
 
 from .errors import InputError
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+# Profiles, campaigns and plans are a few KB; long institution lists come as
+# .csv/.xlsx.  The YAML parser is pure Python (it keeps the line numbers), so
+# a megabyte already takes seconds: more is refused before reading.
+MAX_FILE_BYTES = 1024 * 1024
+# A million-character name on one line would take the parser many seconds;
+# a line is measured first, in one fast pass.
+MAX_LINE_CHARS = 10_000
+# One text field: the longest paragraph of a plan is a few hundred characters.
+MAX_TEXT_CHARS = 20_000
 MAX_ALIASES = 100
+# Values, keys, lists and mappings together, counted while parsing.
+MAX_NODES = 100_000
 # Aliases share nodes, so a few of them can stand for billions of values
 # ("billion laughs"); the document is measured as if every alias were copied.
 MAX_EXPANDED_NODES = 200_000
@@ -33,13 +43,27 @@ class LocatedDict(dict):
         return self.lines.get(key, self.start_line)
 
 
+class LocatedList(list):
+    """A list that knows the source line of each of its items (1-based), so
+    that an error in the third paragraph points at the third paragraph."""
+
+    lines: list[int]
+    start_line: int
+
+
 class _Loader(yaml.SafeLoader):
     def __init__(self, stream, filename: str):
         super().__init__(stream)
         self.filename = filename
         self.alias_count = 0
+        self.node_count = 0
 
     def compose_node(self, parent, index):
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            mark = self.peek_event().start_mark
+            raise InputError.single(f"内容过多（超过 {MAX_NODES} 项），拒绝读取以防内存耗尽；请确认选对了文件",
+                                    self.filename, mark.line + 1)
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
@@ -72,8 +96,15 @@ class _Loader(yaml.SafeLoader):
             result.lines[key] = key_node.start_mark.line + 1
         return result
 
+    def construct_located_sequence(self, node: yaml.SequenceNode) -> LocatedList:
+        result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
+        result.lines = [child.start_mark.line + 1 for child in node.value]
+        result.start_line = node.start_mark.line + 1
+        return result
+
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_located_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Loader.construct_located_sequence)
 
 
 def _timestamp_as_text(loader, node):
@@ -101,7 +132,17 @@ def _expanded_size(root) -> int:
     return size(root)
 
 
+def _check_lines(text: str, filename: str) -> None:
+    if len(text) <= MAX_LINE_CHARS:
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError.single(f"这一行过长（{len(line)} 字，上限 {MAX_LINE_CHARS} 字），"
+                                    "多半是粘贴了整篇文字或选错了文件", filename, number)
+
+
 def load_text(text: str, filename: str) -> Any:
+    _check_lines(text, filename)
     loader = _Loader(text, filename)
     try:
         node = loader.get_single_node()
@@ -121,37 +162,45 @@ def load_text(text: str, filename: str) -> Any:
         raise InputError.single(f"YAML 格式错误：{_translate(detail)}", filename, line) from None
     except yaml.YAMLError as exc:
         raise InputError.single(f"YAML 格式错误：{exc}", filename) from None
+    except RecursionError:
+        # the parser descends one level per bracket or indent: "[[[[…"
+        raise InputError.single("YAML 嵌套层次过深，拒绝读取", filename) from None
     finally:
         loader.dispose()
 
 
-def _clean_strings(node, filename: str, path: tuple = ()) -> None:
-    """Remove XML-forbidden characters from every string, warning for each field."""
+def _clean_strings(node, filename: str, path: tuple = (), line: int | None = None) -> None:
+    """Remove XML-forbidden characters from every string, warning for each
+    field; refuse a string too long to be a field of a document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            at = node.line_of(key) if hasattr(node, "line_of") else line
+            if isinstance(value, str):
+                node[key] = _clean_text(value, filename, at, path + (key,))
+            else:
+                _clean_strings(value, filename, path + (key,), at)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            at = node.lines[i] if hasattr(node, "lines") else line
+            if isinstance(value, str):
+                node[i] = _clean_text(value, filename, at, path + (i,))
+            else:
+                _clean_strings(value, filename, path + (i,), at)
+
+
+def _clean_text(value: str, filename: str, line: int | None, loc: tuple) -> str:
     from . import notices, textclean
     from .errors import Problem
     from .validation import field_path
 
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if isinstance(value, str):
-                cleaned, count = textclean.clean(value)
-                if count:
-                    notices.warn(Problem(f"删去了 {count} 个文档中不允许的控制字符（{textclean.describe(value)}）",
-                                         filename, node.line_of(key) if hasattr(node, "line_of") else None,
-                                         field_path(path + (key,))))
-                    node[key] = cleaned
-            else:
-                _clean_strings(value, filename, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            if isinstance(value, str):
-                cleaned, count = textclean.clean(value)
-                if count:
-                    notices.warn(Problem(f"删去了 {count} 个文档中不允许的控制字符（{textclean.describe(value)}）",
-                                         filename, None, field_path(path + (i,))))
-                    node[i] = cleaned
-            else:
-                _clean_strings(value, filename, path + (i,))
+    if len(value) > MAX_TEXT_CHARS:
+        raise InputError.single(f"文字过长（{len(value)} 字，上限 {MAX_TEXT_CHARS} 字）", filename, line,
+                                field_path(loc))
+    cleaned, count = textclean.clean(value)
+    if count:
+        notices.warn(Problem(f"删去了 {count} 个文档中不允许的控制字符（{textclean.describe(value)}）",
+                             filename, line, field_path(loc)))
+    return cleaned
 
 
 def load_file(path: Path) -> Any:
@@ -162,7 +211,8 @@ def load_file(path: Path) -> Any:
         raise InputError.single("文件不存在", path) from None
     if size > MAX_FILE_BYTES:
         raise InputError.single(
-            f"文件过大（{size // 1024 // 1024} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB", path
+            f"文件过大（{_size_text(size)}），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB：配置和方案文件通常只有几 KB，"
+            "请确认选对了文件；大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单", path
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -171,12 +221,17 @@ def load_file(path: Path) -> Any:
     return load_text(text, str(path))
 
 
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
 _YAML_PHRASES = {
     "mapping values are not allowed here": "此处不能出现“键: 值”，多半是缩进不对或冒号后缺空格",
     "could not find expected ':'": "找不到应有的冒号“:”",
     "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",
     "expected <block end>, but found": "缩进不一致",
     "found undefined alias": "引用了未定义的别名",
+    "found unconstructable recursive node": "别名（*引用）引用了它自身所在的内容，形成循环",
     "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
     "did not find expected key": "缩进不一致，找不到应有的键",
     "did not find expected '-' indicator": "列表项缩进不一致",
