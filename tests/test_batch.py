@@ -210,3 +210,17 @@ def test_an_edited_checklist_survives_a_batch_rebuild(tmp_path):
     assert edited.read_bytes().endswith(b"\0")
     assert (edited.parent / "卫生院0（新生成）.docx").is_file()
     assert "未变化" in result.output
+
+
+def test_selfcheck_and_ledger_per_institution_match_docxtpl():
+    resolved = resolve(EXAMPLES / "county-conduct" / "plan.yaml", Catalog())
+    _, jobs = render_all(resolved, only=["selfcheck", "ledger"], with_institutions=True)
+    docx_jobs = [job for job in jobs if job.suffix == ".docx"]
+    assert {job.kind for job in docx_jobs} == {"selfcheck", "ledger"}
+    for job in docx_jobs:
+        prepared = prepare(job.render, job.keys)
+        assert prepared is not None, job.kind
+        for institution in HOSTILE[:3]:
+            values = job.fields(institution)
+            assert parts(prepared.fill(values)) == parts(job.render(values))
+            assert institution.name in all_text(prepared.fill(values))

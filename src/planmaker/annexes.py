@@ -202,12 +202,7 @@ def institution_fields(institution: Institution | None, vocabulary) -> dict[str,
     which institution it is.
     """
     inst = institution
-    fields = {
-        "name": inst.name if inst else BLANK_FIELD,
-        "address": inst.address if inst else BLANK_FIELD,
-        "contact": inst.contact if inst else " " * 12,
-        "phone": inst.phone if inst else " " * 12,
-    }
+    fields = institution_header(inst)
     for kind, terms, chosen in (("category", vocabulary.categories, inst.category if inst else ""),
                                 ("grade", vocabulary.grades, inst.grade if inst else ""),
                                 ("ownership", vocabulary.ownerships, inst.ownership if inst else "")):
@@ -258,7 +253,8 @@ def checklist_context(annex: Annex, institution: Institution | None, vocabulary,
     }
 
 
-def _institution_header(inst: Institution | None) -> dict[str, str]:
+def institution_header(inst: Institution | None) -> dict[str, str]:
+    """The institution lines at the head of a form: filled in, or left blank to write on."""
     return {
         "name": inst.name if inst else BLANK_FIELD,
         "address": inst.address if inst else BLANK_FIELD,
@@ -297,7 +293,7 @@ def selfcheck_context(resolved: Resolved, annex: Annex, institution: Institution
     return {
         "annex_label": annex.label if label else "",
         "title": title_lines(annex.title),
-        "institution": _institution_header(institution),
+        "institution": institution_header(institution),
         "rows": rows,
         "note": spec.note,
         "signatures": spec.signatures,
@@ -312,7 +308,7 @@ def ledger_context(resolved: Resolved, annex: Annex, institution: Institution | 
     return {
         "annex_label": annex.label if label else "",
         "title": title_lines(annex.title, landscape=True),
-        "institution": _institution_header(institution),
+        "institution": institution_header(institution),
         "statuses": "、".join(spec.statuses),
         "rows": rows,
         "note": spec.note,

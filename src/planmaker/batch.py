@@ -75,20 +75,28 @@ class _Work:
 _state: dict[str, Any] = {}
 
 
-def _start(prepared, out_dir, known, force) -> None:
-    _state.update(prepared=prepared, out_dir=out_dir, known=known, force=force)
+def _start(prepared, jobs, out_dir, known, force) -> None:
+    _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force)
 
 
 def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
-    """Write the documents of ``chunk``; None for one that needs the ordinary path."""
+    """Write the documents of ``chunk``; None for one left to the parent process.
+
+    A document the prepared template cannot take is rendered the ordinary way
+    here when the worker has the jobs (a forked worker inherits them; a
+    spawned one could not be sent their functions)."""
     results = []
+    jobs = _state["jobs"]
     for work in chunk:
         prepared: PreparedTemplate | None = _state["prepared"][work.job]
-        if prepared is None or not prepared.plain(work.values):
+        if prepared is not None and prepared.plain(work.values):
+            data = prepared.fill(work.values)
+        elif jobs is not None:
+            data = jobs[work.job].render(work.values)
+        else:
             results.append(None)
             continue
-        results.append(place(_state["out_dir"], work.path, prepared.fill(work.values),
-                             _state["known"], _state["force"], durable=False))
+        results.append(place(_state["out_dir"], work.path, data, _state["known"], _state["force"], durable=False))
     return results
 
 
@@ -186,15 +194,16 @@ class BatchWriter:
     def _results(self, chunks, prepared, out_dir, known, force, total):
         workers = min(self.workers, max(1, -(-total // CHUNK)))
         if workers == 1:
-            _start(prepared, out_dir, known, force)
+            _start(prepared, self.jobs, out_dir, known, force)
             try:
                 for chunk in chunks:
                     yield chunk, _write_chunk(chunk)
             finally:
                 _state.clear()
             return
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with context.Pool(workers, _start, (prepared, out_dir, known, force)) as pool:
+        fork = sys.platform == "linux"
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        with context.Pool(workers, _start, (prepared, self.jobs if fork else None, out_dir, known, force)) as pool:
             pending: deque = deque()
             for chunk in chunks:
                 pending.append((chunk, pool.apply_async(_write_chunk, (chunk,))))

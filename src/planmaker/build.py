@@ -143,20 +143,37 @@ def _institution_checklists(annex, vocabulary, author, when):
 def _institution_problem_annexes(resolved: Resolved, annex, author, when) -> list:
     """A self-inspection checklist or ledger per institution, .docx and .xlsx.
 
-    Rendered the ordinary way, document by document (no prepared fields):
-    they are made for a county's institutions, not a province's."""
+    The .docx goes through the prepared template like the checklists; the
+    workbook is made by openpyxl, document by document."""
+    from . import annexes as ax
     from .batch import InstitutionDocs
+    from .docx_render import render_template
+    from .ooxml import core_text
 
     folder = safe_filename(f"{annex.label}-{'自查表' if annex.kind == 'selfcheck' else '整改台账'}（按机构）")
     extra = {"annex": annex.number, "title": annex.title}
+    make_context = ax.selfcheck_context if annex.kind == "selfcheck" else ax.ledger_context
+    blank = make_context(resolved, annex, None, label=False)
+    template = ax.template_path(ax.PROBLEM_KINDS[annex.kind])
+    header_keys = list(ax.institution_header(None))
 
-    def job(index: int, suffix: str):
-        def render(values):
-            return _problem_annex(resolved, annex, (values["institution"], ""), author, when)[index].data
-        return InstitutionDocs(kind=annex.kind, folder=folder, extra=extra, render=render,
-                               fields=lambda institution: {"institution": institution}, keys=None, suffix=suffix)
+    def fields(institution):
+        return {**ax.institution_header(institution),
+                "document_title": core_text(f"{annex.title}（{institution.name}）")}
 
-    return [job(0, ".docx"), job(1, ".xlsx")]
+    def render_docx(values):
+        context = {**blank, "institution": {key: values[key] for key in header_keys}}
+        return render_template(template, context, str(values["document_title"]), author, when)
+
+    def render_xlsx(values):
+        return _problem_annex(resolved, annex, (values["institution"], ""), author, when)[1].data
+
+    return [
+        InstitutionDocs(kind=annex.kind, folder=folder, extra=extra, render=render_docx, fields=fields,
+                        keys=[*header_keys, "document_title"]),
+        InstitutionDocs(kind=annex.kind, folder=folder, extra=extra, render=render_xlsx,
+                        fields=lambda institution: {"institution": institution}, keys=None, suffix=".xlsx"),
+    ]
 
 
 def _problem_annex(resolved: Resolved, annex, institution, author, when, docx_only=False) -> list[Artifact]:
