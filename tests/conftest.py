@@ -18,7 +18,9 @@ from planmaker.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SEEDS = ROOT.parent / "shared" / "seeds"
+# The source documents (../shared/seeds when the repository was set up), kept with the
+# tests so that a checkout anywhere can measure fidelity against them.
+SEEDS = ROOT / "tests" / "seeds"
 IN_CI = bool(os.environ.get("CI"))
 
 
