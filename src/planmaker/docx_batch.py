@@ -25,7 +25,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .docx_render import DITTO
 
@@ -130,67 +130,95 @@ _FINAL = b"\x03\x00"  # an empty final fixed-Huffman block: the end of the strea
 
 @dataclass
 class _Member:
+    """A member of the package that holds values: static pieces (raw and
+    compressed) with, between them, (slot number, escape) pairs."""
+
     name: bytes
     flags: int
     dos_time: int
     dos_date: int
     external_attr: int
-    # a static member: its compressed bytes as they are
-    data: bytes | None = None
-    crc: int = 0
-    size: int = 0
-    # a member with values: static pieces (raw and compressed) and, between
-    # them, (slot number, escape) pairs
     raw: tuple[bytes, ...] = ()
     packed: tuple[bytes, ...] = ()
     holes: tuple[tuple[int, Callable[[str], bytes]], ...] = ()
 
 
+_CACHE_LIMIT = 4096  # distinct values remembered (box marks, blanks, a county's names)
+
+
+def _local_header(m: _Member, crc: int, compressed: int, size: int) -> bytes:
+    return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, m.flags, 8, m.dos_time, m.dos_date,
+                       crc, compressed, size, len(m.name), 0) + m.name
+
+
+def _central_header(m: _Member, crc: int, compressed: int, size: int, offset: int) -> bytes:
+    return struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, m.flags, 8, m.dos_time, m.dos_date,
+                       crc, compressed, size, len(m.name), 0, 0, 0, 0, m.external_attr, offset) + m.name
+
+
 @dataclass
 class PreparedTemplate:
-    """A rendered package cut at its per-institution values."""
+    """A rendered package cut at its per-institution values.
+
+    The members without values come first, already laid out with their
+    headers; the few with values (the body, the document properties) follow,
+    so only their bytes change from one document to the next."""
 
     keys: tuple[str, ...]
+    head: bytes  # local headers and data of the members without values
+    head_directory: bytes  # their central directory entries
+    head_count: int
     members: tuple[_Member, ...]
+    _values: dict = field(default_factory=dict, repr=False)
+    _plain: dict = field(default_factory=dict, repr=False)
 
     def plain(self, values: Mapping[str, str]) -> bool:
         """True when these values go into the pieces exactly as the ordinary path would put them."""
+        known = self._plain
         for key in self.keys:
             value = values[key]
-            if type(value) is not str or _NOT_PLAIN.search(value) or value.strip() == DITTO:
+            if type(value) is not str:
+                return False
+            verdict = known.get(value)
+            if verdict is None:
+                if len(known) >= _CACHE_LIMIT:
+                    known.clear()
+                verdict = known[value] = not (_NOT_PLAIN.search(value) or value.strip() == DITTO)
+            if not verdict:
                 return False
         return True
+
+    def _value(self, value: str, escape) -> tuple[bytes, bytes]:
+        known = self._values.get((value, escape))
+        if known is None:
+            if len(self._values) >= _CACHE_LIMIT:
+                self._values.clear()
+            escaped = escape(value)
+            known = self._values[(value, escape)] = (escaped, _stored(escaped))
+        return known
 
     def fill(self, values: Mapping[str, str]) -> bytes:
         """The document for these values (which must be :meth:`plain`)."""
         ordered = [values[k] for k in self.keys]
-        local, central = [], []
-        offset = 0
+        local, central = [self.head], [self.head_directory]
+        offset = len(self.head)
         for m in self.members:
-            if m.data is not None:
-                data, crc, size = m.data, m.crc, m.size
-            else:
-                pieces, packed = [m.raw[0]], [m.packed[0]]
-                for (slot, escape), raw, comp in zip(m.holes, m.raw[1:], m.packed[1:]):
-                    value = escape(ordered[slot])
-                    pieces += (value, raw)
-                    packed += (_stored(value), comp)
-                packed.append(_FINAL)
-                crc = 0
-                for piece in pieces:
-                    crc = zlib.crc32(piece, crc)
-                size = sum(map(len, pieces))
-                data = b"".join(packed)
-            header = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, m.flags, 8, m.dos_time, m.dos_date,
-                                 crc, len(data), size, len(m.name), 0)
-            local += (header, m.name, data)
-            central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, m.flags, 8, m.dos_time,
-                                       m.dos_date, crc, len(data), size, len(m.name), 0, 0, 0, 0,
-                                       m.external_attr, offset) + m.name)
-            offset += len(header) + len(m.name) + len(data)
+            pieces, packed = [m.raw[0]], [m.packed[0]]
+            for (slot, escape), raw, comp in zip(m.holes, m.raw[1:], m.packed[1:]):
+                value, stored = self._value(ordered[slot], escape)
+                pieces += (value, raw)
+                packed += (stored, comp)
+            packed.append(_FINAL)
+            content = b"".join(pieces)
+            data = b"".join(packed)
+            crc = zlib.crc32(content)
+            header = _local_header(m, crc, len(data), len(content))
+            local += (header, data)
+            central.append(_central_header(m, crc, len(data), len(content), offset))
+            offset += len(header) + len(data)
+        count = self.head_count + len(self.members)
         directory = b"".join(central)
-        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory),
-                          offset, 0)
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
         return b"".join(local) + directory + end
 
 
@@ -205,32 +233,35 @@ def prepare(render: Callable[[Mapping[str, str]], bytes], keys: list[str]) -> Pr
         package = render(slots)
     except SlotInspected:
         return None
-    members = []
+    head, head_directory, members = [], [], []
+    offset = 0
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         for info in archive.infolist():
             content = archive.read(info)
-            name = info.filename.encode("utf-8")
-            flags = 0x800 if not info.filename.isascii() else 0
             year, month, day, hour, minute, second = info.date_time
-            member = _Member(name, flags, hour << 11 | minute << 5 | second // 2,
-                             (year - 1980) << 9 | month << 5 | day, info.external_attr)
+            member = _Member(info.filename.encode("utf-8"), 0x800 if not info.filename.isascii() else 0,
+                             hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day,
+                             info.external_attr)
             if _OPEN.encode() not in content:
-                member.data = _raw_member(package, info)
-                member.crc, member.size = info.CRC, info.file_size
-            else:
-                pieces = _MARKER.split(content)
-                raw, holes = pieces[0::2], []
-                for number, before in zip(pieces[1::2], raw):
-                    escape = _attribute_escape if before.rfind(b"<") > before.rfind(b">") else _text_escape
-                    holes.append((int(number), escape))
-                if any(stray in piece for piece in raw for stray in _STRAY):
-                    return None  # a marker was cut or rewritten: the values are not plain text
-                member.raw = tuple(raw)
-                member.packed = tuple(_deflate_piece(piece) for piece in raw)
-                member.holes = tuple(holes)
+                data = _raw_member(package, info)
+                local = _local_header(member, info.CRC, len(data), info.file_size)
+                head += (local, data)
+                head_directory.append(_central_header(member, info.CRC, len(data), info.file_size, offset))
+                offset += len(local) + len(data)
+                continue
+            pieces = _MARKER.split(content)
+            raw, holes = pieces[0::2], []
+            for number, before in zip(pieces[1::2], raw):
+                escape = _attribute_escape if before.rfind(b"<") > before.rfind(b">") else _text_escape
+                holes.append((int(number), escape))
+            if any(stray in piece for piece in raw for stray in _STRAY):
+                return None  # a marker was cut or rewritten: the values are not plain text
+            member.raw = tuple(raw)
+            member.packed = tuple(_deflate_piece(piece) for piece in raw)
+            member.holes = tuple(holes)
             members.append(member)
-    return PreparedTemplate(tuple(keys), tuple(members))
-
+    return PreparedTemplate(tuple(keys), b"".join(head), b"".join(head_directory), len(head_directory),
+                            tuple(members))
 
 def _raw_member(package: bytes, info: zipfile.ZipInfo) -> bytes:
     if info.compress_type != zipfile.ZIP_DEFLATED:

@@ -197,9 +197,7 @@ class Manifest:
         if path != artifact_path:
             entry["logical"] = artifact_path
         self.produced.add(artifact_path)
-        # Laid out as json.dumps(manifest, indent=2) lays it out; json never
-        # leaves a raw line break inside a string, so each line is layout.
-        self._entries.write("    " + json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ") + "\n")
+        self._entries.write(_entry_text(entry))
 
     def close(self, meta: dict[str, Any], carried: list[dict[str, Any]]) -> None:
         for entry in carried:
@@ -220,12 +218,16 @@ class Manifest:
                 emit(head[:head.rindex("[]")] + "[")
                 self._entries.seek(0)
                 first = True
+                text: list[str] = []
                 for line in self._entries:
                     if line == "    {\n":
-                        emit("\n" if first else ",\n")
+                        text.append("\n" if first else ",\n")
                         first = False
-                    emit(line.rstrip("\n") + ("" if line == "    }\n" else "\n"))
-                emit("]\n}\n" if first else "\n  ]\n}\n")
+                    text.append(line.rstrip("\n") + ("" if line == "    }\n" else "\n"))
+                    if len(text) > 4096:
+                        emit("".join(text))
+                        text.clear()
+                emit("".join(text) + ("]\n}\n" if first else "\n  ]\n}\n"))
             self._entries.close()
             if _file_sha(target) == digest.hexdigest():
                 os.unlink(temp)
@@ -235,6 +237,20 @@ class Manifest:
             if os.path.exists(temp):
                 os.unlink(temp)
             raise
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    """One manifest entry laid out as json.dumps(manifest, indent=2) lays it out.
+
+    Json never leaves a raw line break inside a string, so each line is
+    layout.  Flat entries (all of planmaker's) are written with the C encoder;
+    json's indenting encoder is pure Python and a batch writes a hundred
+    thousand entries."""
+    if all(isinstance(v, (str, int, float, bool, type(None))) for v in entry.values()):
+        fields = ",\n".join(f"      {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                            for k, v in entry.items())
+        return f"    {{\n{fields}\n    }}\n"
+    return "    " + json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ") + "\n"
 
 
 def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any],
