@@ -33,8 +33,9 @@ CHARS_PER_LINE = 28
 CONDENSE_TWIPS = -5
 
 # Where a long title prefers to break (before these words, or after 年/的).
-_BREAK_BEFORE = ("专项", "工作方案", "实施方案", "开展", "关于", "工作检查表", "工作量化统计表", "任务分工")
-_BREAK_AFTER = ("年", "的")
+_BREAK_BEFORE = ("专项", "工作方案", "实施方案", "开展", "关于", "工作检查表", "工作量化统计表", "任务分工",
+                 "不合理", "医疗")
+_BREAK_AFTER = ("年", "的", "、", "和")
 _NO_LINE_START = "，。、；：？！）》”’—"
 _NO_LINE_END = "（《“‘"
 
@@ -153,6 +154,10 @@ def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_
             score = abs(width - target)
             if rest[i:].startswith(_BREAK_BEFORE) or left.endswith(_BREAK_AFTER):
                 score -= 2.5
+            else:
+                # A break between two natural places is likely inside a word
+                # (医疗机/构); GB/T 9704 asks for lines whose words stay whole.
+                score += 1.0
             if width < target:
                 score += 0.25  # a title is set longer above, shorter below
             if best_score is None or score < best_score:
