@@ -1,4 +1,5 @@
 """The plan .docx follows GB/T 9704-2012, checked on the file itself."""
+import pytest
 
 import datetime as dt
 
@@ -137,3 +138,17 @@ def test_heading_levels_three_and_four_numbering():
     assert [heading_number(1, 11), heading_number(2, 20), heading_number(3, 3), heading_number(4, 2)] == \
         ["十一、", "（二十）", "3.", "（2）"]
     assert chinese_number(10) == "十" and chinese_number(21) == "二十一"
+
+
+@pytest.mark.parametrize("title, words", [
+    ("凉山彝族自治州2021年医疗机构突出问题专项整治实施方案", ["医疗机构"]),
+    ("雅安市大处方、泛耗材和不合理医疗检查专项整治工作方案", ["不合理", "泛耗材"]),
+    ("柳州市2021年开展不合理医疗检查专项治理行动工作方案", ["不合理", "医疗检查"]),
+])
+def test_title_lines_keep_words_whole(title, words):
+    from planmaker.gbt9704 import balance_title
+
+    lines = balance_title(title)
+    assert len(lines) == 2 and "".join(lines) == title
+    for word in words:
+        assert any(word in line for line in lines), (word, lines)
