@@ -1,9 +1,9 @@
 """The plan .docx follows GB/T 9704-2012, checked on the file itself."""
-import pytest
 
 import datetime as dt
 
 import docx
+import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
