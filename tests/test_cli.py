@@ -10,10 +10,11 @@ def test_help_is_in_chinese():
     result = run_cli("--help")
     assert result.exit_code == 0
     assert "用法：" in result.output and "命令：" in result.output and "选项：" in result.output
-    for command in ("build", "check", "demo", "profiles", "campaigns"):
+    for command in ("build", "check", "demo", "profiles", "campaigns", "cascade", "collect"):
         sub = run_cli(command, "--help")
         assert sub.exit_code == 0 and "用法：" in sub.output
-        assert "Show this message" not in sub.output
+        for english in ("Show this message", "[required]", "x>=", "<=x"):
+            assert english not in sub.output, (command, english)
 
 
 def test_demo_needs_no_input(tmp_path):

@@ -5,6 +5,7 @@ are imported inside the commands so that ``planmaker --help`` answers at once.""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -24,6 +25,16 @@ class ChineseFormatter(click.HelpFormatter):
 
     def write_heading(self, heading):
         self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, *args, **kwargs):
+        # Click appends "[required]" and "[x>=1]" in English to an option's help.
+        super().write_dl([(term, _chinese_extras(text)) for term, text in rows], *args, **kwargs)
+
+
+def _chinese_extras(text: str) -> str:
+    text = text.replace("[required]", "［必填］")
+    text = re.sub(r"\[(\d+)<=x<=(\d+)\]", r"［\1～\2］", text)
+    return re.sub(r"\[x>=(\d+)\]", r"［至少 \1］", text)
 
 
 click.Context.formatter_class = ChineseFormatter
