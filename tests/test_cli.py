@@ -65,3 +65,18 @@ def test_help_is_fast_to_import():
             "print(any(m.startswith(('docx', 'openpyxl', 'docxtpl', 'pydantic')) for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_mistyped_command_line_is_explained_in_chinese():
+    cases = {
+        ("build",): "缺少参数 PLAN",
+        ("biuld",): "没有命令 biuld。是否想写 build？",
+        ("build", "x.yaml", "--forc"): "是否想写 --force",
+        ("build", "x.yaml", "--workers", "0"): "--workers 的值 0 无效：至少为 1",
+        ("collect", "x"): "缺少选项 --plan",
+    }
+    for args, expected in cases.items():
+        result = run_cli(*args)
+        assert result.exit_code == 2, args
+        assert expected in result.output and "错误：" in result.output, (args, result.output)
+        assert "Error" not in result.output

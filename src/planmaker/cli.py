@@ -56,6 +56,52 @@ class Group(click.Group):
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
+    def main(self, args=None, prog_name=None, **extra):
+        # Click reports a mistyped command line in English ("Error: Missing
+        # argument 'PLAN'."); a clerk gets it in Chinese, with the same exit code.
+        extra.pop("standalone_mode", None)
+        try:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            if error.ctx is not None:
+                click.echo(error.ctx.get_usage(), err=True)
+                click.echo(f"查看帮助：{error.ctx.command_path} -h", err=True)
+            click.echo(f"\n错误：{_chinese_usage(error.format_message())}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+
+
+_USAGE = [
+    (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
+    (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
+    (r"No such option:? '?([^'\s]+)'?\.?\s*\(?(?:Did you mean (?:one of: )?(.+?)\?\)?)?$", None),
+    (r"No such command '(.+?)'\.(?: Did you mean '(.+?)'\?)?$", None),
+    (r"Option '(.+?)' requires an argument\.", r"选项 \1 后面需要一个值。"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1。"),
+    (r"Invalid value for '(.+?)': (.+?) is not in the range x>=(\d+)\.", r"\1 的值 \2 无效：至少为 \3。"),
+    (r"Invalid value for '(.+?)': (.+?) is not in the range (\d+)<=x<=(\d+)\.", r"\1 的值 \2 无效：应在 \3 到 \4 之间。"),
+    (r"Invalid value for '(.+?)': '(.+?)' is not a valid integer(?: range)?\.", r"\1 的值 “\2” 不是整数。"),
+    (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
+]
+
+
+def _chinese_usage(message: str) -> str:
+    for pattern, replacement in _USAGE:
+        match = re.match(pattern, message, re.DOTALL)
+        if match is None:
+            continue
+        if replacement is not None:
+            return match.expand(replacement)
+        what = "命令" if "command" in pattern else "选项"
+        hint = f"是否想写 {match.group(2).replace(chr(39), '').replace(', ', '、')}？" if match.group(2) else ""
+        return f"没有{what} {match.group(1)}。{hint}"
+    return message
+
 _HELP = "显示本帮助并退出。"
 
 
