@@ -159,3 +159,15 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_fragment(tmp_path, monk
         pass
     assert target.read_bytes() == b"old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_relative_output_folder_follows_the_working_directory(tmp_path):
+    """The same relative -o in two working directories is two folders (in one process)."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        result = run_cli("build", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", "输出", "--only", "plan",
+                         cwd=tmp_path / name)
+        assert result.exit_code == 0, result.output
+        assert "新生成" not in result.output
+        written = [p.name for p in (tmp_path / name / "输出").iterdir()]
+        assert any(n.endswith("工作方案.docx") for n in written), written

@@ -75,7 +75,8 @@ def _inside(root: Path, relative: str) -> Path:
     if pure.is_absolute() or ".." in pure.parts:
         raise ValueError(f"输出路径越界：{relative}")
     # Folders are resolved once each: a batch puts thousands of files in one.
-    return _folder_inside(root, str(pure.parent)) / pure.name
+    # Keyed by the absolute root: a relative one means another folder after a chdir.
+    return _folder_inside(Path(os.path.abspath(root)), str(pure.parent)) / pure.name
 
 
 @functools.lru_cache(maxsize=256)
