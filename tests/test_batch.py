@@ -224,3 +224,19 @@ def test_selfcheck_and_ledger_per_institution_match_docxtpl():
             values = job.fields(institution)
             assert parts(prepared.fill(values)) == parts(job.render(values))
             assert institution.name in all_text(prepared.fill(values))
+
+
+def test_spawned_workers_as_on_windows_give_the_same_documents(tmp_path, monkeypatch):
+    """Where workers are spawned they get the prepared templates by pickling, not the jobs."""
+    source = institutions_csv(tmp_path / "机构.csv", 150)
+    rows = list(csv.reader(source.open(encoding="utf-8")))
+    rows[5][0] = "〃"  # a document for the ordinary path: left to the parent process
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    common = [PLAN, "--institutions", source, "--only", "checklist"]
+    assert run_cli("build", *common, "-o", tmp_path / "fork", "--workers", "2").exit_code == 0
+    monkeypatch.setattr("planmaker.batch.start_method", lambda: "spawn")
+    result = run_cli("build", *common, "-o", tmp_path / "spawn", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert build_files(tmp_path / "fork") == build_files(tmp_path / "spawn")
+    assert (tmp_path / "spawn" / "附件2-检查表（按机构）" / "〃.docx").is_file()

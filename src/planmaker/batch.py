@@ -201,8 +201,9 @@ class BatchWriter:
             finally:
                 _state.clear()
             return
-        fork = sys.platform == "linux"
-        context = multiprocessing.get_context("fork" if fork else "spawn")
+        method = start_method()
+        fork = method == "fork"
+        context = multiprocessing.get_context(method)
         with context.Pool(workers, _start, (prepared, self.jobs if fork else None, out_dir, known, force)) as pool:
             pending: deque = deque()
             for chunk in chunks:
@@ -213,6 +214,12 @@ class BatchWriter:
             while pending:
                 chunk, result = pending.popleft()
                 yield chunk, result.get()
+
+
+def start_method() -> str:
+    """fork on Linux (workers inherit the prepared templates and the jobs);
+    spawn elsewhere, where fork is missing (Windows) or unsafe (macOS)."""
+    return "fork" if sys.platform == "linux" else "spawn"
 
 
 def _chunks(items, size):
