@@ -6,8 +6,10 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
+import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 from icalendar import Calendar
 
 from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, seed_text, squash, write_plan
@@ -99,6 +101,19 @@ def test_subtasks_become_rows_of_the_task_table(built):
     pricing = next(r for r in rows if "术中加价" in r[1])
     assert pricing[1].startswith("坚决查处不规范收费") and "2.对违反诊疗常规" in pricing[1]
     assert pricing[3].split("\n") == ["区市场监管局", "区发展改革局", "区委宣传部", "区医疗保障局"]
+
+
+def test_task_table_docx_names_a_task_once_over_its_subtasks(built):
+    _, out = built["1"]
+    document = docx.Document(next(p for p in files_of_kind(out, "tasks") if p.suffix == ".docx"))
+    table = document.tables[0]
+    body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    numbers = [row[0] for row in body]
+    assert numbers[:5] == ["1", "1", "1", "1", "2"]  # merged cells repeat their text in python-docx
+    assert body[0][1].startswith("严厉打击各类违法违规执业行为") and "1.打击医师出租" in body[0][1]
+    assert body[1][1].startswith("2.打击制售假劣药品")  # the task's title only once, on its first row
+    first_cell = table.rows[1].cells[0]._tc
+    assert first_cell.tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
 
 
 # ------------------------------------------------------------------ any jurisdiction

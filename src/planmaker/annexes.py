@@ -173,11 +173,16 @@ def period_text(resolved: Resolved, sep: str = "-") -> str:
 # ------------------------------------------------------------------ contexts
 
 def tasks_context(resolved: Resolved, annex: Annex, rendered_tasks) -> dict[str, Any]:
+    """One row a task; a task of several subtasks takes a row each, its number
+    and title once, on the first (the number cell merged down, as on paper)."""
     rows = []
-    for number, task in enumerate(rendered_tasks, start=1):
+    number = 0
+    for task in rendered_tasks:
+        later_part = task.part > 1
+        number += 0 if later_part else 1
         rows.append({
-            "number": str(number),
-            "task": task.heading + task.body,
+            "number": DITTO if later_part else str(number),
+            "task": task.body if later_part else task.heading + task.body,
             "lead": lines("\n".join(task.lead)),
             "cooperate": lines("\n".join(task.cooperate)),
             "deadline": task.deadline,

@@ -296,6 +296,7 @@ class RenderedTask:
     lead: list[str]
     cooperate: list[str]
     deadline: str
+    part: int = 0  # a subtask's number within its task (1, 2, …); 0 for a task of its own
 
 
 def plan_title(resolved: Resolved) -> str:
@@ -330,5 +331,5 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
             sub_view = task_view(resolved, sub, context)
             text = render(sub.text, {**context, "task": sub_view}, src.file, src.raw, src.loc + ("subtasks", k - 1, "text"))
             rendered.append(RenderedTask(f"{task.id}.{k}", heading, heading_number(3, k) + text,
-                                         sub_view.lead, sub_view.cooperate, deadline))
+                                         sub_view.lead, sub_view.cooperate, deadline, part=k))
     return rendered
