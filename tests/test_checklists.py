@@ -130,3 +130,28 @@ def test_every_document_converts_in_libreoffice(libreoffice, tmp_path):
     pdfs = convert(libreoffice, files, tmp_path / "pdf")
     for pdf in pdfs:
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), pdf
+
+
+def test_a_campaign_brings_its_own_checklist_layout(tmp_path):
+    """A clerk copies checklist.docx into the campaign folder, edits it in Word and names it in checklist.yaml."""
+    import shutil
+
+    from conftest import ROOT
+
+    campaign = tmp_path / "campaigns" / "medical-abuses-2020"
+    shutil.copytree(ROOT / "templates" / "campaigns" / "medical-abuses-2020", campaign)
+    layout = docx.Document(ROOT / "templates" / "annexes" / "checklist.docx")
+    layout.add_paragraph("本表由县卫生健康局印制，{{ institution.name }}留存一份。")
+    layout.save(campaign / "本县检查表.docx")
+    spec = campaign / "checklist.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("columns: [", "template: 本县检查表.docx\ncolumns: [", 1),
+                    encoding="utf-8")
+    listing = institution_book(tmp_path / "机构.xlsx", [("甲&乙医院", "某路1号", "综合医院", "二级", "公立", "", "")])
+    out = tmp_path / "out"
+    result = run_cli("build", PLAN, "--campaigns", tmp_path / "campaigns", "--institutions", listing,
+                     "--only", "checklist", "-o", out)
+    assert result.exit_code == 0, result.output
+    [entry] = checklists(out)
+    text = docx_text(out / entry["path"])
+    assert "本表由县卫生健康局印制，甲&乙医院留存一份。" in text
+    assert "甲&乙医院" in text and "33." in text  # the items are still the campaign's

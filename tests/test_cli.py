@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import manifest, run_cli
 
@@ -57,6 +58,8 @@ def test_all_eleven_liuzhou_units_are_bundled():
 def test_campaigns_lists_bundled_campaigns():
     result = run_cli("campaigns")
     assert result.exit_code == 0 and "unreasonable-exams" in result.output
+    folder = result.output.strip().splitlines()[-1].split("：", 1)[1]
+    assert (Path(folder) / "checklist.docx").is_file()  # where a clerk copies the layout from
 
 
 def test_help_is_fast_to_import():

@@ -147,7 +147,16 @@ def test_checklist_template_outside_the_bundled_ones_is_refused(tmp_path):
                                    file="checklist.yaml")
     result, out = build(tmp_path, GUANGXI, "--campaigns", campaigns)
     output = refused(result, out)
-    assert "未知的检查表模板" in output and f"第{line_of(text, 'template:')}行" in output
+    assert "不能使用检查表模板" in output and f"第{line_of(text, 'template:')}行" in output
+
+
+@pytest.mark.parametrize("name", ["../checklist.docx", "../../../../etc/passwd", "checklist.yaml", "没有这个.docx"])
+def test_checklist_template_must_be_a_docx_inside_the_campaign(tmp_path, name):
+    campaigns, _ = own_campaign(tmp_path, "medical-abuses-2020",
+                                {"columns: [项目": f"template: {name}\ncolumns: [项目"}, file="checklist.yaml")
+    result, out = build(tmp_path, GUANGXI, "--campaigns", campaigns)
+    output = refused(result, out)
+    assert "检查表模板" in output and "专项模板文件夹内" in output
 
 
 @pytest.mark.parametrize("payload, words", [

@@ -26,9 +26,11 @@ BLANK_FIELD = " " * 24
 TICKED, EMPTY = "☑", "□"
 # value columns each stats template lays out
 TEMPLATE_COLUMNS = {"stats.docx": 4, "stats-simple.docx": 2}
-# Only bundled templates: a name from a campaign must not reach a file
-# elsewhere on the disk ("../../secret.docx").
+# A checklist's layout: the bundled one by name, or a .docx the campaign brings
+# in its own folder (a clerk's edit of it in Word); never a file elsewhere on
+# the disk ("../../secret.docx").
 CHECKLIST_TEMPLATES = ("checklist.docx",)
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Annex:
     spec: Any
     source: Source  # where the title was written
     title: str = ""
+    template: Path | None = None  # the .docx a checklist is laid out in
 
     @property
     def label(self) -> str:
@@ -76,7 +79,10 @@ def load_annexes(resolved: Resolved) -> list[Annex]:
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
+            template = _checklist_template(spec, path.parent) if ref.kind == "checklist" else None
             source = Source(path, raw, ()) if not ref.title else source.at("title")
+            annexes.append(Annex(number, ref, spec, source, template=template))
+            continue
         elif ref.kind in PROBLEM_KINDS:
             spec, source = _problem_annex(resolved, ref, source, problems)
             if spec is None:
@@ -117,12 +123,34 @@ def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source, problems: 
     return None, source
 
 
+def _checklist_template(spec: ChecklistSpec, folder: Path) -> Path:
+    """The checklist's .docx; a name of the campaign's own is found next to its data file."""
+    if spec.template in CHECKLIST_TEMPLATES:
+        return template_path(spec.template)
+    return (folder / spec.template).resolve()
+
+
+def _template_problem(name: str, folder: Path) -> str | None:
+    """What is wrong with a checklist's template name, if anything."""
+    if name in CHECKLIST_TEMPLATES:
+        return None
+    allowed = f"检查表模板应为自带的 {'、'.join(CHECKLIST_TEMPLATES)}，或专项模板文件夹内自己的 .docx 文件"
+    candidate = (folder / name).resolve()
+    if folder.resolve() not in candidate.parents or candidate.suffix.lower() != ".docx":
+        return f"不能使用检查表模板 “{name}”：{allowed}"
+    if not candidate.is_file():
+        return f"找不到检查表模板 “{name}”（{allowed}）"
+    if candidate.stat().st_size > MAX_TEMPLATE_BYTES:
+        return f"检查表模板 “{name}” 过大（上限 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB）"
+    return None
+
+
 def _check_spec(spec, path: Path, raw) -> None:
     problems = []
     if isinstance(spec, ChecklistSpec):
-        if spec.template not in CHECKLIST_TEMPLATES:
-            problems.append(Problem(f"未知的检查表模板 “{spec.template}”（可选：{'、'.join(CHECKLIST_TEMPLATES)}）",
-                                    path, locate(raw, ("template",)), "template"))
+        problem = _template_problem(spec.template, path.parent)
+        if problem:
+            problems.append(Problem(problem, path, locate(raw, ("template",)), "template"))
         for g, group in enumerate(spec.groups):
             for i, item in enumerate(group.items):
                 for loc, answer in [(("groups", g, "items", i, "answer"), item.answer)] + [

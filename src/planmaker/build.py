@@ -86,7 +86,7 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
                 artifacts.append(Artifact(f"{name}.xlsx", "tasks", tasks_workbook(annex.title, tasks, author, when),
                                           extra))
         elif annex.kind == "checklist":
-            data = render_template(ax.template_path(annex.spec.template),
+            data = render_template(annex.template,
                                    ax.checklist_context(annex, None, vocabulary), annex.title, author, when)
             artifacts.append(Artifact(f"{name}.docx", "checklist", data, extra))
             if "checklist" in wanted and with_institutions:
@@ -123,7 +123,7 @@ def _institution_checklists(annex, vocabulary, author, when):
     from .docx_render import render_template
     from .ooxml import core_text
 
-    template = ax.template_path(annex.spec.template)
+    template = annex.template
 
     def fields(institution):
         # The document title is a field of its own: cutting it to length is

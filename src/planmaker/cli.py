@@ -303,6 +303,10 @@ def campaigns(dirs):
             click.echo(f"{cid}  {loaded.model.name}：{loaded.model.description}  {loaded.file}")
     except InputError as exc:
         _fail(exc)
+    from .resources import templates_dir
+
+    # Where a clerk finds checklist.docx to copy into a campaign and edit in Word.
+    click.echo(f"\n自带的附件版式（.docx）：{templates_dir() / 'annexes'}")
 
 
 @main.command()
