@@ -1,6 +1,5 @@
 """The annexes of seed 003, item by item, and the bundle that binds them."""
 
-import io
 import re
 
 import docx

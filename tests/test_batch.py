@@ -11,13 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from planmaker import annexes as ax
 from planmaker.batch import BatchWriter, InstitutionDocs
 from planmaker.build import render_all
 from planmaker.catalog import Catalog
 from planmaker.docx_batch import prepare
 from planmaker.docx_render import render_template
-from planmaker.institutions import load_vocabulary
 from planmaker.models import Institution
 from planmaker.output import write_outputs
 from planmaker.resolve import resolve

@@ -1,7 +1,6 @@
 """A pre-filled checklist for every institution, from a list of any size."""
 
 import docx
-import pytest
 from openpyxl import Workbook
 
 from conftest import EXAMPLES, convert, docx_text, manifest, run_cli

@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import EXAMPLES, docx_paragraphs, files_of_kind, run_cli, write_plan
-from planmaker.document import AnnexNote, Document, Heading, Paragraph, Signature
+from planmaker.document import AnnexNote, Document, Paragraph, Signature
 from planmaker.plan_docx import plan_docx
 
 GOOD = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")

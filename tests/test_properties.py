@@ -22,7 +22,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, ROOT, convert, squash
@@ -31,7 +31,7 @@ from planmaker import notices
 from planmaker.batch import BatchWriter
 from planmaker.build import _institution_checklists, document_time, render_all
 from planmaker.catalog import Catalog
-from planmaker.dates import PlanDate, format_date
+from planmaker.dates import format_date
 from planmaker.errors import InputError
 from planmaker.institutions import load_vocabulary, read_institutions
 from planmaker.output import write_outputs

@@ -13,7 +13,7 @@ from .dates import format_span
 from .docx_render import DITTO, lines
 from .errors import InputError, Problem
 from .models import AnnexRef, ChecklistSpec, Institution, SelfcheckSpec, StatsSpec
-from .resolve import Resolved, Source, department_names
+from .resolve import Resolved, Source
 from .templating import render
 from .validation import locate, parse_model
 from .yamlfile import load_file
