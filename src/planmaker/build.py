@@ -92,7 +92,7 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None,
             if "checklist" in wanted and with_institutions:
                 per_institution.append(_institution_checklists(annex, vocabulary, author, when))
         elif annex.kind in ax.PROBLEM_KINDS:
-            made = _problem_annex(resolved, annex, None, author, when, "bundle" in wanted and annex.kind not in wanted)
+            made = _problem_annex(resolved, annex, author, when, "bundle" in wanted and annex.kind not in wanted)
             data = made[0].data
             artifacts.extend(made)
             if annex.kind in wanted and with_institutions:
@@ -140,6 +140,27 @@ def _institution_checklists(annex, vocabulary, author, when):
         render=render, fields=fields, keys=[*ax.institution_fields(None, vocabulary), "document_title"])
 
 
+def _problem_folder(annex) -> str:
+    return safe_filename(f"{annex.label}-{'自查表' if annex.kind == 'selfcheck' else '整改台账'}（按机构）")
+
+
+def _problem_context(resolved: Resolved, annex, institution, label: bool) -> dict:
+    from . import annexes as ax
+
+    make_context = ax.selfcheck_context if annex.kind == "selfcheck" else ax.ledger_context
+    return make_context(resolved, annex, institution, label=label)
+
+
+def _problem_workbook(resolved: Resolved, annex, context: dict, institution, author, when) -> bytes:
+    from .selfcheck_xlsx import ledger_workbook, selfcheck_workbook
+
+    meta = {"kind": annex.kind, "campaign": resolved.campaign.id, "jurisdiction": resolved.jurisdiction.name,
+            "institution": institution.name if institution else ""}
+    if annex.kind == "selfcheck":
+        return selfcheck_workbook(annex.title, context, annex.spec.answers, meta, author, when)
+    return ledger_workbook(annex.title, context, annex.spec.statuses, meta, author, when)
+
+
 def _institution_problem_annexes(resolved: Resolved, annex, author, when) -> list:
     """A self-inspection checklist or ledger per institution, .docx and .xlsx.
 
@@ -150,10 +171,9 @@ def _institution_problem_annexes(resolved: Resolved, annex, author, when) -> lis
     from .docx_render import render_template
     from .ooxml import core_text
 
-    folder = safe_filename(f"{annex.label}-{'自查表' if annex.kind == 'selfcheck' else '整改台账'}（按机构）")
+    folder = _problem_folder(annex)
     extra = {"annex": annex.number, "title": annex.title}
-    make_context = ax.selfcheck_context if annex.kind == "selfcheck" else ax.ledger_context
-    blank = make_context(resolved, annex, None, label=False)
+    blank = _problem_context(resolved, annex, None, label=False)
     template = ax.template_path(ax.PROBLEM_KINDS[annex.kind])
     header_keys = list(ax.institution_header(None))
 
@@ -166,7 +186,9 @@ def _institution_problem_annexes(resolved: Resolved, annex, author, when) -> lis
         return render_template(template, context, str(values["document_title"]), author, when)
 
     def render_xlsx(values):
-        return _problem_annex(resolved, annex, (values["institution"], ""), author, when)[1].data
+        institution = values["institution"]
+        context = _problem_context(resolved, annex, institution, label=False)
+        return _problem_workbook(resolved, annex, context, institution, author, when)
 
     return [
         InstitutionDocs(kind=annex.kind, folder=folder, extra=extra, render=render_docx, fields=fields,
@@ -176,34 +198,19 @@ def _institution_problem_annexes(resolved: Resolved, annex, author, when) -> lis
     ]
 
 
-def _problem_annex(resolved: Resolved, annex, institution, author, when, docx_only=False) -> list[Artifact]:
-    """A self-inspection checklist or a ledger, blank or for one institution: .docx and .xlsx."""
+def _problem_annex(resolved: Resolved, annex, author, when, docx_only=False) -> list[Artifact]:
+    """The blank self-inspection checklist or ledger: .docx and (unless ``docx_only``) .xlsx."""
     from . import annexes as ax
     from .docx_render import render_template
-    from .selfcheck_xlsx import ledger_workbook, selfcheck_workbook
 
-    inst, filename = institution or (None, None)
-    make_context = ax.selfcheck_context if annex.kind == "selfcheck" else ax.ledger_context
-    context = make_context(resolved, annex, inst, label=inst is None)
-    title = annex.title if inst is None else f"{annex.title}（{inst.name}）"
-    docx = render_template(ax.template_path(ax.PROBLEM_KINDS[annex.kind]), context, title, author, when)
+    context = _problem_context(resolved, annex, None, label=True)
+    docx = render_template(ax.template_path(ax.PROBLEM_KINDS[annex.kind]), context, annex.title, author, when)
     extra = {"annex": annex.number, "title": annex.title}
-    if inst is None:
-        stem = safe_filename(f"{annex.label}-{annex.title}")
-    else:
-        folder = safe_filename(f"{annex.label}-{'自查表' if annex.kind == 'selfcheck' else '整改台账'}（按机构）")
-        stem = f"{folder}/{filename}"
-        extra["institution"] = inst.name
+    stem = safe_filename(f"{annex.label}-{annex.title}")
     artifacts = [Artifact(f"{stem}.docx", annex.kind, docx, extra)]
-    if docx_only:
-        return artifacts
-    meta = {"kind": annex.kind, "campaign": resolved.campaign.id, "jurisdiction": resolved.jurisdiction.name,
-            "institution": inst.name if inst else ""}
-    if annex.kind == "selfcheck":
-        book = selfcheck_workbook(annex.title, context, annex.spec.answers, meta, author, when)
-    else:
-        book = ledger_workbook(annex.title, context, annex.spec.statuses, meta, author, when)
-    artifacts.append(Artifact(f"{stem}.xlsx", annex.kind, book, extra))
+    if not docx_only:
+        book = _problem_workbook(resolved, annex, context, None, author, when)
+        artifacts.append(Artifact(f"{stem}.xlsx", annex.kind, book, extra))
     return artifacts
 
 
