@@ -137,24 +137,15 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
             plan_path, locate(raw, loc), ".".join(map(str, loc))))
 
     allowed_dates = FIXED_DATES + tuple(model.dates)
-    for name in plan.dates:
-        if name not in allowed_dates:
-            unknown("日期", name, allowed_dates, ("dates", name))
     phase_ids = [p.id for p in model.phases]
-    for name in plan.phases:
-        if name not in phase_ids:
-            unknown("阶段", name, phase_ids, ("phases", name))
-    for name in plan.params:
-        if name not in model.params:
-            unknown("参数", name, model.params, ("params", name))
-    milestone_ids = [m.id for m in model.milestones]
-    for name in plan.milestones:
-        if name not in milestone_ids:
-            unknown("进度节点", name, milestone_ids, ("milestones", name))
-    recurring_ids = [r.id for r in model.recurring]
-    for name in plan.recurring:
-        if name not in recurring_ids:
-            unknown("定期报送", name, recurring_ids, ("recurring", name))
+    # Every name a plan file sets must be one its campaign defines.
+    for kind, field, known in (("日期", "dates", allowed_dates), ("阶段", "phases", phase_ids),
+                               ("参数", "params", list(model.params)),
+                               ("进度节点", "milestones", [m.id for m in model.milestones]),
+                               ("定期报送", "recurring", [r.id for r in model.recurring])):
+        for name in getattr(plan, field):
+            if name not in known:
+                unknown(kind, name, known, (field, name))
     date_refs = allowed_dates + tuple(f"{p}.{side}" for p in phase_ids for side in ("start", "end"))
     for i, milestone in enumerate(model.milestones):
         if milestone.date is not None and milestone.date not in date_refs:
