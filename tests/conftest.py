@@ -104,9 +104,14 @@ def convert(binary: str, files: list[Path], out_dir: Path, fmt: str = "pdf") -> 
     return [out_dir / (f.stem + "." + fmt) for f in files]
 
 
-@pytest.fixture(scope="session")
-def liuzhou_out(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("liuzhou")
-    result = run_cli("build", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", out)
+def run_into(tmp_path_factory, name: str, command: str, plan: Path) -> Path:
+    """Run ``command`` on ``plan`` into a fresh folder (for fixtures shared by a module); it must succeed."""
+    out = tmp_path_factory.mktemp(name)
+    result = run_cli(command, plan, "-o", out)
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def liuzhou_out(tmp_path_factory) -> Path:
+    return run_into(tmp_path_factory, "liuzhou", "build", EXAMPLES / "liuzhou-2021" / "plan.yaml")

@@ -7,7 +7,7 @@ import pytest
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES, docx_text, files_of_kind, manifest, run_cli, seed_text, squash, write_plan
+from conftest import EXAMPLES, docx_text, files_of_kind, manifest, run_cli, run_into, seed_text, squash, write_plan
 
 SEED = seed_text("003")
 
@@ -19,10 +19,7 @@ def seed_annex(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def guangxi_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("guangxi")
-    result = run_cli("build", EXAMPLES / "guangxi-2020" / "plan.yaml", "-o", out)
-    assert result.exit_code == 0, result.output
-    return out
+    return run_into(tmp_path_factory, "guangxi", "build", EXAMPLES / "guangxi-2020" / "plan.yaml")
 
 
 def annex_file(out, number: int, suffix=".docx"):

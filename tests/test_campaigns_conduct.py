@@ -7,7 +7,7 @@ import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import EXAMPLES, convert, docx_text, files_of_kind, manifest, run_cli, seed_text, squash, write_plan
+from conftest import EXAMPLES, convert, docx_text, files_of_kind, manifest, run_cli, run_into, seed_text, squash, write_plan
 from test_fidelity import ratio
 
 CONDUCT = EXAMPLES / "county-conduct" / "plan.yaml"
@@ -43,18 +43,12 @@ def seed_problems() -> list[tuple[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def conduct_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("conduct")
-    result = run_cli("build", CONDUCT, "-o", out)
-    assert result.exit_code == 0, result.output
-    return out
+    return run_into(tmp_path_factory, "conduct", "build", CONDUCT)
 
 
 @pytest.fixture(scope="module")
 def hospital_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("hospital")
-    result = run_cli("build", HOSPITAL, "-o", out)
-    assert result.exit_code == 0, result.output
-    return out
+    return run_into(tmp_path_factory, "hospital", "build", HOSPITAL)
 
 
 # ------------------------------------------------------------------ fidelity

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, seed_text, write_plan
+from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, run_into, seed_text, write_plan
 from test_fidelity import ratio
 
 
@@ -31,10 +31,7 @@ SEED_SECTIONS = {
 def built(tmp_path_factory):
     outs = {}
     for name in SEED_SECTIONS:
-        out = tmp_path_factory.mktemp(name)
-        result = run_cli("build", EXAMPLES / name / "plan.yaml", "-o", out)
-        assert result.exit_code == 0, result.output
-        outs[name] = out
+        outs[name] = run_into(tmp_path_factory, name, "build", EXAMPLES / name / "plan.yaml")
     return outs
 
 

@@ -4,17 +4,14 @@ import re
 
 import pytest
 
-from conftest import EXAMPLES, docx_text, files_of_kind, run_cli
+from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, run_into
 from planmaker.catalog import Catalog
 from planmaker.resolve import resolve
 
 
 @pytest.fixture(scope="module")
 def cascaded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cascade")
-    result = run_cli("cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", out)
-    assert result.exit_code == 0, result.output
-    return out
+    return run_into(tmp_path_factory, "cascade", "cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml")
 
 
 def test_ten_county_plans_each_passing_check_with_earlier_deadlines(cascaded):
