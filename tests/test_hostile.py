@@ -140,7 +140,7 @@ def test_docx_annex_template_reaching_for_python_internals_is_refused(tmp_path, 
     assert "evil.docx" in message and "不安全的，已拒绝执行" in message
 
 
-def test_checklist_template_outside_the_bundled_ones_is_refused(tmp_path):
+def test_checklist_template_outside_the_campaign_is_refused(tmp_path):
     (tmp_path / "secret.docx").write_bytes(b"")
     campaigns, text = own_campaign(tmp_path, "medical-abuses-2020",
                                    {"columns: [项目": f"template: {tmp_path / 'secret.docx'}\ncolumns: [项目"},
