@@ -1,0 +1,22 @@
+"""Same input, same bytes, across changes of the code: every file of every
+bundled example matches the recorded table (scripts/example_hashes.py).
+
+A change that means to alter the documents refreshes the table with
+``python scripts/example_hashes.py --write`` in the same commit."""
+
+import json
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from example_hashes import TABLE, example_hashes  # noqa: E402
+
+
+def test_every_example_file_is_byte_identical_to_the_recorded_table():
+    recorded = json.loads(TABLE.read_text(encoding="utf-8"))
+    built = example_hashes()
+    assert sorted(built) == sorted(recorded)
+    for build, files in recorded.items():
+        changed = sorted(path for path in set(files) | set(built[build]) if files.get(path) != built[build].get(path))
+        assert not changed, f"{build}: {changed}"
