@@ -53,9 +53,9 @@ def synthetic_institutions(path: Path, n: int, seed: int = 20201) -> None:
 
 
 def _jobs():
-    from planmaker.build import render_all
-    from planmaker.catalog import Catalog
-    from planmaker.resolve import resolve
+    from planmaker.commands.build import render_all
+    from planmaker.inputs.catalog import Catalog
+    from planmaker.plan.resolve import resolve
 
     resolved = resolve(PLAN, Catalog())
     _, jobs = render_all(resolved, only=["checklist"], with_institutions=True)
@@ -63,9 +63,9 @@ def _jobs():
 
 
 def run_planmaker(institutions_csv: Path, out: Path, workers: int) -> float:
-    from planmaker.batch import BatchWriter
-    from planmaker.institutions import InstitutionFile
-    from planmaker.output import write_outputs
+    from planmaker.commands.batch import BatchWriter
+    from planmaker.inputs.institutions import InstitutionFile
+    from planmaker.commands.output import write_outputs
 
     jobs = _jobs()
     start = time.perf_counter()
@@ -78,8 +78,8 @@ def run_docxtpl(institutions_csv: Path, out: Path, sample: int) -> tuple[float, 
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    from planmaker import annexes as ax
-    from planmaker.institutions import FileNames, InstitutionFile, load_vocabulary
+    from planmaker.plan import annexes as ax
+    from planmaker.inputs.institutions import FileNames, InstitutionFile, load_vocabulary
 
     annex = _checklist_annex()
     vocabulary = load_vocabulary()
@@ -97,10 +97,10 @@ def run_docxtpl(institutions_csv: Path, out: Path, sample: int) -> tuple[float, 
 
 
 def _checklist_annex():
-    from planmaker import annexes as ax
-    from planmaker.catalog import Catalog
-    from planmaker.compose import base_context, plan_title
-    from planmaker.resolve import resolve
+    from planmaker.plan import annexes as ax
+    from planmaker.inputs.catalog import Catalog
+    from planmaker.plan.compose import base_context, plan_title
+    from planmaker.plan.resolve import resolve
 
     resolved = resolve(PLAN, Catalog())
     annexes = ax.load_annexes(resolved)
@@ -110,7 +110,7 @@ def _checklist_annex():
 
 def run_floor(institutions_csv: Path, out: Path, n: int) -> float:
     [job] = _jobs()
-    from planmaker.institutions import InstitutionFile
+    from planmaker.inputs.institutions import InstitutionFile
 
     first = next(iter(InstitutionFile(institutions_csv)))
     data = job.render(job.fields(first))

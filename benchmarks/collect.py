@@ -33,11 +33,11 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from planmaker.build import _stats_xlsx, document_time  # noqa: E402
-from planmaker.catalog import Catalog  # noqa: E402
-from planmaker.collect import _forms  # noqa: E402
-from planmaker.resolve import resolve  # noqa: E402
-from planmaker.stats_xlsx import read_metadata  # noqa: E402
+from planmaker.commands.build import _stats_xlsx, document_time  # noqa: E402
+from planmaker.inputs.catalog import Catalog  # noqa: E402
+from planmaker.commands.collect import _forms  # noqa: E402
+from planmaker.plan.resolve import resolve  # noqa: E402
+from planmaker.office.xlsx_stats import read_metadata  # noqa: E402
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]

@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from planmaker import gbt9704 as gb
-from planmaker.plan_docx import new_document
+from planmaker.office import gbt9704 as gb
+from planmaker.office.plan_docx import new_document
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "annexes"
 TABLE_PT = 12  # 小四

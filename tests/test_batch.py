@@ -11,14 +11,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from planmaker.batch import BatchWriter, InstitutionDocs
-from planmaker.build import render_all
-from planmaker.catalog import Catalog
-from planmaker.docx_batch import prepare
-from planmaker.docx_render import render_template
-from planmaker.models import Institution
-from planmaker.output import write_outputs
-from planmaker.resolve import resolve
+from planmaker.commands.batch import BatchWriter, InstitutionDocs
+from planmaker.commands.build import render_all
+from planmaker.inputs.catalog import Catalog
+from planmaker.office.docx_batch import prepare
+from planmaker.office.docx_render import render_template
+from planmaker.inputs.models import Institution
+from planmaker.commands.output import write_outputs
+from planmaker.plan.resolve import resolve
 
 from conftest import EXAMPLES, run_cli
 
@@ -233,7 +233,7 @@ def test_spawned_workers_as_on_windows_give_the_same_documents(tmp_path, monkeyp
         csv.writer(handle).writerows(rows)
     common = [PLAN, "--institutions", source, "--only", "checklist"]
     assert run_cli("build", *common, "-o", tmp_path / "fork", "--workers", "2").exit_code == 0
-    monkeypatch.setattr("planmaker.batch.start_method", lambda: "spawn")
+    monkeypatch.setattr("planmaker.commands.batch.start_method", lambda: "spawn")
     result = run_cli("build", *common, "-o", tmp_path / "spawn", "--workers", "2")
     assert result.exit_code == 0, result.output
     assert build_files(tmp_path / "fork") == build_files(tmp_path / "spawn")

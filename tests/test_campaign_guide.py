@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, docx_text, files_of_kind, manifest, run_cli
-from planmaker.models import AnnexRef, Campaign, Milestone, Plan, Recurring, Section, SelfcheckSpec, Task
+from planmaker.inputs.models import AnnexRef, Campaign, Milestone, Plan, Recurring, Section, SelfcheckSpec, Task
 
 GUIDE = ROOT / "docs" / "编写专项模板.md"
 # <!-- 文件：plan.yaml --> is the first example's; <!-- 例二 文件：plan.yaml --> another example's.

@@ -16,8 +16,8 @@ from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, seed_text, squ
 from test_fidelity import ratio
 from test_institutions import write_csv
 
-from planmaker.catalog import Catalog
-from planmaker.coverage import required
+from planmaker.inputs.catalog import Catalog
+from planmaker.plan.coverage import required
 
 SEED_TITLE = "开展医疗卫生方面损害群众利益行为专项整治实施方案"
 EXAMPLE_OF = {"1": "district-chaos", "4": "district-chaos-2"}

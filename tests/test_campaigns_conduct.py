@@ -202,7 +202,7 @@ def test_hospital_profile_needs_its_jurisdiction(tmp_path):
 
 
 def test_hospitals_are_not_subordinate_jurisdictions():
-    from planmaker.catalog import Catalog
+    from planmaker.inputs.catalog import Catalog
 
     catalog = Catalog()
     names = [c.name for c in catalog.children_of(catalog.load_profile("liuzhou"))]

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, run_into
-from planmaker.catalog import Catalog
-from planmaker.resolve import resolve
+from planmaker.inputs.catalog import Catalog
+from planmaker.plan.resolve import resolve
 
 
 @pytest.fixture(scope="module")

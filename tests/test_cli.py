@@ -44,7 +44,7 @@ def test_profiles_lists_bundled_and_user_profiles(tmp_path):
 
 
 def test_all_eleven_liuzhou_units_are_bundled():
-    from planmaker.catalog import Catalog
+    from planmaker.inputs.catalog import Catalog
     catalog = Catalog()
     city = catalog.load_profile("liuzhou")
     names = sorted(child.name for child in catalog.children_of(city))

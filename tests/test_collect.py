@@ -20,12 +20,12 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
-from planmaker import xlsx_read as xr
-from planmaker.build import _stats_xlsx, document_time
-from planmaker.catalog import Catalog
-from planmaker.collect import REPORT_FILE, _forms
-from planmaker.resolve import resolve
-from planmaker.stats_xlsx import META_SHEET, read_metadata
+from planmaker.office import xlsx_read as xr
+from planmaker.commands.build import _stats_xlsx, document_time
+from planmaker.inputs.catalog import Catalog
+from planmaker.commands.collect import REPORT_FILE, _forms
+from planmaker.plan.resolve import resolve
+from planmaker.office.xlsx_stats import META_SHEET, read_metadata
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]

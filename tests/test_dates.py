@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLES, docx_text, manifest, run_cli, write_plan
-from planmaker.dates import PlanDate
-from planmaker.schedule import DateExpr, Schedule, add_workdays
+from planmaker.base.dates import PlanDate
+from planmaker.base.schedule import DateExpr, Schedule, add_workdays
 
 LIUZHOU = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?(?:[—-](?:(\d{4})年)?(\d{1,2})月)?")

@@ -9,8 +9,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import EXAMPLES, docx_paragraphs, files_of_kind, run_cli, write_plan
-from planmaker.document import AnnexNote, Document, Paragraph, Signature
-from planmaker.plan_docx import plan_docx
+from planmaker.plan.document import AnnexNote, Document, Paragraph, Signature
+from planmaker.office.plan_docx import plan_docx
 
 GOOD = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
 
@@ -134,7 +134,7 @@ def test_annex_note_layout():
 
 
 def test_heading_levels_three_and_four_numbering():
-    from planmaker.numbering import chinese_number, heading_number
+    from planmaker.base.numbering import chinese_number, heading_number
     assert [heading_number(1, 11), heading_number(2, 20), heading_number(3, 3), heading_number(4, 2)] == \
         ["十一、", "（二十）", "3.", "（2）"]
     assert chinese_number(10) == "十" and chinese_number(21) == "二十一"
@@ -146,7 +146,7 @@ def test_heading_levels_three_and_four_numbering():
     ("柳州市2021年开展不合理医疗检查专项治理行动工作方案", ["不合理", "医疗检查"]),
 ])
 def test_title_lines_keep_words_whole(title, words):
-    from planmaker.gbt9704 import balance_title
+    from planmaker.office.gbt9704 import balance_title
 
     lines = balance_title(title)
     assert len(lines) == 2 and "".join(lines) == title

@@ -18,11 +18,11 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, ROOT, docx_text, files_of_kind, manifest, run_cli, write_plan
-from planmaker import yamlfile
-from planmaker.docx_render import render_template
-from planmaker.errors import InputError
-from planmaker.pdf import INSTALL_HINT
-from planmaker.textclean import FORBIDDEN
+from planmaker.inputs import yamlfile
+from planmaker.office.docx_render import render_template
+from planmaker.base.errors import InputError
+from planmaker.office.pdf import INSTALL_HINT
+from planmaker.base.textclean import FORBIDDEN
 
 LIUZHOU = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
 GUANGXI = (EXAMPLES / "guangxi-2020" / "plan.yaml").read_text(encoding="utf-8")
@@ -440,7 +440,7 @@ def test_a_failing_libreoffice_leaves_nothing_half_written(tmp_path, monkeypatch
 
 
 def test_a_hanging_libreoffice_is_stopped(tmp_path, monkeypatch):
-    from planmaker import pdf
+    from planmaker.office import pdf
 
     def hang(command, **kwargs):
         raise subprocess.TimeoutExpired(command, kwargs["timeout"])

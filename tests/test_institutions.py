@@ -10,14 +10,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planmaker.errors import InputError
-from planmaker.institutions import (
+from planmaker.base.errors import InputError
+from planmaker.inputs.institutions import (
     MAX_FILE_BYTES,
     institution_filenames,
     load_vocabulary,
     read_institutions,
 )
-from planmaker.models import Institution
+from planmaker.inputs.models import Institution
 
 HEADER = ["名称", "地址", "类别", "等级", "性质", "联系人", "联系电话"]
 PRIMARY = "社区卫生服务中心、中心卫生院、乡（镇）卫生院等"

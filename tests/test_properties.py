@@ -27,16 +27,16 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, ROOT, convert, squash
 from docx.oxml.ns import qn
-from planmaker import notices
-from planmaker.batch import BatchWriter
-from planmaker.build import _institution_checklists, document_time, render_all
-from planmaker.catalog import Catalog
-from planmaker.dates import format_date
-from planmaker.errors import InputError
-from planmaker.institutions import load_vocabulary, read_institutions
-from planmaker.output import write_outputs
-from planmaker.resolve import resolve
-from planmaker.textclean import FORBIDDEN, clean
+from planmaker.base import notices
+from planmaker.commands.batch import BatchWriter
+from planmaker.commands.build import _institution_checklists, document_time, render_all
+from planmaker.inputs.catalog import Catalog
+from planmaker.base.dates import format_date
+from planmaker.base.errors import InputError
+from planmaker.inputs.institutions import load_vocabulary, read_institutions
+from planmaker.commands.output import write_outputs
+from planmaker.plan.resolve import resolve
+from planmaker.base.textclean import FORBIDDEN, clean
 
 PROPERTY = dict(deadline=None, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -142,9 +142,9 @@ def test_any_profile_gives_documents_that_open(fields):
 @functools.cache
 def guangxi_checklist():
     resolved = resolve(EXAMPLES / "guangxi-2020" / "plan.yaml", Catalog())
-    from planmaker import annexes as ax
+    from planmaker.plan import annexes as ax
     annexes = ax.load_annexes(resolved)
-    ax.annex_titles(resolved, annexes, {**__import__("planmaker.compose", fromlist=["x"]).base_context(resolved),
+    ax.annex_titles(resolved, annexes, {**__import__("planmaker.plan.compose", fromlist=["x"]).base_context(resolved),
                                         "title": "标题"})
     return next(a for a in annexes if a.kind == "checklist"), document_time(resolved)
 

@@ -17,10 +17,10 @@ import pytest
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
 from conftest import ROOT, convert, seed_text, squash
-from planmaker.models import StatsSpec
-from planmaker.stats_xlsx import META_SHEET, cell_map, read_metadata, stats_workbook
-from planmaker.validation import parse_model
-from planmaker.yamlfile import load_file
+from planmaker.inputs.models import StatsSpec
+from planmaker.office.xlsx_stats import META_SHEET, cell_map, read_metadata, stats_workbook
+from planmaker.inputs.validation import parse_model
+from planmaker.inputs.yamlfile import load_file
 
 FORMS = ROOT / "templates" / "campaigns" / "medical-abuses-2020"
 WHEN = dt.datetime(2020, 9, 1, 8, 30)

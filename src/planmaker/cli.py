@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError
+from planmaker.base.errors import InputError
 
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
@@ -106,7 +106,7 @@ _HELP = "显示本帮助并退出。"
 
 
 def _catalog(profiles_dirs, campaigns_dirs):
-    from .catalog import Catalog
+    from planmaker.inputs.catalog import Catalog
 
     return Catalog(profiles_dirs, campaigns_dirs)
 
@@ -139,7 +139,7 @@ campaign_dirs_option = click.option(
 @click.version_option(package_name="planmaker", message="planmaker %(version)s", help="显示版本并退出。")
 @click.pass_context
 def main(ctx):
-    from . import notices
+    from planmaker.base import notices
 
     # Warnings raised while loading and rendering are printed once the command ends.
     bucket = ctx.with_resource(notices.collecting())
@@ -188,8 +188,8 @@ def _report(result, out_dir: Path) -> None:
 @campaign_dirs_option
 def build(plan, out_dir, only, force, formats, institutions_file, workers, shard, profiles_dirs, campaigns_dirs):
     """按方案文件 PLAN 生成实施方案、附件（任务分工表、检查表、统计表）、合订本、预览和 manifest.json。"""
-    from .batch import default_workers, parse_shard
-    from .build import build as run_build, parse_only
+    from planmaker.commands.batch import default_workers, parse_shard
+    from planmaker.commands.build import build as run_build, parse_only
 
     try:
         result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
@@ -210,7 +210,7 @@ def check(plan, profiles_dirs, campaigns_dirs):
     """检查方案文件 PLAN 及其辖区配置和专项模板，列出发现的全部问题。
 
     没有错误时退出码为 0，发现错误时为 1（只有警告时仍为 0）。"""
-    from .check import check_plan
+    from planmaker.commands.check import check_plan
 
     problems = check_plan(plan, _catalog(profiles_dirs, campaigns_dirs))
     for problem in problems:
@@ -238,7 +238,7 @@ def cascade(plan, out_dir, lead_days, force, profiles_dirs, campaigns_dirs):
 
     每个下级：引用上级方案的标题和文号，沿用同一专项的任务，使用本级的部门名称，
     报送时限比上级提前 --lead-days 个工作日。市的方案下发到各县（区），省的方案下发到各市。"""
-    from .cascade import cascade as run_cascade
+    from planmaker.commands.cascade import cascade as run_cascade
 
     try:
         result = run_cascade(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs), lead_days, force)
@@ -259,8 +259,8 @@ def cascade(plan, out_dir, lead_days, force, profiles_dirs, campaigns_dirs):
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
 def demo(out_dir, force):
     """用自带示例（柳州市2021年不合理医疗检查专项治理）生成全套文件，无需任何输入。"""
-    from . import resources
-    from .build import build as run_build
+    from planmaker.base import resources
+    from planmaker.commands.build import build as run_build
 
     plan = resources.examples_dir() / "liuzhou-2021" / "plan.yaml"
     try:
@@ -303,7 +303,7 @@ def campaigns(dirs):
             click.echo(f"{cid}  {loaded.model.name}：{loaded.model.description}  {loaded.file}")
     except InputError as exc:
         _fail(exc)
-    from .resources import templates_dir
+    from planmaker.base.resources import templates_dir
 
     # Where a clerk finds checklist.docx to copy into a campaign and edit in Word.
     click.echo(f"\n自带的附件版式（.docx）：{templates_dir() / 'annexes'}")
@@ -330,7 +330,7 @@ def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs):
     重复报送；以及计入汇总的文件。有问题的文件不计入汇总；空白单元格按 0 计。
 
     退出码：0 全部报送且无问题；1 发现问题（汇总表仍会生成，但不完整）；2 输入有误，未写入任何文件。"""
-    from .collect import collect as run_collect, report_text, write
+    from planmaker.commands.collect import collect as run_collect, report_text, write
 
     try:
         collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir)

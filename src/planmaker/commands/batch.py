@@ -1,0 +1,242 @@
+"""One document per institution, for a whole province.
+
+The institutions stream from their file (institutions.InstitutionFile), the
+documents come from templates prepared once (docx_batch), and each finished
+document goes straight to disk, so memory stays flat however long the list.
+Work is split across processes (``workers``) and across machines
+(``shard``): every shard reads the whole list, so that file names come out
+the same as in a single run, and renders only its own share.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import multiprocessing
+import os
+import sys
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planmaker.office.docx_batch import PreparedTemplate, prepare
+from planmaker.base.errors import InputError
+from planmaker.commands.output import Manifest, WriteReport, place
+
+CHUNK = 64  # documents per message to a worker: enough to make the message cheap
+IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead per worker; bounds memory, keeps workers busy
+
+
+@dataclass
+class InstitutionDocs:
+    """The pre-filled documents of one annex, one per institution."""
+
+    kind: str  # manifest kind
+    folder: str  # inside the output folder
+    extra: dict[str, Any]  # manifest fields shared by every document of the annex
+    render: Callable[[Mapping[str, str]], bytes]  # the ordinary path: an institution's fields in, .docx out
+    fields: Callable[[Any], dict[str, Any]]  # an institution's fields
+    # The names of the fields, the same for every institution, when they are
+    # all text the template only prints; None renders every document the ordinary way.
+    keys: list[str] | None = field(default_factory=list)
+    suffix: str = ".docx"
+
+
+def parse_shard(text: str | None) -> tuple[int, int]:
+    """"2/8" → (2, 8): the second of eight shares of the list."""
+    if not text:
+        return 1, 1
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        k = n = 0
+    if not (n >= 1 and 1 <= k <= n):
+        raise InputError.single(f"“{text}” 不是有效的分片：应写作 K/N，如 2/8 表示共 8 片中的第 2 片（1 ≤ K ≤ N）",
+                                field="--shard")
+    return k, n
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+@dataclass
+class _Work:
+    job: int
+    path: str
+    name: str
+    values: dict[str, str]
+
+
+# What each worker process holds: set once by _start, read by _write_chunk.
+_state: dict[str, Any] = {}
+
+
+def _start(prepared, jobs, out_dir, known, force) -> None:
+    _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force)
+
+
+def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
+    """Write the documents of ``chunk``; None for one left to the parent process.
+
+    A document the prepared template cannot take is rendered the ordinary way
+    here when the worker has the jobs (a forked worker inherits them; a
+    spawned one could not be sent their functions)."""
+    results = []
+    jobs = _state["jobs"]
+    for work in chunk:
+        prepared: PreparedTemplate | None = _state["prepared"][work.job]
+        if prepared is not None and prepared.plain(work.values):
+            data = prepared.fill(work.values)
+        elif jobs is not None:
+            data = jobs[work.job].render(work.values)
+        else:
+            results.append(None)
+            continue
+        results.append(place(_state["out_dir"], work.path, data, _state["known"], _state["force"], durable=False))
+    return results
+
+
+def _same_parts(a: bytes, b: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(a)) as x, zipfile.ZipFile(io.BytesIO(b)) as y:
+        return (sorted(x.namelist()) == sorted(y.namelist())
+                and all(x.read(name) == y.read(name) for name in x.namelist()))
+
+
+def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | None:
+    """The job's template cut at its fields, checked once against the ordinary path."""
+    if job.keys is None:
+        return None
+    prepared = prepare(job.render, job.keys)
+    if prepared is None or sample is None or not prepared.plain(sample):
+        return prepared
+    # Belt and braces: the first document must match docxtpl's part for part,
+    # or the whole batch takes the ordinary path.
+    return prepared if _same_parts(prepared.fill(sample), job.render(sample)) else None
+
+
+class BatchWriter:
+    """Writes the per-institution documents during write_outputs (a "stream")."""
+
+    def __init__(self, jobs: list[InstitutionDocs], institutions: Iterable, workers: int = 1,
+                 shard: tuple[int, int] = (1, 1), progress: bool = False):
+        self.jobs = jobs
+        self.institutions = institutions
+        self.workers = max(1, workers)
+        self.shard = shard
+        self.progress = progress
+
+    def _work(self) -> Iterable[_Work]:
+        from planmaker.inputs.institutions import FileNames
+
+        names = FileNames("")
+        k, n = self.shard
+        for index, institution in enumerate(self.institutions):
+            filename = names.next(institution.name)  # every shard names every institution alike
+            if index % n != k - 1:
+                continue
+            for number, job in enumerate(self.jobs):
+                yield _Work(number, f"{job.folder}/{filename}{job.suffix}", institution.name, job.fields(institution))
+
+    def artifacts(self) -> list:
+        """The documents in memory instead of on disk (for what must see them all, e.g. PDF export)."""
+        from planmaker.commands.output import Artifact
+
+        result = []
+        prepared: dict[int, PreparedTemplate | None] = {}
+        for item in self._work():
+            job = self.jobs[item.job]
+            if item.job not in prepared:
+                prepared[item.job] = _prepare(job, item.values)
+            fast = prepared[item.job]
+            data = fast.fill(item.values) if fast and fast.plain(item.values) else job.render(item.values)
+            result.append(Artifact(item.path, job.kind, data, {**job.extra, "institution": item.name}))
+        return result
+
+    def _share(self) -> int:
+        k, n = self.shard
+        total = len(self.institutions)
+        return (total - k) // n + 1 if total >= k else 0
+
+    def __call__(self, out_dir: Path, known: dict[str, str], force: bool, report: WriteReport,
+                 manifest: Manifest) -> None:
+        if not self.jobs:
+            return
+        work = iter(self._work())
+        head = list(itertools.islice(work, len(self.jobs)))  # the first institution, one item per job
+        if not head:
+            return
+        prepared = [_prepare(job, item.values) for job, item in zip(self.jobs, head)]
+        chunks = _chunks(itertools.chain(head, work), CHUNK)
+        total = self._share() * len(self.jobs)
+        bar = _progress(total) if self.progress else None
+        try:
+            for chunk, results in self._results(chunks, prepared, out_dir, known, force, total):
+                for work_item, result in zip(chunk, results):
+                    if result is None:
+                        job = self.jobs[work_item.job]
+                        result = place(out_dir, work_item.path, job.render(work_item.values), known, force,
+                                       durable=False)
+                    path, digest, outcome = result
+                    job = self.jobs[work_item.job]
+                    report.record(work_item.path, path, outcome)
+                    manifest.add(work_item.path, path, job.kind, digest,
+                                 {**job.extra, "institution": work_item.name})
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.render_finish()
+
+    def _results(self, chunks, prepared, out_dir, known, force, total):
+        workers = min(self.workers, max(1, -(-total // CHUNK)))
+        if workers == 1:
+            _start(prepared, self.jobs, out_dir, known, force)
+            try:
+                for chunk in chunks:
+                    yield chunk, _write_chunk(chunk)
+            finally:
+                _state.clear()
+            return
+        method = start_method()
+        fork = method == "fork"
+        context = multiprocessing.get_context(method)
+        with context.Pool(workers, _start, (prepared, self.jobs if fork else None, out_dir, known, force)) as pool:
+            pending: deque = deque()
+            for chunk in chunks:
+                pending.append((chunk, pool.apply_async(_write_chunk, (chunk,))))
+                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    chunk, result = pending.popleft()
+                    yield chunk, result.get()
+            while pending:
+                chunk, result = pending.popleft()
+                yield chunk, result.get()
+
+
+def start_method() -> str:
+    """fork on Linux (workers inherit the prepared templates and the jobs);
+    spawn elsewhere, where fork is missing (Windows) or unsafe (macOS)."""
+    return "fork" if sys.platform == "linux" else "spawn"
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _progress(total: int):
+    import click
+
+    bar = click.progressbar(length=total, label="生成机构文件", file=sys.stderr, show_pos=True,
+                            show_eta=True, width=30)
+    bar.render_progress()
+    return bar

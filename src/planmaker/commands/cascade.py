@@ -1,0 +1,139 @@
+"""Handing a plan down: from a city's plan, the plan file and the documents of
+each of its county-level units (or from a province's plan, its cities').
+
+Each child plan cites the parent plan by title and number, keeps the
+campaign, its tasks and overrides, names its own departments (its own
+profile), and sets its reporting deadlines a number of working days before
+the parent's, so that it can aggregate before it reports upward."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from planmaker.base import resources
+from planmaker.commands.build import BuildResult, build
+from planmaker.inputs.catalog import Catalog, Jurisdiction
+from planmaker.plan.compose import plan_title
+from planmaker.base.dates import PlanDate
+from planmaker.base.errors import InputError, Problem
+from planmaker.commands.output import Artifact, WriteReport, write_outputs
+from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
+from planmaker.base.schedule import add_workdays
+
+DEFAULT_LEAD_DAYS = 5
+
+
+@dataclass
+class CascadeResult:
+    parent: Resolved
+    plans: WriteReport
+    children: list[tuple[Jurisdiction, Path, BuildResult]]
+
+
+def _day(date: dt.date) -> PlanDate:
+    return PlanDate(date.year, date.month, date.day)
+
+
+def _iso(value: PlanDate | None):
+    return value.iso() if value else None
+
+
+def _reference(path: Path, bundled: Path, name: str, child_dir: Path) -> str:
+    """A bundled profile or campaign by name; a user's own by path from the child's folder."""
+    try:
+        path.resolve().relative_to(bundled.resolve())
+        return name
+    except ValueError:
+        return os.path.relpath(path, child_dir)
+
+
+def child_plan(parent: Resolved, child: Jurisdiction, child_dir: Path, lead_days: int) -> dict:
+    plan = parent.plan
+    dates: dict[str, str | None] = {"start": _iso(parent.dates["start"]), "end": _iso(parent.dates["end"])}
+    signed = parent.dates["signed"]
+    if signed and signed.day:
+        later = _day(add_workdays(signed.first_day, lead_days))
+        start = parent.dates["start"]
+        dates["signed"] = (later if not start or later.first_day <= start.last_day else signed).iso()
+    for name, value in parent.dates.items():
+        if name in FIXED_DATES:
+            continue
+        if value is None:
+            dates[name] = None
+            continue
+        day = value.first_day if value.day else value.last_day
+        dates[name] = _day(add_workdays(day, -lead_days)).iso()
+    phases = {}
+    for item in parent.phases:
+        first, last = parent.phase_dates(item.model.id)
+        phases[item.model.id] = {"start": _iso(first), "end": _iso(last)}
+    issuer = plan.issuer if plan.issuer is not None else parent.jurisdiction.issuer
+    data = {
+        "profile": _reference(child.file, resources.profiles_dir(), child.id, child_dir),
+        "campaign": _reference(parent.campaign.folder, resources.campaigns_dir(), parent.campaign.id, child_dir),
+        "parent_document": {"issuer": issuer, "title": plan_title(parent)},
+        "dates": dates,
+        "phases": phases,
+    }
+    if plan.number:
+        data["parent_document"]["number"] = plan.number
+    if plan.params:
+        data["params"] = dict(plan.params)
+    if plan.milestones:
+        data["milestones"] = dict(plan.milestones)
+    recurring = {}
+    for spec in parent.campaign.model.recurring:
+        given = plan.recurring.get(spec.id)
+        due = given.due if given and given.due else spec.due
+        # each report reaches the subordinate's office first, as the other deadlines do
+        entry = {"due": f"{due} - {lead_days} working days"}
+        if given and given.until is not None:
+            entry["until"] = given.until.iso() if isinstance(given.until, PlanDate) else given.until.text
+        recurring[spec.id] = entry
+    if recurring:
+        data["recurring"] = recurring
+    for kind in ("tasks", "requirements"):
+        overrides = getattr(plan, kind)
+        if overrides.drop or overrides.add:
+            data[kind] = overrides.model_dump(mode="json", exclude_defaults=True)
+    return data
+
+
+def _plan_text(parent: Resolved, child: Jurisdiction, data: dict, lead_days: int) -> bytes:
+    header = (
+        f"# {child.name}的方案文件：由 planmaker cascade 根据 {parent.jurisdiction.name}的方案"
+        f"（{parent.plan_file.name}）生成。\n"
+        f"# 报送时限比上级早 {lead_days} 个工作日；成文日期、文号、联系人等请按实际修改后再运行 planmaker build。\n"
+    )
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    return (header + body).encode("utf-8")
+
+
+def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
+            lead_days: int = DEFAULT_LEAD_DAYS, force: bool = False) -> CascadeResult:
+    catalog = catalog or Catalog()
+    parent = resolve(Path(plan_path), catalog)
+    children = catalog.children_of(parent.jurisdiction)
+    if not children:
+        raise InputError([Problem(f"辖区 {parent.jurisdiction.name} 没有下级辖区配置（下级配置的 parent 应为 "
+                                  f"{parent.jurisdiction.id}）", parent.jurisdiction.file)])
+    out_dir = Path(out_dir)
+    plan_files = []
+    for child in children:
+        data = child_plan(parent, child, out_dir / child.id, lead_days)
+        plan_files.append(Artifact(f"{child.id}/plan.yaml", "plan-file", _plan_text(parent, child, data, lead_days),
+                                   {"jurisdiction": child.name}))
+    meta = {"parent_plan": Path(plan_path).name, "jurisdiction": parent.jurisdiction.name,
+            "lead_working_days": lead_days}
+    # Plan files are the clerks' to edit: an edited one is kept, like any generated file.
+    report = write_outputs(out_dir, plan_files, meta, force=force)
+    results = []
+    for child in children:
+        child_dir = out_dir / child.id
+        results.append((child, child_dir / "plan.yaml", build(child_dir / "plan.yaml", child_dir, catalog, force=force)))
+    return CascadeResult(parent, report, results)

@@ -1,0 +1,146 @@
+"""`planmaker check`: every problem of a plan, its profile and its campaign."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from planmaker.base import notices
+from planmaker.inputs.catalog import Catalog
+from planmaker.plan.compose import compose_plan
+from planmaker.base.dates import PlanDate, format_date
+from planmaker.base.errors import InputError, Problem
+from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
+from planmaker.base.schedule import calendar_covers, holiday_name, is_workday, previous_workday
+from planmaker.inputs.validation import locate
+
+# A campaign holds no date: dates belong to the plan file, so that moving one moves all.
+_LITERAL_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\d{1,2}-\d{1,2}")
+
+
+def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]:
+    catalog = catalog or Catalog()
+    # Warnings raised while loading (control characters removed) belong in the
+    # list and in its count, not after it.
+    with notices.collecting() as warnings:
+        try:
+            resolved = resolve(Path(plan_path), catalog)
+            compose_plan(resolved)
+        except InputError as exc:
+            return warnings + exc.problems
+    return warnings + campaign_problems(resolved) + date_problems(resolved)
+
+
+def campaign_problems(resolved: Resolved) -> list[Problem]:
+    campaign = resolved.campaign
+    problems = []
+
+    def walk(node, loc, file=campaign.file, raw=campaign.raw):
+        if isinstance(node, str):
+            match = _LITERAL_DATE.search(node)
+            if match:
+                problems.append(Problem(
+                    f"专项模板中写了具体日期 “{match.group(0)}”：日期应写在方案文件中，模板里用 dates.* 或 phases 引用",
+                    file, locate(raw, loc), ".".join(map(str, loc))))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, loc + (key,), file, raw)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, loc + (i,), file, raw)
+
+    walk(campaign.raw, ())
+    if resolved.problems_source is not None:  # the problem list is campaign text too
+        walk(resolved.problems_source.raw, (), resolved.problems_source.file, resolved.problems_source.raw)
+    return problems
+
+
+def date_problems(resolved: Resolved) -> list[Problem]:
+    problems: list[Problem] = []
+    file, raw = resolved.plan_file, resolved.plan_raw
+
+    def report(message, loc, severity="error"):
+        problems.append(Problem(message, file, locate(raw, loc), ".".join(loc), severity))
+
+    for name, value in resolved.dates.items():
+        if value is None:
+            report(f"日期 {name} 未设置，文中将留空（20__年__月__日）", ("dates",), "warning")
+    start, end = resolved.dates["start"], resolved.dates["end"]
+    if start and end and start.first_day > end.last_day:
+        report("开始日期晚于结束日期", ("dates", "start"))
+
+    previous = None
+    for item in resolved.phases:
+        pid, name = item.model.id, item.model.name
+        p_start, p_end = resolved.phase_dates(pid)
+        loc = ("phases", pid)
+        if p_start is None or p_end is None:
+            report(f"阶段 {pid}（{name}）的起止日期未设置，文中将留空", ("phases",), "warning")
+            continue
+        if p_start.first_day > p_end.last_day:
+            report(f"阶段 {pid}（{name}）开始晚于结束", loc)
+        if (start and p_start.first_day < start.first_day) or (end and p_end.last_day > end.last_day):
+            report(f"阶段 {pid}（{name}）超出专项起止时间", loc)
+        if previous:
+            prev_id, prev_start, prev_end = previous
+            if p_start.first_day < prev_start.first_day:
+                report(f"阶段 {pid}（{name}）早于上一阶段 {prev_id} 开始，顺序不对", loc)
+            elif _before(p_start, prev_end):
+                report(f"阶段 {pid}（{name}）与上一阶段 {prev_id} 重叠：上一阶段到 {format_date(prev_end)} 才结束", loc)
+        previous = (pid, p_start, p_end)
+
+    signed = resolved.dates["signed"]
+    if signed and start and signed.first_day > start.last_day:
+        report("成文日期晚于专项开始日期", ("dates", "signed"))
+
+    deadlines = [n for n in resolved.dates if n not in FIXED_DATES]
+    for name in deadlines:
+        value = resolved.dates[name]
+        if value and start and end and not (start.first_day <= value.first_day and value.last_day <= end.last_day):
+            report(f"报送时限 {name}（{format_date(value)}）不在专项起止时间之内", ("dates", name))
+
+    # Recurring reports are computed from the period: a problem is reported at the
+    # plan's recurring entry if it has one, else at its dates.
+    dated = [(name, resolved.dates.get(name), ("dates", name), "") for name in deadlines + ["signed"]]
+    for sid, reports in resolved.series.items():
+        loc = ("recurring", sid) if sid in resolved.plan.recurring else ("dates",)
+        for entry in reports:
+            dated.append((entry.name, entry.date, loc, f"{entry.label}："))
+            value = entry.date
+            if value and end and value.first_day > end.last_day:
+                report(f"{entry.label}：{format_date(value)}晚于专项结束日期", loc, "warning")
+
+    # Coverage is cumulative: a later milestone of the same institutions cannot ask for less.
+    milestones = [(m, resolved.milestone_dates.get(m.id)) for m in resolved.campaign.model.milestones]
+    percent = lambda m: resolved.plan.milestones.get(m.id, m.percent)  # noqa: E731
+    for (earlier, e_date), (later, l_date) in zip(milestones, milestones[1:]):
+        if earlier.groups == later.groups and e_date and l_date:
+            if l_date.last_day < e_date.first_day:
+                report(f"进度节点 {later.id} 的日期早于上一节点 {earlier.id}", ("dates",))
+            elif percent(later) < percent(earlier):
+                report(f"进度节点 {later.id}（{percent(later)}%）少于上一节点 {earlier.id}（{percent(earlier)}%）",
+                       ("milestones",), "warning")
+
+    uncovered = set()
+    for name, value, loc, label in dated:
+        if value is None or value.day is None:
+            continue
+        day = value.first_day
+        if not calendar_covers(day.year):
+            uncovered.add(day.year)
+        if not is_workday(day):
+            holiday = holiday_name(day)
+            why = f"{holiday}假期" if holiday else "周末"
+            report(f"{label}{format_date(value)}是{why}，不是工作日；建议改为前一个工作日"
+                   f"{format_date(PlanDate(*previous_workday(day).timetuple()[:3]))}", loc, "warning")
+    for year in sorted(uncovered):
+        report(f"节假日数据（chinese-calendar）尚未收录 {year} 年，工作日暂按周一至周五计算", ("dates",), "warning")
+    return problems
+
+
+def _before(later: PlanDate, earlier_end: PlanDate) -> bool:
+    """Whether ``later`` starts before ``earlier_end`` is over; a phase handed
+    over within one month (9月—10月, then 10月—12月) is not an overlap."""
+    if later.day is None or earlier_end.day is None:
+        return (later.year, later.month) < (earlier_end.year, earlier_end.month)
+    return later.first_day < earlier_end.first_day

@@ -1,0 +1,485 @@
+"""Lists of medical institutions, as clerks keep them in Excel.
+
+A county's list arrives as an .xlsx or a .csv saved from Excel or WPS, with
+Chinese headers that vary from office to office and categories written the
+way people speak ("乡镇卫生院", "二甲", "民营").  This module reads such a file
+into :class:`Institution` records whose category, grade and ownership are the
+canonical names of ``profiles/_institutions.yaml``, reporting every problem at
+once with the row number the clerk sees in Excel.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+
+from planmaker.base import notices
+from planmaker.base import resources
+from planmaker.base import textclean
+from planmaker.base.errors import InputError, Problem
+from planmaker.inputs.models import Institution, NonEmpty, Strict
+from planmaker.commands.output import _MAX_NAME_BYTES, safe_filename
+from planmaker.inputs.validation import did_you_mean, parse_model
+from planmaker.inputs.yamlfile import load_file
+
+VOCABULARY_FILE = "_institutions.yaml"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_NAME_CHARS = 200
+# Past this many the clerk has the wrong file or the wrong column, and a
+# screenful of the same complaint hides nothing the first hundred do not show.
+MAX_PROBLEMS = 100
+# A title row ("某某县医疗机构名单") or two often sits above the header.
+HEADER_SEARCH_ROWS = 10
+
+# Accepted headers per field; the first is what messages call a missing column.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("名称", "机构名称", "医疗机构名称", "单位名称", "名字"),
+    "address": ("地址", "机构地址", "详细地址", "单位地址"),
+    "category": ("类别", "机构类别", "医疗机构类别", "类型", "机构类型"),
+    "grade": ("等级", "医院等级", "级别", "评审等级"),
+    "ownership": ("性质", "所有制", "所有制形式", "经济类型", "举办性质", "机构性质", "办医性质"),
+    "contact": ("联系人", "负责人", "法定代表人"),
+    "phone": ("联系电话", "电话", "手机", "联系方式", "手机号码"),
+}
+REQUIRED = ("name", "category")
+
+
+# ---------------------------------------------------------------- vocabulary
+
+def _key(text: str) -> str:
+    """What two spellings of one term share: NFKC folds full-width brackets,
+    letters and the ideographic space into their ASCII forms."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+
+
+class _TermSpec(Strict):
+    name: NonEmpty
+    aliases: list[NonEmpty] = []
+    group: str | None = None
+
+
+class _VocabularySpec(Strict):
+    categories: list[_TermSpec] = Field(min_length=1)
+    grades: list[_TermSpec] = Field(min_length=1)
+    ownerships: list[_TermSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    # Tuples, not lists: load_vocabulary() hands every caller the same object.
+    categories: tuple[Term, ...]
+    grades: tuple[Term, ...]
+    ownerships: tuple[Term, ...]
+
+    def category(self, text: str) -> str | None:
+        """Canonical category, "" for "", None when unknown or ambiguous."""
+        found = self.category_candidates(text)
+        return found[0] if len(found) == 1 else None
+
+    def grade(self, text: str) -> str | None:
+        return self._exact(self._grade_index, text)
+
+    def ownership(self, text: str) -> str | None:
+        return self._exact(self._ownership_index, text)
+
+    def category_candidates(self, text: str) -> list[str]:
+        """The categories ``text`` may mean: one when it is clear, several
+        when a name contains aliases of different categories equally long."""
+        exact = self._exact(self._category_index, text)
+        if exact is not None:
+            return [exact]
+        key = _key(text)
+        # "柳州市人民医院" contains "人民医院"; the longest alias wins, so that
+        # "某某社区卫生服务站" is primary care, not a clinic by its "卫生站".
+        hits = [(len(alias), name) for alias, name in self._category_index.items() if alias in key]
+        if not hits:
+            return []
+        longest = max(length for length, _ in hits)
+        return sorted({name for length, name in hits if length == longest})
+
+    @staticmethod
+    def _exact(index: dict[str, str], text: str) -> str | None:
+        key = _key(text)
+        return "" if not key else index.get(key)
+
+    @cached_property
+    def _category_index(self) -> dict[str, str]:
+        return _index(self.categories)
+
+    @cached_property
+    def _grade_index(self) -> dict[str, str]:
+        return _index(self.grades)
+
+    @cached_property
+    def _ownership_index(self) -> dict[str, str]:
+        return _index(self.ownerships)
+
+
+def _index(terms: tuple[Term, ...]) -> dict[str, str]:
+    return {_key(alias): term.name for term in terms for alias in (term.name, *term.aliases)}
+
+
+@functools.cache
+def load_vocabulary() -> Vocabulary:
+    path = resources.profiles_dir() / VOCABULARY_FILE
+    raw = load_file(path)
+    spec = parse_model(_VocabularySpec, raw, path)
+    problems = []
+    lists = {}
+    for kind in ("categories", "grades", "ownerships"):
+        owner: dict[str, str] = {}
+        for position, term in enumerate(getattr(spec, kind)):
+            for alias in (term.name, *term.aliases):
+                previous = owner.setdefault(_key(alias), term.name)
+                if previous != term.name:
+                    # Matching would depend on the order of the file.
+                    problems.append(Problem(
+                        f"“{alias}” 同时是 “{previous}” 和 “{term.name}” 的写法，只能属于其中一个",
+                        path, getattr(raw[kind][position], "start_line", None), kind))
+        lists[kind] = tuple(Term(t.name, tuple(t.aliases), t.group) for t in getattr(spec, kind))
+    if problems:
+        raise InputError(problems)
+    return Vocabulary(**lists)
+
+
+# ---------------------------------------------------------------- reading
+
+def read_institutions(path: Path, vocabulary: Vocabulary | None = None) -> list[Institution]:
+    """The institutions listed in an .xlsx or .csv file, in the file's order."""
+    return list(InstitutionFile(path, vocabulary))
+
+
+class InstitutionFile:
+    """An institution list that stays in its file: read once to check every
+    row (so that a bad row stops the build before anything is written), then
+    streamed again row by row, so that a province's list of a hundred
+    thousand institutions costs no more memory than a county's."""
+
+    def __init__(self, path: Path, vocabulary: Vocabulary | None = None):
+        self.path = Path(path)
+        self.vocabulary = vocabulary or load_vocabulary()
+        _check_file(self.path)
+        problems: list[Problem] = []
+        self._count = sum(1 for _ in self._records(problems))
+        if len(problems) > MAX_PROBLEMS:
+            hidden = len(problems) - MAX_PROBLEMS
+            problems = problems[:MAX_PROBLEMS] + [Problem(f"另有 {hidden} 处问题未列出，请先改正以上各处", self.path)]
+        if problems:
+            raise InputError(problems)
+        if not self._count:
+            raise InputError.single("表头之后没有任何机构", self.path, self._header_row)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Institution]:
+        problems: list[Problem] = []
+        yield from self._records(problems)
+        if problems:  # the file changed since it was checked
+            raise InputError(problems)
+
+    def _records(self, problems: list[Problem]) -> Iterator[Institution]:
+        path = self.path
+        rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+        try:
+            self._header_row, columns = _find_header(rows, path)
+            yield from _read_body(rows, columns, self.vocabulary, path, problems)
+        finally:
+            rows.close()  # closes the workbook or the file even on error
+
+
+def _check_file(path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv"):
+        hint = "旧版 .xls 请先在 Excel 中另存为 .xlsx；" if suffix == ".xls" else ""
+        raise InputError.single(
+            f"不支持的文件类型 “{path.suffix or '（无扩展名）'}”：{hint}机构名单应为 .xlsx 或 .csv 文件", path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError.single("文件不存在", path) from None
+    if not path.is_file():
+        raise InputError.single("这不是一个文件", path)
+    if size > MAX_FILE_BYTES:
+        raise InputError.single(
+            f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB，"
+            "请确认选对了文件", path)
+
+
+Rows = Iterator[tuple[int, list[str]]]
+
+
+# What XML forbids, and DEL, which no one means to type.
+_CONTROL = re.compile(f"{textclean.FORBIDDEN.pattern}|\x7f")
+
+
+def _cell_text(value) -> str:
+    """The cell as text, control characters still in: they are removed, with a
+    warning, where the row and the column are known."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores a typed-in phone number as a float: 13800138000.0.
+        value = int(value)
+    return str(value)
+
+
+def _tidy(text: str) -> tuple[str, int]:
+    """One line, single spaces: Alt+Enter inside a cell is layout, not
+    content.  Other control characters are invalid in the XML of a .docx and
+    are removed; the count says how many."""
+    cleaned, count = _CONTROL.subn("", text)
+    return " ".join(cleaned.split()), count
+
+
+def _xlsx_rows(path: Path) -> Rows:
+    import openpyxl  # only xlsx needs it; importing it costs a noticeable moment
+
+    unreadable = ("无法读取 Excel 文件：文件已损坏，或并非真正的 .xlsx"
+                  "（可在 Excel 或 WPS 中打开后另存为 .xlsx 再试）")
+    try:
+        # data_only: the value a formula last showed, which is what the clerk sees.
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # zipfile, XML and openpyxl errors alike mean the same to the clerk
+        raise InputError.single(unreadable, path) from None
+    try:
+        if not book.worksheets:
+            raise InputError.single("Excel 文件中没有工作表", path)
+        sheet = book.worksheets[0]
+        number = 0
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_cell_text(v) for v in values]
+        except Exception:  # the XML of a sheet is parsed lazily, row by row
+            raise InputError.single(unreadable, path, number + 1) from None
+    finally:
+        book.close()
+
+
+def _detect_encoding(path: Path) -> str:
+    """utf-8-sig, utf-8 or gb18030 (a superset of the GBK that Excel and WPS
+    write on Chinese Windows).  The whole file is checked, chunk by chunk,
+    because a header in ASCII would say nothing about the rows below it."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head == b"PK\x03\x04":
+            raise InputError.single("这是 Excel（.xlsx）文件而扩展名是 .csv，请把扩展名改为 .xlsx", path)
+        if head == b"\xd0\xcf\x11\xe0":
+            raise InputError.single("这是旧版 Excel（.xls）文件而扩展名是 .csv，请在 Excel 中另存为 .xlsx", path)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise InputError.single(
+                "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）”", path)
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8"
+
+
+def _csv_rows(path: Path) -> Rows:
+    encoding = _detect_encoding(path)
+    number = 0
+    with path.open("rb") as handle:
+        # Decoded line by line rather than through a text wrapper, so that an
+        # undecodable byte is reported at its row, not at the first read.
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = (decoder.decode(line) for line in handle)
+        try:
+            # Numbered by record, not by line: a quoted cell may hold a line
+            # break, and Excel still shows that record as one row.
+            for number, cells in enumerate(csv.reader(lines), start=1):
+                yield number, [_cell_text(c) for c in cells]
+            decoder.decode(b"", final=True)  # a character cut off at the very end
+        except UnicodeDecodeError:
+            raise InputError.single(
+                "文件编码无法识别（既不是 UTF-8 也不是 GBK），请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
+                path, number + 1) from None
+        except csv.Error as exc:
+            detail = "含有空字符，不是文本文件" if "NUL" in str(exc) else str(exc)
+            if "field larger than field limit" in str(exc):
+                detail = f"单元格内容过长（超过 {csv.field_size_limit()} 字），请确认选对了文件"
+            raise InputError.single(f"CSV 格式错误：{detail}", path, number + 1) from None
+
+
+def _header_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    # "名称（全称）", "*类别", "联系电话：" all name the same column.
+    text = re.sub(r"[(\[【].*?[)\]】]", "", text)
+    return re.sub(r"[\s*:]", "", text)
+
+
+_HEADERS = {_header_key(h): (field, rank) for field, names in COLUMNS.items()
+            for rank, h in enumerate(names)}
+
+
+def _find_header(rows: Rows, path: Path) -> tuple[int, dict[str, tuple[int, str]]]:
+    """The header's row number and, per field, its column index and header text."""
+    first_seen: tuple[int, list[str]] | None = None
+    for number, cells in rows:
+        cells = [_tidy(cell)[0] for cell in cells]
+        if first_seen is None and any(cells):
+            first_seen = (number, cells)
+        chosen: dict[str, tuple[int, int, str]] = {}
+        for index, cell in enumerate(cells):
+            match = _HEADERS.get(_header_key(cell))
+            if match is None:
+                continue  # unknown columns (序号, 备注…) are none of our business
+            field, rank = match
+            # With both "联系人" and "法定代表人", the closer name wins.
+            if field not in chosen or rank < chosen[field][0]:
+                chosen[field] = (rank, index, cell)
+        if chosen:
+            missing = [COLUMNS[f] for f in REQUIRED if f not in chosen]
+            if missing:
+                raise InputError.single(_missing_columns(missing, cells), path, number)
+            return number, {f: (index, cell) for f, (_, index, cell) in chosen.items()}
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if first_seen is None:
+        raise InputError.single("文件是空的，没有表头行", path)
+    missing = [COLUMNS[f] for f in REQUIRED]
+    raise InputError.single(_missing_columns(missing, first_seen[1]), path, first_seen[0])
+
+
+def _missing_columns(missing: list[tuple[str, ...]], cells: list[str]) -> str:
+    wanted = "；".join(f"“{names[0]}”（也可写作 {'、'.join(names[1:])}）" for names in missing)
+    found = "、".join(f"“{c}”" for c in cells if c) or "（无）"
+    return f"缺少必需的列 {wanted}。表头中找到的列：{found}"
+
+
+def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Vocabulary,
+               path: Path, problems: list[Problem]) -> Iterator[Institution]:
+    first_row_of: dict[str, int] = {}
+    label = {field: header for field, (_, header) in columns.items()}
+
+    def problem(message: str, number: int, field: str) -> None:
+        problems.append(Problem(message, path, number, label[field]))
+
+    for number, cells in rows:
+        values = {}
+        for field, (i, header) in columns.items():
+            values[field], removed = _tidy(cells[i]) if i < len(cells) else ("", 0)
+            if removed:
+                notices.warn(Problem(f"删去了 {removed} 个文档中不允许的控制字符（{_describe(cells[i])}）",
+                                     path, number, header))
+        if not any(values.values()):
+            continue  # Excel keeps blank and pre-numbered rows; they list nobody
+        name = values["name"]
+        if not name:
+            problem("机构名称为空", number, "name")
+        elif len(name) > MAX_NAME_CHARS:
+            problem(f"机构名称过长（{len(name)} 字，上限 {MAX_NAME_CHARS} 字）", number, "name")
+        else:
+            first = first_row_of.setdefault(_key(name), number)
+            if first != number:
+                problem(f"机构 “{name}” 与第{first}行重复", number, "name")
+
+        category = _category(values["category"], vocabulary, lambda m: problem(m, number, "category"))
+        grade = ownership = ""
+        if "grade" in values:
+            grade = vocabulary.grade(values["grade"])
+            if grade is None:
+                problem(_unknown("等级", values["grade"], vocabulary.grades), number, "grade")
+        if "ownership" in values:
+            ownership = vocabulary.ownership(values["ownership"])
+            if ownership is None:
+                problem(_unknown("性质", values["ownership"], vocabulary.ownerships), number, "ownership")
+
+        if not problems:  # once the file is known bad, records are never returned
+            yield Institution(
+                name=name, category=category, grade=grade, ownership=ownership,
+                address=values.get("address", ""), contact=values.get("contact", ""),
+                phone=values.get("phone", ""))
+
+
+def _describe(text: str) -> str:
+    return "、".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)}))
+
+
+def _category(text: str, vocabulary: Vocabulary, report) -> str:
+    names = [t.name for t in vocabulary.categories]
+    listing = f"可用的类别：{'、'.join(names)}"
+    if not text:
+        # Unlike grade and ownership, the statistics forms count every
+        # institution under its category: none would leave it uncounted.
+        report(f"类别为空。{listing}")
+        return ""
+    found = vocabulary.category_candidates(text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        report(f"类别 “{text}” 无法确定：可能是 {'、'.join(found)}，请写明其中之一")
+    else:
+        spellings = names + [a for t in vocabulary.categories for a in t.aliases]
+        report(f"无法识别的类别 “{text}”{did_you_mean(text, spellings)}。{listing}")
+    return ""
+
+
+def _unknown(what: str, text: str, terms: tuple[Term, ...]) -> str:
+    spellings = [t.name for t in terms] + [a for t in terms for a in t.aliases]
+    listing = "、".join(t.name for t in terms)
+    return f"无法识别的{what} “{text}”{did_you_mean(text, spellings)}。可填：{listing}；不清楚可留空"
+
+
+# ---------------------------------------------------------------- file names
+
+def institution_filenames(institutions, suffix: str = ".docx") -> list[str]:
+    """One distinct, safe file name per institution, in order."""
+    names = FileNames(suffix)
+    return [names.next(institution.name) for institution in institutions]
+
+
+class FileNames:
+    """Distinct, safe file names handed out one at a time, as a list streams by.
+
+    Distinct means distinct on every file system: two names that differ only
+    in case, or that sanitise or truncate to the same text, would overwrite
+    each other on Windows or macOS, so the later ones get "（2）", "（3）"….
+    """
+
+    def __init__(self, suffix: str = ".docx"):
+        self.suffix = suffix
+        self._taken: set[str] = set()
+        self._next_number: dict[str, int] = {}
+
+    def next(self, name: str) -> str:
+        stem = safe_filename(name)
+        candidate = stem + self.suffix
+        number = self._next_number.get(candidate.casefold(), 2)
+        while candidate.casefold() in self._taken:
+            candidate = _numbered(stem, number) + self.suffix
+            number += 1
+        # Remember where counting stopped, so 300 namesakes stay linear.
+        if number > 2:
+            self._next_number[(stem + self.suffix).casefold()] = number
+        self._taken.add(candidate.casefold())
+        return candidate
+
+
+def _numbered(stem: str, number: int) -> str:
+    mark = f"（{number}）"
+    room = _MAX_NAME_BYTES - len(mark.encode("utf-8"))
+    head = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return head + mark

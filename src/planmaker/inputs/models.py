@@ -1,0 +1,352 @@
+"""The three kinds of input, as validated data.
+
+* a jurisdiction profile: the standing facts of one province, prefecture or county;
+* a campaign: the content of one campaign, free of any jurisdiction and date;
+* a plan file: which profile, which campaign, the dates and the overrides.
+
+Every model forbids unknown keys, so that a misspelt field is reported (with a
+did-you-mean) instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from planmaker.base.dates import PlanDate
+from planmaker.base.schedule import DateExpr, parse_date_spec
+
+DateField = Annotated[
+    PlanDate,
+    BeforeValidator(PlanDate.parse),
+    PlainSerializer(lambda d: d.iso(), return_type=str),
+]
+# A plan file's date: absolute, or relative to another date of the plan.
+DateSpec = Annotated[
+    PlanDate | DateExpr,
+    BeforeValidator(parse_date_spec),
+    PlainSerializer(lambda d: d.iso() if isinstance(d, PlanDate) else d.text, return_type=str),
+]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+
+# ---------------------------------------------------------------- profile
+
+class Department(Strict):
+    full: NonEmpty
+    short: NonEmpty
+
+
+class Vocabulary(Strict):
+    """How a jurisdiction speaks of itself; defaults come from its kind."""
+
+    prefix: str | None = None
+    self_: str | None = Field(None, alias="self")
+    whole: str | None = None
+    subordinates: str | None = None
+    directly_under: str | None = None
+    tiers: str | None = None
+    committee: str | None = None
+
+
+class Institution(Strict):
+    name: NonEmpty
+    address: str = ""
+    category: str = ""
+    grade: str = ""
+    ownership: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+class Profile(Strict):
+    name: NonEmpty
+    short_name: NonEmpty
+    full_name: str | None = None
+    kind: NonEmpty
+    parent: Identifier | None = None
+    province_abbr: str | None = None
+    vocabulary: Vocabulary = Vocabulary()
+    issuer: str | None = None
+    departments: dict[Identifier, Department] = {}
+    institutions: list[Institution] = []
+
+
+class KindDefaults(Strict):
+    # institution: a unit such as a hospital that issues its own plan (我院/全院/各科室)
+    level: Literal["province", "prefecture", "county", "institution"]
+    prefix: NonEmpty
+    self_: NonEmpty = Field(alias="self")
+    whole: NonEmpty
+    subordinates: NonEmpty
+    directly_under: NonEmpty
+    tiers: NonEmpty
+    committee: str | None = Field(None, description="同级党委的简称，如“自治区党委”“院党委”；不写则为前缀加“委”")
+
+
+class VocabularyFile(Strict):
+    kinds: dict[str, KindDefaults]
+    roles: dict[Identifier, NonEmpty]
+
+
+# ---------------------------------------------------------------- campaign
+
+class Subtask(Strict):
+    """One numbered item under a task (“1、……（责任单位：……）”), with its own departments."""
+
+    text: NonEmpty
+    lead: list[Identifier] = []
+    cooperate: list[Identifier] = []
+
+
+class TaskPart(Strict):
+    """One labelled paragraph of a task (“1.具体措施：……”)."""
+
+    label: NonEmpty
+    text: NonEmpty
+
+
+class Task(Strict):
+    id: Identifier
+    title: NonEmpty
+    text: str = ""
+    parts: list[TaskPart] = Field([], description="任务下分条目（具体措施、进度安排、目标成效等），各成一段并自动编号")
+    lead: list[Identifier] = []
+    cooperate: list[Identifier] = []
+    deadline: str | None = Field(None, description="完成时限，可含模板变量")
+    subtasks: list[Subtask] = Field([], description="任务下的分项（1. 2. ……），各有责任单位")
+
+
+class Phase(Strict):
+    id: Identifier
+    name: NonEmpty
+    text: str = ""
+    title: str | None = Field(None, description="本阶段小标题的写法，代替专项模板的 phase_title（如“……（截至日期前）”）")
+
+
+class Requirement(Strict):
+    id: Identifier
+    title: NonEmpty
+    text: str = ""
+
+
+class Point(Strict):
+    """A numbered point written in the section itself (（一）（二）…), with its text; not a task."""
+
+    title: NonEmpty
+    text: str = ""
+
+
+class Milestone(Strict):
+    """A coverage target: by a date, this share of the area's institutions (of some groups) done."""
+
+    id: Identifier
+    percent: int = Field(ge=1, le=100)
+    date: str | None = Field(None, description="到期日期：具名日期（dates 中的名称）或阶段起止（如 rectification.end）")
+    groups: list[Identifier] = Field([], description="只计这些类别段的医疗机构（hospital、primary、clinic、independent）；空为全部")
+    label: str = Field("", description="日历和检查结果中的说明")
+
+
+class Recurring(Strict):
+    """Reports due after each month / quarter of the campaign's period (“按季度……分别于……前上报”)."""
+
+    id: Identifier
+    label: NonEmpty
+    every: Literal["month", "quarter"] = "quarter"
+    due: str = Field("+ 10 days", description="每期结束后多久报送，写法同相对日期（+ 10 days、+ 5 working days）")
+    blanks: int = Field(2, ge=1, le=12, description="专项起止未定时文中留几处空白日期")
+
+
+class Section(Strict):
+    heading: NonEmpty
+    paragraphs: list[str] = []
+    items: Literal["tasks", "phases", "requirements", "problems"] | list[Point] | None = Field(
+        None, description="tasks、phases、requirements、problems 之一，或直接写在本节的条目列表")
+    runin: bool = Field(True, description="小标题与正文同段（“（一）……。正文”）")
+    after: list[str] = []
+
+
+class Campaign(Strict):
+    name: NonEmpty
+    title: NonEmpty
+    description: str = ""
+    dates: list[Identifier] = Field([], description="正文引用的具名日期（起止与成文日期之外）")
+    date_labels: dict[Identifier, str] = Field({}, description="具名日期的中文说明，用于日历和检查结果")
+    params: dict[Identifier, Any] = {}
+    preamble: list[str] = []
+    sections: list[Section]
+    tasks: list[Task] = []
+    phases: list[Phase] = []
+    requirements: list[Requirement] = []
+    problems: str | None = Field(None, description="重点整治问题清单的数据文件（专项模板文件夹内）："
+                                 "正文 items: problems 一节、自查表和整改台账共用")
+    task_title: str | None = Field(None, description="任务小标题的写法（不自动加句号），可用 task.title、task.lead_names 等，"
+                                   "如“{{ task.title }}（责任科室：{{ task.lead_names }}）”")
+    task_table: bool = Field(True, description="是否自动生成任务分工表附件（附件中未列 tasks 时）")
+    phase_title: str = "{{ phase.name }}（{{ phase.start | span(phase.end) }}）"
+    task_suffix: str = Field("", description="有部门角色的任务（或分项）正文后附加的文字，如“（责任单位：{{ task.units }}）”")
+    milestones: list[Milestone] = []
+    recurring: list[Recurring] = []
+    contact_lines: list[str] = [
+        "{{ contact.unit }}联系人及电话：{{ contact.name }}，{{ contact.phone }}",
+        "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
+    ]
+    annexes: list["AnnexRef"] = []
+
+
+# ---------------------------------------------------------------- plan file
+
+class PhaseDates(Strict):
+    start: DateSpec | None = None
+    end: DateSpec | None = None
+
+
+class ParentDocument(Strict):
+    title: NonEmpty
+    number: str | None = None
+    issuer: str | None = None
+    joint: bool = False
+
+
+class Contact(Strict):
+    unit: NonEmpty
+    name: NonEmpty
+    phone: str = ""
+    email: str = ""
+
+
+class ListOverrides(Strict):
+    drop: list[Identifier] = []
+    add: list[dict[str, Any]] = []
+
+
+class RecurringOverride(Strict):
+    due: str | None = Field(None, description="每期结束后多久报送（+ 10 days、+ 5 working days）")
+    until: DateSpec | None = Field(None, description="只计此日期之前结束的各期（默认为专项结束日期）")
+
+
+class Plan(Strict):
+    profile: NonEmpty
+    campaign: NonEmpty
+    year: int | None = Field(None, ge=1949, le=2200)
+    number: str | None = None
+    issuer: str | None = None
+    dates: dict[Identifier, DateSpec | None] = {}
+    phases: dict[Identifier, PhaseDates] = {}
+    parent_document: ParentDocument | None = None
+    contacts: list[Contact] = []
+    params: dict[Identifier, Any] = {}
+    tasks: ListOverrides = ListOverrides()
+    requirements: ListOverrides = ListOverrides()
+    milestones: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(
+        {}, description="改写专项模板中进度节点的百分比")
+    recurring: dict[Identifier, RecurringOverride] = {}
+
+
+# ---------------------------------------------------------------- annexes
+
+class AnnexRef(Strict):
+    """One annex of a campaign: its kind, and for data-driven kinds the file
+    (in the campaign's folder) that holds its content."""
+
+    kind: Literal["tasks", "checklist", "stats", "selfcheck", "ledger"]
+    title: str | None = None
+    source: str | None = None
+
+
+class ChecklistEntry(Strict):
+    text: NonEmpty
+    answer: Identifier = "yesno"
+    note: str = ""
+
+
+class ChecklistItem(Strict):
+    text: NonEmpty
+    answer: Identifier | None = "yesno"
+    note: str = ""
+    subs: list[ChecklistEntry] = []
+
+
+class ChecklistGroup(Strict):
+    name: NonEmpty
+    items: list[ChecklistItem]
+
+
+class ChecklistSpec(Strict):
+    """An inspection checklist: numbered items in groups, each with its answer cell."""
+
+    title: NonEmpty
+    answers: dict[Identifier, str]
+    columns: list[str] = ["项目", "检查内容", "检查结果", "备注"]
+    groups: list[ChecklistGroup]
+    note: str = ""
+    signatures: list[str] = []
+    template: str = "checklist.docx"
+
+
+class StatsLine(Strict):
+    id: Identifier | None = None
+    text: NonEmpty
+    unit: str | None = None
+    decimals: bool = False
+    subs: list["StatsLine"] = []
+    sum_of: list[Identifier] = Field([], description="本行为这些行之和（合计行）")
+
+
+class StatsGroup(Strict):
+    name: NonEmpty
+    lines: list[StatsLine]
+
+
+class StatsSpec(Strict):
+    """A statistics form: rows of lines in groups, one number per value column."""
+
+    id: Identifier
+    title: NonEmpty
+    label_header: list[str] = ["项目", "检查内容"]
+    value_header: str | None = None
+    columns: list[NonEmpty]
+    show_unit: bool = True
+    default_unit: str = "个"
+    groups: list[StatsGroup]
+    footer: list[str] = ["填表人：", "联系电话：", "填表日期：", "审核人："]
+    landscape: bool = False
+    template: str = "stats.docx"
+
+
+class ProblemGroup(Strict):
+    name: NonEmpty
+    intro: str = Field("", description="组名之后的引导语，可用 group.items | length | cn 写条目数")
+    items: list[NonEmpty] = Field(min_length=1)
+
+
+class ProblemList(Strict):
+    """The problems a campaign targets, in groups: the plan lists them, the
+    self-inspection checklist asks about each, the ledger tracks each one's fix."""
+
+    groups: list[ProblemGroup] = Field(min_length=1)
+
+
+# a choice of a drop-down list in a workbook: no comma or quote, which would split or end the list
+ListChoice = Annotated[str, Field(min_length=1, max_length=40, pattern=r'^[^,，"]+$')]
+
+
+class SelfcheckSpec(Strict):
+    """How the self-inspection checklist and the ledger present a problem list."""
+
+    title: str | None = Field(None, description="附件标题；也可在 campaign.yaml 的 annexes 中用 title 给出")
+    answers: list[ListChoice] = Field(["是", "否"], min_length=2, description="“是否存在”一栏的可选答案")
+    statuses: list[ListChoice] = Field(["未整改", "整改中", "已整改销号"], min_length=2,
+                                     description="整改台账“完成情况”一栏的可选值")
+    spare_rows: int = Field(5, ge=0, le=100, description="清单之外发现的问题留空行数")
+    note: str = ""
+    signatures: list[str] = []
+
+
+Campaign.model_rebuild()

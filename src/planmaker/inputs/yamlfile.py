@@ -1,0 +1,250 @@
+"""Safe YAML loading that remembers where every key stands.
+
+Every mapping comes back as a :class:`LocatedDict`, which records the line of
+each key, so that a validation error deep in a plan file can still say
+"plan.yaml 第12行".  Loading refuses what would hurt us: files too large,
+alias bombs, duplicate keys (the second silently wins in plain PyYAML, and the
+clerk's first value would be lost without a word).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planmaker.base.errors import InputError
+
+# Profiles, campaigns and plans are a few KB; long institution lists come as
+# .csv/.xlsx.  The YAML parser is pure Python (it keeps the line numbers), so
+# a megabyte already takes seconds: more is refused before reading.
+MAX_FILE_BYTES = 1024 * 1024
+# A million-character name on one line would take the parser many seconds;
+# a line is measured first, in one fast pass.
+MAX_LINE_CHARS = 10_000
+# One text field: the longest paragraph of a plan is a few hundred characters.
+MAX_TEXT_CHARS = 20_000
+MAX_ALIASES = 100
+# Values, keys, lists and mappings together, counted while parsing.
+MAX_NODES = 100_000
+# Aliases share nodes, so a few of them can stand for billions of values
+# ("billion laughs"); the document is measured as if every alias were copied.
+MAX_EXPANDED_NODES = 200_000
+
+
+class LocatedDict(dict):
+    """A dict that knows the source line of each of its keys (1-based)."""
+
+    lines: dict[str, int]
+    start_line: int
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key, self.start_line)
+
+
+class LocatedList(list):
+    """A list that knows the source line of each of its items (1-based), so
+    that an error in the third paragraph points at the third paragraph."""
+
+    lines: list[int]
+    start_line: int
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream, filename: str):
+        super().__init__(stream)
+        self.filename = filename
+        self.alias_count = 0
+        self.node_count = 0
+
+    def compose_node(self, parent, index):
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            mark = self.peek_event().start_mark
+            raise InputError.single(f"内容过多（超过 {MAX_NODES} 项），拒绝读取以防内存耗尽；请确认选对了文件",
+                                    self.filename, mark.line + 1)
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise InputError.single(
+                    f"YAML 别名（*引用）超过 {MAX_ALIASES} 个，拒绝读取以防内存耗尽",
+                    self.filename,
+                    mark.line + 1,
+                )
+        return super().compose_node(parent, index)
+
+    def construct_located_mapping(self, node: yaml.MappingNode) -> LocatedDict:
+        self.flatten_mapping(node)
+        result = LocatedDict()
+        result.lines = {}
+        result.start_line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise InputError.single("键必须是文字", self.filename, key_node.start_mark.line + 1)
+            key = str(key)
+            if key in result:
+                raise InputError.single(
+                    f"字段 “{key}” 重复出现（第{result.lines[key]}行已有），请删去其中一个",
+                    self.filename,
+                    key_node.start_mark.line + 1,
+                    key,
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_located_sequence(self, node: yaml.SequenceNode) -> LocatedList:
+        result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
+        result.lines = [child.start_mark.line + 1 for child in node.value]
+        result.start_line = node.start_mark.line + 1
+        return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_located_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Loader.construct_located_sequence)
+
+
+def _timestamp_as_text(loader, node):
+    # Dates stay text here; the models parse them, so that "2021-8" and
+    # "2021-08-20" go through one parser with one error message.
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def _expanded_size(root) -> int:
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:
+        key = id(node)
+        if key not in sizes:
+            sizes[key] = 1  # a recursive alias counts once, then stops
+            if isinstance(node, yaml.SequenceNode):
+                sizes[key] = 1 + sum(size(child) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                sizes[key] = 1 + sum(size(k) + size(v) for k, v in node.value)
+        return sizes[key]
+
+    return size(root)
+
+
+def _check_lines(text: str, filename: str) -> None:
+    if len(text) <= MAX_LINE_CHARS:
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError.single(f"这一行过长（{len(line)} 字，上限 {MAX_LINE_CHARS} 字），"
+                                    "多半是粘贴了整篇文字或选错了文件", filename, number)
+
+
+def load_text(text: str, filename: str) -> Any:
+    _check_lines(text, filename)
+    loader = _Loader(text, filename)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise InputError.single(
+                f"展开 YAML 别名（*引用）后内容超过 {MAX_EXPANDED_NODES} 项，拒绝读取以防内存耗尽", filename,
+                node.start_mark.line + 1)
+        data = loader.construct_document(node)
+        _clean_strings(data, filename)
+        return data
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = exc.problem or "格式不正确"
+        raise InputError.single(f"YAML 格式错误：{_translate(detail)}", filename, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError.single(f"YAML 格式错误：{exc}", filename) from None
+    except RecursionError:
+        # the parser descends one level per bracket or indent: "[[[[…"
+        raise InputError.single("YAML 嵌套层次过深，拒绝读取", filename) from None
+    finally:
+        loader.dispose()
+
+
+def _clean_strings(node, filename: str, path: tuple = (), line: int | None = None) -> None:
+    """Remove XML-forbidden characters from every string, warning for each
+    field; refuse a string too long to be a field of a document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            at = node.line_of(key) if hasattr(node, "line_of") else line
+            if isinstance(value, str):
+                node[key] = _clean_text(value, filename, at, path + (key,))
+            else:
+                _clean_strings(value, filename, path + (key,), at)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            at = node.lines[i] if hasattr(node, "lines") else line
+            if isinstance(value, str):
+                node[i] = _clean_text(value, filename, at, path + (i,))
+            else:
+                _clean_strings(value, filename, path + (i,), at)
+
+
+def _clean_text(value: str, filename: str, line: int | None, loc: tuple) -> str:
+    from planmaker.base import notices
+    from planmaker.base import textclean
+    from planmaker.base.errors import Problem
+    from planmaker.inputs.validation import field_path
+
+    if len(value) > MAX_TEXT_CHARS:
+        raise InputError.single(f"文字过长（{len(value)} 字，上限 {MAX_TEXT_CHARS} 字）", filename, line,
+                                field_path(loc))
+    cleaned, count = textclean.clean(value)
+    if count:
+        notices.warn(Problem(f"删去了 {count} 个文档中不允许的控制字符（{textclean.describe(value)}）",
+                             filename, line, field_path(loc)))
+    return cleaned
+
+
+def load_file(path: Path) -> Any:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError.single("文件不存在", path) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError.single(
+            f"文件过大（{_size_text(size)}），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB：配置和方案文件通常只有几 KB，"
+            "请确认选对了文件；大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单", path
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(f"文件不是 UTF-8 编码（第{exc.start}字节处）", path) from None
+    return load_text(text, str(path))
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+_YAML_PHRASES = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”，多半是缩进不对或冒号后缺空格",
+    "could not find expected ':'": "找不到应有的冒号“:”",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",
+    "expected <block end>, but found": "缩进不一致",
+    "found undefined alias": "引用了未定义的别名",
+    "found unconstructable recursive node": "别名（*引用）引用了它自身所在的内容，形成循环",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "did not find expected key": "缩进不一致，找不到应有的键",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+    "expected ',' or '}'": "花括号 {…} 内缺少逗号、右括号，或冒号后缺空格",
+    "expected ',' or ']'": "方括号 […] 内缺少逗号或右括号",
+    "found unknown escape character": "双引号字符串中有无法识别的反斜杠转义，请改用单引号",
+    "while scanning a quoted scalar": "引号没有闭合",
+}
+
+
+def _translate(detail: str) -> str:
+    for english, chinese in _YAML_PHRASES.items():
+        if detail.startswith(english):
+            return chinese
+    return detail

@@ -1,0 +1,209 @@
+"""The self-inspection checklist and the rectification ledger as workbooks.
+
+An institution fills them in Excel or LibreOffice: the listed problems are
+locked, the cells to fill are unlocked and tinted, the answer and status columns
+offer drop-down lists (是/否, 未整改/整改中/已整改销号).  The sheet is protected
+without a password, to prevent accidents, not for security.  A very hidden sheet
+``_planmaker`` records what the workbook is (key/value rows), so that filled
+copies can be collected later without reading the layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from planmaker.office.ooxml import stable_zip
+
+META_SHEET = "_planmaker"
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: to be filled in
+_UNLOCKED = Protection(locked=False)
+_LOCKED = Protection(locked=True)
+
+SELFCHECK_HEADER = ("序号", "问题类别", "自查内容", "是否存在问题", "问题描述", "整改措施")
+SELFCHECK_WIDTHS = (6, 14, 56, 12, 30, 30)
+LEDGER_HEADER = ("序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）")
+LEDGER_WIDTHS = (6, 14, 50, 36, 14, 10, 12, 16)
+HEAD_ROW = 4  # title, two rows of institution header, then the column header
+
+
+class _Sheet:
+    def __init__(self, title: str, header, widths, institution: dict[str, str]):
+        self.book = Workbook()
+        self.ws = self.book.active
+        self.ncols = len(header)
+        ws = self.ws
+        self.put(1, 1, title, font=Font(name=TITLE_FONT, size=16), border=None,
+                 align=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.ncols)
+        ws.row_dimensions[1].height = 48
+        # institution header: label, value across two columns, label, value to the end
+        pairs = [(2, "单位名称", institution["name"], "联系电话", institution["phone"]),
+                 (3, "联系人", institution["contact"], "填报日期", "")]
+        middle = 4  # the second label's column
+        for row, label1, value1, label2, value2 in pairs:
+            self.put(row, 1, label1, border=None)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            self.put(row, 3, value1.strip(), fill=_INPUT_FILL, protection=_UNLOCKED, border=Border(bottom=_THIN))
+            self.put(row, middle, label2, border=None)
+            self.put(row, middle + 1, value2.strip(), fill=_INPUT_FILL, protection=_UNLOCKED,
+                     border=Border(bottom=_THIN))
+            if self.ncols > middle + 1:
+                ws.merge_cells(start_row=row, start_column=middle + 1, end_row=row, end_column=self.ncols)
+        for col, text in enumerate(header, start=1):
+            self.put(HEAD_ROW, col, text, font=Font(name=BODY_FONT, size=12, bold=True))
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.freeze_panes = f"A{HEAD_ROW + 1}"
+        ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW}"
+
+    def put(self, row, col, value, font=None, border=_BORDER, fill=None, protection=_LOCKED, align=None):
+        cell = self.ws.cell(row=row, column=col, value=value if value != "" else None)
+        if isinstance(value, str) and value:
+            cell.data_type = "s"  # text that starts with “=” stays text, never a formula
+        cell.font = font or Font(name=BODY_FONT, size=12)
+        if border is not None:
+            cell.border = border
+        if fill is not None:
+            cell.fill = fill
+        cell.protection = protection
+        cell.alignment = align or Alignment(wrap_text=True, vertical="center",
+                                            horizontal="left" if isinstance(value, str) and len(value) > 8
+                                            else "center")
+        return cell
+
+    def input(self, row, col):
+        return self.put(row, col, "", fill=_INPUT_FILL, protection=_UNLOCKED)
+
+    def choice(self, column: int, first: int, last: int, choices, prompt: str) -> None:
+        validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle="请从列表中选择",
+                                    error=f"只能填写：{'、'.join(choices)}", promptTitle=prompt,
+                                    prompt=f"请选择：{'、'.join(choices)}", showInputMessage=True)
+        letter = get_column_letter(column)
+        validation.add(f"{letter}{first}:{letter}{last}")
+        self.ws.add_data_validation(validation)
+
+    def merge_groups(self, column: int, groups: list[tuple[int, int]]) -> None:
+        for first, last in groups:
+            if last > first:
+                self.ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+
+    def footer(self, row: int, lines) -> int:
+        for line in lines:
+            if line:
+                self.put(row, 1, line, border=None, align=Alignment(vertical="center"))
+                self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.ncols)
+                row += 1
+        return row
+
+    def finish(self, last_row: int, meta: dict[str, str], author: str, title: str, when: dt.datetime,
+               landscape: bool) -> bytes:
+        ws = self.ws
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+        setup = ws.page_setup
+        setup.paperSize = ws.PAPERSIZE_A4
+        setup.orientation = "landscape" if landscape else "portrait"
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+        if ws.sheet_properties.pageSetUpPr is None:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_area = f"A1:{get_column_letter(self.ncols)}{last_row}"
+        hidden = self.book.create_sheet(META_SHEET)
+        for key, value in meta.items():
+            hidden.append([key, value])
+            hidden.cell(row=hidden.max_row, column=2).data_type = "s"
+        hidden.sheet_state = "veryHidden"
+        hidden.protection.sheet = True
+        props = self.book.properties
+        props.creator = props.lastModifiedBy = author
+        props.title = title
+        props.created = props.modified = when
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        return stable_zip(buffer.getvalue(), when)
+
+
+def _fit_height(sheet: _Sheet, row: int, text: str, width: float) -> None:
+    """Row height for wrapped text: spreadsheets do not grow a row for a written height-less wrap
+    reliably (LibreOffice keeps the default), so the lines are counted here."""
+    per_line = max(1, int(width / 2.2))  # a CJK character at 12 pt is about 2.2 width units
+    lines = max(1, math.ceil(len(text) / per_line))
+    sheet.ws.row_dimensions[row].height = max(20, lines * 16 + 6)
+
+
+def _group_spans(rows, first_row: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for offset, r in enumerate(rows):
+        number = first_row + offset
+        if r["group"] == "〃" and spans:
+            spans[-1] = (spans[-1][0], number)
+        else:
+            spans.append((number, number))
+    return spans
+
+
+def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str], author: str,
+                       when: dt.datetime) -> bytes:
+    """``context`` is annexes.selfcheck_context's: rows of number, group, item."""
+    sheet = _Sheet(title, SELFCHECK_HEADER, SELFCHECK_WIDTHS, context["institution"])
+    sheet.ws.title = "自查表"
+    rows = context["rows"]
+    first = HEAD_ROW + 1
+    for offset, r in enumerate(rows):
+        row = first + offset
+        sheet.put(row, 1, int(r["number"]))
+        sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
+        sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+        _fit_height(sheet, row, r["item"], SELFCHECK_WIDTHS[2])
+        for col in (4, 5, 6):
+            sheet.input(row, col)
+    last = first + len(rows) - 1
+    sheet.merge_groups(2, _group_spans(rows, first))
+    if rows:
+        sheet.choice(4, first, last, answers, "是否存在问题")
+    end = sheet.footer(last + 2, [context["note"], *context["signatures"]])
+    return sheet.finish(max(last, end - 1), {"format": "planmaker-selfcheck/1", **meta}, author, title, when,
+                        landscape=False)
+
+
+def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], author: str,
+                    when: dt.datetime) -> bytes:
+    """``context`` is annexes.ledger_context's: listed problems, then spare rows to write in."""
+    sheet = _Sheet(title, LEDGER_HEADER, LEDGER_WIDTHS, context["institution"])
+    sheet.ws.title = "整改台账"
+    rows = context["rows"]
+    first = HEAD_ROW + 1
+    for offset, r in enumerate(rows):
+        row = first + offset
+        sheet.put(row, 1, int(r["number"]))
+        if r["item"]:
+            sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
+            sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+            _fit_height(sheet, row, r["item"], LEDGER_WIDTHS[2])
+        else:  # a spare row: the institution writes a problem the list does not have
+            sheet.input(row, 2)
+            sheet.input(row, 3)
+        for col in range(4, 9):
+            sheet.input(row, col)
+    last = first + len(rows) - 1
+    listed = [r for r in rows if r["item"]]
+    sheet.merge_groups(2, _group_spans(listed, first))
+    if rows:
+        sheet.choice(8, first, last, statuses, "完成情况")
+    end = sheet.footer(last + 2, [f"完成情况填写：{context['statuses']}。", context["note"], *context["signatures"]])
+    return sheet.finish(max(last, end - 1), {"format": "planmaker-ledger/1", **meta}, author, title, when,
+                        landscape=True)

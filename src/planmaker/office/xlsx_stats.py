@@ -1,0 +1,510 @@
+"""A statistics form as a workbook, for a clerk to fill in with Excel or LibreOffice.
+
+The sheet looks like the seed's table (附件3/附件4 of seed 003): title, 填报单位 and
+统计时段, the two-row header, one row per line or sub-line, the footer.  Only the
+cells to be filled are unlocked; 合计 lines are formulas.  A very hidden sheet,
+``_planmaker``, records the form and where every number is, so that the figures
+can be collected later without reading the layout:
+
+* key/value rows from row 1 down to the first empty row (``format``,
+  ``form_id``, ``sheet``, then the caller's ``meta`` in its order);
+* then a header row ``line_id | column | cell | kind | decimals`` and one row per
+  input or sum cell: ``column`` counts the spec's value columns from 0, ``cell``
+  is a reference on the form sheet (``D7``), ``kind`` is ``input`` or ``sum``.
+
+The workbook also carries the defined name ``planmaker_form`` = the spec's id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from planmaker.inputs.models import StatsLine, StatsSpec
+from planmaker.office.ooxml import stable_zip
+
+FORMAT = "planmaker-stats/1"
+META_SHEET = "_planmaker"
+DEFINED_NAME = "planmaker_form"
+CELL_MAP_HEADER = ("line_id", "column", "cell", "kind", "decimals")
+AUTHOR = "planmaker"
+
+# Same faces as gbt9704 (not imported: that module pulls in python-docx).
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "宋体"
+TITLE_PT = 16
+BODY_PT = 10.5
+
+TITLE_ROW, INFO_ROW, HEAD_ROW = 1, 2, 3
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_UNDERLINE = Border(bottom=_THIN)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: to be filled in
+_SUM_FILL = PatternFill("solid", fgColor="F2F2F2")  # light grey: computed
+_UNLOCKED = Protection(locked=False)
+_LOCKED = Protection(locked=True)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of the form: which line, which value column, where, and how."""
+
+    line_id: str
+    column: int  # index into spec.columns, from 0
+    ref: str  # on the form sheet, e.g. "D7"
+    kind: str  # "input" or "sum"
+    decimals: bool
+
+
+@dataclass
+class _Row:
+    number: int
+    group: int
+    line: StatsLine
+    sub: StatsLine | None
+    key: str
+    first_in_line: bool
+    decimals: bool = False
+    sums: list[int] = field(default_factory=list)  # rows this 合计 row adds up
+
+    @property
+    def leaf(self) -> StatsLine:
+        return self.sub or self.line
+
+
+class _Layout:
+    """Where everything goes; pure arithmetic on the spec, no workbook."""
+
+    def __init__(self, spec: StatsSpec):
+        self.spec = spec
+        self.has_subs = any(line.subs for g in spec.groups for line in g.lines)
+        self.group_col, self.item_col = 1, 2
+        self.sub_col = 3 if self.has_subs else None
+        self.first_value = (self.sub_col or self.item_col) + 1
+        self.value_cols = list(range(self.first_value, self.first_value + len(spec.columns)))
+        self.unit_col = self.value_cols[-1] + 1 if spec.show_unit else None
+        self.ncols = self.unit_col or self.value_cols[-1]
+        self.label_cols = [c for c in (self.group_col, self.item_col, self.sub_col) if c]
+        if len(spec.label_header) > len(self.label_cols):
+            raise ValueError(f"统计表 {spec.id}：label_header 有 {len(spec.label_header)} 项，"
+                             f"但只有 {len(self.label_cols)} 个标签列")
+        self.head_rows = 2 if spec.value_header else 1
+        self.first_data = HEAD_ROW + self.head_rows
+        self.rows = self._rows()
+        self.last_data = self.rows[-1].number if self.rows else self.first_data - 1
+        self._resolve_sums()
+        pairs = max(1, self.ncols // 2)
+        self.footer_rows = [self.last_data + 2 + k for k in range(math.ceil(len(spec.footer) / pairs))]
+        self.footer_cells = [  # (label, row, label column, input column)
+            (label, self.last_data + 2 + k // pairs, 1 + 2 * (k % pairs), 2 + 2 * (k % pairs))
+            for k, label in enumerate(spec.footer)
+        ]
+        self.last_row = self.footer_rows[-1] if self.footer_rows else self.last_data
+
+    def _rows(self) -> list[_Row]:
+        rows, seen, number = [], set(), self.first_data
+        for g, group in enumerate(self.spec.groups):
+            for i, line in enumerate(group.lines):
+                if line.subs and line.sum_of:
+                    raise ValueError(f"统计表 {self.spec.id}：有子项的行 “{line.text}” 不能有 sum_of，请写在子项上")
+                for k, sub in enumerate(line.subs or [None]):
+                    entry = sub or line
+                    key = entry.id or f"@{g + 1}.{i + 1}" + (f".{k + 1}" if sub else "")
+                    if key in seen:
+                        raise ValueError(f"统计表 {self.spec.id}：行 id “{key}” 重复")
+                    seen.add(key)
+                    rows.append(_Row(number, g, line, sub, key, first_in_line=k == 0, decimals=entry.decimals))
+                    number += 1
+                if line.subs and line.id:
+                    if line.id in seen:
+                        raise ValueError(f"统计表 {self.spec.id}：行 id “{line.id}” 重复")
+                    seen.add(line.id)
+        return rows
+
+    def _resolve_sums(self) -> None:
+        """Each sum_of id names a row, or a line with subs (then all its sub rows)."""
+        by_id: dict[str, list[_Row]] = {}
+        for row in self.rows:
+            by_id.setdefault(row.key, []).append(row)
+            if row.sub is not None and row.line.id:
+                by_id.setdefault(row.line.id, []).append(row)
+        for row in self.rows:
+            for ref in row.leaf.sum_of:
+                if ref not in by_id:
+                    raise ValueError(f"统计表 {self.spec.id}：行 “{row.key}” 的合计引用了不存在的行 “{ref}”")
+                for target in by_id[ref]:
+                    if target.number not in row.sums:
+                        row.sums.append(target.number)
+        by_number = {row.number: row for row in self.rows}
+        state: dict[int, int] = {}  # 1 visiting, 2 done
+
+        def visit(row: _Row) -> bool:  # returns decimals, raises on a cycle
+            if state.get(row.number) == 1:
+                raise ValueError(f"统计表 {self.spec.id}：合计行 “{row.key}” 直接或间接引用了自身")
+            if state.get(row.number) != 2:
+                state[row.number] = 1
+                for n in row.sums:
+                    row.decimals |= visit(by_number[n])
+                state[row.number] = 2
+            return row.decimals
+
+        for row in self.rows:
+            visit(row)
+
+    def is_sum(self, row: _Row) -> bool:
+        return bool(row.leaf.sum_of)
+
+    def cells(self) -> list[Cell]:
+        return [
+            Cell(row.key, k, f"{get_column_letter(col)}{row.number}",
+                 "sum" if self.is_sum(row) else "input", row.decimals)
+            for row in self.rows for k, col in enumerate(self.value_cols)
+        ]
+
+    def label_header_spans(self) -> list[tuple[str, int, int]]:
+        """(text, first column, last column): all but the last header take one column."""
+        header, cols = self.spec.label_header, self.label_cols
+        spans = [(text, cols[k], cols[k]) for k, text in enumerate(header[:-1])]
+        if header:
+            spans.append((header[-1], cols[len(header) - 1], cols[-1]))
+        return spans
+
+
+def cell_map(spec: StatsSpec) -> list[Cell]:
+    """Every input and sum cell of the form, in row then column order."""
+    return _Layout(spec).cells()
+
+
+def sum_cells(spec: StatsSpec) -> dict[str, tuple[list[str], str]]:
+    """Each 合计 cell → (the cells it adds up, its formula as written, with “=”)."""
+    lay = _Layout(spec)
+    found = {}
+    for row in lay.rows:
+        if lay.is_sum(row):
+            for col in lay.value_cols:
+                letter = get_column_letter(col)
+                found[f"{letter}{row.number}"] = ([f"{letter}{n}" for n in row.sums], _sum_formula(letter, row.sums))
+    return found
+
+
+def sheet_title(spec: StatsSpec, title: str) -> str:
+    """“…工作量化统计表二” → “统计表二”; the spec's id when the title has no 统计表."""
+    at = title.rfind("统计表")
+    name = re.sub(r"[\[\]:*?/\\']", "", title[at:]).strip()[:31] if at >= 0 else ""
+    return name if name and name != META_SHEET else spec.id[:31]
+
+
+def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
+                   meta: dict[str, str], when: dt.datetime, values: dict[str, object] | None = None) -> bytes:
+    """The form as .xlsx bytes, identical for identical arguments.
+
+    ``values`` fills input cells by reference (``{"D7": 3}``): a summed form
+    is the same form, filled in, ready to be collected one level up."""
+    layout = _Layout(spec)
+    reserved = {"format", "form_id", "sheet"} & set(meta)
+    if reserved:
+        raise ValueError(f"meta 不能使用保留键：{'、'.join(sorted(reserved))}")
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    when = when.replace(microsecond=0)
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title(spec, title)
+    _Form(layout, sheet, values or {}).write(title, jurisdiction, period)
+
+    book.defined_names[DEFINED_NAME] = DefinedName(DEFINED_NAME, attr_text=_quote(spec.id))
+    _write_meta(book.create_sheet(META_SHEET), layout,
+                [("format", FORMAT), ("form_id", spec.id), ("sheet", sheet.title), *meta.items()])
+    book.active = 0
+
+    props = book.properties
+    props.title = title
+    props.creator = AUTHOR
+    props.lastModifiedBy = AUTHOR
+    props.created = when
+    props.modified = when
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return stable_zip(buffer.getvalue(), when)
+
+
+def read_metadata(book) -> tuple[dict[str, str], list[Cell]]:
+    """The key/value rows and the cell map of a workbook written by :func:`stats_workbook`."""
+    meta: dict[str, str] = {}
+    cells: list[Cell] = []
+    rows = book[META_SHEET].iter_rows(values_only=True)
+    for row in rows:
+        if row[0] is None:
+            break
+        meta[str(row[0])] = "" if row[1] is None else str(row[1])
+    for row in rows:
+        if row[0] is None:
+            continue
+        if tuple(row[:5]) == CELL_MAP_HEADER:
+            continue
+        line_id, column, ref, kind, decimals = row[:5]
+        cells.append(Cell(str(line_id), int(column), str(ref), str(kind), bool(decimals)))
+    return meta, cells
+
+
+# ---------------------------------------------------------------- the form sheet
+
+class _Form:
+    def __init__(self, layout: _Layout, sheet, values: dict[str, object] | None = None):
+        self.layout, self.spec, self.sheet = layout, layout.spec, sheet
+        self.values = values or {}
+        self.widths = self._widths()
+        self.heights: dict[int, float] = {}
+
+    def write(self, title: str, jurisdiction: str, period: str) -> None:
+        lay, ws = self.layout, self.sheet
+        for col, width in self.widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = width
+        self._banner(title, jurisdiction, period)
+        self._header()
+        self._body()
+        self._footer()
+        for number, height in sorted(self.heights.items()):
+            ws.row_dimensions[number].height = round(height, 1)
+        self._print_setup()
+        # Protection keeps a clerk from overwriting labels and formulas by
+        # accident; it is not security (no password, and xlsx protection is
+        # trivially removed).  Column widths and row heights stay adjustable.
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+        ws.freeze_panes = f"A{lay.first_data}"
+
+    # --------------------------------------------------------- sizes
+
+    def _widths(self) -> dict[int, float]:
+        lay, spec = self.layout, self.spec
+        widths = {lay.group_col: 12.0}
+        spanning = [_units(line.text) for g in spec.groups for line in g.lines if not line.subs]
+        parents = [_units(line.text) for g in spec.groups for line in g.lines if line.subs]
+        span = min(44.0, max(16.0, max(spanning + parents + [0]) + 2))
+        if lay.sub_col:
+            subs = [_units(s.text) for g in spec.groups for line in g.lines for s in line.subs]
+            widths[lay.sub_col] = min(16.0, max(8.0, max(subs) + 2))
+            widths[lay.item_col] = max(span - widths[lay.sub_col], min(20.0, max(parents) + 2))
+        else:
+            widths[lay.item_col] = span
+        for col in lay.value_cols:
+            widths[col] = 15.0
+        if lay.unit_col:
+            widths[lay.unit_col] = 9.0
+        return widths
+
+    def _span_width(self, first: int, last: int) -> float:
+        return sum(self.widths[c] for c in range(first, last + 1))
+
+    def _need(self, first_row: int, last_row: int, text: str, width: float,
+              size: float = BODY_PT, minimum: float = 20.0) -> None:
+        """Make rows first..last tall enough for text wrapped in width (merged
+        cells are not auto-fitted by Excel or LibreOffice, so we estimate)."""
+        needed = max(minimum, _lines(text, width, size) * size * 1.35 + 6)
+        rows = range(first_row, last_row + 1)
+        have = sum(self.heights.get(r, minimum) for r in rows)
+        for r in rows:
+            self.heights[r] = self.heights.get(r, minimum)
+        if have < needed:
+            extra = (needed - have) / len(rows)
+            for r in rows:
+                self.heights[r] += extra
+
+    # --------------------------------------------------------- parts
+
+    def _put(self, row: int, col: int, value, *, last_row: int | None = None, last_col: int | None = None,
+             font: Font | None = None, align: Alignment | None = None, border: Border | None = _BORDER,
+             fill: PatternFill | None = None, protection: Protection = _LOCKED):
+        ws = self.sheet
+        last_row, last_col = last_row or row, last_col or col
+        if (last_row, last_col) != (row, col):
+            ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+        cell = ws.cell(row=row, column=col)
+        if value is not None:  # a number or a formula; labels go through _text
+            cell.value = value
+        for r in range(row, last_row + 1):
+            for c in range(col, last_col + 1):
+                target = ws.cell(row=r, column=c)
+                target.font = font or Font(name=BODY_FONT, size=BODY_PT)
+                target.alignment = align or _align("center")
+                if border is not None:
+                    target.border = border
+                if fill is not None:
+                    target.fill = fill
+                target.protection = protection
+        return cell
+
+    def _text(self, row: int, col: int, text: str, **kwargs):
+        """A label: always a string, even if it starts with “=”."""
+        cell = self._put(row, col, None, **kwargs)
+        cell.value = text
+        cell.data_type = "s"
+        return cell
+
+    def _banner(self, title: str, jurisdiction: str, period: str) -> None:
+        lay = self.layout
+        total = self._span_width(1, lay.ncols)
+        self._text(TITLE_ROW, 1, title, last_col=lay.ncols, border=None,
+                   font=Font(name=TITLE_FONT, size=TITLE_PT, bold=True), align=_align("center"))
+        self._need(TITLE_ROW, TITLE_ROW, title, total, TITLE_PT, minimum=32)
+        info = f"填报单位：{jurisdiction}{' ' * 8}统计时段：{period}"
+        self._text(INFO_ROW, 1, info, last_col=lay.ncols, border=None, align=_align("left"))
+        self._need(INFO_ROW, INFO_ROW, info, total, minimum=24)
+
+    def _header(self) -> None:
+        lay, spec = self.layout, self.spec
+        bold = Font(name=BODY_FONT, size=BODY_PT, bold=True)
+        bottom = HEAD_ROW + lay.head_rows - 1
+        for r in range(HEAD_ROW, bottom + 1):
+            self.heights[r] = 24.0
+        spans = lay.label_header_spans() or [("", lay.label_cols[0], lay.label_cols[-1])]
+        for text, first, last in spans:
+            self._text(HEAD_ROW, first, text, last_row=bottom, last_col=last, font=bold)
+            self._need(HEAD_ROW, bottom, text, self._span_width(first, last), minimum=24)
+        if spec.value_header:
+            self._text(HEAD_ROW, lay.value_cols[0], spec.value_header, last_col=lay.value_cols[-1], font=bold)
+        for col, text in zip(lay.value_cols, spec.columns):
+            self._text(bottom, col, text, font=bold)
+            self._need(bottom, bottom, text, self.widths[col], minimum=24)
+        if lay.unit_col:
+            self._text(HEAD_ROW, lay.unit_col, "单位", last_row=bottom, font=bold)
+
+    def _body(self) -> None:
+        lay, spec = self.layout, self.spec
+        whole = _validation("whole", "请填写不小于0的整数")
+        decimal = _validation("decimal", "请填写不小于0的数（可含小数）")
+        for group_index, group in enumerate(spec.groups):
+            rows = [r for r in lay.rows if r.group == group_index]
+            if not rows:
+                continue
+            first, last = rows[0].number, rows[-1].number
+            self._text(first, lay.group_col, group.name, last_row=last, align=_align("center"))
+            self._need(first, last, group.name, self.widths[lay.group_col])
+        for row in lay.rows:
+            line_rows = [r.number for r in lay.rows if r.line is row.line]
+            if row.sub is None:
+                last_col = lay.sub_col or lay.item_col
+                self._text(row.number, lay.item_col, row.line.text, last_col=last_col, align=_align("left"))
+                self._need(row.number, row.number, row.line.text, self._span_width(lay.item_col, last_col))
+            else:
+                if row.first_in_line:
+                    self._text(row.number, lay.item_col, row.line.text, last_row=line_rows[-1],
+                               align=_align("left"))
+                    self._need(line_rows[0], line_rows[-1], row.line.text, self.widths[lay.item_col])
+                self._text(row.number, lay.sub_col, row.sub.text, align=_align("left"))
+                self._need(row.number, row.number, row.sub.text, self.widths[lay.sub_col])
+            number_format = "0.00" if row.decimals else "0"
+            for col in lay.value_cols:
+                letter = get_column_letter(col)
+                if lay.is_sum(row):
+                    cell = self._put(row.number, col, _sum_formula(letter, row.sums), fill=_SUM_FILL,
+                                     font=Font(name=BODY_FONT, size=BODY_PT, bold=True))
+                else:
+                    cell = self._put(row.number, col, self.values.get(f"{letter}{row.number}"),
+                                     fill=_INPUT_FILL, protection=_UNLOCKED)
+                    (decimal if row.decimals else whole).add(cell.coordinate)
+                cell.number_format = number_format
+            if lay.unit_col:
+                self._text(row.number, lay.unit_col, row.leaf.unit or spec.default_unit)
+        for validation in (whole, decimal):
+            if validation.sqref.ranges:
+                self.sheet.add_data_validation(validation)
+
+    def _footer(self) -> None:
+        for label, row, label_col, input_col in self.layout.footer_cells:
+            self._text(row, label_col, label, border=None, align=_align("right"))
+            self._put(row, input_col, None, border=_UNDERLINE, fill=_INPUT_FILL, protection=_UNLOCKED,
+                      align=_align("left"))
+            self.heights[row] = max(self.heights.get(row, 0), 26.0)
+
+    def _print_setup(self) -> None:
+        lay, ws = self.layout, self.sheet
+        setup = ws.page_setup
+        setup.paperSize = ws.PAPERSIZE_A4
+        setup.orientation = "landscape" if self.spec.landscape else "portrait"
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        if ws.sheet_properties.pageSetUpPr is None:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+        ws.print_options.horizontalCentered = True
+        ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW + lay.head_rows - 1}"
+        ws.print_area = f"A1:{get_column_letter(lay.ncols)}{lay.last_row}"
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.oddFooter.center.size = 9
+
+
+def _write_meta(ws, layout: _Layout, pairs: list[tuple[str, str]]) -> None:
+    for key, value in pairs:
+        ws.append([None, None])
+        for col, text in ((1, key), (2, value)):
+            cell = ws.cell(row=ws.max_row, column=col)
+            cell.value = str(text)
+            cell.data_type = "s"  # a value starting with “=” stays text
+    ws.append([])
+    ws.append(list(CELL_MAP_HEADER))
+    for cell in layout.cells():
+        ws.append([cell.line_id, cell.column, cell.ref, cell.kind, cell.decimals])
+        ws.cell(row=ws.max_row, column=1).data_type = "s"
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 36
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+
+# ---------------------------------------------------------------- helpers
+
+def _align(horizontal: str) -> Alignment:
+    indent = 1 if horizontal in ("left", "right") else 0
+    return Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
+
+
+def _validation(kind: str, message: str) -> DataValidation:
+    return DataValidation(type=kind, operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                          showErrorMessage=True, errorStyle="stop", errorTitle="填写有误", error=message)
+
+
+def _sum_formula(letter: str, rows: list[int]) -> str:
+    """=SUM over the rows in one column, consecutive rows as a range."""
+    parts, ordered = [], sorted(set(rows))
+    start = prev = None
+    for n in ordered + [None]:
+        if start is not None and (n is None or n != prev + 1):
+            parts.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return f"=SUM({','.join(parts)})"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _units(text: str, size: float = BODY_PT) -> float:
+    """Approximate width in Excel column units (one unit ≈ 7 px, a digit of Calibri 11)."""
+    full = size * 96 / 72 / 7  # a CJK character is as wide as the font is high
+    return sum(full if unicodedata.east_asian_width(ch) in "WF" else full * 0.55 for ch in text)
+
+
+def _lines(text: str, width: float, size: float = BODY_PT) -> int:
+    usable = max(1.0, width - 1.0)
+    return sum(max(1, math.ceil(_units(part, size) * 1.05 / usable)) for part in text.split("\n"))

@@ -1,0 +1,55 @@
+"""The task-assignment table as a workbook, for clerks who track it in Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from planmaker.office.ooxml import stable_zip
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def tasks_workbook(title: str, tasks, author: str, when: dt.datetime) -> bytes:
+    with_deadline = any(t.deadline for t in tasks)
+    header = ["序号", "重点任务", "牵头部门", "配合部门"] + (["完成时限"] if with_deadline else [])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "任务分工"
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    sheet["A1"].font = Font(name="方正小标宋简体", size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.row_dimensions[1].height = 48
+    sheet.append(header)
+    for number, task in enumerate(tasks, start=1):
+        row = [number, task.heading + task.body, "\n".join(task.lead), "\n".join(task.cooperate)]
+        sheet.append(row + ([task.deadline] if with_deadline else []))
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text that starts with “=” is still text, never a formula
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.border = _BORDER
+            cell.font = Font(name="仿宋_GB2312", size=12, bold=cell.row == 2)
+            cell.alignment = Alignment(wrap_text=True, vertical="center",
+                                       horizontal="left" if cell.column == 2 and cell.row > 2 else "center")
+    for letter, width in zip("ABCDE", (6, 70, 18, 22, 14)):
+        sheet.column_dimensions[letter].width = width
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.freeze_panes = "A3"
+    book.properties.creator = author
+    book.properties.lastModifiedBy = author
+    book.properties.title = title
+    book.properties.created = when
+    book.properties.modified = when
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return stable_zip(buffer.getvalue(), when)

@@ -1,0 +1,391 @@
+"""The annexes of a plan: task-assignment table, inspection checklists and
+statistics forms, each from a docxtpl template under templates/annexes and the
+campaign's own data (checklist.yaml, stats-N.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planmaker.office import gbt9704
+from planmaker.base import resources
+from planmaker.base.dates import format_span
+from planmaker.office.docx_render import DITTO, lines
+from planmaker.base.errors import InputError, Problem
+from planmaker.inputs.models import AnnexRef, ChecklistSpec, Institution, SelfcheckSpec, StatsSpec
+from planmaker.plan.resolve import Resolved, Source
+from planmaker.plan.templating import render
+from planmaker.inputs.validation import locate, parse_model
+from planmaker.inputs.yamlfile import load_file
+
+SPEC_MODELS = {"checklist": ChecklistSpec, "stats": StatsSpec}
+# kinds built on the campaign's problem list; their own file (source) is optional
+PROBLEM_KINDS = {"selfcheck": "selfcheck.docx", "ledger": "ledger.docx"}
+DEFAULT_TASKS_TITLE = "{{ title }}任务分工"
+BLANK_FIELD = " " * 24
+TICKED, EMPTY = "☑", "□"
+# value columns each stats template lays out
+TEMPLATE_COLUMNS = {"stats.docx": 4, "stats-simple.docx": 2}
+# A checklist's layout: the bundled one by name, or a .docx the campaign brings
+# in its own folder (a clerk's edit of it in Word); never a file elsewhere on
+# the disk ("../../secret.docx").
+CHECKLIST_TEMPLATES = ("checklist.docx",)
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class Annex:
+    number: int
+    ref: AnnexRef
+    spec: Any
+    source: Source  # where the title was written
+    title: str = ""
+    template: Path | None = None  # the .docx a checklist is laid out in
+
+    @property
+    def label(self) -> str:
+        return f"附件{self.number}"
+
+    @property
+    def kind(self) -> str:
+        return self.ref.kind
+
+
+def load_annexes(resolved: Resolved) -> list[Annex]:
+    """The campaign's annexes in order; a campaign with tasks always has a task table."""
+    campaign = resolved.campaign
+    refs = list(campaign.model.annexes)
+    sources = [Source(campaign.file, campaign.raw, ("annexes", i)) for i in range(len(refs))]
+    if resolved.tasks and campaign.model.task_table and not any(r.kind == "tasks" for r in refs):
+        refs.insert(0, AnnexRef(kind="tasks", title=DEFAULT_TASKS_TITLE))
+        sources.insert(0, Source(campaign.file, campaign.raw, ("annexes",)))
+    annexes, problems = [], []
+    for number, (ref, source) in enumerate(zip(refs, sources), start=1):
+        spec = None
+        if ref.kind in SPEC_MODELS:
+            if not ref.source:
+                problems.append(Problem(f"{ref.kind} 类附件须用 source 指明数据文件", source.file,
+                                        locate(source.raw, source.loc), "source"))
+                continue
+            path = (campaign.folder / ref.source).resolve()
+            if campaign.folder.resolve() not in path.parents:
+                problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
+                                        locate(source.raw, source.loc + ("source",)), "source"))
+                continue
+            try:
+                raw = load_file(path)
+                spec = parse_model(SPEC_MODELS[ref.kind], raw, path)
+                _check_spec(spec, path, raw)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                continue
+            template = _checklist_template(spec, path.parent) if ref.kind == "checklist" else None
+            source = Source(path, raw, ()) if not ref.title else source.at("title")
+            annexes.append(Annex(number, ref, spec, source, template=template))
+            continue
+        elif ref.kind in PROBLEM_KINDS:
+            spec, source = _problem_annex(resolved, ref, source, problems)
+            if spec is None:
+                continue
+        else:
+            source = source.at("title") if ref.title != DEFAULT_TASKS_TITLE else source
+        annexes.append(Annex(number, ref, spec, source))
+    if problems:
+        raise InputError(problems)
+    return annexes
+
+
+def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source, problems: list):
+    """A self-inspection checklist or ledger: the campaign's problem list, presented by its spec."""
+    where = (source.file, locate(source.raw, source.loc), "kind")
+    if resolved.problems is None:
+        problems.append(Problem(f"{ref.kind} 类附件需要专项模板用 problems 指明问题清单文件", *where))
+        return None, source
+    spec, spec_source = SelfcheckSpec(), None
+    if ref.source:
+        path = (resolved.campaign.folder / ref.source).resolve()
+        if resolved.campaign.folder.resolve() not in path.parents:
+            problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
+                                    locate(source.raw, source.loc + ("source",)), "source"))
+            return None, source
+        try:
+            raw = load_file(path)
+            spec = parse_model(SelfcheckSpec, raw, path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None, source
+        spec_source = Source(path, raw, ("title",))
+    if ref.title:
+        return spec, source.at("title")
+    if spec.title and spec_source:
+        return spec, spec_source
+    problems.append(Problem(f"{ref.kind} 类附件须有标题（annexes 中的 title 或数据文件中的 title）", *where))
+    return None, source
+
+
+def _checklist_template(spec: ChecklistSpec, folder: Path) -> Path:
+    """The checklist's .docx; a name of the campaign's own is found next to its data file."""
+    if spec.template in CHECKLIST_TEMPLATES:
+        return template_path(spec.template)
+    return (folder / spec.template).resolve()
+
+
+def _template_problem(name: str, folder: Path) -> str | None:
+    """What is wrong with a checklist's template name, if anything."""
+    if name in CHECKLIST_TEMPLATES:
+        return None
+    allowed = f"检查表模板应为自带的 {'、'.join(CHECKLIST_TEMPLATES)}，或专项模板文件夹内自己的 .docx 文件"
+    candidate = (folder / name).resolve()
+    if folder.resolve() not in candidate.parents or candidate.suffix.lower() != ".docx":
+        return f"不能使用检查表模板 “{name}”：{allowed}"
+    if not candidate.is_file():
+        return f"找不到检查表模板 “{name}”（{allowed}）"
+    if candidate.stat().st_size > MAX_TEMPLATE_BYTES:
+        return f"检查表模板 “{name}” 过大（上限 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB）"
+    return None
+
+
+def _check_spec(spec, path: Path, raw) -> None:
+    problems = []
+    if isinstance(spec, ChecklistSpec):
+        problem = _template_problem(spec.template, path.parent)
+        if problem:
+            problems.append(Problem(problem, path, locate(raw, ("template",)), "template"))
+        for g, group in enumerate(spec.groups):
+            for i, item in enumerate(group.items):
+                for loc, answer in [(("groups", g, "items", i, "answer"), item.answer)] + [
+                        (("groups", g, "items", i, "subs", k, "answer"), sub.answer) for k, sub in enumerate(item.subs)]:
+                    if answer is not None and answer not in spec.answers:
+                        problems.append(Problem(f"答案样式 “{answer}” 未在 answers 中定义", path, locate(raw, loc),
+                                                ".".join(map(str, loc))))
+                if not item.subs and item.answer is None:
+                    problems.append(Problem("没有子项的检查内容须有 answer", path,
+                                            locate(raw, ("groups", g, "items", i)), f"groups[{g + 1}].items[{i + 1}]"))
+    if isinstance(spec, StatsSpec):
+        expected = TEMPLATE_COLUMNS.get(spec.template)
+        if expected is None:
+            problems.append(Problem(f"未知的统计表模板 “{spec.template}”（可选：{'、'.join(TEMPLATE_COLUMNS)}）",
+                                    path, locate(raw, ("template",)), "template"))
+        elif len(spec.columns) != expected:
+            problems.append(Problem(f"模板 {spec.template} 有 {expected} 个数值列，columns 却有 {len(spec.columns)} 个",
+                                    path, locate(raw, ("columns",)), "columns"))
+        if spec.template == "stats-simple.docx" and any(line.subs for g in spec.groups for line in g.lines):
+            problems.append(Problem("模板 stats-simple.docx 不支持子项（subs），请改用 stats.docx", path,
+                                    locate(raw, ("template",)), "template"))
+        ids = [x.id for g in spec.groups for line in g.lines for x in [line, *line.subs] if x.id]
+        for g, group in enumerate(spec.groups):
+            for i, line in enumerate(group.lines):
+                for k, ref in enumerate(line.sum_of):
+                    if ref not in ids:
+                        problems.append(Problem(f"合计引用的行 “{ref}” 不存在", path,
+                                                locate(raw, ("groups", g, "lines", i, "sum_of", k)), "sum_of"))
+    if problems:
+        raise InputError(problems)
+
+
+def annex_titles(resolved: Resolved, annexes: list[Annex], context: dict[str, Any]) -> None:
+    for annex in annexes:
+        text = annex.ref.title or annex.spec.title
+        annex.title = render(text, context, annex.source.file, annex.source.raw, annex.source.loc)
+
+
+def title_lines(title: str, landscape: bool = False):
+    width = gbt9704.LANDSCAPE_TYPE_WIDTH_MM if landscape else gbt9704.TYPE_WIDTH_MM
+    return lines("\n".join(gbt9704.balance_title(title, width_mm=width)))
+
+
+def period_text(resolved: Resolved, sep: str = "-") -> str:
+    return format_span(resolved.dates["start"], resolved.dates["end"], sep=sep)
+
+
+# ------------------------------------------------------------------ contexts
+
+def tasks_context(resolved: Resolved, annex: Annex, rendered_tasks) -> dict[str, Any]:
+    """One row a task; a task of several subtasks takes a row each, its number
+    and title once, on the first (the number cell merged down, as on paper)."""
+    rows = []
+    number = 0
+    for task in rendered_tasks:
+        later_part = task.part > 1
+        number += 0 if later_part else 1
+        rows.append({
+            "number": DITTO if later_part else str(number),
+            "task": task.body if later_part else task.heading + task.body,
+            "lead": lines("\n".join(task.lead)),
+            "cooperate": lines("\n".join(task.cooperate)),
+            "deadline": task.deadline,
+        })
+    return {"annex_label": annex.label, "title": title_lines(annex.title), "rows": rows}
+
+
+def template_path(name: str) -> Path:
+    return resources.templates_dir() / "annexes" / name
+
+
+def tasks_template(rendered_tasks) -> Path:
+    return template_path("tasks-deadline.docx" if any(t.deadline for t in rendered_tasks) else "tasks.docx")
+
+
+def institution_fields(institution: Institution | None, vocabulary) -> dict[str, str]:
+    """What differs from one institution's checklist to the next, as flat text.
+
+    The per-institution batch (docx_batch) renders a checklist once with a
+    marker for each of these and fills in the rest, so everything that
+    depends on the institution must be here, and the keys must not depend on
+    which institution it is.
+    """
+    inst = institution
+    fields = institution_header(inst)
+    for kind, terms, chosen in (("category", vocabulary.categories, inst.category if inst else ""),
+                                ("grade", vocabulary.grades, inst.grade if inst else ""),
+                                ("ownership", vocabulary.ownerships, inst.ownership if inst else "")):
+        for term in terms:
+            fields[f"{kind}:{term.name}"] = TICKED if term.name == chosen else EMPTY
+    return fields
+
+
+def _boxes(kind: str, terms, fields: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": t.name, "box": fields[f"{kind}:{t.name}"]} for t in terms]
+
+
+def checklist_context(annex: Annex, institution: Institution | None, vocabulary, label: bool = True,
+                      fields: dict[str, str] | None = None) -> dict:
+    """The checklist's context: blank, for ``institution``, or from its ``fields``."""
+    spec: ChecklistSpec = annex.spec
+    if fields is None:
+        fields = institution_fields(institution, vocabulary)
+    rows = []
+    number = 0
+    for group in spec.groups:
+        first = True
+        for item in group.items:
+            number += 1
+            label_text = f"{number}.{item.text}"
+            entries = item.subs or [None]
+            for k, sub in enumerate(entries):
+                answer = spec.answers[(sub or item).answer]
+                rows.append({
+                    "group": group.name if first else DITTO,
+                    "item": label_text if k == 0 else DITTO,
+                    "sub": sub.text if sub else "",
+                    "answer": lines(answer),
+                    "note": (sub.note if sub else item.note),
+                })
+                first = False
+    return {
+        "annex_label": annex.label if label else "",
+        "title": title_lines(annex.title),
+        "institution": {key: fields[key] for key in ("name", "address", "contact", "phone")},
+        "categories": _boxes("category", vocabulary.categories, fields),
+        "grades": _boxes("grade", vocabulary.grades, fields),
+        "ownerships": _boxes("ownership", vocabulary.ownerships, fields),
+        "columns": spec.columns,
+        "rows": rows,
+        "note": spec.note,
+        "signatures": spec.signatures,
+    }
+
+
+def institution_header(inst: Institution | None) -> dict[str, str]:
+    """The institution lines at the head of a form: filled in, or left blank to write on."""
+    return {
+        "name": inst.name if inst else BLANK_FIELD,
+        "address": inst.address if inst else BLANK_FIELD,
+        "contact": inst.contact if inst else " " * 12,
+        "phone": inst.phone if inst else " " * 12,
+    }
+
+
+@dataclass
+class ProblemRow:
+    number: int
+    group: str  # the group's name on its first row, 〃 after (merged in the .docx)
+    group_name: str
+    text: str
+
+
+def problem_rows(resolved: Resolved) -> list[ProblemRow]:
+    """One row a listed problem, numbered through, in the plan's order."""
+    from planmaker.plan.compose import render_problems
+
+    rows, number = [], 0
+    for g, group in enumerate(resolved.problems.groups):
+        for k, text in enumerate(render_problems(resolved, g)):
+            number += 1
+            # in a table cell the list's closing ；/。 is noise
+            rows.append(ProblemRow(number, group.name if k == 0 else DITTO, group.name, text.rstrip("；;。")))
+    return rows
+
+
+def selfcheck_context(resolved: Resolved, annex: Annex, institution: Institution | None,
+                      label: bool = True) -> dict[str, Any]:
+    spec: SelfcheckSpec = annex.spec
+    answer = "  ".join(f"{a}{EMPTY}" for a in spec.answers)
+    rows = [{"number": str(r.number), "group": r.group, "item": r.text, "answer": answer}
+            for r in problem_rows(resolved)]
+    return {
+        "annex_label": annex.label if label else "",
+        "title": title_lines(annex.title),
+        "institution": institution_header(institution),
+        "rows": rows,
+        "note": spec.note,
+        "signatures": spec.signatures,
+    }
+
+
+def ledger_context(resolved: Resolved, annex: Annex, institution: Institution | None,
+                   label: bool = True) -> dict[str, Any]:
+    spec: SelfcheckSpec = annex.spec
+    rows = [{"number": str(r.number), "group": r.group, "item": r.text} for r in problem_rows(resolved)]
+    rows += [{"number": str(len(rows) + k + 1), "group": "", "item": ""} for k in range(spec.spare_rows)]
+    return {
+        "annex_label": annex.label if label else "",
+        "title": title_lines(annex.title, landscape=True),
+        "institution": institution_header(institution),
+        "statuses": "、".join(spec.statuses),
+        "rows": rows,
+        "note": spec.note,
+        "signatures": spec.signatures,
+    }
+
+
+def stats_rows(spec: StatsSpec, values: list[list[str]] | None = None) -> list[dict[str, Any]]:
+    """One dict per row of the form; ``values`` (per row, per column) fills a summed form."""
+    rows = []
+    blank = [""] * len(spec.columns)
+    filled = iter(values or [])
+    for group in spec.groups:
+        first = True
+        for line in group.lines:
+            for k, sub in enumerate(line.subs or [None]):
+                entry = sub or line
+                rows.append({
+                    "group": group.name if first else DITTO,
+                    "item": line.text if k == 0 else DITTO,
+                    "sub": sub.text if sub else "",
+                    "cells": next(filled, blank),
+                    "unit": entry.unit or spec.default_unit,
+                    "id": entry.id,
+                })
+                first = False
+    return rows
+
+
+def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | None = None) -> dict[str, Any]:
+    spec: StatsSpec = annex.spec
+    return {
+        "annex_label": annex.label,
+        "title": title_lines(annex.title, spec.landscape),
+        "jurisdiction": resolved.jurisdiction.name,
+        "period": period_text(resolved),
+        "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),
+        "value_header": spec.value_header or "数量",
+        "columns": spec.columns,
+        "rows": stats_rows(spec, values),
+        "footer": "        ".join(spec.footer),
+    }
+
+
+def stats_template(spec: StatsSpec) -> Path:
+    return template_path(spec.template)

@@ -1,0 +1,335 @@
+"""Composing the implementation plan: the resolved context rendered, in
+document order, into numbered blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from planmaker.base.dates import format_date
+from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
+from planmaker.inputs.models import Department
+from planmaker.base.numbering import heading_number
+from planmaker.plan.resolve import Item, Resolved, Source, department_names
+from planmaker.plan.templating import TemplateProblem, render
+
+_CLOSING = tuple("。！？：；…")
+
+
+class DepartmentName:
+    """A department that writes its full name the first time and its short name after.
+
+    ``{{ dept.health }}`` follows that rule; ``.full`` and ``.short`` force one.
+    """
+
+    def __init__(self, department: Department, seen: set[str]):
+        self.full = department.full
+        self.short = department.short
+        self._seen = seen
+
+    def __str__(self) -> str:
+        if self.full in self._seen:
+            return self.short
+        self._seen.add(self.full)
+        return self.full
+
+
+class Departments:
+    def __init__(self, departments: dict[str, Department], roles: dict[str, str], jurisdiction: str):
+        self._departments = departments
+        self._roles = roles
+        self._jurisdiction = jurisdiction
+        self._seen: set[str] = set()
+
+    def __getattr__(self, role: str) -> DepartmentName:
+        if role.startswith("_"):
+            raise AttributeError(role)
+        if role not in self._departments:
+            label = f"（{self._roles[role]}）" if role in self._roles else ""
+            raise TemplateProblem(f"模板用到部门角色 “{role}”{label}，但辖区 {self._jurisdiction} 的配置中没有定义它")
+        return DepartmentName(self._departments[role], self._seen)
+
+    __getitem__ = __getattr__
+
+
+@dataclass
+class PhaseView:
+    id: str
+    name: str
+    start: Any
+    end: Any
+
+
+@dataclass
+class TaskView:
+    id: str
+    title: str
+    lead: list[str]
+    cooperate: list[str]
+
+    @property
+    def lead_names(self) -> str:
+        return "、".join(self.lead)
+
+    @property
+    def cooperate_names(self) -> str:
+        return "、".join(self.cooperate)
+
+    @property
+    def units(self) -> str:
+        """All responsible units, lead first (“责任单位：区卫生健康局、区市场监管局”)."""
+        return "、".join(self.lead + self.cooperate)
+
+
+def province_of(j):
+    """The province-level jurisdiction a profile belongs to (itself for a province), if its chain says."""
+    for node in (j, *j.ancestors()):
+        if node.level == "province":
+            return node
+    return None
+
+
+def base_context(resolved: Resolved) -> dict[str, Any]:
+    from planmaker.plan.coverage import resolved_milestones
+
+    j = resolved.jurisdiction
+    phases = []
+    for item in resolved.phases:
+        start, end = resolved.phase_dates(item.model.id)
+        phases.append(PhaseView(item.model.id, item.model.name, start, end))
+    return {
+        "j": j,
+        "jurisdiction": j,
+        "parent": j.parent,
+        "dept": Departments(j.departments, resolved.roles, j.name),
+        "parent_document": resolved.plan.parent_document,
+        "dates": resolved.dates,
+        "period": {"start": resolved.dates["start"], "end": resolved.dates["end"]},
+        "phases": phases,
+        "tasks": resolved.tasks,
+        "requirements": resolved.requirements,
+        "params": resolved.params,
+        "year": resolved.year,
+        "campaign": resolved.campaign.model,
+        "number": resolved.plan.number or "",
+        "province": province_of(j),
+        "milestones": resolved_milestones(resolved),
+        "recurring": {name: [r.date for r in reports] for name, reports in resolved.series.items()},
+    }
+
+
+def task_view(resolved: Resolved, task, context) -> TaskView:
+    """The view of a task, or of a subtask (which has neither id nor title of its own)."""
+    departments = resolved.jurisdiction.departments
+    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), department_names(task.lead, departments),
+                    department_names([r for r in task.cooperate if r not in task.lead], departments))
+
+
+def _lines(text: str) -> list[str]:
+    """The paragraphs of a rendered text: one a line, blank lines dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _sentence(text: str) -> str:
+    return text if not text or text.endswith(_CLOSING) else text + "。"
+
+
+def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
+    campaign = resolved.campaign
+    c_src = Source(campaign.file, campaign.raw, ())
+    context = base_context(resolved)
+
+    def r(text: str, src: Source, **extra) -> str:
+        return render(text, {**context, **extra}, src.file, src.raw, src.loc)
+
+    title = r(campaign.model.title, c_src.at("title"))
+    context["title"] = title
+    document = Document(title=title, number=resolved.plan.number or "")
+    blocks = document.blocks
+    for i, text in enumerate(campaign.model.preamble):
+        blocks.extend(Paragraph(line) for line in _lines(r(text, c_src.at("preamble", i))))
+
+    phase_views = {p.id: p for p in context["phases"]}
+    number = 0
+    for s, section in enumerate(campaign.model.sections):
+        s_src = c_src.at("sections", s)
+        number += 1
+        blocks.append(Heading(1, heading_number(1, number), r(section.heading, s_src.at("heading"))))
+        for i, text in enumerate(section.paragraphs):
+            blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("paragraphs", i))))
+        if section.items == "problems":
+            blocks.extend(_problem_blocks(resolved, section.runin, r))
+        elif section.items:
+            if isinstance(section.items, str):
+                items = getattr(resolved, section.items)
+            else:
+                items = [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
+            for n, item in enumerate(items, start=1):
+                model, src = item.model, item.source
+                if not isinstance(section.items, str):
+                    extra = {}
+                    heading = r(model.title, src.at("title"))
+                elif section.items == "phases":
+                    extra = {"phase": phase_views[model.id]}
+                    if model.title:
+                        heading = r(model.title, src.at("title"), **extra)
+                    else:
+                        heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
+                elif section.items == "tasks":
+                    extra = {"task": task_view(resolved, model, context)}
+                    heading = _task_heading(model, src, r, extra, c_src)
+                    if model.subtasks:
+                        _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
+                        continue
+                else:
+                    extra = {"requirement": model}
+                    heading = r(model.title, src.at("title"), **extra)
+                body = r(model.text, src.at("text"), **extra) if model.text else ""
+                if section.items == "tasks":
+                    body += _suffix(model, extra, r, campaign)
+                if not (section.items == "tasks" and campaign.model.task_title):
+                    heading = _sentence(heading)
+                # A body of several lines is several paragraphs (a phase's numbered measures).
+                first, *more = _lines(body) or [""]
+                if section.runin:
+                    blocks.append(Heading(2, heading_number(2, n), heading, first))
+                else:
+                    blocks.append(Heading(2, heading_number(2, n), heading))
+                    if first:
+                        blocks.append(Paragraph(first))
+                blocks.extend(Paragraph(line) for line in more)
+                for k, (label, text) in enumerate(_parts(model, src, r, extra), start=1):
+                    blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
+        for i, text in enumerate(section.after):
+            blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("after", i))))
+
+    departments = resolved.jurisdiction.departments
+    for contact in resolved.plan.contacts:
+        # A contact's unit may be given as a role (health) or written out.
+        unit = departments[contact.unit].short if contact.unit in departments else contact.unit
+        view = contact.model_copy(update={"unit": unit})
+        for i, line in enumerate(campaign.model.contact_lines):
+            rendered = r(line, c_src.at("contact_lines", i), contact=view)
+            if rendered:
+                blocks.append(Paragraph(rendered))
+
+    if annex_titles:
+        blocks.append(AnnexNote(tuple(annex_titles)))
+
+    issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
+    document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
+    return document
+
+
+def _suffix(owner, extra, r, campaign) -> str:
+    """The campaign's task_suffix (“（责任单位：……）”) for a task or subtask with departments."""
+    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate):
+        return ""
+    return r(campaign.model.task_suffix, Source(campaign.file, campaign.raw, ("task_suffix",)), **extra)
+
+
+def _task_with_subtasks(blocks, n, heading, model, src, extra, r, resolved, context) -> None:
+    """“（一）标题” on its own line, its text if any, then “1.……（责任单位：……）” per subtask."""
+    campaign = resolved.campaign
+    blocks.append(Heading(2, heading_number(2, n), heading))
+    if model.text:
+        blocks.append(Paragraph(r(model.text, src.at("text"), **extra) + _suffix(model, extra, r, campaign)))
+    for k, sub in enumerate(model.subtasks, start=1):
+        sub_extra = {"task": task_view(resolved, sub, context)}
+        text = r(sub.text, src.at("subtasks", k - 1, "text"), **sub_extra)
+        blocks.append(Paragraph(heading_number(3, k) + text + _suffix(sub, sub_extra, r, campaign)))
+
+
+def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
+    """A task's heading: its title, or the campaign's task_title around it (no full stop added)."""
+    title = r(model.title, src.at("title"), **extra)
+    template = c_src.raw.get("task_title") if hasattr(c_src.raw, "get") else None
+    if not template:
+        return title
+    view = extra["task"]
+    shown = TaskView(view.id, title, view.lead, view.cooperate)
+    return r(template, c_src.at("task_title"), **{**extra, "task": shown})
+
+
+def _parts(model, src: Source, r, extra) -> list[tuple[str, str]]:
+    """A task's labelled parts (具体措施、进度安排、目标成效…), rendered."""
+    return [(r(part.label, src.at("parts", k, "label"), **extra), r(part.text, src.at("parts", k, "text"), **extra))
+            for k, part in enumerate(getattr(model, "parts", ()))]
+
+
+def _problem_blocks(resolved: Resolved, runin: bool, r) -> list:
+    """The campaign's problem list: one （一） heading a group, its problems numbered under it."""
+    blocks: list = []
+    src = resolved.problems_source
+    for g, group in enumerate(resolved.problems.groups):
+        g_src = src.at("groups", g)
+        heading = _sentence(r(group.name, g_src.at("name"), group=group))
+        intro = r(group.intro, g_src.at("intro"), group=group) if group.intro else ""
+        if runin:
+            blocks.append(Heading(2, heading_number(2, g + 1), heading, intro))
+        else:
+            blocks.append(Heading(2, heading_number(2, g + 1), heading))
+            if intro:
+                blocks.append(Paragraph(intro))
+        for k, item in enumerate(render_problems(resolved, g, r), start=1):
+            blocks.append(Paragraph(f"{heading_number(3, k)}{item}"))
+    return blocks
+
+
+def render_problems(resolved: Resolved, g: int, r=None) -> list[str]:
+    """The problems of group ``g``, rendered (they may use the jurisdiction's words)."""
+    src = resolved.problems_source
+    group = resolved.problems.groups[g]
+    if r is None:
+        context = base_context(resolved)
+
+        def r(text, where, **extra):
+            return render(text, {**context, **extra}, where.file, where.raw, where.loc)
+    return [r(item, src.at("groups", g, "items", k), group=group) for k, item in enumerate(group.items)]
+
+
+@dataclass
+class RenderedTask:
+    id: str
+    heading: str
+    body: str
+    lead: list[str]
+    cooperate: list[str]
+    deadline: str
+    part: int = 0  # a subtask's number within its task (1, 2, …); 0 for a task of its own
+
+
+def plan_title(resolved: Resolved) -> str:
+    campaign = resolved.campaign
+    return render(campaign.model.title, base_context(resolved), campaign.file, campaign.raw, ("title",))
+
+
+def render_tasks(resolved: Resolved) -> list[RenderedTask]:
+    """The tasks as the task-assignment table shows them (a document of its own,
+    so department names start again from their full form)."""
+    context = {**base_context(resolved), "title": plan_title(resolved)}
+    rendered = []
+    for item in resolved.tasks:
+        task, src = item.model, item.source
+        view = task_view(resolved, task, context)
+        extra = {"task": view}
+        heading = render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",))
+        heading = heading if resolved.campaign.model.task_title else _sentence(heading)
+        body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
+        parts = _parts(task, src, lambda text, where, **more: render(text, {**context, **extra, **more},
+                                                                     where.file, where.raw, where.loc), extra)
+        if parts:
+            body += "".join(f"{heading_number(3, k)}{label}：{text}" for k, (label, text) in enumerate(parts, 1))
+        deadline = ""
+        if task.deadline:
+            deadline = render(task.deadline, {**context, **extra}, src.file, src.raw, src.loc + ("deadline",))
+        if not task.subtasks:
+            rendered.append(RenderedTask(task.id, heading, body, view.lead, view.cooperate, deadline))
+            continue
+        # A task of several subtasks, each with its own units: one row each, under the task's title.
+        for k, sub in enumerate(task.subtasks, start=1):
+            sub_view = task_view(resolved, sub, context)
+            text = render(sub.text, {**context, "task": sub_view}, src.file, src.raw, src.loc + ("subtasks", k - 1, "text"))
+            rendered.append(RenderedTask(f"{task.id}.{k}", heading, heading_number(3, k) + text,
+                                         sub_view.lead, sub_view.cooperate, deadline, part=k))
+    return rendered

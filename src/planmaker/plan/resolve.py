@@ -1,0 +1,364 @@
+"""Resolving a plan file: profile + campaign + dates + overrides → one context.
+
+This is where the three inputs meet and where every cross-reference between
+them is checked (a phase the campaign does not have, a role the profile does
+not define, a parameter the campaign does not take).  All problems are
+collected before anything is reported, so a clerk fixes them in one round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
+from planmaker.base.dates import PlanDate
+from planmaker.base.errors import InputError, Problem
+from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
+from planmaker.base.schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
+from planmaker.inputs.validation import did_you_mean, field_path, locate, parse_model
+from planmaker.inputs.yamlfile import load_file
+
+FIXED_DATES = ("start", "end", "signed")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of text was written, for error messages."""
+
+    file: Path
+    raw: Any
+    loc: tuple
+
+    def at(self, *more) -> "Source":
+        return Source(self.file, self.raw, self.loc + more)
+
+
+@dataclass
+class Item:
+    """A task, phase or requirement with the place it came from."""
+
+    model: Any
+    source: Source
+
+
+@dataclass(frozen=True)
+class SeriesDate:
+    """One report of a recurring series (the third quarter's, …); ``date`` None while the period is not set."""
+
+    name: str  # quarterly_1, …: the key of calendar events and check results
+    label: str
+    date: PlanDate | None
+
+
+@dataclass
+class Resolved:
+    plan: Plan
+    plan_file: Path
+    plan_raw: Any
+    jurisdiction: Jurisdiction
+    campaign: LoadedCampaign
+    roles: dict[str, str]
+    dates: dict[str, PlanDate | None]
+    params: dict[str, Any]
+    tasks: list[Item] = field(default_factory=list)
+    phases: list[Item] = field(default_factory=list)
+    requirements: list[Item] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    phase_schedule: dict[str, tuple[PlanDate | None, PlanDate | None]] = field(default_factory=dict)
+    milestone_dates: dict[str, PlanDate | None] = field(default_factory=dict)
+    series: dict[str, list[SeriesDate]] = field(default_factory=dict)
+    # The institutions the plan counts (coverage milestones) and pre-fills checklists for:
+    # the profile's, or the --institutions file's once build has read it.
+    institutions: list | None = None
+
+    @property
+    def date_labels(self) -> dict[str, str]:
+        """Every dated item's label: the campaign's named dates, then each recurring report."""
+        labels = dict(self.campaign.model.date_labels)
+        for reports in self.series.values():
+            labels.update((r.name, r.label) for r in reports)
+        return labels
+    problems: ProblemList | None = None
+    problems_source: Source | None = None
+
+    @property
+    def year(self) -> str:
+        if self.plan.year:
+            return str(self.plan.year)
+        start = self.dates.get("start")
+        return str(start.year) if start else "20__"
+
+    def phase_dates(self, phase_id: str) -> tuple[PlanDate | None, PlanDate | None]:
+        return self.phase_schedule.get(phase_id, (None, None))
+
+
+def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
+    plan_path = Path(plan_path)
+    raw = load_file(plan_path)
+    base = plan_path.parent
+    problems: list[Problem] = []
+    try:
+        plan = parse_model(Plan, raw, plan_path)
+    except InputError as exc:
+        # Report the profile and campaign too, so one round of fixes suffices.
+        problems.extend(exc.problems)
+        for key, load in (("profile", catalog.load_profile), ("campaign", catalog.load_campaign)):
+            ref = raw.get(key) if isinstance(raw, dict) else None
+            if isinstance(ref, str) and ref:
+                try:
+                    load(ref, base, (plan_path, raw.line_of(key)))
+                except InputError as more:
+                    problems.extend(more.problems)
+        raise InputError(problems) from None
+
+    def attempt(load):
+        try:
+            return load()
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    jurisdiction = attempt(lambda: catalog.load_profile(
+        plan.profile, base, (plan_path, raw.line_of("profile"))))
+    campaign = attempt(lambda: catalog.load_campaign(
+        plan.campaign, base, (plan_path, raw.line_of("campaign"))))
+    if problems:
+        raise InputError(problems)
+
+    model = campaign.model
+    here = Source(plan_path, raw, ())
+    there = Source(campaign.file, campaign.raw, ())
+
+    def unknown(kind: str, name: str, known, loc: tuple) -> None:
+        problems.append(Problem(
+            f"{kind} “{name}” 不在专项模板 {campaign.id} 中{did_you_mean(name, known)}",
+            plan_path, locate(raw, loc), ".".join(map(str, loc))))
+
+    allowed_dates = FIXED_DATES + tuple(model.dates)
+    phase_ids = [p.id for p in model.phases]
+    # Every name a plan file sets must be one its campaign defines.
+    for kind, field, known in (("日期", "dates", allowed_dates), ("阶段", "phases", phase_ids),
+                               ("参数", "params", list(model.params)),
+                               ("进度节点", "milestones", [m.id for m in model.milestones]),
+                               ("定期报送", "recurring", [r.id for r in model.recurring])):
+        for name in getattr(plan, field):
+            if name not in known:
+                unknown(kind, name, known, (field, name))
+    date_refs = allowed_dates + tuple(f"{p}.{side}" for p in phase_ids for side in ("start", "end"))
+    for i, milestone in enumerate(model.milestones):
+        if milestone.date is not None and milestone.date not in date_refs:
+            loc = ("milestones", i, "date")
+            problems.append(Problem(
+                f"进度节点 {milestone.id} 的日期 “{milestone.date}” 既不是具名日期也不是阶段起止"
+                f"{did_you_mean(milestone.date, date_refs)}",
+                campaign.file, locate(campaign.raw, loc), field_path(loc)))
+
+    problems_list, problems_source = _load_problems(campaign, problems)
+
+    tasks = _apply_overrides("tasks", Task, model.tasks, plan.tasks, there, here, problems)
+    requirements = _apply_overrides("requirements", Requirement, model.requirements,
+                                    plan.requirements, there, here, problems)
+    phases = [Item(p, there.at("phases", i)) for i, p in enumerate(model.phases)]
+
+    roles = catalog.roles
+    owners = [(item.model, item.source) for item in tasks]
+    owners += [(sub, item.source.at("subtasks", k)) for item in tasks for k, sub in enumerate(item.model.subtasks)]
+    for owner, source in owners:
+        for which in ("lead", "cooperate"):
+            for j, role in enumerate(getattr(owner, which)):
+                src = source.at(which, j)
+                if role not in roles:
+                    problems.append(Problem(
+                        f"未知的部门角色 “{role}”{did_you_mean(role, roles)}",
+                        src.file, locate(src.raw, src.loc), field_path(src.loc)))
+                elif role not in jurisdiction.departments:
+                    problems.append(Problem(
+                        f"任务 “{getattr(owner, 'title', None) or owner.text[:20]}” 需要部门角色 “{role}”（{roles[role]}），"
+                        f"但辖区配置 {jurisdiction.file.name} 的 departments 中没有定义它",
+                        src.file, locate(src.raw, src.loc), field_path(src.loc)))
+    if problems:
+        raise InputError(problems)
+
+    dates, phase_dates = _evaluate_dates(plan, raw, plan_path, allowed_dates, phase_ids, problems)
+    if problems:
+        raise InputError(problems)
+    milestone_dates = {}
+    for milestone in model.milestones:
+        ref = milestone.date
+        if ref is None:
+            milestone_dates[milestone.id] = None
+        elif "." in ref:
+            pid, side = ref.rsplit(".", 1)
+            milestone_dates[milestone.id] = phase_dates[pid][0 if side == "start" else 1]
+        else:
+            milestone_dates[milestone.id] = dates[ref]
+    series = _recurring_dates(plan, raw, plan_path, campaign, dates, phase_dates, problems)
+    if problems:
+        raise InputError(problems)
+    params = {**model.params, **plan.params}
+    return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
+                    tasks, phases, requirements, phase_schedule=phase_dates,
+                    milestone_dates=milestone_dates, series=series,
+                    institutions=list(jurisdiction.institutions),
+                    problems=problems_list, problems_source=problems_source)
+
+
+def _recurring_dates(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, dates, phase_dates,
+                     problems):
+    """Each recurring report's due dates: one per month or quarter that ends within the period."""
+    series: dict[str, list[SeriesDate]] = {}
+    for i, spec in enumerate(campaign.model.recurring):
+        override = plan.recurring.get(spec.id)
+        due = override.due if override and override.due else spec.due
+        where = ((plan_path, raw, ("recurring", spec.id, "due")) if override and override.due
+                 else (campaign.file, campaign.raw, ("recurring", i, "due")))
+        try:
+            steps = parse_steps(due)
+        except ValueError:
+            problems.append(Problem(
+                f"报送时间 “{due}” 无法识别：应写成 + 10 days、+ 5 working days（或 + 10 天、+ 5 工作日）",
+                where[0], locate(where[1], where[2]), field_path(where[2])))
+            continue
+        start, end = dates["start"], dates["end"]
+        until = end
+        if override and override.until is not None:
+            try:
+                until = _evaluate_until(override.until, dates, phase_dates)
+            except ScheduleError as exc:
+                loc = ("recurring", spec.id, "until")
+                problems.append(Problem(str(exc), plan_path, locate(raw, loc), field_path(loc)))
+                continue
+        if start is None or until is None:
+            # Unknown period: as many blank dates as the source document shows.
+            series[spec.id] = [SeriesDate(f"{spec.id}_{n}", spec.label, None) for n in range(1, spec.blanks + 1)]
+            continue
+        reports = []
+        for n, last in enumerate(period_ends(start.first_day, until.last_day, spec.every), start=1):
+            day = apply_steps(PlanDate(last.year, last.month, last.day), steps, due)
+            reports.append(SeriesDate(f"{spec.id}_{n}", f"{spec.label}（{period_label(last, spec.every)}）", day))
+        series[spec.id] = reports
+    return series
+
+
+def _evaluate_until(spec, dates, phase_dates) -> PlanDate | None:
+    """``until`` may refer to the plan's dates and phases like any other date."""
+    known: dict[str, Any] = dict(dates)
+    for pid, (first, last) in phase_dates.items():
+        known[f"{pid}.start"], known[f"{pid}.end"] = first, last
+    return Schedule({**known, "recurring.until": spec}).value("recurring.until")
+
+
+def _load_problems(campaign: LoadedCampaign, problems: list[Problem]):
+    """The campaign's problem list (campaign.yaml ``problems:``), if it has one."""
+    model = campaign.model
+    wanted = [i for i, s in enumerate(model.sections) if s.items == "problems"]
+    if not model.problems:
+        for i in wanted:
+            problems.append(Problem("本节 items: problems 需要专项模板用 problems 指明问题清单文件",
+                                    campaign.file, locate(campaign.raw, ("sections", i, "items")),
+                                    f"sections[{i + 1}].items"))
+        return None, None
+    path = (campaign.folder / model.problems).resolve()
+    if campaign.folder.resolve() not in path.parents:
+        problems.append(Problem("问题清单文件须在专项模板文件夹内", campaign.file,
+                                locate(campaign.raw, ("problems",)), "problems"))
+        return None, None
+    if not path.is_file():
+        problems.append(Problem(f"找不到问题清单文件 “{model.problems}”", campaign.file,
+                                locate(campaign.raw, ("problems",)), "problems"))
+        return None, None
+    try:
+        raw = load_file(path)
+        return parse_model(ProblemList, raw, path), Source(path, raw, ())
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None, None
+
+
+def _evaluate_dates(plan: Plan, raw, plan_path: Path, allowed_dates, phase_ids, problems):
+    """Every date of the plan evaluated; relative ones after what they refer to."""
+    specs: dict[str, Any] = {name: plan.dates.get(name) for name in allowed_dates}
+    where: dict[str, tuple] = {name: ("dates", name) for name in allowed_dates}
+    for pid in phase_ids:
+        given = plan.phases.get(pid)
+        for side in ("start", "end"):
+            specs[f"{pid}.{side}"] = getattr(given, side) if given else None
+            where[f"{pid}.{side}"] = ("phases", pid, side)
+    schedule = Schedule(specs)
+    for name in specs:
+        try:
+            schedule.value(name)
+        except ScheduleError as exc:
+            loc = where[name]
+            problems.append(Problem(str(exc), plan_path, locate(raw, loc), ".".join(loc)))
+            schedule.values.setdefault(name, None)
+    dates = {name: schedule.values.get(name) for name in allowed_dates}
+    phase_dates = {pid: (schedule.values.get(f"{pid}.start"), schedule.values.get(f"{pid}.end"))
+                   for pid in phase_ids}
+    return dates, phase_dates
+
+
+def _apply_overrides(kind, model_cls, items, overrides, there: Source, here: Source, problems):
+    """The campaign's items less the dropped ones, plus the plan's own additions."""
+    ids = [item.id for item in items]
+    for i, name in enumerate(overrides.drop):
+        if name not in ids:
+            problems.append(Problem(
+                f"要删去的条目 “{name}” 不存在{did_you_mean(name, ids)}",
+                here.file, locate(here.raw, (kind, "drop", i)), f"{kind}.drop"))
+    result = [Item(m, there.at(kind, i)) for i, m in enumerate(items) if m.id not in overrides.drop]
+    for i, extra in enumerate(overrides.add):
+        loc = (kind, "add", i)
+        after = extra.get("after") if isinstance(extra, dict) else None
+        body = {k: v for k, v in extra.items() if k != "after"} if isinstance(extra, dict) else extra
+        try:
+            added = model_cls.model_validate(body)
+        except Exception:
+            try:
+                parse_model(model_cls, _located(here.raw, loc, body), here.file)
+            except InputError as exc:
+                for p in exc.problems:
+                    p.field = f"{kind}.add[{i + 1}].{p.field}" if p.field else f"{kind}.add[{i + 1}]"
+                    p.line = locate(here.raw, loc + tuple((p.field or "").split(".")[-1:]))
+                problems.extend(exc.problems)
+            continue
+        if added.id in [it.model.id for it in result]:
+            problems.append(Problem(f"新增条目的 id “{added.id}” 与已有条目重复", here.file,
+                                    locate(here.raw, loc + ("id",)), f"{kind}.add[{i + 1}].id"))
+            continue
+        position = len(result)
+        if after is not None:
+            current = [it.model.id for it in result]
+            if after not in current:
+                problems.append(Problem(f"after 指向的条目 “{after}” 不存在{did_you_mean(str(after), current)}",
+                                        here.file, locate(here.raw, loc + ("after",)), f"{kind}.add[{i + 1}].after"))
+                continue
+            position = current.index(after) + 1
+        result.insert(position, Item(added, here.at(*loc)))
+    return result
+
+
+def _located(raw, loc, body):
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return body
+    if isinstance(node, dict) and hasattr(node, "lines"):
+        copy = type(node)({k: v for k, v in node.items() if k != "after"})
+        copy.lines, copy.start_line = node.lines, node.start_line
+        return copy
+    return body
+
+
+def department_names(roles: list[str], departments: dict[str, Department], short: bool = True) -> list[str]:
+    """Names for roles, each department once (a county's TCM role is its health bureau)."""
+    names: list[str] = []
+    for role in roles:
+        name = departments[role].short if short else departments[role].full
+        if name not in names:
+            names.append(name)
+    return names
