@@ -20,12 +20,13 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
-from planmaker.office import xlsx_read as xr
-from planmaker.commands.build import _stats_xlsx, document_time
-from planmaker.inputs.catalog import Catalog
+from planmaker.commands.build import document_time
+from planmaker.kinds.stats import stats_xlsx
 from planmaker.commands.collect import REPORT_FILE, _forms
-from planmaker.plan.resolve import resolve
+from planmaker.inputs.catalog import Catalog
+from planmaker.office import xlsx_read as xr
 from planmaker.office.xlsx_stats import META_SHEET, read_metadata
+from planmaker.plan.resolve import resolve
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]
@@ -56,7 +57,7 @@ def blank(profile: str, form: str, start: str = "2020-09", end: str = "2020-12")
     resolved = resolve(plan_for(profile, start, end), Catalog())
     for f in _forms(resolved):
         if f.form_id == form:
-            return _stats_xlsx(resolved, f.annex, document_time(resolved))
+            return stats_xlsx(resolved, f.annex, document_time(resolved))
     raise KeyError(form)
 
 

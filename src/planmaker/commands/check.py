@@ -6,13 +6,18 @@ import re
 from pathlib import Path
 
 from planmaker.base import notices
-from planmaker.inputs.catalog import Catalog
-from planmaker.plan.compose import compose_plan
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
-from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
-from planmaker.base.schedule import calendar_covers, holiday_name, is_workday, previous_workday
+from planmaker.base.schedule import (
+    calendar_covers,
+    holiday_name,
+    is_workday,
+    previous_workday,
+)
+from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.validation import locate
+from planmaker.plan.compose import compose_plan
+from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
 
 # A campaign holds no date: dates belong to the plan file, so that moving one moves all.
 _LITERAL_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\d{1,2}-\d{1,2}")

@@ -22,12 +22,20 @@ from decimal import Context, Decimal
 from pathlib import Path
 
 from planmaker import __version__
-from planmaker.office import xlsx_read as xr
-from planmaker.inputs.catalog import Catalog, Jurisdiction
 from planmaker.base.errors import InputError
-from planmaker.commands.output import Artifact, WriteReport, sha256, write_outputs
+from planmaker.base.files import Artifact, sha256
+from planmaker.commands.output import WriteReport, write_outputs
+from planmaker.inputs.catalog import Catalog, Jurisdiction
+from planmaker.office import xlsx_read as xr
+from planmaker.office.xlsx_stats import (
+    FORMAT,
+    HEAD_ROW,
+    META_SHEET,
+    Cell,
+    cell_map,
+    sum_cells,
+)
 from planmaker.plan.resolve import Resolved, resolve
-from planmaker.office.xlsx_stats import FORMAT, HEAD_ROW, META_SHEET, Cell, cell_map, sum_cells
 
 REPORT_FILE = "汇总报告.txt"
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
@@ -312,14 +320,11 @@ def _text(value: Decimal) -> str:
 # ------------------------------------------------------------------ the whole collection
 
 def _forms(resolved: Resolved) -> list[FormResult]:
-    from planmaker.plan import annexes as ax
-    from planmaker.commands.build import _spec_version
-    from planmaker.plan.compose import base_context, plan_title
+    from planmaker.commands.build import make_job
+    from planmaker.kinds.stats import spec_version
 
-    annexes = ax.load_annexes(resolved)
-    ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": plan_title(resolved)})
     forms = []
-    for annex in annexes:
+    for annex in make_job(resolved).annexes:
         if annex.kind != "stats":
             continue
         spec = annex.spec
@@ -332,7 +337,7 @@ def _forms(resolved: Resolved) -> list[FormResult]:
                     texts[key] = f"{line.text}·{sub.text}" if sub else line.text
         cells = cell_map(spec)
         labels = {c.ref: f"{texts[c.line_id]}／{spec.columns[c.column]}" for c in cells}
-        forms.append(FormResult(annex, cells, sum_cells(spec), labels, _spec_version(annex),
+        forms.append(FormResult(annex, cells, sum_cells(spec), labels, spec_version(annex),
                                 _layout(resolved, annex)))
     return forms
 
@@ -341,9 +346,10 @@ def _layout(resolved: Resolved, annex) -> dict[str, str]:
     """The labels of the blank form as planmaker builds it (headers, line texts, units,
     footer): a filled form must have each in the same cell, or its numbers are not
     where the cell map says."""
-    from planmaker.commands.build import _stats_xlsx, document_time
+    from planmaker.commands.build import document_time
+    from planmaker.kinds.stats import stats_xlsx
 
-    book = xr.Workbook(_stats_xlsx(resolved, annex, document_time(resolved)))
+    book = xr.Workbook(stats_xlsx(resolved, annex, document_time(resolved)))
     sheet = book.sheet_names()[0]
     labels = {}
     for ref, cell in book.cells(sheet).items():
@@ -459,10 +465,9 @@ def _cell_value(value: Decimal, decimals: bool):
 
 def render(collection: Collection) -> list[Artifact]:
     """The summed forms (.xlsx and .docx) and the report, in memory."""
-    from planmaker.plan import annexes as ax
-    from planmaker.commands.build import _stats_xlsx, document_time
-    from planmaker.office.docx_render import render_template
-    from planmaker.commands.output import safe_filename
+    from planmaker.base.files import safe_filename
+    from planmaker.commands.build import document_time
+    from planmaker.kinds.stats import stats_docx, stats_xlsx
 
     resolved = collection.resolved
     when = document_time(resolved)
@@ -480,12 +485,11 @@ def render(collection: Collection) -> list[Artifact]:
         values = {c.ref: _cell_value(form.totals[c.ref], c.decimals) for c in form.cells if c.kind == "input"}
         extra = {"annex": annex.number, "title": annex.title, "form": form.form_id,
                  "sources": [str(s.path) for s in units]}
-        artifacts.append(Artifact(f"{name}.xlsx", "stats", _stats_xlsx(resolved, annex, when, values, more), extra))
+        artifacts.append(Artifact(f"{name}.xlsx", "stats", stats_xlsx(resolved, annex, when, values, more), extra))
         ncols = len(annex.spec.columns)
         texts = [_text(form.totals[c.ref]) for c in form.cells]
         rows = [texts[k:k + ncols] for k in range(0, len(texts), ncols)]
-        data = render_template(ax.stats_template(annex.spec), ax.stats_context(resolved, annex, rows),
-                               annex.title, author, when)
+        data = stats_docx(resolved, annex, author, when, rows)
         artifacts.append(Artifact(f"{name}.docx", "stats", data, extra))
     artifacts.append(Artifact(REPORT_FILE, "report", report_text(collection).encode("utf-8")))
     return artifacts

@@ -22,12 +22,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from planmaker.base import notices
-from planmaker.base import resources
-from planmaker.base import textclean
+from planmaker.base import notices, resources, textclean
 from planmaker.base.errors import InputError, Problem
+from planmaker.base.files import MAX_NAME_BYTES, safe_filename
 from planmaker.inputs.models import Institution, NonEmpty, Strict
-from planmaker.commands.output import _MAX_NAME_BYTES, safe_filename
 from planmaker.inputs.validation import did_you_mean, parse_model
 from planmaker.inputs.yamlfile import load_file
 
@@ -480,6 +478,6 @@ class FileNames:
 
 def _numbered(stem: str, number: int) -> str:
     mark = f"（{number}）"
-    room = _MAX_NAME_BYTES - len(mark.encode("utf-8"))
+    room = MAX_NAME_BYTES - len(mark.encode("utf-8"))
     head = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
     return head + mark

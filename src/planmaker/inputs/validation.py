@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from planmaker.base.errors import InputError, Problem
+from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.inputs.yamlfile import LocatedDict
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,16 +29,6 @@ def locate(raw: Any, loc: tuple) -> int | None:
         else:
             break
     return line
-
-
-def field_path(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part + 1}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
 
 
 def did_you_mean(word: str, candidates) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from planmaker.base.dates import format_date
-from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
-from planmaker.inputs.models import Department
 from planmaker.base.numbering import heading_number
+from planmaker.inputs.models import Department
+from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
 from planmaker.plan.resolve import Item, Resolved, Source, department_names
 from planmaker.plan.templating import TemplateProblem, render
 
