@@ -111,12 +111,13 @@ def _catalog(profiles_dirs, campaigns_dirs):
     return Catalog(profiles_dirs, campaigns_dirs)
 
 
-def _wants_pdf(formats: str) -> bool:
+def _formats(formats: str) -> list[str]:
+    """--format office,pdf → the kinds to add to the default ones (pdf)."""
     chosen = {f.strip().lower() for f in formats.split(",") if f.strip()}
     unknown = chosen - {"office", "pdf"}
     if unknown:
         _fail(InputError.single(f"未知的格式 “{'、'.join(sorted(unknown))}”（可选：office、pdf）", field="--format"))
-    return "pdf" in chosen
+    return sorted(chosen - {"office"})
 
 
 def _fail(exc: InputError) -> None:
@@ -124,6 +125,17 @@ def _fail(exc: InputError) -> None:
         click.echo(str(problem), err=True)
     click.echo("未写入任何文件。", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+class KindsOption(click.Option):
+    """--only, whose help lists the kinds in the registry when it is shown
+    (not at start-up: the registry imports every kind)."""
+
+    def get_help_record(self, ctx):
+        from planmaker.kinds.registry import help_text
+
+        self.help = f"只生成这些类别，用逗号分隔。{help_text()}。"
+        return super().get_help_record(ctx)
 
 
 profile_dirs_option = click.option(
@@ -173,7 +185,7 @@ def _report(result, out_dir: Path) -> None:
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), metavar="文件夹", help="输出文件夹（默认 out）。")
-@click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔：plan、preview、tasks、checklist、selfcheck、ledger、stats、bundle、calendar。")
+@click.option("--only", metavar="类别", cls=KindsOption)
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
 @click.option("--format", "formats", default="office", metavar="格式",
               help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
@@ -195,7 +207,7 @@ def build(plan, out_dir, only, force, formats, institutions_file, workers, shard
     try:
         result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
                            only=parse_only(only), force=force, institutions_file=institutions_file,
-                           pdf=_wants_pdf(formats), workers=workers or default_workers(),
+                           also=_formats(formats), workers=workers or default_workers(),
                            shard=parse_shard(shard), progress=sys.stderr.isatty())
     except InputError as exc:
         _fail(exc)

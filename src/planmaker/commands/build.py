@@ -74,30 +74,29 @@ def load_institutions(resolved: Resolved, institutions_file: Path | None):
 
 def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
           only: Iterable[str] | None = None, force: bool = False,
-          institutions_file: Path | None = None, pdf: bool = False, workers: int = 1,
+          institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
           shard: tuple[int, int] = (1, 1), progress: bool = False) -> BuildResult:
     """Build every document of the plan into ``out_dir``.
 
     ``shard`` (k, n) builds the k-th of n shares of the per-institution
     documents; the first share also builds the plan's own documents, so the
-    shares together are exactly one whole build.  ``pdf`` adds the pdf kind.
+    shares together are exactly one whole build.  ``also`` names kinds that are
+    not built by default (pdf, asked for with --format pdf).
     """
     from planmaker.commands.batch import BatchWriter
 
     catalog = catalog or Catalog()
-    also = ["pdf"] if pdf else []
-    finishing = [kind for kind in registry.chosen(only, also) if kind.needs_files]
-    if pdf:
-        from planmaker.office.pdf import require_soffice
-        require_soffice()  # before any work: without LibreOffice there will be no PDF
+    kinds = registry.chosen(only, also)
+    for kind in kinds:
+        kind.require()  # before any work: a missing tool is reported before anything is built
     resolved = resolve(Path(plan_path), catalog)
     institutions = load_institutions(resolved, institutions_file)
     resolved.institutions = institutions  # the plan's coverage counts come from the same list
     job = make_job(resolved, with_institutions=bool(institutions))
-    kinds = registry.chosen(only, also)
     artifacts = [a for kind in kinds if not kind.needs_files for a in kind.files(job)] if shard[0] == 1 else []
     batch: BatchWriter | None = BatchWriter([docs for kind in kinds for docs in kind.institution_docs(job)],
                                             institutions, workers, shard, progress)
+    finishing = [kind for kind in kinds if kind.needs_files]
     if finishing and batch is not None:
         # These kinds see every file, so the batch renders into memory here.
         artifacts += batch.artifacts()

@@ -92,6 +92,9 @@ class Kind:
     # documents included, so the batch renders them into memory for it.
     needs_files: ClassVar[bool] = False
 
+    def require(self) -> None:
+        """Raise InputError when what the kind needs (a program) is missing."""
+
     def files(self, job: Job) -> list[Artifact]:
         return []
 

@@ -15,6 +15,11 @@ class PdfKind(Kind):
     default = False
     needs_files = True
 
+    def require(self) -> None:
+        from planmaker.office.pdf import require_soffice
+
+        require_soffice()
+
     def derive(self, job: Job, made: list[Artifact]) -> list[Artifact]:
         from planmaker.office.pdf import to_pdf
 
