@@ -21,9 +21,9 @@ import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
 from planmaker.commands.build import document_time
-from planmaker.kinds.stats import stats_xlsx
 from planmaker.commands.collect import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
+from planmaker.kinds.stats import stats_xlsx
 from planmaker.office import xlsx_read as xr
 from planmaker.office.xlsx_stats import META_SHEET, read_metadata
 from planmaker.plan.resolve import resolve

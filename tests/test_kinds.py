@@ -3,8 +3,8 @@ one registry line, and it is then built, listed in the manifest, accepted by
 --only and shown in the help, with no other change."""
 
 import pytest
-from conftest import EXAMPLES, manifest, run_cli
 
+from conftest import EXAMPLES, manifest, run_cli
 from planmaker.base.files import Artifact
 from planmaker.kinds import registry
 from planmaker.kinds.base import Job, Kind

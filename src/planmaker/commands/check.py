@@ -8,12 +8,7 @@ from pathlib import Path
 from planmaker.base import notices
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
-from planmaker.base.schedule import (
-    calendar_covers,
-    holiday_name,
-    is_workday,
-    previous_workday,
-)
+from planmaker.base.schedule import calendar_covers, holiday_name, is_workday, previous_workday
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.validation import locate
 from planmaker.plan.compose import compose_plan

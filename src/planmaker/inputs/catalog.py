@@ -13,14 +13,7 @@ from typing import Any
 
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
-from planmaker.inputs.models import (
-    Campaign,
-    Department,
-    Institution,
-    KindDefaults,
-    Profile,
-    VocabularyFile,
-)
+from planmaker.inputs.models import Campaign, Department, Institution, KindDefaults, Profile, VocabularyFile
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 

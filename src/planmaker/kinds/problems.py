@@ -9,19 +9,8 @@ from typing import Any
 
 from planmaker.base.files import Artifact
 from planmaker.inputs.models import Institution
-from planmaker.kinds.base import (
-    AnnexKind,
-    InstitutionDocs,
-    Job,
-    annex_extra,
-    annex_stem,
-)
-from planmaker.kinds.forms import (
-    document_title,
-    institution_folder,
-    institution_header,
-    render,
-)
+from planmaker.kinds.base import AnnexKind, InstitutionDocs, Job, annex_extra, annex_stem
+from planmaker.kinds.forms import document_title, institution_folder, institution_header, render
 from planmaker.office.docx_render import DITTO
 from planmaker.plan.annexes import Annex, template_path
 from planmaker.plan.compose import render_problems

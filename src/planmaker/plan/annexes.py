@@ -11,12 +11,7 @@ from typing import Any
 from planmaker.base import resources
 from planmaker.base.dates import format_span
 from planmaker.base.errors import InputError, Problem
-from planmaker.inputs.models import (
-    AnnexRef,
-    ChecklistSpec,
-    SelfcheckSpec,
-    StatsSpec,
-)
+from planmaker.inputs.models import AnnexRef, ChecklistSpec, SelfcheckSpec, StatsSpec
 from planmaker.inputs.validation import locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.resolve import Resolved, Source

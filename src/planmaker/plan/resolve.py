@@ -14,14 +14,7 @@ from typing import Any
 
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem, field_path
-from planmaker.base.schedule import (
-    Schedule,
-    ScheduleError,
-    apply_steps,
-    parse_steps,
-    period_ends,
-    period_label,
-)
+from planmaker.base.schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
 from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
 from planmaker.inputs.validation import did_you_mean, locate, parse_model

@@ -15,13 +15,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planmaker.base import notices, textclean
-from planmaker.base.dates import (
-    BLANK_YEAR,
-    PlanDate,
-    format_date,
-    format_month,
-    format_span,
-)
+from planmaker.base.dates import BLANK_YEAR, PlanDate, format_date, format_month, format_span
 from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.base.numbering import chinese_number
 from planmaker.inputs.validation import did_you_mean, locate
@@ -176,9 +170,7 @@ def _undefined_name(exc: jinja2.UndefinedError) -> str:
         # “planmaker.catalog.Jurisdiction object” means nothing to a clerk: name the variable.
         cls = owner[:-len(" object")].rsplit(".", 1)[-1]
         if cls == "Jurisdiction":
-            from planmaker.inputs.catalog import (
-                Jurisdiction,  # late: catalog imports this module's neighbours
-            )
+            from planmaker.inputs.catalog import Jurisdiction  # late: catalog imports this module's neighbours
             fields = [f for f in Jurisdiction.__dataclass_fields__ if f not in ("raw", "file")]
             return f"j.{attribute}{did_you_mean(attribute, fields)}（辖区的可用属性：{'、'.join(fields)}）"
         return f"{attribute}（{cls} 没有这个属性）"
