@@ -78,7 +78,9 @@ def run_docxtpl(institutions_csv: Path, out: Path, sample: int) -> tuple[float, 
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    from planmaker.inputs.institutions import FileNames, InstitutionFile, load_vocabulary
+    from planmaker.base.files import FileNames
+    from planmaker.inputs.institution_terms import load_vocabulary
+    from planmaker.inputs.institutions import InstitutionFile
     from planmaker.kinds.checklist import checklist_context
     from planmaker.plan import annexes as ax
 

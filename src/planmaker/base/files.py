@@ -43,3 +43,43 @@ class Artifact:
     kind: str
     data: bytes
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def institution_filenames(institutions, suffix: str = ".docx") -> list[str]:
+    """One distinct, safe file name per institution, in order."""
+    names = FileNames(suffix)
+    return [names.next(institution.name) for institution in institutions]
+
+
+class FileNames:
+    """Distinct, safe file names handed out one at a time, as a list streams by.
+
+    Distinct means distinct on every file system: two names that differ only
+    in case, or that sanitise or truncate to the same text, would overwrite
+    each other on Windows or macOS, so the later ones get "（2）", "（3）"….
+    """
+
+    def __init__(self, suffix: str = ".docx"):
+        self.suffix = suffix
+        self._taken: set[str] = set()
+        self._next_number: dict[str, int] = {}
+
+    def next(self, name: str) -> str:
+        stem = safe_filename(name)
+        candidate = stem + self.suffix
+        number = self._next_number.get(candidate.casefold(), 2)
+        while candidate.casefold() in self._taken:
+            candidate = _numbered(stem, number) + self.suffix
+            number += 1
+        # Remember where counting stopped, so 300 namesakes stay linear.
+        if number > 2:
+            self._next_number[(stem + self.suffix).casefold()] = number
+        self._taken.add(candidate.casefold())
+        return candidate
+
+
+def _numbered(stem: str, number: int) -> str:
+    mark = f"（{number}）"
+    room = MAX_NAME_BYTES - len(mark.encode("utf-8"))
+    head = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return head + mark

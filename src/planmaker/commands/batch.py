@@ -116,7 +116,7 @@ class BatchWriter:
         self.progress = progress
 
     def _work(self) -> Iterable[_Work]:
-        from planmaker.inputs.institutions import FileNames
+        from planmaker.base.files import FileNames
 
         names = FileNames("")
         k, n = self.shard

@@ -57,7 +57,7 @@ class Job:
 
     @cached_property
     def vocabulary(self):
-        from planmaker.inputs.institutions import load_vocabulary
+        from planmaker.inputs.institution_terms import load_vocabulary
 
         return load_vocabulary()
 
