@@ -37,7 +37,7 @@ from planmaker.commands.build import document_time  # noqa: E402
 from planmaker.commands.collect import _forms  # noqa: E402
 from planmaker.inputs.catalog import Catalog  # noqa: E402
 from planmaker.kinds.stats import stats_xlsx  # noqa: E402
-from planmaker.office.xlsx_stats import read_metadata  # noqa: E402
+from planmaker.office.stats_layout import read_metadata  # noqa: E402
 from planmaker.plan.resolve import resolve  # noqa: E402
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",

@@ -25,7 +25,7 @@ from planmaker.commands.collect import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds.stats import stats_xlsx
 from planmaker.office import xlsx_read as xr
-from planmaker.office.xlsx_stats import META_SHEET, read_metadata
+from planmaker.office.stats_layout import META_SHEET, read_metadata
 from planmaker.plan.resolve import resolve
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",

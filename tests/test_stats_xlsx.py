@@ -20,7 +20,8 @@ from conftest import ROOT, convert, seed_text, squash
 from planmaker.inputs.models import StatsSpec
 from planmaker.inputs.validation import parse_model
 from planmaker.inputs.yamlfile import load_file
-from planmaker.office.xlsx_stats import META_SHEET, cell_map, read_metadata, stats_workbook
+from planmaker.office.stats_layout import META_SHEET, cell_map, read_metadata
+from planmaker.office.xlsx_stats import stats_workbook
 
 FORMS = ROOT / "templates" / "campaigns" / "medical-abuses-2020"
 WHEN = dt.datetime(2020, 9, 1, 8, 30)

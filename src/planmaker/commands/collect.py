@@ -38,7 +38,7 @@ from planmaker.commands.collect_report import REPORT_FILE, render, report_text  
 from planmaker.commands.output import WriteReport, write_outputs
 from planmaker.inputs.catalog import Catalog
 from planmaker.office import xlsx_read as xr
-from planmaker.office.xlsx_stats import HEAD_ROW, cell_map, sum_cells
+from planmaker.office.stats_layout import HEAD_ROW, cell_map, sum_cells
 from planmaker.plan.resolve import Resolved, resolve
 
 # ------------------------------------------------------------------ gathering

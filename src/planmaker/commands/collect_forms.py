@@ -10,7 +10,7 @@ from pathlib import Path
 from planmaker.base.files import sha256
 from planmaker.inputs.catalog import Jurisdiction
 from planmaker.office import xlsx_read as xr
-from planmaker.office.xlsx_stats import FORMAT, META_SHEET, Cell
+from planmaker.office.stats_layout import FORMAT, META_SHEET, Cell
 from planmaker.plan.resolve import Resolved
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
