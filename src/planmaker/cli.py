@@ -123,7 +123,11 @@ def _formats(formats: str) -> list[str]:
 def _fail(exc: InputError) -> None:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
-    click.echo("未写入任何文件。", err=True)
+    if exc.wrote:
+        click.echo(f"已写入 {exc.wrote} 个文件后停止；问题解决后重新运行同一命令，会接着完成（清单 manifest.json 届时更新）。",
+                   err=True)
+    else:
+        click.echo("未写入任何文件。", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

@@ -14,6 +14,10 @@ from typing import Any
 MAX_NAME_BYTES = 180
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+# How a new version is named beside a file the user edited (commands/output.py):
+# no generated name may end so, or an institution called “甲医院（新生成）” would
+# take the place of the copy beside 甲医院's edited checklist.
+_BESIDE_MARK = re.compile(r"（新生成\d*）$")
 
 
 def safe_filename(name: str, fallback: str = "未命名") -> str:
@@ -25,9 +29,13 @@ def safe_filename(name: str, fallback: str = "未命名") -> str:
         name = fallback
     if _RESERVED.match(name):
         name = "_" + name
+    if _BESIDE_MARK.search(name):
+        name += "_"
     encoded = name.encode("utf-8")
     if len(encoded) > MAX_NAME_BYTES:
         name = encoded[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip(" .")
+        if _BESIDE_MARK.search(name):
+            name = name[:-1] + "_"
     return name
 
 

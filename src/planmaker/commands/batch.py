@@ -61,8 +61,8 @@ class _Work:
 _state: dict[str, Any] = {}
 
 
-def _start(prepared, jobs, out_dir, known, force) -> None:
-    _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force)
+def _start(prepared, jobs, out_dir, known, force, journal=None) -> None:
+    _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force, journal=journal)
 
 
 def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
@@ -82,7 +82,8 @@ def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
         else:
             results.append(None)
             continue
-        results.append(place(_state["out_dir"], work.path, data, _state["known"], _state["force"], durable=False))
+        results.append(place(_state["out_dir"], work.path, data, _state["known"], _state["force"], durable=False,
+                             journal=_state["journal"]))
     return results
 
 
@@ -147,8 +148,8 @@ class BatchWriter:
         total = len(self.institutions)
         return (total - k) // n + 1 if total >= k else 0
 
-    def __call__(self, out_dir: Path, known: dict[str, str], force: bool, report: WriteReport,
-                 manifest: Manifest) -> None:
+    def __call__(self, out_dir: Path, known: dict[str, Any], force: bool, report: WriteReport,
+                 manifest: Manifest, journal=None) -> None:
         if not self.jobs:
             return
         work = iter(self._work())
@@ -160,12 +161,12 @@ class BatchWriter:
         total = self._share() * len(self.jobs)
         bar = _progress(total) if self.progress else None
         try:
-            for chunk, results in self._results(chunks, prepared, out_dir, known, force, total):
+            for chunk, results in self._results(chunks, prepared, out_dir, known, force, total, journal):
                 for work_item, result in zip(chunk, results):
                     if result is None:
                         job = self.jobs[work_item.job]
                         result = place(out_dir, work_item.path, job.render(work_item.values), known, force,
-                                       durable=False)
+                                       durable=False, journal=journal)
                     path, digest, outcome = result
                     job = self.jobs[work_item.job]
                     report.record(work_item.path, path, outcome)
@@ -177,10 +178,10 @@ class BatchWriter:
             if bar is not None:
                 bar.render_finish()
 
-    def _results(self, chunks, prepared, out_dir, known, force, total):
+    def _results(self, chunks, prepared, out_dir, known, force, total, journal):
         workers = min(self.workers, max(1, -(-total // CHUNK)))
         if workers == 1:
-            _start(prepared, self.jobs, out_dir, known, force)
+            _start(prepared, self.jobs, out_dir, known, force, journal)
             try:
                 for chunk in chunks:
                     yield chunk, _write_chunk(chunk)
@@ -190,7 +191,7 @@ class BatchWriter:
         method = start_method()
         fork = method == "fork"
         context = multiprocessing.get_context(method)
-        with context.Pool(workers, _start, (prepared, self.jobs if fork else None, out_dir, known, force)) as pool:
+        with context.Pool(workers, _start, (prepared, self.jobs if fork else None, out_dir, known, force, journal)) as pool:
             pending: deque = deque()
             for chunk in chunks:
                 pending.append((chunk, pool.apply_async(_write_chunk, (chunk,))))
