@@ -85,6 +85,9 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     """
     from planmaker.commands.batch import BatchWriter
 
+    from planmaker.commands.journal import FolderLock
+
+    FolderLock(Path(out_dir)).refuse_if_busy()
     catalog = catalog or Catalog()
     kinds = registry.chosen(only, also)
     for kind in kinds:

@@ -38,6 +38,33 @@ class FolderLock:
         self.path = self.out_dir / LOCK
         self._fd: int | None = None
 
+    def refuse_if_busy(self) -> None:
+        """Refuse at once, before any work, when a build holds the folder now
+        (the lock itself is taken only when writing begins)."""
+        if os.name == "nt":
+            return
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            holder = _read_pid(fd)
+            if holder and holder != os.getpid() and _alive(holder):
+                import fcntl
+
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise self._busy(holder) from None
+        finally:
+            os.close(fd)
+
+    def _busy(self, holder: int | None) -> InputError:
+        who = f"（进程 {holder}）" if holder else ""
+        return InputError.single(
+            f"输出文件夹 {self.out_dir} 正在由另一次生成{who}写入；两次生成不能同时写同一文件夹，"
+            "请等它结束后再运行，或换一个输出文件夹", field="-o")
+
     def __enter__(self) -> "FolderLock":
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -51,10 +78,7 @@ class FolderLock:
             if not _try_lock(fd):
                 holder = _read_pid(fd)
                 os.close(fd)
-                who = f"（进程 {holder}）" if holder else ""
-                raise InputError.single(
-                    f"输出文件夹 {self.out_dir} 正在由另一次生成{who}写入；两次生成不能同时写同一文件夹，"
-                    "请等它结束后再运行，或换一个输出文件夹", field="-o")
+                raise self._busy(holder)
             # The holder before us may have removed the file after we opened it:
             # then our lock is on a file no one else will open.  Start again.
             try:

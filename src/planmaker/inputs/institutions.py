@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
+import shutil
+import tempfile
+import weakref
 import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from planmaker.base import notices, textclean
-from planmaker.base.errors import InputError, Problem
+from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.inputs.institution_terms import Term, Vocabulary, load_vocabulary, term_key
 from planmaker.inputs.models import Institution
 from planmaker.inputs.validation import did_you_mean
@@ -61,6 +65,10 @@ class InstitutionFile:
         self.path = Path(path)
         self.vocabulary = vocabulary or load_vocabulary()
         _check_file(self.path)
+        # Read from a private copy, both times: a clerk who saves the list while
+        # a build runs changes nothing in the build that is under way.
+        self._source = _snapshot(self.path)
+        weakref.finalize(self, _remove, self._source)
         problems: list[Problem] = []
         self._count = sum(1 for _ in self._records(problems))
         if len(problems) > MAX_PROBLEMS:
@@ -82,12 +90,32 @@ class InstitutionFile:
 
     def _records(self, problems: list[Problem]) -> Iterator[Institution]:
         path = self.path
-        rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+        reader = _xlsx_rows if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows
+        rows = reader(self._source, path)
         try:
             self._header_row, columns = _find_header(rows, path)
             yield from _read_body(rows, columns, self.vocabulary, path, problems)
         finally:
             rows.close()  # closes the workbook or the file even on error
+
+
+def _snapshot(path: Path) -> Path:
+    """A copy of ``path`` in the temporary folder, removed when the process ends."""
+    fd, name = tempfile.mkstemp(prefix="planmaker-list-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        shutil.copyfile(path, name)
+    except OSError as exc:
+        os.unlink(name)
+        raise InputError([os_problem(exc, path, "无法读取机构名单")]) from None
+    return Path(name)
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _check_file(path: Path) -> None:
@@ -134,14 +162,14 @@ def _tidy(text: str) -> tuple[str, int]:
     return " ".join(cleaned.split()), count
 
 
-def _xlsx_rows(path: Path) -> Rows:
+def _xlsx_rows(source: Path, path: Path) -> Rows:
     import openpyxl  # only xlsx needs it; importing it costs a noticeable moment
 
     unreadable = ("无法读取 Excel 文件：文件已损坏，或并非真正的 .xlsx"
                   "（可在 Excel 或 WPS 中打开后另存为 .xlsx 再试）")
     try:
         # data_only: the value a formula last showed, which is what the clerk sees.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception:  # zipfile, XML and openpyxl errors alike mean the same to the clerk
         raise InputError.single(unreadable, path) from None
     try:
@@ -158,11 +186,11 @@ def _xlsx_rows(path: Path) -> Rows:
         book.close()
 
 
-def _detect_encoding(path: Path) -> str:
+def _detect_encoding(source: Path, path: Path) -> str:
     """utf-8-sig, utf-8 or gb18030 (a superset of the GBK that Excel and WPS
     write on Chinese Windows).  The whole file is checked, chunk by chunk,
     because a header in ASCII would say nothing about the rows below it."""
-    with path.open("rb") as handle:
+    with source.open("rb") as handle:
         head = handle.read(4)
         if head == b"PK\x03\x04":
             raise InputError.single("这是 Excel（.xlsx）文件而扩展名是 .csv，请把扩展名改为 .xlsx", path)
@@ -184,10 +212,10 @@ def _detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def _csv_rows(path: Path) -> Rows:
-    encoding = _detect_encoding(path)
+def _csv_rows(source: Path, path: Path) -> Rows:
+    encoding = _detect_encoding(source, path)
     number = 0
-    with path.open("rb") as handle:
+    with source.open("rb") as handle:
         # Decoded line by line rather than through a text wrapper, so that an
         # undecodable byte is reported at its row, not at the first read.
         decoder = codecs.getincrementaldecoder(encoding)()

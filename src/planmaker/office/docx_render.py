@@ -15,14 +15,21 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planmaker.base.errors import InputError
 from planmaker.office.ooxml import set_core_properties, stable_zip
-from planmaker.plan.templating import unsafe_message
+from planmaker.base.zipguard import check_zip
+from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
+from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
 
 DITTO = "〃"  # in a template or a context, a cell that continues the cell above
 
 
 def _environment() -> SandboxedEnvironment:
-    # autoescape: a name with & or < must come out as typed, not break the XML
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    # autoescape: a name with & or < must come out as typed, not break the XML.
+    # The same budget as campaign text (plan/sandbox.py).
+    return Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+# A template's XML may grow as it renders (a row per task), but not without end.
+MAX_RENDERED_CHARS = 20_000_000
 
 
 def lines(text: str) -> Listing:
@@ -31,19 +38,37 @@ def lines(text: str) -> Listing:
 
 
 def render_template(path: Path, context: dict[str, Any], title: str, author: str, when: dt.datetime) -> bytes:
-    template = DocxTemplate(str(path))
+    template = open_template(path)
     try:
-        template.render(context, jinja_env=_environment(), autoescape=True)
+        with budget(MAX_RENDERED_CHARS):
+            template.render(context, jinja_env=_environment(), autoescape=True)
     except SecurityError as exc:
         raise InputError.single(unsafe_message(exc), path) from None
-    except jinja2.TemplateError as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        raise InputError.single(f"附件模板渲染失败：{message}", path) from None
+    except TemplateProblem as exc:
+        raise InputError.single(f"附件模板渲染失败：{exc}", path) from None
+    except jinja2.UndefinedError as exc:
+        raise InputError.single(f"附件模板引用了未定义的变量：{undefined_name(exc)}", path) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError.single(f"附件模板语法错误：{exc.message}", path, exc.lineno) from None
+    except Exception as exc:  # noqa: BLE001 -- a broken template is the clerk's to fix, told in Chinese
+        raise InputError.single(f"附件模板渲染失败：{template_failure(exc)}", path) from None
     merge_ditto_cells(template.docx)
     set_core_properties(template.docx, title, author, when)
     buffer = io.BytesIO()
     template.save(buffer)
     return stable_zip(buffer.getvalue(), when)
+
+
+def open_template(path: Path) -> DocxTemplate:
+    """The .docx template, refused by size and compression before it is read."""
+    check_zip(path, "附件模板")
+    try:
+        template = DocxTemplate(str(path))
+        template.init_docx()
+        return template
+    except Exception:  # noqa: BLE001 -- zip, XML and python-docx errors mean one thing to a clerk
+        raise InputError.single("附件模板不是有效的 .docx 文件（文件损坏，或不是 Word 文档）；"
+                                "请在 Word 或 WPS 中打开后另存为 .docx 再试", path) from None
 
 
 def _grid_cells(row):
