@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from planmaker.base.errors import InputError
+from planmaker.base.errors import InputError, Refusal
 
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
@@ -236,7 +236,8 @@ def check(plan, profiles_dirs, campaigns_dirs):
     warnings = len(problems) - len(errors)
     if errors:
         click.echo(f"发现 {len(errors)} 个错误、{warnings} 个警告。")
-        sys.exit(EXIT_PROBLEMS)
+        # A template over its budget or a broken file: the input is refused, as by build.
+        sys.exit(EXIT_BAD_INPUT if any(isinstance(p, Refusal) for p in errors) else EXIT_PROBLEMS)
     click.echo(f"检查通过（{warnings} 个警告）。" if warnings else "检查通过，未发现问题。")
 
 

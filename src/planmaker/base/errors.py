@@ -40,6 +40,11 @@ class Problem:
         return f"{label}：{prefix}：{self.message}" if prefix else f"{label}：{self.message}"
 
 
+class Refusal(Problem):
+    """Input refused outright: a template over its budget, a broken or
+    exploding file.  `check` exits 2 on one, as every other command does."""
+
+
 @dataclass
 class InputError(Exception):
     """Raised when input cannot be used; carries every problem found."""
@@ -56,6 +61,10 @@ class InputError(Exception):
     @classmethod
     def single(cls, message: str, file=None, line=None, field=None) -> "InputError":
         return cls([Problem(message, file, line, field)])
+
+    @classmethod
+    def refused(cls, message: str, file=None, line=None, field=None) -> "InputError":
+        return cls([Refusal(message, file, line, field)])
 
 
 _OS_REASONS = {

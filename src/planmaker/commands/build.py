@@ -84,6 +84,7 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     not built by default (pdf, asked for with --format pdf).
     """
     from planmaker.commands.batch import BatchWriter
+    from planmaker.commands.check import refuse_errors
 
     from planmaker.commands.journal import FolderLock
 
@@ -93,6 +94,7 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     for kind in kinds:
         kind.require()  # before any work: a missing tool is reported before anything is built
     resolved = resolve(Path(plan_path), catalog)
+    refuse_errors(resolved)  # the plan check rejects is not built
     institutions = load_institutions(resolved, institutions_file)
     resolved.institutions = institutions  # the plan's coverage counts come from the same list
     job = make_job(resolved, with_institutions=bool(institutions))

@@ -45,13 +45,13 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     except SecurityError as exc:
         raise InputError.single(unsafe_message(exc), path) from None
     except TemplateProblem as exc:
-        raise InputError.single(f"附件模板渲染失败：{exc}", path) from None
+        raise InputError.refused(f"附件模板渲染失败：{exc}", path) from None
     except jinja2.UndefinedError as exc:
         raise InputError.single(f"附件模板引用了未定义的变量：{undefined_name(exc)}", path) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError.single(f"附件模板语法错误：{exc.message}", path, exc.lineno) from None
     except Exception as exc:  # noqa: BLE001 -- a broken template is the clerk's to fix, told in Chinese
-        raise InputError.single(f"附件模板渲染失败：{template_failure(exc)}", path) from None
+        raise InputError.refused(f"附件模板渲染失败：{template_failure(exc)}", path) from None
     merge_ditto_cells(template.docx)
     set_core_properties(template.docx, title, author, when)
     buffer = io.BytesIO()
@@ -67,7 +67,7 @@ def open_template(path: Path) -> DocxTemplate:
         template.init_docx()
         return template
     except Exception:  # noqa: BLE001 -- zip, XML and python-docx errors mean one thing to a clerk
-        raise InputError.single("附件模板不是有效的 .docx 文件（文件损坏，或不是 Word 文档）；"
+        raise InputError.refused("附件模板不是有效的 .docx 文件（文件损坏，或不是 Word 文档）；"
                                 "请在 Word 或 WPS 中打开后另存为 .docx 再试", path) from None
 
 

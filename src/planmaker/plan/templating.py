@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planmaker.base import notices, textclean
 from planmaker.base.dates import BLANK_YEAR, PlanDate, format_date, format_month, format_span
-from planmaker.base.errors import InputError, Problem, field_path
+from planmaker.base.errors import InputError, Problem, Refusal, field_path
 from planmaker.base.numbering import chinese_number
 from planmaker.inputs.validation import did_you_mean, locate
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, bounded_text, budget
@@ -101,7 +101,7 @@ def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any
         with budget(MAX_OUTPUT_CHARS):
             result = bounded_text(_ENV.from_string(text).generate(context)).strip()
     except TemplateProblem as exc:
-        raise InputError([Problem(str(exc), **where)]) from None
+        raise InputError([Refusal(str(exc), **where)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError([Problem(f"模板语法错误：{exc.message}", **where)]) from None
     except jinja2.UndefinedError as exc:
@@ -109,7 +109,7 @@ def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any
     except SecurityError as exc:
         raise InputError([Problem(unsafe_message(exc), **where)]) from None
     except Exception as exc:  # noqa: BLE001 -- whatever a template does wrong, the clerk gets the field
-        raise InputError([Problem(template_failure(exc), **where)]) from None
+        raise InputError([Refusal(template_failure(exc), **where)]) from None
     cleaned, count = textclean.clean(result)
     if count:
         # A template can write them too ('\x0c' in a Jinja string).
