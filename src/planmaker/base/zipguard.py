@@ -19,35 +19,39 @@ MAX_MEMBERS = 10_000
 
 
 def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
-              max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
-    """Raise InputError, naming ``path``, unless it is a zip of sane size and compression."""
+              max_unpacked: int = MAX_UNPACKED_BYTES, shown: Path | str | None = None) -> None:
+    """Raise InputError unless ``path`` is a zip of sane size and compression;
+    messages name ``shown`` (the user's file, when ``path`` is a copy of it)."""
     path = Path(path)
+    name = shown if shown is not None else path
+    if what[:1].isascii():
+        what = " " + what
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputError.refused(f"{what}不存在", path) from None
+        raise InputError.refused(f"{what}不存在", name) from None
     except OSError as exc:
-        raise InputError.refused(f"无法读取{what}：{exc.strerror or exc}", path) from None
+        raise InputError.refused(f"无法读取{what}：{exc.strerror or exc}", name) from None
     if not path.is_file():
-        raise InputError.refused(f"{what}不是一个文件", path)
+        raise InputError.refused(f"{what}不是一个文件", name)
     if size > max_file:
         raise InputError.refused(f"{what}过大（{size / 1024 / 1024:.1f} MB，上限 {max_file // 1024 // 1024} MB），"
-                                "请确认选对了文件", path)
+                                "请确认选对了文件", name)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise InputError.refused(f"{what}已损坏或不是 Office 文档（不是有效的 zip 压缩包）；"
-                                "请在 Word、Excel 或 WPS 中打开后另存再试", path) from None
+        raise InputError.refused(f"无法读取{what}：文件已损坏或不是 Office 文档（不是有效的 zip 压缩包）；"
+                                 "请在 Word、Excel 或 WPS 中打开后另存再试", name) from None
     if len(members) > MAX_MEMBERS:
-        raise InputError.refused(f"{what}中的部件过多（{len(members)} 个），不像 Office 文档", path)
+        raise InputError.refused(f"{what}中的部件过多（{len(members)} 个），不像 Office 文档", name)
     total = 0
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and ratio > MAX_RATIO:
             raise InputError.refused(f"{what}中的 {member.filename} 压缩比异常（{ratio:.0f} 倍，上限 {MAX_RATIO} 倍），"
-                                    "疑似“压缩炸弹”，已拒绝读取", path)
+                                    "疑似“压缩炸弹”，已拒绝读取", name)
     if total > max_unpacked:
         raise InputError.refused(f"{what}解压后过大（{total / 1024 / 1024:.0f} MB，上限 "
-                                f"{max_unpacked // 1024 // 1024} MB），已拒绝读取", path)
+                                f"{max_unpacked // 1024 // 1024} MB），已拒绝读取", name)

@@ -25,6 +25,7 @@ from planmaker.base import notices, textclean
 from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.inputs.institution_terms import Term, Vocabulary, load_vocabulary, term_key
 from planmaker.inputs.models import Institution
+from planmaker.inputs.xlsx_rows import XlsxRows
 from planmaker.inputs.validation import did_you_mean
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -70,7 +71,7 @@ class InstitutionFile:
         self._source = _snapshot(self.path)
         weakref.finalize(self, _remove, self._source)
         problems: list[Problem] = []
-        self._count = sum(1 for _ in self._records(problems))
+        self._count = sum(1 for _ in self._records(problems, first=True))
         if len(problems) > MAX_PROBLEMS:
             hidden = len(problems) - MAX_PROBLEMS
             problems = problems[:MAX_PROBLEMS] + [Problem(f"另有 {hidden} 处问题未列出，请先改正以上各处", self.path)]
@@ -88,15 +89,34 @@ class InstitutionFile:
         if problems:  # the file changed since it was checked
             raise InputError(problems)
 
-    def _records(self, problems: list[Problem]) -> Iterator[Institution]:
+    def _records(self, problems: list[Problem], first: bool = False) -> Iterator[Institution]:
         path = self.path
-        reader = _xlsx_rows if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows
-        rows = reader(self._source, path)
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            reader = XlsxRows(self._source, path)
+            where, rows = reader.where, iter(reader)
+        else:
+            reader, where, rows = None, path, _csv_rows(self._source, path)
         try:
-            self._header_row, columns = _find_header(rows, path)
-            yield from _read_body(rows, columns, self.vocabulary, path, problems)
+            self._header_row, columns = _find_header(rows, where)
+            yield from _read_body(rows, columns, self.vocabulary, where, problems)
         finally:
-            rows.close()  # closes the workbook or the file even on error
+            rows.close()  # closes the file even on error
+            if reader is not None:
+                reader.close()
+        if first and reader is not None:
+            _warn_unseen(reader, self._header_row)
+
+
+def _warn_unseen(reader: XlsxRows, header_row: int) -> None:
+    """What a clerk looking at the file in Excel does not see, said once."""
+    if reader.skipped:
+        notices.warn(Problem(f"隐藏的工作表 {'、'.join(f'“{n}”' for n in reader.skipped)} 未读取；"
+                             f"机构名单取自第一张可见的工作表“{reader.sheet}”", reader.path, severity="warning"))
+    hidden = [n for n in reader.hidden_rows if n > header_row]
+    if hidden:
+        shown = "、".join(map(str, hidden[:10])) + ("等" if len(hidden) > 10 else "")
+        notices.warn(Problem(f"第 {shown} 行（共 {len(hidden)} 行）被筛选或隐藏，在 Excel 中看不到，但仍计入名单；"
+                             "如不应包括，请删去这些行", reader.where, severity="warning"))
 
 
 def _snapshot(path: Path) -> Path:
@@ -160,30 +180,6 @@ def _tidy(text: str) -> tuple[str, int]:
     are removed; the count says how many."""
     cleaned, count = _CONTROL.subn("", text)
     return " ".join(cleaned.split()), count
-
-
-def _xlsx_rows(source: Path, path: Path) -> Rows:
-    import openpyxl  # only xlsx needs it; importing it costs a noticeable moment
-
-    unreadable = ("无法读取 Excel 文件：文件已损坏，或并非真正的 .xlsx"
-                  "（可在 Excel 或 WPS 中打开后另存为 .xlsx 再试）")
-    try:
-        # data_only: the value a formula last showed, which is what the clerk sees.
-        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # zipfile, XML and openpyxl errors alike mean the same to the clerk
-        raise InputError.single(unreadable, path) from None
-    try:
-        if not book.worksheets:
-            raise InputError.single("Excel 文件中没有工作表", path)
-        sheet = book.worksheets[0]
-        number = 0
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [_cell_text(v) for v in values]
-        except Exception:  # the XML of a sheet is parsed lazily, row by row
-            raise InputError.single(unreadable, path, number + 1) from None
-    finally:
-        book.close()
 
 
 def _detect_encoding(source: Path, path: Path) -> str:
