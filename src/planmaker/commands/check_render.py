@@ -23,8 +23,8 @@ def sample_institution(vocabulary) -> Institution:
 
 def render_problems(resolved: Resolved) -> list[Problem]:
     """What rendering every default kind of document (and one institution's) reports."""
-    from planmaker.commands.build import make_job
     from planmaker.kinds import registry
+    from planmaker.kinds.making import make_job
 
     try:
         job = make_job(resolved, with_institutions=True)

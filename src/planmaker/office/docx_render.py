@@ -51,6 +51,8 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     except jinja2.TemplateSyntaxError as exc:
         raise InputError.single(f"附件模板语法错误：{exc.message}", path, exc.lineno) from None
     except Exception as exc:  # noqa: BLE001 -- a broken template is the clerk's to fix, told in Chinese
+        if getattr(exc, "passes_through", False):
+            raise
         raise InputError.refused(f"附件模板渲染失败：{template_failure(exc)}", path) from None
     merge_ditto_cells(template.docx)
     set_core_properties(template.docx, title, author, when)
