@@ -86,8 +86,13 @@ _USAGE = [
     (r"Invalid value for '(.+?)': (.+?) is not in the range x>=(\d+)\.", r"\1 的值 \2 无效：至少为 \3。"),
     (r"Invalid value for '(.+?)': (.+?) is not in the range (\d+)<=x<=(\d+)\.", r"\1 的值 \2 无效：应在 \3 到 \4 之间。"),
     (r"Invalid value for '(.+?)': '(.+?)' is not a valid integer(?: range)?\.", r"\1 的值 “\2” 不是整数。"),
+    (r"Invalid value for '(.+?)': (?:Directory|File|Path) '(.+?)' is a file\.", r"\1 的值无效：“\2” 是一个文件，这里需要文件夹。"),
+    (r"Invalid value for '(.+?)': (?:Directory|File|Path) '(.+?)' is a directory\.", r"\1 的值无效：“\2” 是一个文件夹，这里需要文件。"),
+    (r"Invalid value for '(.+?)': (?:Directory|File|Path) '(.+?)' does not exist\.", r"\1 的值无效：“\2” 不存在。"),
+    (r"Invalid value for '(.+?)': (?:Directory|File|Path) '(.+?)' is not (readable|writable|executable)\.", None),
     (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
 ]
+_PERMISSION = {"readable": "读取", "writable": "写入", "executable": "执行"}
 
 
 def _chinese_usage(message: str) -> str:
@@ -96,7 +101,10 @@ def _chinese_usage(message: str) -> str:
         if match is None:
             continue
         if replacement is not None:
-            return match.expand(replacement)
+            return match.expand(replacement).replace("' / '", " / ")
+        if "is not" in pattern:
+            return f"{match.group(1)} 的值无效：没有“{match.group(2)}”的{_PERMISSION[match.group(3)]}权限。".replace(
+                "' / '", " / ")
         what = "命令" if "command" in pattern else "选项"
         hint = f"是否想写 {match.group(2).replace(chr(39), '').replace(', ', '、')}？" if match.group(2) else ""
         return f"没有{what} {match.group(1)}。{hint}"

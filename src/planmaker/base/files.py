@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_NAME_BYTES = 180
-_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ud800-\udfff]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 # How a new version is named beside a file the user edited (commands/output.py):
 # no generated name may end so, or an institution called “甲医院（新生成）” would
@@ -23,8 +23,11 @@ _BESIDE_MARK = re.compile(r"（新生成\d*）$")
 def safe_filename(name: str, fallback: str = "未命名") -> str:
     """A file name that is safe on Windows, macOS and Linux and stays one name."""
     name = unicodedata.normalize("NFC", name)
+    # Zero-width and direction marks (format characters) are invisible: two
+    # names that differ only by them would look alike, or read backwards.
+    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     name = _FORBIDDEN.sub("_", name)
-    name = name.strip(" .")
+    name = name.strip(" .\u3000")
     if not name or set(name) <= {"_", "."}:
         name = fallback
     if _RESERVED.match(name):

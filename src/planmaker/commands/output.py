@@ -227,7 +227,9 @@ class Manifest:
         try:
             with os.fdopen(fd, "wb") as handle:
                 def emit(text: str) -> None:
-                    data = text.encode("utf-8")
+                    # A name that is not UTF-8 (a plan file from a Windows archive) stays
+                    # JSON: its undecodable bytes are written as \udcxx escapes.
+                    data = text.encode("utf-8", "backslashreplace")
                     digest.update(data)
                     handle.write(data)
 

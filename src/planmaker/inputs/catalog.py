@@ -105,12 +105,18 @@ class Catalog:
         return dict(sorted(found.items()))
 
     def find_profile(self, ref: str, base: Path | None = None, origin=None) -> Path:
-        """A profile by id (``liuzhou``) or by path (``./my-county.yaml``)."""
+        """A profile by id (``liuzhou``) or by path (``./my-county.yaml``).
+
+        ``origin``: (file, line) of the reference, or (file, line, field) for
+        a profile's ``parent``."""
+        file, line, *named = origin or (None, None)
+        field = named[0] if named else "profile"
+        what = "上级辖区配置" if field == "parent" else "辖区配置"
         if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
             path = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
             if path.is_file():
                 return path
-            raise InputError([Problem(f"找不到辖区配置文件 “{ref}”", *(origin or (None, None)), "profile")])
+            raise InputError([Problem(f"找不到{what}文件 “{ref}”", file, line, field)])
         ids = self.profile_ids()
         if ref in ids:
             return ids[ref]
@@ -118,8 +124,7 @@ class Catalog:
         if ref in by_name:
             return by_name[ref]
         hint = did_you_mean(ref, list(ids) + [n for n in by_name if n])
-        raise InputError([Problem(f"未知的辖区配置 “{ref}”{hint}（可用 planmaker profiles 查看）",
-                                  *(origin or (None, None)), "profile")])
+        raise InputError([Problem(f"未知的{what} “{ref}”{hint}（可用 planmaker profiles 查看）", file, line, field)])
 
     @staticmethod
     def _peek_name(path: Path) -> str | None:
@@ -139,7 +144,7 @@ class Catalog:
         profile = parse_model(Profile, raw, path)
         parent = None
         if profile.parent:
-            parent = self.load_profile(profile.parent, path.parent, (path, raw.line_of("parent")),
+            parent = self.load_profile(profile.parent, path.parent, (path, raw.line_of("parent"), "parent"),
                                        _chain + (path,))
         jurisdiction = self._resolve(path, raw, profile, parent)
         self._profiles[path] = jurisdiction

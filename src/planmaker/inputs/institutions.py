@@ -174,12 +174,17 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+_SPACES = re.compile(r"[^\S\u3000]+")
+
+
 def _tidy(text: str) -> tuple[str, int]:
     """One line, single spaces: Alt+Enter inside a cell is layout, not
     content.  Other control characters are invalid in the XML of a .docx and
     are removed; the count says how many."""
     cleaned, count = _CONTROL.subn("", text)
-    return " ".join(cleaned.split()), count
+    # Line breaks and runs of spaces become one space; a full-width space
+    # (U+3000), which clerks type on purpose, stays as typed.
+    return _SPACES.sub(" ", cleaned).strip(" \u3000"), count
 
 
 def _detect_encoding(source: Path, path: Path) -> str:
