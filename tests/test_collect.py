@@ -475,12 +475,15 @@ def test_help_is_chinese():
     assert "汇总下级报送的统计表" in result.output and "--plan" in result.output and "退出码" in result.output
 
 
-def test_output_folder_inside_the_inbox_is_not_collected(tmp_path, liuzhou_plan):
+@pytest.mark.parametrize("inside", [False, True], ids=["the-inbox", "inside-the-inbox"])
+def test_an_output_folder_in_the_inbox_is_refused(tmp_path, liuzhou_plan, inside):
+    """Issue 14: -o equal to the inbox read 0 files and wrote all-zero totals into it."""
     inbox = all_counties(tmp_path / "in")
-    out = inbox / "汇总"
-    for _ in range(2):
-        result = run_collect(inbox, plan=liuzhou_plan, out=out)
-        assert result.exit_code == 0, result.output
+    before = sorted(inbox.rglob("*"))
+    result = run_collect(inbox, plan=liuzhou_plan, out=inbox / "汇总" if inside else inbox)
+    assert result.exit_code == 2
+    assert "收到的统计表所在的文件夹" in result.output and "未写入任何文件" in result.output
+    assert sorted(inbox.rglob("*")) == before
 
 
 # ---------------------------------------------------------------- the reader

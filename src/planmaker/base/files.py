@@ -42,6 +42,22 @@ def safe_filename(name: str, fallback: str = "未命名") -> str:
     return name
 
 
+def shown_path(path) -> str:
+    """A path as text that can be printed and saved: a file name that is not
+    UTF-8 (unzipping a Windows archive gives GBK names) is decoded as GBK and
+    marked, or its stray bytes escaped."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030") + "（文件名为 GBK 编码）"
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -19,9 +19,11 @@ MAX_MEMBERS = 10_000
 
 
 def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
-              max_unpacked: int = MAX_UNPACKED_BYTES, shown: Path | str | None = None) -> None:
+              max_unpacked: int = MAX_UNPACKED_BYTES, shown: Path | str | None = None,
+              unreadable_ok: bool = False) -> None:
     """Raise InputError unless ``path`` is a zip of sane size and compression;
-    messages name ``shown`` (the user's file, when ``path`` is a copy of it)."""
+    messages name ``shown`` (the user's file, when ``path`` is a copy of it).
+    ``unreadable_ok``: a file that is no zip at all is left to the caller's reader to describe."""
     path = Path(path)
     name = shown if shown is not None else path
     if what[:1].isascii():
@@ -41,6 +43,8 @@ def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        if unreadable_ok:
+            return
         raise InputError.refused(f"无法读取{what}：文件已损坏或不是 Office 文档（不是有效的 zip 压缩包）；"
                                  "请在 Word、Excel 或 WPS 中打开后另存再试", name) from None
     if len(members) > MAX_MEMBERS:

@@ -3,18 +3,24 @@ its cells, its totals, and every problem with file, sheet and cell."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from pathlib import Path
 
-from planmaker.base.files import sha256
+from planmaker.base.errors import InputError
+from planmaker.base.files import sha256, shown_path
+from planmaker.base.zipguard import check_zip
 from planmaker.inputs.catalog import Jurisdiction
 from planmaker.office import xlsx_read as xr
-from planmaker.office.stats_layout import FORMAT, META_SHEET, Cell
+from planmaker.office.stats_layout import FORMAT, INFO_ROW, META_SHEET, Cell
 from planmaker.plan.resolve import Resolved
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
 _FIFTEEN = Context(prec=15)  # the digits Excel and LibreOffice keep and show
+MAX_FORM_BYTES = 20 * 1024 * 1024  # a filled form is some 20 KB
+MAX_FORM_UNPACKED = 100 * 1024 * 1024
+_TOO_LARGE = Decimal("1E15")  # no count or sum of money in a form has more digits
 
 # Problem categories, in the order the report lists them.
 FOREIGN = "foreign"  # not a form of this campaign, form, period or jurisdiction
@@ -38,7 +44,7 @@ class Issue:
 
     def __str__(self) -> str:
         place = f"［{self.where}］" if self.where else ""
-        return f"{self.file}{place}：{self.text}"
+        return f"{shown_path(self.file)}{place}：{self.text}"
 
 
 @dataclass
@@ -123,7 +129,17 @@ class FormReader:
             return None, Issue(FOREIGN, path, text)
 
         try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+            if size > MAX_FORM_BYTES:
+                return foreign(f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FORM_BYTES // 1024 // 1024} MB），"
+                               "不像统计表，未读取")
+            if magic == b"PK\x03\x04":  # refused by compression before it is read
+                check_zip(path, "文件", MAX_FORM_BYTES, MAX_FORM_UNPACKED, unreadable_ok=True)
             data = path.read_bytes()
+        except InputError as exc:
+            return foreign(exc.problems[0].message)
         except OSError as exc:
             return foreign(f"无法读取（{exc.strerror or exc}）")
         try:
@@ -155,6 +171,10 @@ class FormReader:
             cells = book.cells(sheet)
         except xr.XlsxError as exc:
             return foreign(str(exc))
+        shown = _visible_unit(cells)
+        if shown and unit not in shown and shown not in unit:
+            return foreign(f"表上的填报单位是 “{shown}”，表内隐藏的元数据却是 “{unit}”：二者不符，无法确定是哪个单位的表，"
+                           "请核实后用下发的空白表重新填报")
         moved = next(((ref, text) for ref, text in form.layout.items() if xr.text_of(cells.get(ref, xr.EMPTY)) != text),
                      None)
         if moved is not None:
@@ -206,6 +226,15 @@ class FormReader:
                 issue(TOTAL, ref, f"合计单元格不是数字（{_describe(raw)}），各分项之和为 {shown}")
 
 
+_UNIT = re.compile(r"填报单位[：:]\s*(\S*)")
+
+
+def _visible_unit(cells: dict[str, xr.RawCell]) -> str:
+    """The 填报单位 the form shows (row INFO_ROW), as the clerk sees it."""
+    match = _UNIT.search(xr.text_of(cells.get(f"A{INFO_ROW}", xr.EMPTY)))
+    return match.group(1) if match else ""
+
+
 def _depends_on(ref: str, sums: dict[str, tuple[list[str], str]], bad: set[str]) -> bool:
     parts = sums.get(ref, ([], ""))[0]
     return any(p in bad or _depends_on(p, sums, bad) for p in parts)
@@ -235,6 +264,8 @@ def _input_value(raw: xr.RawCell, decimals: bool) -> tuple[Decimal | None, str |
     if raw.kind != "n":
         return None, f"不是数字，而是{_describe(raw)}"
     value = number(raw.value)
+    if abs(value) >= _TOO_LARGE:
+        return None, f"{raw.value} 过大（超过 15 位数字，表格无法准确保存和计算），请核实"
     if value < 0:
         return None, f"{number_text(value)} 是负数（应为不小于 0 的数）"
     if not decimals and value != value.to_integral_value():
