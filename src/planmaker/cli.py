@@ -74,6 +74,29 @@ class Group(click.Group):
         except click.Abort:
             click.echo("已中止。", err=True)
             sys.exit(1)
+        except Exception:  # noqa: BLE001 -- a defect: a short message for the clerk, the details in a log
+            if os.environ.get("PLANMAKER_DEBUG"):
+                raise
+            log = _log_unexpected()
+            click.echo(f"错误：出现了意外的问题（程序缺陷），命令未能完成。详细信息已写入 {log}，"
+                       "请把这个文件发给维护人员。", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+
+def _log_unexpected() -> str:
+    """The traceback of the exception being handled, in a file of its own; its path."""
+    import tempfile
+    import time
+    import traceback
+
+    text = f"planmaker，{time.strftime('%Y-%m-%d %H:%M:%S')}\n命令行：{sys.argv!r}\n\n{traceback.format_exc()}"
+    try:
+        fd, path = tempfile.mkstemp(prefix="planmaker-错误-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+        return path
+    except OSError:
+        return "（无法写入日志文件）"
 
 
 _USAGE = [

@@ -128,7 +128,7 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return {}
-    except (ValueError, OSError):
+    except (ValueError, OSError, RecursionError):
         notices.warn(Problem("无法读取上次生成的清单，本次把已有的文件都当作手工修改过的文件保留", out_dir / MANIFEST,
                              severity="warning"))
         return {}
@@ -203,7 +203,7 @@ class Manifest:
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
-        self._entries = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._entries = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape")
         self.produced: set[str] = set()  # logical paths
         self.paths: set[str] = set()  # where they went
 
@@ -285,6 +285,17 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
     rolled back by the next one.
     """
     out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    try:
+        return _write_locked(out_dir, artifacts, meta, force, partial, streams)
+    except InputError as error:
+        if created and not error.wrote:
+            _remove_if_empty(out_dir)  # refused before anything landed: no trace left
+        raise
+
+
+def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any], force: bool, partial: bool,
+                  streams) -> WriteReport:
     with FolderLock(out_dir):
         journal = Journal(out_dir)
         landed = journal.recover()
@@ -302,14 +313,24 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
             carried = _carried(out_dir, previous, landed, manifest) if partial else []
             manifest.close(meta, carried)
             _roll_back(out_dir, landed, manifest.paths | {e["path"] for e in carried}, previous)
-        except OSError as exc:
-            raise _unfinished([os_problem(exc, out_dir)], report) from None
-        except PathRefused as exc:
-            raise _unfinished([Problem(exc.args[0], out_dir)], report) from None
-        except InputError as exc:
-            raise _unfinished(exc.problems, report) from None
+        except (OSError, PathRefused, InputError) as exc:
+            if isinstance(exc, OSError):
+                problems = [os_problem(exc, out_dir)]
+            else:
+                problems = exc.problems if isinstance(exc, InputError) else [Problem(exc.args[0], out_dir)]
+            error = _unfinished(problems, report)
+            if not error.wrote and not landed:
+                journal.finish()  # nothing landed: nothing to recover
+            raise error from None
         journal.finish()
     return report
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _unfinished(problems: list[Problem], report: WriteReport) -> InputError:
