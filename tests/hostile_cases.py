@@ -77,7 +77,8 @@ for name, char in CONTROL.items():
     case(f"plan-control-{name}-in-value", build_plan(in_title), (0,), "已删去")
     case(f"plan-control-{name}-in-comment", build_plan(replaced("# 本方案", f"# 本{char}方案")), (0,), "已删去")
     case(f"plan-control-{name}-in-key", build_plan(replaced("  joint: true", f"  jo{char}int: true")), (0,), "已删去")
-    case(f"check-control-{name}", check_plan(in_title), (0,), "已删去")
+    if name in ("vt", "ff", "nul"):
+        case(f"check-control-{name}", check_plan(in_title), (0,), "已删去")
 
 DATES = {
     "year-2108": ("start: 2021-08", "start: 2108-01"),
@@ -106,7 +107,9 @@ DATES = {
 }
 for name, (old, new) in DATES.items():
     case(f"plan-date-{name}", build_plan(replaced(old, new)), (0, 2))
-    case(f"check-date-{name}", check_plan(replaced(old, new)), (0, 1))
+    if name in ("year-2108", "plus-9999-months", "plus-huge-days", "cycle", "end-before-start",
+                "signed-after-start", "feb-30", "words"):
+        case(f"check-date-{name}", check_plan(replaced(old, new)), (0, 1))
 
 YAML = {
     "empty-file": "",
@@ -191,8 +194,9 @@ PROFILES = {
 }
 for name, text in PROFILES.items():
     case(f"profile-{name}", own_profile(text), (0, 2))
-    case(f"profiles-list-{name}", own_profile(text, command="profiles"), (0, 2), writes=())
-    case(f"check-profile-{name}", own_profile(text, command="check"), (0, 1, 2), writes=())
+    if name in ("parent-missing", "parent-self", "name-control", "not-a-mapping", "nul-bytes"):
+        case(f"profiles-list-{name}", own_profile(text, command="profiles"), (0, 2), writes=())
+        case(f"check-profile-{name}", own_profile(text, command="check"), (0, 1, 2), writes=())
 
 
 # ------------------------------------------------------------------ campaigns and templates
@@ -363,7 +367,7 @@ def shared_strings_bomb(p):
 
 def row_bomb(p):
     write_xlsx(p, [("名单", [HEADER, ROW])])
-    rows = b"".join(b'<row r="%d"><c r="XFD%d"/></row>' % (n, n) for n in range(3, 600_000))
+    rows = b"".join(b'<row r="%d"><c r="XFD%d"/></row>' % (n, n) for n in range(3, 200_000))
     rewrite_member(p, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", rows + b"</sheetData>"))
 
 
@@ -381,7 +385,7 @@ def entity_bomb(p):
 def zip_bomb_list(p):
     with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            for _ in range(512):
+            for _ in range(200):
                 member.write(b" " * (1 << 20))
 
 
@@ -617,7 +621,7 @@ case("form-zero-width-name", collect_with(lambda p: None, name="融\u200b安.xls
 def zip_bomb_form(path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("xl/workbook.xml", "w", force_zip64=True) as member:
-            for _ in range(300):
+            for _ in range(150):
                 member.write(b"\0" * (1 << 20))
 
 

@@ -64,7 +64,7 @@ def campaign_with_checklist(folder: Path, payload: str | None = None, broken: st
         with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
             with archive.open("word/document.xml", "w", force_zip64=True) as member:
                 block = b"\0" * (1 << 20)
-                for _ in range(1024):  # 1 GB of zeros, about 1 MB packed
+                for _ in range(256):  # 256 MB of zeros, about 250 KB packed
                     member.write(block)
     else:
         with zipfile.ZipFile(ROOT / "templates" / "annexes" / "checklist.docx") as source, \

@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from hostile_cases import CASES
 from planmaker.cli import main
 
+pytestmark = pytest.mark.slow  # some 300 cases, a minute or two in all
+
 LIMIT_SECONDS = 60  # the slowest case takes a few seconds on a loaded machine
 
 
