@@ -358,11 +358,21 @@ def dimension_a1(p):
     rewrite_member(p, "xl/worksheets/sheet1.xml", lambda d: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', d))
 
 
-def shared_strings_bomb(p):
+def with_shared_strings(p: Path, content: bytes) -> None:
+    """The list with a shared-strings part of ``content`` (openpyxl writes its text inline)."""
     write_xlsx(p, [("名单", [HEADER, ROW])])
-    bomb = b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + b"<si><t/></si>" * 3_000_000 \
-        + b"</sst>"
-    rewrite_member(p, "xl/sharedStrings.xml", lambda d: bomb)
+    rel = (b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+           b'Target="sharedStrings.xml" Id="rId99"/></Relationships>')
+    rewrite_member(p, "xl/_rels/workbook.xml.rels", lambda d: d.replace(b"</Relationships>", rel))
+    with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", content)
+
+
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def shared_strings_bomb(p):
+    with_shared_strings(p, SST + b"<si><t>x</t></si>" * 2_100_000 + b"</sst>")
 
 
 def row_bomb(p):
@@ -377,9 +387,8 @@ def bad_row_numbers(p):
 
 
 def entity_bomb(p):
-    write_xlsx(p, [("名单", [HEADER, ROW])])
-    dtd = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>')
-    rewrite_member(p, "xl/sharedStrings.xml", lambda d: dtd + d.split(b"?>", 1)[-1])
+    dtd = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    with_shared_strings(p, dtd + SST + b"<si><t>&b;</t></si></sst>")
 
 
 def zip_bomb_list(p):
@@ -579,7 +588,12 @@ def sheet_xml(change):
 
 
 def meta_unit(path):
-    rewrite_member(path, "xl/worksheets/sheet2.xml", lambda d: d.replace("融安县".encode(), "三江侗族自治县".encode()))
+    """The hidden metadata edited to say 三江侗族自治县, the visible 填报单位 still 融安县."""
+    def edit(data: bytes) -> bytes:
+        data = data.replace(b"<t>rongan</t>", b"<t>sanjiang</t>")
+        return data.replace("融安县".encode("ascii", "xmlcharrefreplace"),
+                            "三江侗族自治县".encode("ascii", "xmlcharrefreplace"))
+    rewrite_member(path, "xl/worksheets/sheet2.xml", edit)
 
 
 def lying_header(path):

@@ -26,14 +26,13 @@ def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
     ``unreadable_ok``: a file that is no zip at all is left to the caller's reader to describe."""
     path = Path(path)
     name = shown if shown is not None else path
-    if what[:1].isascii():
-        what = " " + what
+    gap = " " if what[:1].isascii() else ""  # 无法读取 Excel 文件
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError.refused(f"{what}不存在", name) from None
     except OSError as exc:
-        raise InputError.refused(f"无法读取{what}：{exc.strerror or exc}", name) from None
+        raise InputError.refused(f"无法读取{gap}{what}：{exc.strerror or exc}", name) from None
     if not path.is_file():
         raise InputError.refused(f"{what}不是一个文件", name)
     if size > max_file:
@@ -45,7 +44,7 @@ def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         if unreadable_ok:
             return
-        raise InputError.refused(f"无法读取{what}：文件已损坏或不是 Office 文档（不是有效的 zip 压缩包）；"
+        raise InputError.refused(f"无法读取{gap}{what}：文件已损坏或不是 Office 文档（不是有效的 zip 压缩包）；"
                                  "请在 Word、Excel 或 WPS 中打开后另存再试", name) from None
     if len(members) > MAX_MEMBERS:
         raise InputError.refused(f"{what}中的部件过多（{len(members)} 个），不像 Office 文档", name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from planmaker.base.errors import InputError
 from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.base.zipguard import check_zip
+from planmaker.inputs.validation import did_you_mean
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
 from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
 
@@ -47,7 +49,8 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     except TemplateProblem as exc:
         raise InputError.refused(f"附件模板渲染失败：{exc}", path) from None
     except jinja2.UndefinedError as exc:
-        raise InputError.single(f"附件模板引用了未定义的变量：{undefined_name(exc)}", path) from None
+        raise InputError.single(f"附件模板引用了未定义的变量：{_undefined(exc, template, context)}", path,
+                                field=_field_of(exc, template)) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError.single(f"附件模板语法错误：{exc.message}", path, exc.lineno) from None
     except Exception as exc:  # noqa: BLE001 -- a broken template is the clerk's to fix, told in Chinese
@@ -59,6 +62,36 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     buffer = io.BytesIO()
     template.save(buffer)
     return stable_zip(buffer.getvalue(), when)
+
+
+_MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
+
+
+def _field_of(exc: jinja2.UndefinedError, template: DocxTemplate) -> str | None:
+    """The variable as the template writes it ({{ institution.nmae }} → institution.nmae)."""
+    match = _MISSING.search(str(exc))
+    if not match:
+        return None
+    if match.group(2):
+        return match.group(2)
+    try:
+        xml = template.get_xml()
+    except Exception:  # noqa: BLE001 -- the name alone will do
+        return match.group(1)
+    found = re.search(r"([A-Za-z_][\w.]*)\.%s\b" % re.escape(match.group(1)), xml)
+    return f"{found.group(1)}.{match.group(1)}" if found else match.group(1)
+
+
+def _undefined(exc: jinja2.UndefinedError, template: DocxTemplate, context: dict[str, Any]) -> str:
+    """What is undefined, and what the template could have written instead."""
+    written = _field_of(exc, template)
+    if not written:
+        return undefined_name(exc)
+    owner, _, attribute = written.rpartition(".")
+    value = context.get(owner) if owner else None
+    if isinstance(value, dict):
+        return f"{written}{did_you_mean(attribute, value)}（{owner} 的可用字段：{'、'.join(map(str, value))}）"
+    return f"{written}{did_you_mean(written, list(context))}"
 
 
 def open_template(path: Path) -> DocxTemplate:
