@@ -377,7 +377,7 @@ def shared_strings_bomb(p):
 
 def row_bomb(p):
     write_xlsx(p, [("名单", [HEADER, ROW])])
-    rows = b"".join(b'<row r="%d"><c r="XFD%d"/></row>' % (n, n) for n in range(3, 200_000))
+    rows = b"".join(b'<row r="%d"><c r="XFD%d"/></row>' % (n, n) for n in range(3, 100_000))
     rewrite_member(p, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", rows + b"</sheetData>"))
 
 
