@@ -552,7 +552,22 @@ def journal_variant(content: bytes):
 
 for name, content in {"garbage": b"\x00\xff\n{{{\n", "escape": b'{"f": "../../../etc/passwd", "s": "x"}\n{"d": "../.."}\n',
                       "absolute": b'{"f": "/etc/passwd", "s": "x"}\n', "numbers": b'{"f": 1, "s": 2}\n[1]\n"x"\n'}.items():
-    case(f"fs-journal-{name}", journal_variant(content), (0, 2))
+    case(f"fs-journal-{name}", journal_variant(content), (0,))
+
+
+def journal_naming_files_outside(folder):
+    """A damaged journal naming a file and a folder outside the output folder: neither is touched."""
+    import hashlib
+
+    victim = folder / "victim.docx"
+    victim.write_bytes(b"the user's")
+    (folder / ".planmaker-9-9.tmp").write_bytes(b"not ours to sweep")
+    digest = hashlib.sha256(b"the user's").hexdigest()
+    record = '{"d": ".."}\n{"f": "../victim.docx", "s": "%s"}\n' % digest
+    return journal_variant(record.encode())(folder)
+
+
+case("fs-journal-outside", journal_naming_files_outside, (0,))
 
 
 def stale_lock(folder):

@@ -21,7 +21,8 @@ from __future__ import annotations
 import errno
 import json
 import os
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 from planmaker.base.errors import InputError, os_problem
 
@@ -183,9 +184,9 @@ class Journal:
                         continue  # the line being written when the build was killed
                     if not isinstance(record, dict):
                         continue
-                    if isinstance(record.get("d"), str):
+                    if _inside(record.get("d")):
                         folders.add(record["d"])
-                    elif isinstance(record.get("f"), str) and isinstance(record.get("s"), str):
+                    elif _inside(record.get("f")) and isinstance(record.get("s"), str):
                         landed[record["f"]] = record["s"]
         except FileNotFoundError:
             pass
@@ -219,6 +220,14 @@ class Journal:
             os.close(self._fd)
         self._fd = None
         _quietly_unlink(self.path)
+
+
+def _inside(relative) -> bool:
+    """A journaled path that stays in the output folder (a damaged journal names nothing else)."""
+    if not isinstance(relative, str) or not relative or "\\" in relative or "\x00" in relative:
+        return False
+    pure = PurePosixPath(relative)
+    return not pure.is_absolute() and ".." not in pure.parts and not re.match(r"^[A-Za-z]:", relative)
 
 
 def _sweep(folder: Path) -> None:
