@@ -294,3 +294,19 @@ def test_a_failure_in_one_worker_reports_exactly_the_files_all_workers_wrote(tmp
     assert again.exit_code == 0 and "修改过" not in again.output
     assert_manifest_matches(out)
     assert len(list(out.rglob("*.docx"))) == 601
+
+
+def test_cascade_with_a_county_profile_lacking_a_role_writes_nothing(tmp_path):
+    """The last county in order lacks a department the campaign's tasks name: before, the other
+    counties were written and then "未写入任何文件" was said."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    text = (EXAMPLES.parent / "profiles" / "yufeng.yaml").read_text(encoding="utf-8")
+    lacking = "\n".join(line for line in text.splitlines() if not line.strip().startswith("insurance:"))
+    (profiles / "yufeng.yaml").write_text(lacking + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("cascade", LIUZHOU, "-o", out, "--profiles", profiles)
+    assert result.exit_code == 2, result.output
+    assert "yufeng.yaml" in result.output or "鱼峰区" in result.output
+    assert "未写入任何文件" in result.output
+    assert not out.exists()

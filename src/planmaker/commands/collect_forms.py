@@ -128,20 +128,9 @@ class FormReader:
         def foreign(text: str):
             return None, Issue(FOREIGN, path, text)
 
-        try:
-            size = path.stat().st_size
-            with path.open("rb") as handle:
-                magic = handle.read(4)
-            if size > MAX_FORM_BYTES:
-                return foreign(f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FORM_BYTES // 1024 // 1024} MB），"
-                               "不像统计表，未读取")
-            if magic == b"PK\x03\x04":  # refused by compression before it is read
-                check_zip(path, "文件", MAX_FORM_BYTES, MAX_FORM_UNPACKED, unreadable_ok=True)
-            data = path.read_bytes()
-        except InputError as exc:
-            return foreign(exc.problems[0].message)
-        except OSError as exc:
-            return foreign(f"无法读取（{exc.strerror or exc}）")
+        data = _read_form(path)
+        if isinstance(data, str):
+            return foreign(data)
         try:
             book = xr.Workbook(data)
             if META_SHEET not in book.sheet_names():
@@ -224,6 +213,24 @@ class FormReader:
                     issue(TOTAL, ref, f"合计公式被改为 “={raw.formula}”（应为 “{formula}”），各分项之和为 {shown}")
             elif not (raw.kind == "s" and not str(raw.value).strip() and expected == 0):
                 issue(TOTAL, ref, f"合计单元格不是数字（{_describe(raw)}），各分项之和为 {shown}")
+
+
+def _read_form(path: Path) -> bytes | str:
+    """The file's bytes, or why it was not read: refused by size, and by
+    compression when it is a zip, before it is read."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+        if size > MAX_FORM_BYTES:
+            return f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FORM_BYTES // 1024 // 1024} MB），不像统计表，未读取"
+        if magic == b"PK\x03\x04":
+            check_zip(path, "文件", MAX_FORM_BYTES, MAX_FORM_UNPACKED, unreadable_ok=True)
+        return path.read_bytes()
+    except InputError as exc:
+        return exc.problems[0].message
+    except OSError as exc:
+        return f"无法读取（{exc.strerror or exc}）"
 
 
 _UNIT = re.compile(r"填报单位[：:]\s*(\S*)")
