@@ -239,6 +239,10 @@ TEMPLATE_TEXT = {
     "sum-lists": "{{ [[1] * 1000] * 1000 | sum(start=[]) }}",
     "tojson": "{{ range(10) | list | tojson }}",
     "control-output": "{{ '\\x0c\\x0b' }}",
+    "kept-big-values": "{% set ns = namespace(l=[]) %}{% for i in range(100) %}"
+                       "{% set ns.l = ns.l + ['x' * 4999999] %}{% endfor %}",
+    "list-repeat": "{{ ([1] * 4999999) | string | length }}",
+    "escape-growth": "{{ ('<' * 4999999) | e | length }}",
 }
 for name, payload in TEMPLATE_TEXT.items():
     case(f"campaign-{name}", campaign_text(payload), (0, 2))

@@ -31,7 +31,7 @@ def _environment() -> SandboxedEnvironment:
 
 
 # A template's XML may grow as it renders (a row per task), but not without end.
-MAX_RENDERED_CHARS = 20_000_000
+MAX_RENDERED_CHARS = 5_000_000  # a checklist's XML is some 100 KB; a row per item of a long list, a few MB
 
 
 def lines(text: str) -> Listing:

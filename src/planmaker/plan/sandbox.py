@@ -43,13 +43,14 @@ class TemplateProblem(Exception):
 
 
 class _Budget:
-    __slots__ = ("deadline", "iterations", "depth", "limit")
+    __slots__ = ("deadline", "iterations", "depth", "limit", "made")
 
     def __init__(self, limit: int):
         self.deadline = time.monotonic() + TIME_BUDGET
         self.iterations = 0
         self.depth = 0
         self.limit = limit
+        self.made = 0  # characters (or items) of the large values made so far
 
 
 _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("planmaker_template_budget", default=None)
@@ -76,9 +77,19 @@ def _size(length: int, what: str) -> None:
         raise TemplateProblem(f"模板中的{what}产生的内容过长（超过 {limit} 字），已停止")
 
 
+LARGE = 10_000  # a value this long counts towards what a rendering may make in all
+
+
 def _check_value(value: Any, what: str) -> Any:
     if isinstance(value, (str, list, tuple, bytes)):
         _size(len(value), what)
+        if len(value) >= LARGE:
+            # Each value is held to the limit; together, kept in variables or lists, the
+            # large ones are held to twice the limit, so that memory stays bounded too.
+            budget = _current()
+            budget.made += len(value)
+            if budget.made > 2 * budget.limit:
+                raise TemplateProblem(f"模板中生成的大段内容累计过多（超过 {2 * budget.limit} 字），已停止")
     elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise TemplateProblem(f"模板中的{what}得到的数过大（超过 {MAX_INT_BITS} 位二进制），已停止")
     return value
@@ -187,38 +198,43 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
-# Filters that can make a huge string from small input: each is checked first.
+# Filters that can make a huge string from small input are checked before they
+# run; every filter's result is checked after.
 def _guarded_filters(filters: dict) -> dict:
     checked = dict(filters)
 
-    def wrap(name, estimate):
+    def wrap(name, estimate=None):
         original = filters[name]
 
         def guarded(*args, **kwargs):
             _tick()
             if name == "join":
                 args = tuple(_materialized(a) if _iterable(a) else a for a in args[:2]) + args[2:]
-            _size(estimate(*args, **kwargs), f"过滤器 {name}")
+            if estimate is not None:
+                _size(estimate(*args, **kwargs), f"过滤器 {name}")
             return _check_value(original(*args, **kwargs), f"过滤器 {name}")
 
-        for attribute in ("jinja_pass_arg",):
-            if hasattr(original, attribute):
-                setattr(guarded, attribute, getattr(original, attribute))
+        if hasattr(original, "jinja_pass_arg"):  # pass_context, pass_eval_context, pass_environment
+            guarded.jinja_pass_arg = original.jinja_pass_arg
         checked[name] = guarded
 
     def _text(args):
         # pass_eval_context / pass_environment filters get that first
         return [a for a in args if not isinstance(a, (jinja2.nodes.EvalContext, jinja2.Environment))]
 
-    wrap("replace", lambda *a, **k: _replaced(*(_text(a)[:3]), k.get("count", -1) if len(_text(a)) < 4
-                                               else _text(a)[3]))
-    wrap("center", lambda *a, **k: max(_length(_text(a)[0]), _int(_text(a)[1:2], k.get("width", 80))))
-    wrap("indent", lambda *a, **k: _length(_text(a)[0]) * (1 + _int(_text(a)[1:2], k.get("width", 4))))
-    wrap("format", lambda *a, **k: _length(_text(a)[0]) + _widths(str(_text(a)[0]))
-         + sum(_length(v) for v in _text(a)[1:]) + sum(_length(v) for v in k.values()))
-    wrap("wordwrap", lambda *a, **k: 2 * _length(_text(a)[0]))
-    wrap("join", lambda *a, **k: _joined(_text(a), k))
-    wrap("truncate", lambda *a, **k: _length(_text(a)[0]))
+    estimates = {
+        "replace": lambda *a, **k: _replaced(*(_text(a)[:3]), k.get("count", -1) if len(_text(a)) < 4
+                                             else _text(a)[3]),
+        "center": lambda *a, **k: max(_length(_text(a)[0]), _int(_text(a)[1:2], k.get("width", 80))),
+        "indent": lambda *a, **k: _length(_text(a)[0]) * (1 + _int(_text(a)[1:2], k.get("width", 4))),
+        "format": lambda *a, **k: _length(_text(a)[0]) + _widths(str(_text(a)[0]))
+        + sum(_length(v) for v in _text(a)[1:]) + sum(_length(v) for v in k.values()),
+        "wordwrap": lambda *a, **k: 2 * _length(_text(a)[0]),
+        "join": lambda *a, **k: _joined(_text(a), k),
+        "truncate": lambda *a, **k: _length(_text(a)[0]),
+    }
+    for name in filters:
+        wrap(name, estimates.get(name))
     return checked
 
 
@@ -306,6 +322,8 @@ class Sandbox(SandboxedEnvironment):
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
                     _size(len(sequence) * count, "重复（*）")
+                    if not isinstance(sequence, str) and len(sequence) * count > MAX_ITERATIONS:
+                        raise TemplateProblem(f"模板中的重复（*）产生的序列过长（超过 {MAX_ITERATIONS} 项），已停止")
             if isinstance(left, int) and isinstance(right, int):
                 if left.bit_length() + right.bit_length() > MAX_INT_BITS:
                     raise TemplateProblem(f"模板中的乘法得到的数过大（超过 {MAX_INT_BITS} 位二进制），已停止")
