@@ -1,0 +1,170 @@
+"""Assembling the campaign and the plan file from the recognised outline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planmaker.importer.outline import PHASE, Outline, Section
+from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
+from planmaker.importer.wording import Wording
+
+_CONTACT = re.compile(r"^(?P<unit>.{2,30}?)联系人及电话[:：]\s*(?P<name>[^，,]+)[，,]\s*(?P<phone>.+)$")
+_EMAIL = re.compile(r"^电子邮箱[:：]\s*(?P<email>\S+)$")
+
+
+@dataclass
+class Assembled:
+    campaign: dict
+    plan: dict
+    recognised: list[str] = field(default_factory=list)
+    raw_annexes: list[tuple[str, str]] = field(default_factory=list)   # (file name, text)
+
+
+def assemble(doc: Outline, w: Wording) -> Assembled:
+    out = Assembled({}, {})
+    c = out.campaign
+    title = w.convert(doc.title, doc.title_para.line)
+    c["name"] = _plain(title) or doc.title
+    c["description"] = f"由 planmaker import 从《{doc.title}》导入"
+    c["title"] = title
+    c["preamble"] = [w.convert(p.text, p.line, preamble=True) for p in doc.preamble]
+    c["sections"] = []
+    for section in doc.sections:
+        c["sections"].append(_section(section, w, c, out))
+    table = _task_table(doc, out)
+    _assign_table(c.get("tasks", []), table, w, out)
+    c["task_table"] = bool(table) and bool(c.get("tasks"))
+    if c["task_table"]:
+        c["annexes"] = [{"kind": "tasks", "title": w.convert(table[0], doc.title_para.line)}]
+    _closing(doc, w, c, out)
+    return out
+
+
+def _plain(title: str) -> str:
+    name = re.sub(r"\{[{%].*?[%}]\}", "", title)
+    return re.sub(r"^[年度]+", "", name).strip()
+
+
+def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
+    entry: dict = {"heading": w.convert(section.heading, section.para.line)}
+    if section.paragraphs:
+        entry["paragraphs"] = [w.convert(p.text, p.line) for p in section.paragraphs]
+    if not section.items:
+        out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”（{len(section.paragraphs)} 段）")
+        return entry
+    kind = section.kind
+    items = []
+    for n, item in enumerate(section.items, start=1):
+        heading = item.heading or (item.body.pop(0).text if item.body else "（无标题）")
+        body = "\n".join(w.convert(p.text, p.line) for p in item.body)
+        if kind == "phases":
+            items.append(_phase(n, heading, body, item.para.line, w, c))
+        elif kind == "tasks":
+            items.append(_task(n, heading, body, item, w, c, out))
+        elif kind == "requirements":
+            req = {"id": f"req{len(c.get('requirements', [])) + 1}", "title": w.convert(heading, item.para.line)}
+            if body:
+                req["text"] = body
+            c.setdefault("requirements", []).append(req)
+            items.append(req)
+        else:
+            point = {"title": w.convert(heading, item.para.line)}
+            if body:
+                point["text"] = body
+            items.append(point)
+    entry["items"] = kind if kind in ("phases", "tasks", "requirements") else items
+    if sum(i.runin for i in section.items) * 2 < len(section.items):
+        entry["runin"] = False
+    names = {"phases": "实施阶段", "tasks": "重点任务", "requirements": "工作要求", "points": "条目"}
+    out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”：{len(items)} 项{names[kind]}")
+    return entry
+
+
+def _phase(n: int, heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
+    m = PHASE.match(heading)
+    pid = f"phase{len(c.get('phases', [])) + 1}"
+    when = w.convert(m.group("when"), line, phase=pid)
+    phase = {"id": pid, "name": w.convert(m.group("name").strip(), line),
+             "title": "{{ phase.name }}" + m.group("open") + when + m.group("close") + m.group("stop")}
+    if body:
+        phase["text"] = body
+    c.setdefault("phases", []).append(phase)
+    return phase
+
+
+def _task(n: int, heading: str, body: str, item, w: Wording, c: dict, out: Assembled) -> dict:
+    task = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": w.convert(heading, item.para.line)}
+    if body:
+        task["text"] = body
+    units = units_in(item.para.text + "\n" + "\n".join(p.text for p in item.body), w.speaker)
+    if units.lead:
+        task["lead"] = units.lead
+    if units.cooperate:
+        task["cooperate"] = units.cooperate
+    for name in units.unknown:
+        w.notes.append((item.para.line, f"责任单位“{name}”不是发文辖区的部门，无法对应部门角色，保留原文"))
+    c.setdefault("tasks", []).append(task)
+    # the title is kept as written: no full stop is added after a heading that has none
+    c["task_title"] = "{{ task.title }}"
+    return task
+
+
+def _task_table(doc: Outline, out: Assembled) -> tuple[str, list] | None:
+    for k, annex in enumerate(doc.annexes, start=1):
+        if any(p.cells for p in annex.rows):
+            rows = [p.cells for p in annex.rows if p.cells]
+        else:
+            rows = text_table_rows([("\t" if p.indented else "") + p.text for p in annex.rows])
+        table = task_table(rows)
+        if table is not None:
+            out.recognised.append(f"第{annex.para.line}行 附件“{annex.title[:24]}”：任务分工表，{len(table)} 行")
+            return annex.title or "任务分工表", table
+        text = "\n".join([annex.para.text, annex.title] + [p.text for p in annex.rows])
+        out.raw_annexes.append((f"附件{k}（原文）.txt", text))
+    return None
+
+
+def _assign_table(tasks: list[dict], table, w: Wording, out: Assembled) -> None:
+    if not table or not tasks:
+        return
+    rows = table[1]
+    for task, (text, lead, coop) in zip(tasks, rows):
+        lead_roles = [r for r in (role_of(n, w.speaker) for n in split_names(lead)) if r]
+        coop_roles = [r for r in (role_of(n, w.speaker) for n in split_names(coop)) if r and r not in lead_roles]
+        if lead_roles:
+            task["lead"] = lead_roles
+        if coop_roles:
+            task["cooperate"] = coop_roles
+    if len(rows) != len(tasks):
+        w.notes.append((0, f"任务分工表有 {len(rows)} 行，正文有 {len(tasks)} 项任务，已按顺序对应，请核对"))
+
+
+def _closing(doc: Outline, w: Wording, c: dict, out: Assembled) -> None:
+    contacts = _contacts(doc, w)
+    literal = []
+    if doc.annex_note or contacts is None:
+        literal = [w.convert(p.text, p.line) for p in doc.contacts + doc.annex_note]
+        if doc.annex_note:
+            out.recognised.append(f"第{doc.annex_note[0].line}行 附件说明（原样保留；附件内容须另行制作）")
+    elif contacts:
+        out.recognised.append(f"第{doc.contacts[0].line}行 联系人 {len(contacts)} 位")
+    if literal and c["sections"]:
+        c["sections"][-1].setdefault("after", []).extend(literal)
+    out.plan["contacts"] = contacts or []
+
+
+def _contacts(doc: Outline, w: Wording) -> list[dict] | None:
+    """Contacts in the campaign's default layout; None when written some other way (kept as text)."""
+    found: list[dict] = []
+    for para in doc.contacts:
+        m, e = _CONTACT.match(para.text), _EMAIL.match(para.text)
+        if m:
+            unit = m.group("unit").strip()
+            found.append({"unit": role_of(unit, w.speaker) or unit, "name": m.group("name").strip(),
+                          "phone": m.group("phone").strip()})
+        elif e and found:
+            found[-1]["email"] = e.group("email")
+        else:
+            return None
+    return found

@@ -1,0 +1,185 @@
+"""Who issued the plan: a bundled profile when one matches, else a profile
+drawn from the document's own words (its kind, name and departments).
+
+``find_profile`` is the one place that looks jurisdictions up, so that it can
+consult national division data once planmaker has it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from planmaker.base.errors import InputError
+from planmaker.inputs.catalog import Catalog, Jurisdiction
+
+# How each role's department is written after the prefix (市卫生健康委, 县医保局 …), longest first.
+ROLE_FORMS: dict[str, list[str]] = {
+    "health": ["卫生健康委员会", "卫生和计划生育委员会", "卫生健康委", "卫生健康局", "卫生计生委", "卫生计生局",
+               "卫健委", "卫健局"],
+    "insurance": ["医疗保障局", "医保局"],
+    "market": ["市场监督管理局", "市场监管局"],
+    "tcm": ["中医药管理局", "中医药局"],
+    "police": ["公安局", "公安厅", "公安分局"],
+    "propaganda": ["委宣传部", "党委宣传部"],
+    "development": ["发展和改革委员会", "发展和改革局", "发展改革委", "发展改革局", "发改委", "发改局"],
+    "hrss": ["人力资源和社会保障局", "人力资源和社会保障厅", "人力资源社会保障局", "人力资源社会保障厅", "人社局", "人社厅"],
+    "finance": ["财政局", "财政厅"],
+    "civil_affairs": ["民政局", "民政厅"],
+    "justice": ["司法局", "司法厅"],
+    "internet": ["网信办"],
+}
+PREFIX_KIND = {"自治区": "自治区", "省": "省", "市": "市", "州": "州", "盟": "盟", "地区": "地区",
+               "县": "县", "区": "区", "旗": "旗", "院": "医院"}
+SUBORDINATE_FORMS = ["各县（市、区）", "各县(市、区)", "各县（区）", "各县(区)", "各县（市）", "各县(市)", "各县区",
+                     "各县市区", "各区县", "各旗县区", "各旗县（市、区）", "各设区市", "各地市", "各市",
+                     "各乡镇（街道）", "各街道（乡镇）", "各乡（镇）", "各乡镇", "各苏木乡镇", "各科室"]
+
+
+@dataclass
+class Speaker:
+    """The issuing jurisdiction as the document speaks of it."""
+
+    name: str
+    short_name: str
+    kind: str
+    prefix: str
+    self_: str
+    whole: str
+    directly_under: str
+    tiers: str
+    committee: str
+    subordinates: list[str]
+    departments: dict[str, tuple[str, str]]      # role → (full, short) as the profile has them
+    profile_ref: str                             # bundled id, or "" for the profile written beside the plan
+    issuer: str = ""
+    parent: Jurisdiction | None = None
+    inferred: str = ""                           # how it was found, for the report
+    local: dict = field(default_factory=dict)    # the profile to write when it is drawn from the text
+
+
+def find_profile(catalog: Catalog, ref: str) -> Jurisdiction:
+    """A jurisdiction by id, name or path (the one look-up the importer makes)."""
+    return catalog.load_profile(ref)
+
+
+def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
+    if ref:
+        try:
+            j = find_profile(catalog, ref)
+        except InputError as exc:
+            raise exc
+        return _from_profile(j, text, f"按 --profile 指定：{j.name}")
+    prefix = dominant_prefix(text)
+    for j in _candidates(catalog, title + "\n" + issuer, text, prefix):
+        return _from_profile(j, text, f"由标题、落款和正文推断为自带辖区配置 {j.id}（{j.name}）")
+    return _from_text(text, title, issuer, prefix)
+
+
+def dominant_prefix(text: str) -> str:
+    """The level the document speaks at: the prefix of its 我X/全X/X直 words."""
+    counts: Counter = Counter()
+    for prefix in PREFIX_KIND:
+        p = re.escape(prefix)
+        guard = "(?<!自治)" if prefix == "区" else ""
+        counts[prefix] += 3 * len(re.findall(f"我{guard}{p}(?![长委级])", text))
+        counts[prefix] += 2 * len(re.findall(f"全{guard}{p}(?![场面])", text))
+        counts[prefix] += len(re.findall(f"(?<![各省市县区州盟旗]){guard}{p}直", text))
+        counts[prefix] += len(re.findall(f"(?<![各（(、]){guard}{p}(?:卫生健康|卫健|医疗保障|医保)", text))
+    counts["区"] -= counts["自治区"]
+    best, score = max(counts.items(), key=lambda kv: kv[1])
+    return best if score > 0 else "县"
+
+
+def _candidates(catalog: Catalog, head: str, text: str, prefix: str):
+    scored = []
+    for pid in catalog.profile_ids():
+        try:
+            j = catalog.load_profile(pid)
+        except InputError:
+            continue
+        if j.prefix != prefix and not (prefix == "院" and j.level == "institution"):
+            continue
+        in_head = j.name in head
+        count = text.count(j.name)
+        if in_head or count >= 2:
+            scored.append((in_head, count, j.id, j))
+    for *_, j in sorted(scored, key=lambda s: (s[0], s[1], s[2]), reverse=True):
+        yield j
+
+
+def _from_profile(j: Jurisdiction, text: str, how: str) -> Speaker:
+    departments = {role: (d.full, d.short) for role, d in j.departments.items()}
+    subs = [j.subordinates] + [f for f in SUBORDINATE_FORMS if f != j.subordinates and f in text
+                                and _level_of_subordinates(f) == j.level]
+    return Speaker(j.name, j.short_name, j.kind, j.prefix, j.self, j.whole, j.directly_under, j.tiers,
+                   j.committee, subs, departments, j.id, j.issuer, j.parent, how)
+
+
+def _level_of_subordinates(form: str) -> str:
+    if form in ("各设区市", "各地市", "各市"):
+        return "province"
+    if re.match(r"各(乡|街道|苏木|科室)", form):
+        return "county"
+    return "prefecture"
+
+
+def _from_text(text: str, title: str, issuer: str, prefix: str) -> Speaker:
+    kind = PREFIX_KIND[prefix]
+    if prefix == "市" and re.search(r"(?:医政医管|法监|秘书|老龄健康|医政)股", text):
+        kind = "县级市"   # a 市 whose offices are 股 is county-level
+    name = _name_in(text, title + "\n" + issuer, prefix)
+    short = name[: -len(prefix)] if name.endswith(prefix) and len(name) > len(prefix) + 1 else name
+    departments = _departments_in(text, name, prefix)
+    subs = Counter({f: text.count(f) for f in SUBORDINATE_FORMS if f in text})
+    level = {"自治区": "province", "省": "province", "院": "institution"}.get(prefix, "county")
+    if prefix in ("市", "州", "盟", "地区") and kind != "县级市":
+        level = "prefecture"
+    subs_list = [f for f, _ in subs.most_common() if _level_of_subordinates(f) == level] or []
+    whole = "全" + prefix if prefix != "院" else "全院"
+    speaker = Speaker(name, short or "__", kind, prefix, "我" + prefix, whole, prefix + "直",
+                      "", prefix + "委", subs_list, departments, "", issuer,
+                      inferred=f"未找到匹配的辖区配置，按正文用语（我{prefix}、全{prefix}）推断为{kind}"
+                               f"“{name}”，写入 辖区.yaml，请核对")
+    speaker.local = _local_profile(speaker, issuer)
+    return speaker
+
+
+def _name_in(text: str, head: str, prefix: str) -> str:
+    pattern = re.compile(r"([\u4e00-\u9fff]{2,8}?|__|X{1,2})" + re.escape(prefix)
+                         + r"(?=卫生健康|卫健|人民政府|委员会|医疗保障|扎实开展)")
+    found = Counter(m.group(0) for m in pattern.finditer(head + "\n" + text)
+                    if not re.search(r"[各全我本该省市县区州]", m.group(1)[-1:]))
+    if found:
+        return found.most_common(1)[0][0]
+    return "__" + prefix
+
+
+def _departments_in(text: str, name: str, prefix: str) -> dict[str, tuple[str, str]]:
+    found = {}
+    for role, forms in ROLE_FORMS.items():
+        shorts: Counter = Counter()
+        full = ""
+        for form in forms:
+            if name and (name + form) in text and not full:
+                full = name + form
+            for m in re.finditer(("(?<!自治)" if prefix == "区" else "") + re.escape(prefix + form), text):
+                shorts[prefix + form] += 1
+        if shorts or full:
+            short = shorts.most_common(1)[0][0] if shorts else prefix + forms[-1]
+            found[role] = (full or name + short[len(prefix):], short)
+    if "health" not in found:
+        found["health"] = (f"{name}卫生健康局" if prefix not in ("省", "自治区") else f"{name}卫生健康委员会",
+                           f"{prefix}卫生健康局")
+    return found
+
+
+def _local_profile(speaker: Speaker, issuer: str) -> dict:
+    profile = {"name": speaker.name, "short_name": speaker.short_name, "kind": speaker.kind}
+    if speaker.subordinates:
+        profile["vocabulary"] = {"subordinates": speaker.subordinates[0]}
+    profile["issuer"] = issuer or speaker.departments["health"][0]
+    profile["departments"] = {role: {"full": full, "short": short}
+                              for role, (full, short) in speaker.departments.items()}
+    return profile
