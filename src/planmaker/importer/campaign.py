@@ -54,6 +54,8 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
         out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”（{len(section.paragraphs)} 段）")
         return entry
     kind = section.kind
+    if kind in ("tasks", "phases", "requirements") and c.get(kind):
+        kind = "points"   # a second part of the same kind: `items: tasks` would list the first part's again
     items = []
     for n, item in enumerate(section.items, start=1):
         heading = item.heading or (item.body.pop(0).text if item.body else "（无标题）")

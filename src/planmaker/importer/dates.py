@@ -94,6 +94,10 @@ class DateBook:
         return name, value
 
     def expression(self, m: DateMention, ref: str) -> str:
+        if m.year and m.year.isdigit() and m.blank and m.month is not None:
+            # a known year with the month left open (2023年XX月): the year stays, the rest is the named date
+            year = "{{ year }}年" if self.year == int(m.year) else f"{m.year}年"
+            return year + self.expression(DateMention(None, m.month, m.day), ref)
         return "{{ " + ref + " | " + m.filter() + " }}"
 
     def range_expression(self, a: DateMention, b: DateMention, sep: str, refs: tuple[str, str],

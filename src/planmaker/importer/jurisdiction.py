@@ -101,7 +101,7 @@ def _candidates(catalog: Catalog, head: str, text: str, prefix: str):
             continue
         if j.prefix != prefix and not (prefix == "院" and j.level == "institution"):
             continue
-        in_head = j.name in head
+        in_head = j.name in head or (len(j.short_name) >= 2 and j.short_name in head)
         count = text.count(j.name)
         if in_head or count >= 2:
             scored.append((in_head, count, j.id, j))
@@ -129,7 +129,8 @@ def _from_text(text: str, title: str, issuer: str, prefix: str) -> Speaker:
     kind = PREFIX_KIND[prefix]
     if prefix == "市" and re.search(r"(?:医政医管|法监|秘书|老龄健康|医政)股", text):
         kind = "县级市"   # a 市 whose offices are 股 is county-level
-    name = _name_in(text, title + "\n" + issuer, prefix)
+    # a county-level city names its prefecture in the body (省、宜春市卫健委): only the title and issuer count
+    name = _name_in(text, title + "\n" + issuer, prefix, body_names=kind != "县级市")
     short = name[: -len(prefix)] if name.endswith(prefix) and len(name) > len(prefix) + 1 else name
     departments = _departments_in(text, name, prefix)
     subs = Counter({f: text.count(f) for f in SUBORDINATE_FORMS if f in text})
@@ -146,14 +147,39 @@ def _from_text(text: str, title: str, issuer: str, prefix: str) -> Speaker:
     return speaker
 
 
-def _name_in(text: str, head: str, prefix: str) -> str:
-    pattern = re.compile(r"([\u4e00-\u9fff]{2,8}?|__|X{1,2})" + re.escape(prefix)
-                         + r"(?=卫生健康|卫健|人民政府|委员会|医疗保障|扎实开展)")
-    found = Counter(m.group(0) for m in pattern.finditer(head + "\n" + text)
-                    if not re.search(r"[各全我本该省市县区州]", m.group(1)[-1:]))
+_STOP = set("的会同由报在将对及和与向按照据成立县市区州省盟旗各全我本该了为是等个并从到经请交至于")
+_NAME_FOLLOWS = re.compile(r"卫生健康|卫健|人民政府|委员会|医疗保障|扎实开展|深入整治")
+
+
+def _name_in(text: str, head: str, prefix: str, body_names: bool = True) -> str:
+    """The jurisdiction's name as the document writes it before its departments (思南县卫生健康局)."""
+    found: Counter = Counter()
+    for where, weight in ((head, 10), (text, 1 if body_names else 0)):
+        for m in re.finditer(re.escape(prefix) + f"(?={_NAME_FOLLOWS.pattern})", where):
+            stem = _stem_before(where, m.start())
+            if stem:
+                found[stem + prefix] += weight
+    found = Counter({k: v for k, v in found.items() if v > 0})
     if found:
         return found.most_common(1)[0][0]
     return "__" + prefix
+
+
+def _stem_before(text: str, end: int) -> str:
+    placeholder = re.search(r"(?:__|X{1,2})$", text[max(0, end - 2):end])
+    if placeholder:
+        return placeholder.group(0)
+    for length in (2, 3, 4):
+        start = end - length
+        if start < 0:
+            break
+        stem = text[start:end]
+        if any(ch in _STOP or not "\u4e00" <= ch <= "\u9fff" for ch in stem):
+            break
+        before = text[start - 1] if start else ""
+        if not before or not "\u4e00" <= before <= "\u9fff" or before in _STOP:
+            return stem
+    return ""
 
 
 def _departments_in(text: str, name: str, prefix: str) -> dict[str, tuple[str, str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, mention
+from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, DateMention, mention
 from planmaker.importer.jurisdiction import ROLE_FORMS, Speaker
 
 _FREE_BEFORE = set("、，,。；;：:（(“”\"'）) 和与及由向同经报送请交至的到对等在把将从为是并或即按照牵头配合负责会、")
@@ -47,9 +47,11 @@ class Wording:
             self._parent_document(text, spans)
         protected = [Span(m.start(), m.end(), "") for m in _PROTECT.finditer(text)]
         self._dates(text, line, spans, protected, phase)
+        # the jurisdiction's words are replaced inside 《》 too: a form's title names its own area
+        numbers = [s for s in protected if text[s.start] == "〔"]
         for pattern, expr in self._patterns:
             for m in pattern.finditer(text):
-                _add(spans, protected, Span(m.start(), m.end(), expr), text)
+                _add(spans, numbers, Span(m.start(), m.end(), expr), text)
         return self._assemble(text, sorted(spans, key=lambda s: s.start), line)
 
     # ------------------------------------------------------------------ parts
@@ -144,8 +146,6 @@ class Wording:
         if year.isdigit() and self.book.year and int(year) == self.book.year:
             _add(spans, protected, Span(m.start(), m.end(), "{{ year }}年" + tail), text)
         elif not year.isdigit():
-            from planmaker.importer.dates import DateMention
-
             name, _ = self.book.name_for(DateMention(year, None, None), _label(text, m.start()))
             _add(spans, protected, Span(m.start(), m.end(), "{{ dates." + name + " | year }}" + tail), text)
         else:
