@@ -344,3 +344,30 @@ def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs):
     click.echo(f"汇总表和报告已写入：{out_dir}")
     if not collection.clean:
         sys.exit(EXIT_PROBLEMS)
+
+
+# ------------------------------------------------------------------ import (issue 13)
+
+@main.command("import")
+@click.help_option("-h", "--help", help=_HELP)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              metavar="文件夹", help="写入专项模板（campaign.yaml）和方案文件（plan.yaml）的文件夹。")
+@click.option("--profile", metavar="辖区", help="发文辖区（辖区配置的名称或 id，如 liuzhou、柳州市）；不写时按落款和正文推断。")
+@click.option("--force", is_flag=True, help="输出文件夹中已有 campaign.yaml 或 plan.yaml 时覆盖它们。")
+@profile_dirs_option
+def import_(file, out_dir, profile, force, profiles_dirs):
+    """把收到的上级方案 FILE（.docx、.txt 或 .md）导入为专项模板和方案文件草稿。
+
+    写出的 plan.yaml 可直接 planmaker build；屏幕上列出识别到的内容，以及未能归类、
+    按原文保留的内容（注明行号）。文件无法导入时（空文件、图片或扫描件、旧版 .doc、
+    不是实施方案）说明原因，退出码为 2，不写入任何文件。"""
+    from planmaker.importer.report import report_text
+    from planmaker.importer.run import import_plan
+    from planmaker.importer.source import ImportRefused
+
+    try:
+        report = import_plan(file, out_dir, _catalog(profiles_dirs, ()), profile=profile, force=force)
+    except ImportRefused as exc:
+        _fail(InputError.single(str(exc), file))
+    click.echo(report_text(report, out_dir), nl=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from planmaker.base.numbering import chinese_number
-from planmaker.importer.source import ImportRefused, Para
+from planmaker.importer.paragraphs import ImportRefused, Para
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planmaker.importer.source import ImportRefused, Para
+from planmaker.importer.paragraphs import ImportRefused, Para
 
 L1 = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*")
 L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")

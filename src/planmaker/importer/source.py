@@ -11,20 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planmaker.importer.paragraphs import ImportRefused, Para
+
 MAX_BYTES = 20 * 1024 * 1024
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported; the message tells the clerk why, in Chinese."""
-
-
-@dataclass
-class Para:
-    line: int
-    text: str
-    cells: tuple[str, ...] = ()       # a table row: its cells
-    table: int = 0                    # which table of the document (1, 2, …) for a row
-    indented: bool = False            # a text line that began with a tab (a table cell pasted as text)
 
 
 @dataclass
