@@ -50,8 +50,8 @@ def read_source(path: Path) -> SourceText:
                             "“另存为” .docx 后再导入")
     for magic, what in _SIGNATURES.items():
         if head.startswith(magic):
-            raise ImportRefused(f"“{path.name}” 是{what}，其中没有可读取的文字：请取得原方案的 Word（.docx）"
-                                "或文本文件；扫描件须先经文字识别（OCR）转成文字")
+            raise ImportRefused(f"“{path.name}” 是{what}，planmaker 不能从中读取文字：请取得原方案的 Word（.docx）"
+                                "或文本文件；扫描件（图片）须先经文字识别（OCR）转成文字")
     if head.startswith(b"PK"):
         if path.suffix.lower() not in (".docx", ".docm", ".wps", ""):
             raise ImportRefused(f"“{path.name}” 不是 Word 文档（.docx）、文本（.txt）或 Markdown（.md）文件")
