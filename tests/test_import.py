@@ -101,3 +101,196 @@ def test_seed_plan_built_for_other_jurisdictions_keeps_no_word_of_the_original(k
     for target in others_for(kind):
         text = built_text(folder / "plan.yaml", tmp_path / target, target)
         assert not left_over(text, words, target), (target, left_over(text, words, target))
+
+
+# ---------------------------------------------------------------- a plan written for this test
+
+WRITTEN_PLAN = """荥经县2024年医疗机构不规范收费专项整治工作方案
+
+为规范医疗服务收费行为，切实减轻群众就医负担，根据雅安市卫生健康委员会等4部门印发的《雅安市2024年医疗机构不规范收费专项整治工作方案》（雅卫发〔2024〕15号）要求，结合我县实际，制定本方案。
+
+一、工作目标
+
+（一）收费行为明显规范。全县各级各类医疗机构不规范收费问题得到有效纠正，群众投诉明显减少。
+（二）长效机制基本建立。县直医疗机构全面建立收费内部稽核制度，各医疗机构建立价格公示制度。
+
+二、整治范围
+
+全县各级各类医疗机构，重点是县直医疗机构和乡镇卫生院。
+
+三、重点任务
+
+（一）整治分解收费和重复收费
+1.对照医疗服务价格项目规范，逐项清理分解项目收费、重复收费问题。
+2.建立收费清单抽查制度，每季度抽查出院病历不少于30份。牵头单位：县卫健局；配合单位：县医疗保障局、县市场监管局。
+（二）整治超标准收费。重点查处超过政府指导价收费、自立项目收费等行为。（县医疗保障局负责）
+（三）整治价格公示不到位。医疗机构在显著位置公示常用药品、医用耗材和医疗服务价格。（责任单位：县市场监管局、县卫健局）
+
+四、实施步骤
+
+整治时间为2024年4月至2024年11月，分4个阶段实施。
+
+（一）动员部署阶段（2024年4月）。县卫健局召开动员会，各医疗机构制定本单位实施方案。
+（二）自查自纠阶段（2024年5月—6月）。各医疗机构对照重点任务开展自查，于6月底前将自查报告报县卫健局医政股。
+（三）集中检查阶段（2024年7月1日—9月30日）。县卫健局会同县医疗保障局、县市场监管局对各医疗机构开展全覆盖检查。
+（四）总结提升阶段（2024年10月—11月）。各医疗机构于2024年11月20日前报送工作总结，县卫健局汇总后报送雅安市卫生健康委员会。
+
+五、工作要求
+
+（一）加强组织领导。县卫健局成立专项整治工作专班，各医疗机构主要负责人为第一责任人。
+（二）强化结果运用。检查结果纳入医疗机构年度绩效考核，对整改不力的单位予以通报。
+
+县卫健局联系人及电话：王敏，0835-7622001
+电子邮箱：yjwjjyz@example.com
+
+荥经县卫生健康局
+2024年3月28日
+"""
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("written")
+    source = folder / "方案.txt"
+    source.write_text(WRITTEN_PLAN, encoding="utf-8")
+    return import_file(source, folder / "imported")
+
+
+def test_written_plan_is_recognised_part_by_part(written):
+    plan = yaml.safe_load((written / "plan.yaml").read_text(encoding="utf-8"))
+    campaign = yaml.safe_load((written / "campaign.yaml").read_text(encoding="utf-8"))
+    assert plan["profile"] == "yingjing" and plan["year"] == 2024 and "issuer" not in plan
+    assert plan["parent_document"] == {"title": "雅安市2024年医疗机构不规范收费专项整治工作方案",
+                                       "number": "雅卫发〔2024〕15号", "issuer": "雅安市卫生健康委员会等4部门"}
+    assert plan["dates"]["start"] == "2024-04" and plan["dates"]["end"] == "2024-11"
+    assert plan["dates"]["signed"] == "2024-03-28"
+    assert plan["phases"]["phase2"] == {"start": "2024-05", "end": "2024-06"}
+    assert plan["phases"]["phase3"] == {"start": "2024-07-01", "end": "2024-09-30"}
+    assert plan["contacts"] == [{"unit": "health", "name": "王敏", "phone": "0835-7622001",
+                                 "email": "yjwjjyz@example.com"}]
+    assert [(t.get("lead"), t.get("cooperate")) for t in campaign["tasks"]] == [
+        (["health"], ["insurance", "market"]), (["insurance"], None), (["market"], ["health"])]
+    assert [p["name"] for p in campaign["phases"]] == ["动员部署阶段", "自查自纠阶段", "集中检查阶段", "总结提升阶段"]
+    assert campaign["title"] == "{{ j.name }}{{ year }}年医疗机构不规范收费专项整治工作方案"
+    text = re.sub(r"^#.*$", "", (written / "campaign.yaml").read_text(encoding="utf-8"), flags=re.M)
+    for word in ("荥经", "我县", "全县", "县直", "县卫健局", "2024年"):
+        assert word not in text, word
+
+
+def test_written_plan_moves_with_its_dates(written, tmp_path):
+    """A date named in plan.yaml moves the text: the deadline 6月底 follows the self-check phase's end."""
+    plan = yaml.safe_load((written / "plan.yaml").read_text(encoding="utf-8"))
+    deadline = next(name for name, value in plan["dates"].items() if value == "phase2.end")
+    plan["phases"]["phase2"]["end"] = "2024-07"
+    (written / "moved.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    text = built_text(written / "moved.yaml", tmp_path / "out")
+    assert "自查自纠阶段（2024年5月—7月）" in text and "于7月底前将自查报告" in text, deadline
+
+
+def test_written_plan_rebuilds_and_travels(written, tmp_path):
+    score = ratio(built_text(written / "plan.yaml", tmp_path / "own"), WRITTEN_PLAN)
+    assert score >= 0.95, score
+    kind, words = own_words(written)
+    for target in others_for(kind):
+        text = built_text(written / "plan.yaml", tmp_path / target, target)
+        assert not left_over(text, words, target), target
+        assert "荥经" not in text
+
+
+# ---------------------------------------------------------------- .docx inputs
+
+DOCX = {"auto-numbering": "001", "task-table": "003", "libreoffice": "004-二"}
+
+
+@pytest.mark.parametrize("name", sorted(DOCX))
+def test_docx_imported_rebuilds_its_seed_and_travels(name, tmp_path):
+    folder = import_file(FIXTURES / f"{name}.docx", tmp_path / "imported")
+    key = DOCX[name]
+    score = ratio(built_text(folder / "plan.yaml", tmp_path / "own"), body_only(key, SEED_PLANS[key]))
+    print(f"{name}.docx (seed {key}): ratio {score:.4f}")
+    assert score >= 0.95, score
+    kind, words = own_words(folder)
+    for target in others_for(kind):
+        text = built_text(folder / "plan.yaml", tmp_path / target, target)
+        assert not left_over(text, words, target), target
+
+
+def test_word_automatic_numbering_is_read_from_numbering_xml(tmp_path):
+    source = FIXTURES / "auto-numbering.docx"
+    with zipfile.ZipFile(source) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        assert "<w:numPr>" in body and "chineseCounting" in archive.read("word/numbering.xml").decode("utf-8")
+    assert "一、工作目标" not in body and "（一）治理" not in body   # the numbers are Word's, not typed
+    folder = import_file(source, tmp_path / "imported")
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert [s["heading"] for s in campaign["sections"]] == ["工作目标", "工作范围", "工作任务", "实施步骤", "工作要求"]
+    assert len(campaign["tasks"]) == 5 and len(campaign["phases"]) == 4 and len(campaign["requirements"]) == 6
+
+
+def test_task_table_gives_each_task_its_departments(tmp_path):
+    folder = import_file(FIXTURES / "task-table.docx", tmp_path / "imported")
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert [(t["lead"], t["cooperate"]) for t in campaign["tasks"]] == [
+        (["insurance"], ["health", "tcm"]), (["insurance"], ["health", "tcm"]),
+        (["health"], ["insurance", "tcm"]), (["health"], ["insurance", "tcm"])]
+    assert campaign["task_table"] is True and campaign["annexes"][0]["kind"] == "tasks"
+    result = run_cli("build", folder / "plan.yaml", "-o", tmp_path / "out", "--only", "tasks")
+    assert result.exit_code == 0, result.output
+    table = docx_text(next(p for p in files_of_kind(tmp_path / "out", "tasks") if p.suffix == ".docx"))
+    assert "自治区医保局" in table and "自治区中医药局" in table
+
+
+def test_libreoffice_fixture_was_saved_by_libreoffice():
+    with zipfile.ZipFile(FIXTURES / "libreoffice.docx") as archive:
+        assert "LibreOffice" in archive.read("docProps/app.xml").decode("utf-8")
+
+
+# ---------------------------------------------------------------- what the command says and refuses
+
+def test_command_reports_what_it_recognised_and_what_it_kept(tmp_path):
+    source = tmp_path / "篇二.txt"
+    source.write_text(SEED_PLANS["000-二"], encoding="utf-8")
+    result = run_cli("import", source, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "识别到：" in result.output and "实施阶段" in result.output
+    assert re.search(r"第\d+行 含义不明的空白“__”（…据《关于印发__省规范", result.output)
+    assert run_cli("check", tmp_path / "out" / "plan.yaml").exit_code == 0
+
+
+def test_an_existing_campaign_is_not_overwritten(written):
+    result = run_cli("import", written.parent / "方案.txt", "-o", written)
+    assert result.exit_code == 2 and "已有 campaign.yaml、plan.yaml" in result.output
+
+
+MEETING_NOTICE = """关于召开全市医疗机构专项整治工作推进会议的通知
+
+各县（区）卫生健康局：
+为推进医疗机构专项整治工作，经研究，决定召开工作推进会议。现将有关事项通知如下：
+一、会议时间
+2024年3月5日上午9:00
+二、会议地点
+市卫生健康委三楼会议室
+三、参会人员
+各县（区）卫生健康局分管领导
+柳州市卫生健康委员会
+2024年3月1日
+"""
+BAD_INPUTS = {
+    "empty.txt": (b"", "是空的"),
+    "scan.png": (b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG 图片"),
+    "scan.pdf": (b"%PDF-1.4\n1 0 obj << /Type /XObject /Subtype /Image >> endobj\n%%EOF\n", "扫描件"),
+    "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "旧版 Word（.doc）"),
+    "meeting.txt": (MEETING_NOTICE.encode("utf-8"), "是会议通知，不是实施方案"),
+    "broken.docx": (b"PK\x03\x04" + bytes(40), "已损坏"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_refused_in_chinese_and_nothing_is_written(name, tmp_path):
+    data, message = BAD_INPUTS[name]
+    source = tmp_path / name
+    source.write_bytes(data)
+    result = run_cli("import", source, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert message in result.output and "未写入任何文件" in result.output
+    assert not (tmp_path / "out").exists()

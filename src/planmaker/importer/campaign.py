@@ -26,7 +26,7 @@ def assemble(doc: Outline, w: Wording) -> Assembled:
     c = out.campaign
     title = w.convert(doc.title, doc.title_para.line)
     c["name"] = _plain(title) or doc.title
-    c["description"] = f"由 planmaker import 从《{doc.title}》导入"
+    c["description"] = "由 planmaker import 从收到的方案导入，未经润色"
     c["title"] = title
     c["preamble"] = [w.convert(p.text, p.line, preamble=True) for p in doc.preamble]
     c["sections"] = []

@@ -82,7 +82,7 @@ _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+(?=\S))")
 _BULLET = re.compile(r"^\s*[-*•·]\s+(?=[（(]?[0-9一二三四五六七八九十])")
 _CLOSED = tuple("。！？；：…”’）)」』】")
 _LABEL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|附件|附表"
-                          r"|[一二三四五六七八九十]是|联系人|联系电话|电话|邮箱|组\s*长|副组长|成\s*员)")
+                          r"|[一二三四五六七八九十]是|联系人|联系电话|电话|电子邮箱|邮箱|传真|组\s*长|副组长|成\s*员)")
 
 
 def text_paragraphs(text: str, markdown: bool = False) -> list[Para]:
@@ -111,7 +111,9 @@ def text_paragraphs(text: str, markdown: bool = False) -> list[Para]:
 def _continues(previous: str, line: str) -> bool:
     """A line that carries on the sentence before it (a break from page layout)."""
     if previous.endswith(_CLOSED) or len(previous) < 20 or _LABEL_START.match(line) \
-            or re.search(r"(?:方案|意见|通知|办法|计划|细则|要点)$", previous):
+            or re.search(r"(?:方案|意见|通知|办法|计划|细则|要点)$", previous) \
+            or re.search(r"联系人|电话|邮箱|传真", previous) \
+            or (len(line) <= 30 and re.search(r"(?:局|委|委员会|政府|医院|办公室)$", line)):
         return False
     return not re.match(r"^(?:\d{4}|20__)\s*年.{0,6}日$", line)
 
