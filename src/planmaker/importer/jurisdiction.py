@@ -56,6 +56,7 @@ class Speaker:
     issuer: str = ""
     parent: Jurisdiction | None = None
     inferred: str = ""                           # how it was found, for the report
+    other_places: list[str] = field(default_factory=list)  # stems of other places the text names (宜春 of 宜春市)
     local: dict = field(default_factory=dict)    # the profile to write when it is drawn from the text
 
 
@@ -65,16 +66,33 @@ def find_profile(catalog: Catalog, ref: str) -> Jurisdiction:
 
 
 def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
+    speaker = _speaker(text, title, issuer, catalog, ref)
+    speaker.other_places = sorted({stem for stem, name in places_in(text) if name != speaker.name}, key=len)
+    return speaker
+
+
+def _speaker(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
     if ref:
-        try:
-            j = find_profile(catalog, ref)
-        except InputError as exc:
-            raise exc
+        j = find_profile(catalog, ref)
         return _from_profile(j, text, f"按 --profile 指定：{j.name}")
     prefix = dominant_prefix(text)
     for j in _candidates(catalog, title + "\n" + issuer, text, prefix):
         return _from_profile(j, text, f"由标题、落款和正文推断为自带辖区配置 {j.id}（{j.name}）")
     return _from_text(text, title, issuer, prefix)
+
+
+_PLACE = re.compile(r"(自治区|自治州|自治县|地区|省|市|县|区|州|盟|旗)(?=卫生健康|卫健|人民政府|委员会|医疗保障|医保|委|政府|"
+                    r"人民医院|中医院|市场监|公安|财政)")
+
+
+def places_in(text: str) -> list[tuple[str, str]]:
+    """(stem, name) of every place the text names before a body of its (雅安市卫健委 → 雅安, 雅安市)."""
+    found = []
+    for m in _PLACE.finditer(text):
+        stem = _stem_before(text, m.start())
+        if stem and not stem.startswith(("_", "X")):
+            found.append((stem, stem + m.group(1)))
+    return found
 
 
 def dominant_prefix(text: str) -> str:

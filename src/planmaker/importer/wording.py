@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, DateMention, mention
 from planmaker.importer.jurisdiction import ROLE_FORMS, Speaker
 
-_FREE_BEFORE = set("、，,。；;：:（(“”\"'）) 和与及由向同经报送请交至的到对等在把将从为是并或即按照牵头配合负责会、")
 PARENT_DOC = re.compile(r"《(?P<title>[^《》]{4,120})》\s*[（(](?P<number>[^（）《》]{2,40}?号)[）)]")
 PARENT_ISSUER = re.compile(r"(?:按照|根据|依据|贯彻落实)(?P<issuer>[^，。,《》]{2,30}?)(?:联合)?(?:印发|下发|制定)的?《")
 _PROTECT = re.compile(r"《[^《》]{1,120}》|〔[^〔〕]{1,8}〕")
@@ -190,7 +189,7 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
         found.append((re.escape(full), "{{ dept.%s.full }}" % role))
         variants = {short} | {prefix + form for form in ROLE_FORMS.get(role, [])}
         for variant in sorted(variants, key=len, reverse=True):
-            found.append((_free(prefix) + re.escape(variant), "{{ dept.%s.short }}" % role))
+            found.append((_free(prefix, speaker) + re.escape(variant), "{{ dept.%s.short }}" % role))
     if speaker.name and not speaker.name.startswith("__"):
         found.append((re.escape(speaker.name), "{{ j.name }}"))
         if len(speaker.short_name) >= 2 and speaker.short_name != speaker.name:
@@ -204,15 +203,16 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
     for form in sorted(speaker.subordinates, key=len, reverse=True):
         found.append((re.escape(form), "{{ j.subordinates }}"))
     if prefix != "院":
-        found.append((_free(prefix) + re.escape(speaker.committee) + "(?![员会])", "{{ j.committee }}"))
-        found.append((_free(prefix) + re.escape(prefix) + "政府", "{{ j.prefix }}政府"))
+        found.append((_free(prefix, speaker) + re.escape(speaker.committee) + "(?![员会])", "{{ j.committee }}"))
+        found.append((_free(prefix, speaker) + re.escape(prefix) + "政府", "{{ j.prefix }}政府"))
         if speaker.tiers:
             found.append((re.escape(speaker.tiers), "{{ j.tiers }}"))
     return [(re.compile(p), e) for p, e in found]
 
 
-def _free(prefix: str) -> str:
-    """Only where the prefix starts a name of its own (not 雅安市 read as 市, nor 自治区 as 区)."""
-    chars = "".join(sorted(_FREE_BEFORE))
-    guard = "(?<!自治)" if prefix == "区" else ""
-    return f"{guard}(?:(?<=[{re.escape(chars)}])|(?<![\\u4e00-\\u9fff]))"
+def _free(prefix: str, speaker: Speaker) -> str:
+    """Only where the prefix starts a name of its own: not 宜春市 (another place the text names)
+    read as 市, nor 自治区 as 区."""
+    guards = ["(?<!自治)"] if prefix == "区" else []
+    guards += [f"(?<!{re.escape(stem)})" for stem in speaker.other_places]
+    return "".join(guards)
