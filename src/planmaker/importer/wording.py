@@ -125,8 +125,10 @@ class Wording:
             self.notes.append((line, f"日期“{m.group(0)}”没有年份，方案年度也不明，保留原文"))
             return
         if phase:
+            # the first date of a phase is its start (its end when “……前”), a second one its end
+            second = phase in self.book.phases
             after = text[m.end():m.end() + 2]
-            ref = "phase.end" if after.startswith("前") else "phase.start"
+            ref = "phase.end" if second or after.startswith("前") else "phase.start"
             value = a.value(self.book.year)
             slot = self.book.phases.setdefault(phase, {"start": None, "end": None})
             slot[ref.split(".")[1]] = value
