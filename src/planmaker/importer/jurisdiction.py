@@ -189,6 +189,10 @@ def _name_in(text: str, head: str, prefix: str, body_names: bool = True) -> str:
     return "__" + prefix
 
 
+# a verb or preposition before 市卫健委 (接受市卫健委的检查) is no place name
+_NOT_PLACE_END = set("受送织调请向报由经交督导促按照据在对将把给让被及和与为从到至于是")
+
+
 def _stem_before(text: str, end: int) -> str:
     placeholder = re.search(r"(?:__|X{1,2})$", text[max(0, end - 2):end])
     if placeholder:
@@ -198,7 +202,7 @@ def _stem_before(text: str, end: int) -> str:
         if start < 0:
             break
         stem = text[start:end]
-        if any(ch in _STOP or not "\u4e00" <= ch <= "\u9fff" for ch in stem):
+        if any(ch in _STOP or not "\u4e00" <= ch <= "\u9fff" for ch in stem) or stem[-1] in _NOT_PLACE_END:
             break
         before = text[start - 1] if start else ""
         if not before or not "\u4e00" <= before <= "\u9fff" or before in _STOP:

@@ -173,7 +173,7 @@ def split_runin(text: str) -> tuple[str, str]:
     colon = min((i for i in (text.find("："), text.find(":")) if i >= 0), default=-1)
     if 0 <= colon <= 10 and (stop < 0 or colon < stop) and len(text) > colon + 1:
         return text[:colon + 1], text[colon + 1:]
-    phase = re.match(r"^[^（(。]{2,24}[（(][^（）()]{2,40}[）)]", text)
+    phase = re.match(r"^[^（(。]{2,24}[（(][^（）()]{0,20}(?:\d|__|XX)[^（）()]{0,20}[年月日][^（）()]{0,20}[）)]", text)
     if phase and len(text) > phase.end() and text[phase.end()] not in "。.":
         return phase.group(0), text[phase.end():]
     if 0 <= stop <= 45 and len(text) > stop + 1:

@@ -169,7 +169,12 @@ class Wording:
 
 
 def _label(text: str, start: int) -> str:
-    return re.sub(r"\s+", "", text[max(0, start - 14):start]).lstrip("，。；：、") or "日期"
+    """A named date's label for the calendar and check: the words before it (or after, at the start)."""
+    before = re.sub(r"\s+", "", text[max(0, start - 14):start]).lstrip("，。；：、,")
+    if before:
+        return before
+    after = re.sub(r"^[\d_X年月日号底末初至—\-一]+", "", text[start:start + 30])
+    return after[:14] or "日期"
 
 
 def _overlaps(spans, start, end) -> bool:
