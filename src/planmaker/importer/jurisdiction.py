@@ -81,7 +81,7 @@ def _speaker(text: str, title: str, issuer: str, catalog: Catalog, ref: str | No
     return _from_text(text, title, issuer, prefix)
 
 
-_PLACE = re.compile(r"(自治区|自治州|自治县|地区|省|市|县|区|州|盟|旗)(?=卫生健康|卫健|人民政府|委员会|医疗保障|医保|委|政府|"
+_PLACE = re.compile(r"(自治区|自治州|自治县|地区|省|市|县|区|州|盟|旗)(?=卫生健康|卫健|人民政府|医疗保障|医保|"
                     r"人民医院|中医院|市场监|公安|财政)")
 
 
