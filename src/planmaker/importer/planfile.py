@@ -18,10 +18,8 @@ def plan_dict(doc: Outline, speaker: Speaker, book: DateBook, parent_document: d
     if book.year:
         plan["year"] = book.year
     issuer = doc.issuer.text if doc.issuer else ""
-    if not speaker.profile_ref and issuer:
-        pass   # the local profile carries the issuer
-    elif issuer != speaker.issuer:
-        plan["issuer"] = issuer
+    if issuer != speaker.issuer or not issuer:
+        plan["issuer"] = issuer   # "" when the document has no issuer line: none is printed
     if parent_document:
         plan["parent_document"] = parent_document
     plan["dates"] = _dates(doc, book)

@@ -80,6 +80,7 @@ def _decode(data: bytes, path: Path) -> str:
 
 _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+(?=\S))")
 _BULLET = re.compile(r"^\s*[-*•·]\s+(?=[（(]?[0-9一二三四五六七八九十])")
+_ROSTER = re.compile(r"^(?:组\s*长|副组长|成\s*员|主\s*任|副主任)\s*[:：]")
 _CLOSED = tuple("。！？；：…”’）)」』】")
 _LABEL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|附件|附表"
                           r"|[一二三四五六七八九十]是|联系人|联系电话|电话|电子邮箱|邮箱|传真|组\s*长|副组长|成\s*员)")
@@ -90,15 +91,17 @@ def text_paragraphs(text: str, markdown: bool = False) -> list[Para]:
     PDF copy leaves inside a sentence mended, and a text without any line breaks
     cut at its heading numbers."""
     paras: list[Para] = []
+    roster = False   # inside a list of names (组长：…… 成员：……), one person a line
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.replace("\u3000", " ").strip()
         if markdown:
-            line = _MD_MARKS.sub("", line).replace("**", "").replace("__", "") if not line.startswith("__") else line
+            line = _MD_MARKS.sub("", line).replace("**", "")
         line = _BULLET.sub("", line)
         if not line:
             continue
         title = len(paras) == 1 and len(paras[0].text) <= 60 and "。" not in paras[0].text
-        if paras and not title and not raw.startswith("\t") and _continues(paras[-1].text, line):
+        roster = bool(_ROSTER.match(line)) or (roster and len(line) <= 40 and not line.endswith(_CLOSED))
+        if paras and not title and not roster and not raw.startswith("\t") and _continues(paras[-1].text, line):
             paras[-1].text += line
             continue
         paras.append(Para(number, line, indented=raw.startswith("\t")))

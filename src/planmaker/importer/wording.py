@@ -135,6 +135,13 @@ class Wording:
             if ref == "phase.start":
                 slot["end"] = value
             expr = self.book.expression(a, ref)
+        elif not self.period_found and a.year and re.search(r"[自从于]$", text[:m.start()]) \
+                and re.match(r"(?:正式)?(?:开始|起)", text[m.end():]):
+            # 整治活动自20__年__月开始: the campaign's own start
+            self.period_found = True
+            self.book.values["start"] = a.value(self.book.year)
+            self.book.values.setdefault("end", None)
+            expr = self.book.expression(a, "period.start")
         else:
             name, _ = self.book.name_for(a, _label(text, m.start()))
             expr = self.book.expression(a, f"dates.{name}")
