@@ -17,7 +17,7 @@ from planmaker.inputs.catalog import Catalog, Jurisdiction
 # How each role's department is written after the prefix (市卫生健康委, 县医保局 …), longest first.
 ROLE_FORMS: dict[str, list[str]] = {
     "health": ["卫生健康委员会", "卫生和计划生育委员会", "卫生健康委", "卫生健康局", "卫生计生委", "卫生计生局",
-               "卫健委", "卫健局"],
+               "卫健委", "卫健局", "卫计委"],
     "insurance": ["医疗保障局", "医保局"],
     "market": ["市场监督管理局", "市场监管局"],
     "tcm": ["中医药管理局", "中医药局"],
@@ -104,8 +104,15 @@ def dominant_prefix(text: str) -> str:
         counts[prefix] += 3 * len(re.findall(f"我{guard}{p}(?![长委级])", text))
         counts[prefix] += 2 * len(re.findall(f"全{guard}{p}(?![场面])", text))
         counts[prefix] += len(re.findall(f"(?<![各省市县区州盟旗]){guard}{p}直", text))
-        counts[prefix] += len(re.findall(f"(?<![各（(、]){guard}{p}(?:卫生健康|卫健|医疗保障|医保)", text))
+        counts[prefix] += len(re.findall(f"(?<![各（(、]){guard}{p}(?:卫生健康|卫健|卫计|卫生计生|医疗保障|医保)", text))
     counts["区"] -= counts["自治区"]
+    # whom it addresses tells the level too: 各县区 are a prefecture's, 各市 a province's
+    for form in SUBORDINATE_FORMS:
+        level = _level_of_subordinates(form)
+        target = {"province": "省", "county": "县"}.get(level, "市")
+        if target == "市" and (counts["州"] or counts["盟"] or counts["地区"]):
+            continue
+        counts[target] += 2 * len(re.findall(re.escape(form) + "(?![卫医])", text)) if form != "各科室" else 0
     best, score = max(counts.items(), key=lambda kv: kv[1])
     return best if score > 0 else "县"
 
