@@ -146,11 +146,21 @@ def _new_section(para: Para, heading: str, result: Outline) -> Section:
     if len(heading) > 30 and 0 < stop <= 30:
         heading, rest = heading[:stop + 1], heading[stop + 1:]
     elif len(heading) > 30:
-        result.notes.append((para.line, f"第一层标题与正文连写，无法分开，整段作为标题：{heading[:20]}……"))
+        start = _TEXT_START.search(heading, 4)
+        if start and start.start() <= 30:
+            # a heading run into its text without a stop (a web page's copy): cut where the text begins
+            heading, rest = heading[:start.start()], heading[start.start():]
+            result.notes.append((para.line, f"第一层标题与正文连写，按“{rest[:2]}……”分开：标题为“{heading}”，请核对"))
+        else:
+            result.notes.append((para.line, f"第一层标题与正文连写，无法分开，整段作为标题：{heading[:20]}……"))
     section = Section(para, heading)
     if rest:
         section.paragraphs.append(Para(para.line, rest))
     return section
+
+
+_TEXT_START = re.compile(r"为切实|为进一步|为全面|为深入|根据|按照|通过|以习近平|坚持|围绕|结合|立足|深入贯彻|全面贯彻|"
+                         r"要充分|充分认识|各级各类")
 
 
 def _add_to_section(section: Section | None, para: Para) -> None:

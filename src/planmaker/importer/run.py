@@ -74,7 +74,7 @@ def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None
     _verify(files, catalog)
     report = ImportReport(jurisdiction=speaker.name)
     report.recognised = _recognised(doc, speaker, wording, result)
-    report.unplaced = sorted(set(wording.notes), key=lambda n: n[0])
+    report.unplaced = sorted(set(doc.notes + wording.notes), key=lambda n: n[0])
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (out_dir / name).write_text(text, encoding="utf-8")
