@@ -159,7 +159,7 @@ def _new_section(para: Para, heading: str, result: Outline) -> Section:
     return section
 
 
-_TEXT_START = re.compile(r"为切实|为进一步|为全面|为深入|根据|按照|通过|以习近平|坚持|围绕|结合|立足|深入贯彻|全面贯彻|"
+_TEXT_START = re.compile(r"到(?:\d{4}|20__)年|为切实|为进一步|为全面|为深入|根据|按照|通过|以习近平|坚持|围绕|结合|立足|深入贯彻|全面贯彻|"
                          r"要充分|充分认识|各级各类")
 
 
