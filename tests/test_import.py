@@ -64,8 +64,9 @@ def left_over(text: str, words: set[str], target: str) -> list[str]:
     """Words of the original left in a plan built for ``target`` (its own words excepted; a word
     inside another name, as 市卫健委 in 宜春市卫健委, is that other place's)."""
     t = Catalog().load_profile(target)
-    theirs = {t.self, t.whole, t.directly_under, t.name, t.short_name}
+    theirs = {t.self, t.whole, t.directly_under, t.name, t.short_name, t.full_name, t.issuer}
     theirs |= {d.full for d in t.departments.values()} | {d.short for d in t.departments.values()}
+    theirs |= {name for a in t.ancestors() for name in (a.name, a.short_name)}   # a district names its city
     free = r"(?:(?<![\u4e00-\u9fff])|(?<=[的和与及由向报将对在、]))"
     return sorted(w for w in words - theirs if re.search(free + re.escape(w), text))
 
