@@ -295,3 +295,103 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_written(name, tmp_path):
     assert result.exit_code == 2
     assert message in result.output and "未写入任何文件" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- more forms of input
+
+def _docx(path: Path, lines: list[str], table: list[list[str]] | None = None, after: list[str] = ()) -> Path:
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    for line in after:
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def test_task_table_inside_the_body_becomes_the_task_table(tmp_path):
+    source = _docx(tmp_path / "方案.docx", [
+        "柳州市2024年医疗乱象专项整治实施方案", "为规范医疗秩序，结合我市实际，制定本方案。", "一、重点任务",
+        "（一）打击违法执业。依法查处无证行医。", "（二）打击医疗骗保。依法查处欺诈骗保行为。", "二、任务分工", "重点任务分工表"],
+        [["序号", "重点任务", "牵头部门", "配合部门"], ["1", "打击违法执业", "市卫生健康委", "市市场监管局、市公安局"],
+         ["2", "打击医疗骗保", "市医保局", "市卫生健康委"]],
+        ["三、工作要求", "（一）加强领导。各县区要高度重视。", "柳州市卫生健康委员会", "2024年3月1日"])
+    folder = import_file(source, tmp_path / "imported")
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert [(t["lead"], t["cooperate"]) for t in campaign["tasks"]] == [
+        (["health"], ["market", "police"]), (["insurance"], ["health"])]
+    assert campaign["annexes"] == [{"kind": "tasks", "title": "重点任务分工表"}]
+    assert yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))["profile"] == "liuzhou"
+
+
+def test_headings_numbered_through_their_style(tmp_path):
+    """Word's heading styles may carry the list numbering (WPS and many templates do)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {ns} w:abstractNumId="97"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        f'<w:numFmt w:val="chineseCountingThousand"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {ns} w:numId="97"><w:abstractNumId w:val="97"/></w:num>'))
+    document.styles["Heading 1"].element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {ns}><w:ilvl w:val="0"/><w:numId w:val="97"/></w:numPr>'))
+    document.add_paragraph("荥经县2024年合理用药专项整治实施方案")
+    document.add_paragraph("为促进合理用药，结合我县实际，制定本方案。")
+    for heading, text in (("工作目标", "全县医疗机构处方合格率达到95%以上。"), ("工作要求", "县卫健局每月通报点评结果。")):
+        document.add_paragraph(heading, style="Heading 1")
+        document.add_paragraph(text)
+    document.save(tmp_path / "方案.docx")
+    folder = import_file(tmp_path / "方案.docx", tmp_path / "imported")
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert [s["heading"] for s in campaign["sections"]] == ["工作目标", "工作要求"]
+    assert "二、工作要求" in built_text(folder / "plan.yaml", tmp_path / "out")
+
+
+def test_markdown_input(tmp_path):
+    lines = WRITTEN_PLAN.splitlines()
+    markdown = "\n".join(["# " + lines[0]] + [("## " + l if re.match(r"^[一二三四五]、", l) else
+                                                ("**" + l + "**" if l.startswith("（") else l)) for l in lines[1:]])
+    source = tmp_path / "方案.md"
+    source.write_text(markdown, encoding="utf-8")
+    folder = import_file(source, tmp_path / "imported")
+    assert ratio(built_text(folder / "plan.yaml", tmp_path / "out"), WRITTEN_PLAN) >= 0.95
+
+
+def test_profile_option_names_the_issuer(tmp_path):
+    source = tmp_path / "篇二.txt"
+    source.write_text(SEED_PLANS["000-二"], encoding="utf-8")
+    result = run_cli("import", source, "-o", tmp_path / "a", "--profile", "融安县")
+    assert result.exit_code == 0 and "按 --profile 指定：融安县" in result.output
+    assert yaml.safe_load((tmp_path / "a" / "plan.yaml").read_text(encoding="utf-8"))["profile"] == "rongan"
+    assert not (tmp_path / "a" / "辖区.yaml").exists()
+    text = built_text(tmp_path / "a" / "plan.yaml", tmp_path / "out")
+    assert "全县各级各类医疗机构" in text and "向融安县卫生健康局书面报送" in text   # 向__县卫生健康委 in the seed
+    own = tmp_path / "我县.yaml"
+    own.write_text((ROOT / "profiles" / "rongan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    import_file(source, tmp_path / "b", "--profile", str(own))
+    assert yaml.safe_load((tmp_path / "b" / "plan.yaml").read_text(encoding="utf-8"))["profile"] == "../我县.yaml"
+    built_text(tmp_path / "b" / "plan.yaml", tmp_path / "out-b")
+
+
+def test_a_hospital_plan_speaks_as_a_hospital(tmp_path):
+    source = tmp_path / "院方案.txt"
+    source.write_text("融水县人民医院医疗质量安全专项整治工作方案\n为保障医疗安全，结合我院实际，制定本方案。\n"
+                      "一、工作目标\n全院各科室核心制度落实率达到100%。\n二、重点任务\n"
+                      "（一）落实核心制度。各科室开展自查。（责任科室：医务科）\n三、工作要求\n"
+                      "（一）加强领导。院党委统一领导。\n融水县人民医院\n2024年4月28日\n", encoding="utf-8")
+    folder = import_file(source, tmp_path / "imported")
+    profile = yaml.safe_load((folder / "辖区.yaml").read_text(encoding="utf-8"))
+    assert profile["name"] == "融水县人民医院" and profile["vocabulary"]["self"] == "我院"
+    text = built_text(folder / "plan.yaml", tmp_path / "out")
+    assert ratio(text, source.read_text(encoding="utf-8")) >= 0.95
+    assert "结合我院实际" in text and "（责任科室：医务科）" in text

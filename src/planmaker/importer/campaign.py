@@ -113,6 +113,10 @@ def _task(n: int, heading: str, body: str, item, w: Wording, c: dict, out: Assem
 
 
 def _task_table(doc: Outline, out: Assembled) -> tuple[str, list] | None:
+    if doc.task_table:
+        table = task_table([p.cells for p in doc.task_table.rows])
+        out.recognised.append(f"第{doc.task_table.para.line}行 正文中的任务分工表，{len(table)} 行：改为附件（任务分工表）")
+        return doc.task_table.title, table
     for k, annex in enumerate(doc.annexes, start=1):
         if any(p.cells for p in annex.rows):
             rows = [p.cells for p in annex.rows if p.cells]

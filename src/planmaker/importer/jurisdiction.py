@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from planmaker.base.errors import InputError
 from planmaker.inputs.catalog import Catalog, Jurisdiction
@@ -57,6 +58,7 @@ class Speaker:
     parent: Jurisdiction | None = None
     inferred: str = ""                           # how it was found, for the report
     other_places: list[str] = field(default_factory=list)  # stems of other places the text names (宜春 of 宜春市)
+    file: Path | None = None                     # the profile's file, when it is one
     local: dict = field(default_factory=dict)    # the profile to write when it is drawn from the text
 
 
@@ -145,7 +147,7 @@ def _from_profile(j: Jurisdiction, text: str, how: str) -> Speaker:
     subs = [j.subordinates] + [f for f in SUBORDINATE_FORMS if f != j.subordinates and f in text
                                 and _level_of_subordinates(f) == j.level]
     return Speaker(j.name, j.short_name, j.kind, j.prefix, j.self, j.whole, j.directly_under, j.tiers,
-                   j.committee, subs, departments, j.id, j.issuer, j.parent, how)
+                   j.committee, subs, departments, j.id, j.issuer, j.parent, how, file=j.file)
 
 
 def _level_of_subordinates(form: str) -> str:
@@ -157,6 +159,8 @@ def _level_of_subordinates(form: str) -> str:
 
 
 def _from_text(text: str, title: str, issuer: str, prefix: str) -> Speaker:
+    if prefix == "院":
+        return _hospital(text, title, issuer)
     kind = PREFIX_KIND[prefix]
     if prefix == "市" and re.search(r"(?:医政医管|法监|秘书|老龄健康|医政)股", text):
         kind = "县级市"   # a 市 whose offices are 股 is county-level
@@ -175,6 +179,24 @@ def _from_text(text: str, title: str, issuer: str, prefix: str) -> Speaker:
                       inferred=f"未找到匹配的辖区配置，按正文用语（我{prefix}、全{prefix}）推断为{kind}"
                                f"“{name}”，写入 辖区.yaml，请核对")
     speaker.local = _local_profile(speaker, issuer)
+    return speaker
+
+
+_HOSPITAL_WORDS = {"prefix": "院", "self": "我院", "whole": "全院", "subordinates": "各科室", "directly_under": "院属",
+                   "tiers": "院科两级", "committee": "院党委"}
+
+
+def _hospital(text: str, title: str, issuer: str) -> Speaker:
+    """A hospital's own plan.  A hospital's profile must name the county or city it stands in
+    (kind 医院 needs a parent), which the text seldom says: it is written as a county-level unit
+    that speaks as a hospital (我院、全院、各科室), for the clerk to complete."""
+    m = re.search(r"[\u4e00-\u9fffX_]{2,20}?(?:中医医院|人民医院|中医院|医院|卫生院|保健院)", issuer + "\n" + title)
+    name = m.group(0) if m else "__医院"
+    speaker = Speaker(name, name, "县", "院", "我院", "全院", "院属", "院科两级", "院党委", ["各科室"], {}, "", issuer,
+                      inferred=f"发文单位是医院（我院、全院），推断为“{name}”，写入 辖区.yaml；"
+                               "请在其中用 parent 写明所在县（市、区）并把 kind 改为 医院")
+    speaker.local = {"name": name, "short_name": name, "kind": "县", "vocabulary": dict(_HOSPITAL_WORDS),
+                     "issuer": issuer or name}
     return speaker
 
 

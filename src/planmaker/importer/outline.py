@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from planmaker.importer.paragraphs import ImportRefused, Para
+from planmaker.importer.units import task_table
 
 L1 = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*")
 L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")
@@ -58,6 +59,7 @@ class Outline:
     issuer: Para | None = None
     signed: Para | None = None
     annexes: list[Annex] = field(default_factory=list)
+    task_table: Annex | None = None      # a task table inside the body (序号、重点任务、牵头部门……)
     notes: list[tuple[int, str]] = field(default_factory=list)   # (line, what could not be placed)
 
 
@@ -69,6 +71,7 @@ def outline(paras: list[Para]) -> Outline:
     title_para, body = _title(body)
     result = Outline(title_para.text, title_para, annexes=annexes)
     body = _closing(body, result)
+    body = _body_tables(body, result)
     first = next((i for i, p in enumerate(body) if L1.match(p.text) and not p.cells), len(body))
     result.preamble = body[:first]
     section = None
@@ -83,6 +86,26 @@ def outline(paras: list[Para]) -> Outline:
         section.kind = section_kind(section)
     _refuse_if_not_a_plan(result)
     return result
+
+
+def _body_tables(body: list[Para], result: Outline) -> list[Para]:
+    """A task table in the body becomes the campaign's task table; any other table is kept as text."""
+    tables: dict[int, list[Para]] = {}
+    for para in body:
+        if para.cells:
+            tables.setdefault(para.table, []).append(para)
+    for number, rows in tables.items():
+        if result.task_table is None and task_table([r.cells for r in rows]) is not None:
+            at = body.index(rows[0])
+            before = body[at - 1].text if at and "分工" in body[at - 1].text and len(body[at - 1].text) <= 60 else ""
+            result.task_table = Annex(rows[0], before or "重点任务分工表", rows)
+            body = [p for p in body if not (p.cells and p.table == number) and not (before and p is body[at - 1])]
+        else:
+            result.notes.append((rows[0].line, f"正文中的表格（{len(rows)} 行）按文字保留，每行一段，单元格以空格分隔"))
+            for row in rows:
+                row.text = "　".join(c for c in row.cells if c)
+                row.cells = ()
+    return body
 
 
 def _title(body: list[Para]) -> tuple[Para, list[Para]]:

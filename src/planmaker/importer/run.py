@@ -7,6 +7,7 @@ a message, instead of at the clerk's first ``build``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -65,6 +66,7 @@ def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None
         speaker = speaker_for(everything, doc.title, issuer, catalog, profile)
     except InputError as exc:
         raise ImportRefused(str(exc).replace("错误：", "")) from None
+    _refer_to_profile(speaker, catalog, out_dir)
     book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
     wording = Wording(speaker, book)
     result = assemble(doc, wording)
@@ -80,6 +82,15 @@ def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None
         (out_dir / name).write_text(text, encoding="utf-8")
         report.written.append(out_dir / name)
     return report
+
+
+def _refer_to_profile(speaker, catalog: Catalog, out_dir: Path) -> None:
+    """A profile given as a file (--profile ./我县.yaml) is named in plan.yaml by its path from there."""
+    if speaker.file is None:
+        return
+    known = catalog.profile_ids().get(speaker.profile_ref)
+    if known is None or known.resolve() != speaker.file.resolve():
+        speaker.profile_ref = os.path.relpath(speaker.file.resolve(), out_dir.resolve())
 
 
 def _date_list(campaign: dict, book: DateBook) -> None:

@@ -202,6 +202,10 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
     for role, (full, short) in departments.items():
         found.append((re.escape(full), "{{ dept.%s.full }}" % role))
         variants = {short} | {prefix + form for form in ROLE_FORMS.get(role, [])}
+        # a blank for the name (__县卫生健康委) stands for the full name
+        found.append(("(?:_{2,}|X{1,2})" + re.escape(prefix) + "(?:" + "|".join(
+            re.escape(v[len(prefix):]) for v in sorted(variants, key=len, reverse=True) if v.startswith(prefix))
+            + ")", "{{ dept.%s.full }}" % role))
         for variant in sorted(variants, key=len, reverse=True):
             found.append((_free(prefix, speaker) + re.escape(variant), "{{ dept.%s.short }}" % role))
     if speaker.name and not speaker.name.startswith("__"):
