@@ -23,7 +23,7 @@ from docx.oxml import parse_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from seed_plans import body_only, plans  # noqa: E402
+from seed_plans import body_only, plans
 
 OUT = ROOT / "tests" / "data" / "import"
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -19,16 +20,16 @@ def seed(prefix: str) -> str:
 def plans() -> dict[str, str]:
     """Each seed plan by key: 000-一 … 000-六, 001, 002-1 … 002-4, 003, 004-一 … 004-四."""
     out = {}
-    parts = re.split(r"^篇([一二三四五六])：", seed("000"), flags=re.M)
+    parts = re.split(r"^篇([一二三四五六])：", seed("000"), flags=re.MULTILINE)
     for num, body in zip(parts[1::2], parts[2::2]):
         out[f"000-{num}"] = body.strip()
     out["001"] = seed("001").strip()
     text = seed("002")
     starts = [text.index(title, 30) for title in SEED_002_TITLES] + [len(text)]
-    for k, (a, b) in enumerate(zip(starts, starts[1:]), start=1):
+    for k, (a, b) in enumerate(pairwise(starts), start=1):
         out[f"002-{k}"] = text[a:b].strip()
     out["003"] = seed("003").strip()
-    parts = re.split(rf"^{SEED_004_TITLE}【第(.)篇】\s*$", seed("004"), flags=re.M)
+    parts = re.split(rf"^{SEED_004_TITLE}【第(.)篇】\s*$", seed("004"), flags=re.MULTILINE)
     for num, body in zip(parts[1::2], parts[2::2]):
         out[f"004-{num}"] = SEED_004_TITLE + "\n" + body.split("上一篇")[0].strip()
     return out
@@ -37,5 +38,5 @@ def plans() -> dict[str, str]:
 def body_only(key: str, text: str) -> str:
     """The plan without the annexes printed after its signature (seed 003 has four)."""
     if key == "003":
-        return text[:re.search(r"^\s*附件1\s*$", text, flags=re.M).start()]
+        return text[:re.search(r"^\s*附件1\s*$", text, flags=re.MULTILINE).start()]
     return text

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, docx_text, files_of_kind, run_cli
-from planmaker.inputs.catalog import Catalog
 from seed_plans import body_only, plans
+
+from planmaker.inputs.catalog import Catalog
 
 SEED_PLANS = plans()
 FIXTURES = ROOT / "tests" / "data" / "import"
@@ -173,7 +173,7 @@ def test_written_plan_is_recognised_part_by_part(written):
         (["health"], ["insurance", "market"]), (["insurance"], None), (["market"], ["health"])]
     assert [p["name"] for p in campaign["phases"]] == ["动员部署阶段", "自查自纠阶段", "集中检查阶段", "总结提升阶段"]
     assert campaign["title"] == "{{ j.name }}{{ year }}年医疗机构不规范收费专项整治工作方案"
-    text = re.sub(r"^#.*$", "", (written / "campaign.yaml").read_text(encoding="utf-8"), flags=re.M)
+    text = re.sub(r"^#.*$", "", (written / "campaign.yaml").read_text(encoding="utf-8"), flags=re.MULTILINE)
     for word in ("荥经", "我县", "全县", "县直", "县卫健局", "2024年"):
         assert word not in text, word
 

@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from planmaker.importer.outline import PHASE, Outline, Section
-from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
+from planmaker.importer.units import (
+    role_of,
+    split_names,
+    task_table,
+    text_table_rows,
+    units_in,
+)
 from planmaker.importer.wording import Wording
 
 _CONTACT = re.compile(r"^(?P<unit>.{2,30}?)联系人及电话[:：]\s*(?P<name>[^，,]+)[，,]\s*(?P<phone>.+)$")

@@ -107,7 +107,7 @@ class DateBook:
         if start and end and a.year:
             original = _written(a) + sep + _written(b)
             for kwargs in ("", ", repeat_year=True", ", compact=True"):
-                options = dict(repeat_year="repeat_year" in kwargs, compact="compact" in kwargs)
+                options = {"repeat_year": "repeat_year" in kwargs, "compact": "compact" in kwargs}
                 if format_span(start, end, sep=sep, **options) == original:
                     extra = (f"sep='{sep}'" if sep != "—" else "") + kwargs
                     extra = extra.lstrip(", ")

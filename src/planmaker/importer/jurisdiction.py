@@ -125,7 +125,7 @@ def _candidates(catalog: Catalog, head: str, text: str, prefix: str):
     scored = []
     for pid, path in catalog.profile_ids().items():
         raw = path.read_text(encoding="utf-8", errors="replace")
-        names = [m.group(2).strip().strip("'\"") for m in re.finditer(r"^(name|short_name):\s*(.+)$", raw, re.M)]
+        names = [m.group(2).strip().strip("'\"") for m in re.finditer(r"^(name|short_name):\s*(.+)$", raw, re.MULTILINE)]
         if not names or not any(n in head or text.count(n) >= 2 for n in names if len(n) >= 2):
             continue
         try:

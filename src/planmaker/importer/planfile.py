@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from planmaker.base.dates import PlanDate
 from planmaker.importer.dates import DateBook, DateMention
-from planmaker.importer.outline import Outline
 from planmaker.importer.jurisdiction import Speaker
+from planmaker.importer.outline import Outline
 
 LOCAL_PROFILE = "辖区.yaml"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from planmaker.importer.paragraphs import ImportRefused, Para
@@ -140,5 +141,5 @@ def split_run_together(text: str) -> list[str]:
         pieces.append(title.group(1))
         text = text[title.end():]
     cuts = [0] + [m.start() for m in _RUN_TOGETHER.finditer(text)] + [len(text)]
-    pieces.extend(text[a:b].strip() for a, b in zip(cuts, cuts[1:]) if text[a:b].strip())
+    pieces.extend(text[a:b].strip() for a, b in pairwise(cuts) if text[a:b].strip())
     return pieces

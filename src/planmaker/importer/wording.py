@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, DateMention, mention
+from planmaker.importer.dates import (
+    RANGE,
+    SINGLE,
+    YEAR_ONLY,
+    DateBook,
+    DateMention,
+    mention,
+)
 from planmaker.importer.jurisdiction import ROLE_FORMS, Speaker
 
 PARENT_DOC = re.compile(r"《(?P<title>[^《》]{4,120})》\s*[（(](?P<number>[^（）《》]{2,40}?号)[）)]")
@@ -200,14 +207,15 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
     # a hospital's offices (党办、医务科) are kept as written: their names vary from hospital to hospital
     departments = {} if prefix == "院" else speaker.departments
     for role, (full, short) in departments.items():
-        found.append((re.escape(full), "{{ dept.%s.full }}" % role))
+        full_expr, short_expr = "{{ dept." + role + ".full }}", "{{ dept." + role + ".short }}"
+        found.append((re.escape(full), full_expr))
         variants = {short} | {prefix + form for form in ROLE_FORMS.get(role, [])}
         # a blank for the name (__县卫生健康委) stands for the full name
         found.append(("(?:_{2,}|X{1,2})" + re.escape(prefix) + "(?:" + "|".join(
             re.escape(v[len(prefix):]) for v in sorted(variants, key=len, reverse=True) if v.startswith(prefix))
-            + ")", "{{ dept.%s.full }}" % role))
+            + ")", full_expr))
         for variant in sorted(variants, key=len, reverse=True):
-            found.append((_free(prefix, speaker) + re.escape(variant), "{{ dept.%s.short }}" % role))
+            found.append((_free(prefix, speaker) + re.escape(variant), short_expr))
     if speaker.name and not speaker.name.startswith("__"):
         found.append((re.escape(speaker.name), "{{ j.name }}"))
         if len(speaker.short_name) >= 2 and speaker.short_name != speaker.name:
