@@ -48,10 +48,16 @@ def built_text(plan: Path, out: Path, profile: str | None = None) -> str:
     return docx_text(document)
 
 
+HOSPITALS = ["liuzhou-tcm-hospital", "rongan-hospital", "yaan-tcm-hospital"]
+
+
 def own_words(folder: Path) -> tuple[str, set[str]]:
-    """The issuing jurisdiction's words: name, short name, 我X/全X/X直, issuer and departments."""
+    """The issuing jurisdiction's words: name, short name, 我X/全X/X直, issuer and departments
+    (the kind is 医院 for a hospital's own plan, whatever its profile says)."""
     plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
     j = Catalog().load_profile(plan["profile"], folder)
+    if j.self == "我院":
+        return "医院", {w for w in {j.name, j.issuer} | {d.full for d in j.departments.values()} if w}
     words = {j.self, j.whole, j.directly_under, j.issuer}
     words |= {j.name} if not j.name.startswith("__") else set()
     words |= {j.short_name} if len(j.short_name) >= 2 and "_" not in j.short_name else set()
@@ -72,6 +78,8 @@ def left_over(text: str, words: set[str], target: str) -> list[str]:
 
 
 def others_for(kind: str) -> list[str]:
+    if kind == "医院":
+        return HOSPITALS   # a hospital's plan needs a hospital's offices (医务科、党办……)
     chosen, kinds = [], {kind}
     for target in OTHERS:
         other = Catalog().load_profile(target).kind
@@ -392,6 +400,11 @@ def test_a_hospital_plan_speaks_as_a_hospital(tmp_path):
     folder = import_file(source, tmp_path / "imported")
     profile = yaml.safe_load((folder / "辖区.yaml").read_text(encoding="utf-8"))
     assert profile["name"] == "融水县人民医院" and profile["vocabulary"]["self"] == "我院"
+    assert profile["departments"] == {"medical_affairs": {"full": "医务科", "short": "医务科"}}
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert campaign["tasks"][0]["lead"] == ["medical_affairs"]   # 责任科室：医务科 is the role, not the name
     text = built_text(folder / "plan.yaml", tmp_path / "out")
     assert ratio(text, source.read_text(encoding="utf-8")) >= 0.95
     assert "结合我院实际" in text and "（责任科室：医务科）" in text
+    elsewhere = built_text(folder / "plan.yaml", tmp_path / "tcm", "liuzhou-tcm-hospital")
+    assert "柳州市中医医院医疗质量安全" in elsewhere and "融水" not in elsewhere

@@ -108,6 +108,9 @@ def dominant_prefix(text: str) -> str:
         counts[prefix] += len(re.findall(f"(?<![各省市县区州盟旗]){guard}{p}直", text))
         counts[prefix] += len(re.findall(f"(?<![各（(、]){guard}{p}(?:卫生健康|卫健|卫计|卫生计生|医疗保障|医保)", text))
     counts["区"] -= counts["自治区"]
+    # a plan whose tasks fall to offices (责任科室) and that addresses 各科室 is a hospital's own
+    if counts["院"]:
+        counts["院"] += 3 * len(re.findall(r"(?:责任|牵头)科室[:：]", text)) + 2 * text.count("各科室")
     # whom it addresses tells the level too: 各县区 are a prefecture's, 各市 a province's
     for form in SUBORDINATE_FORMS:
         level = _level_of_subordinates(form)
@@ -182,6 +185,34 @@ def _from_text(text: str, title: str, issuer: str, prefix: str) -> Speaker:
     return speaker
 
 
+# a hospital's offices by role (profiles/_vocabulary.yaml), as the clean-hospital plans name them
+OFFICE_ROLES = [("party_office", "党办|党委办"), ("discipline_office", "纪检|纪委|监察"), ("union", "工会"),
+                ("audit", "审计"), ("insurance_office", "医保"), ("medical_affairs", "医务|医政"), ("nursing", "护理"),
+                ("personnel", "人事|组织人事|人力资源"), ("pharmacy", "药剂|药学|药事"), ("equipment", "设备|器械"),
+                ("procurement", "招标|采购"), ("operations", "经管|运营|财务"), ("cooperation", "合作|医联体|医共体"),
+                ("quality", "质控|全质|质量"), ("pricing", "物价|价格")]
+_OFFICES = re.compile(r"(?:责任|牵头)科室[:：]\s*(?P<names>[^）)\n]+)")
+
+
+def office_role(name: str) -> str | None:
+    for role, keywords in OFFICE_ROLES:
+        if re.search(keywords, name):
+            return role
+    return None
+
+
+def offices_in(text: str) -> dict[str, tuple[str, str]]:
+    """The offices a hospital's plan makes responsible (责任科室：党办、纪检办), by role, first name first."""
+    found: dict[str, tuple[str, str]] = {}
+    for m in _OFFICES.finditer(text):
+        for name in re.split(r"[、，,；;和及]", m.group("names")):
+            name = name.strip()
+            role = office_role(name) if name else None
+            if role and role not in found:
+                found[role] = (name, name)
+    return found
+
+
 _HOSPITAL_WORDS = {"prefix": "院", "self": "我院", "whole": "全院", "subordinates": "各科室", "directly_under": "院属",
                    "tiers": "院科两级", "committee": "院党委"}
 
@@ -190,13 +221,16 @@ def _hospital(text: str, title: str, issuer: str) -> Speaker:
     """A hospital's own plan.  A hospital's profile must name the county or city it stands in
     (kind 医院 needs a parent), which the text seldom says: it is written as a county-level unit
     that speaks as a hospital (我院、全院、各科室), for the clerk to complete."""
-    m = re.search(r"[\u4e00-\u9fffX_]{2,20}?(?:中医医院|人民医院|中医院|医院|卫生院|保健院)", issuer + "\n" + title)
+    m = re.search(r"^(?:(?!医院)[\u4e00-\u9fffX_]){2,20}?(?:中医医院|人民医院|中医院|医院|卫生院|保健院)",
+                  issuer + "\n" + title, re.MULTILINE)
     name = m.group(0) if m else "__医院"
-    speaker = Speaker(name, name, "县", "院", "我院", "全院", "院属", "院科两级", "院党委", ["各科室"], {}, "", issuer,
+    offices = offices_in(text)
+    speaker = Speaker(name, name, "县", "院", "我院", "全院", "院属", "院科两级", "院党委", ["各科室"], offices, "", issuer,
                       inferred=f"发文单位是医院（我院、全院），推断为“{name}”，写入 辖区.yaml；"
                                "请在其中用 parent 写明所在县（市、区）并把 kind 改为 医院")
     speaker.local = {"name": name, "short_name": name, "kind": "县", "vocabulary": dict(_HOSPITAL_WORDS),
-                     "issuer": issuer or name}
+                     "issuer": issuer or name,
+                     "departments": {role: {"full": full, "short": short} for role, (full, short) in offices.items()}}
     return speaker
 
 

@@ -45,7 +45,13 @@ def role_of(name: str, speaker: Speaker) -> str | None:
 
 def units_in(text: str, speaker: Speaker) -> Units:
     found = Units()
-    if _OFFICE.search(text):
+    office = _OFFICE.search(text)
+    if office:
+        # a hospital's offices are its roles; a bureau's own offices (医政医管股) are no department of the area
+        if speaker.prefix == "院":
+            names = split_names(re.split(r"[）)\n]", text[office.end():], maxsplit=1)[0])
+            _place(names, found.lead, found, speaker)
+            found.lead = list(dict.fromkeys(found.lead))
         return found
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):

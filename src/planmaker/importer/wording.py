@@ -204,7 +204,12 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
     """(pattern, expression) pairs, the most specific first."""
     found: list[tuple[str, str]] = []
     prefix = speaker.prefix
-    # a hospital's offices (党办、医务科) are kept as written: their names vary from hospital to hospital
+    if prefix == "院":
+        # a hospital's offices (党办、医务科) by their names: they vary from hospital to hospital
+        for role, (full, short) in speaker.departments.items():
+            found.append((re.escape(full), "{{ dept." + role + ".full }}"))
+            if short != full:
+                found.append((re.escape(short), "{{ dept." + role + ".short }}"))
     departments = {} if prefix == "院" else speaker.departments
     for role, (full, short) in departments.items():
         full_expr, short_expr = "{{ dept." + role + ".full }}", "{{ dept." + role + ".short }}"
