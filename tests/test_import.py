@@ -408,3 +408,16 @@ def test_a_hospital_plan_speaks_as_a_hospital(tmp_path):
     assert "结合我院实际" in text and "（责任科室：医务科）" in text
     elsewhere = built_text(folder / "plan.yaml", tmp_path / "tcm", "liuzhou-tcm-hospital")
     assert "柳州市中医医院医疗质量安全" in elsewhere and "融水" not in elsewhere
+
+
+def test_numbered_items_with_their_own_units_become_subtasks(tmp_path):
+    """Seed 004 第一篇: “1、……（责任单位：区卫生健康局）2、……” under one task."""
+    source = tmp_path / "第一篇.txt"
+    source.write_text(SEED_PLANS["004-一"], encoding="utf-8")
+    result = run_cli("import", source, "-o", tmp_path / "imported")
+    assert result.exit_code == 0, result.output
+    assert "责任单位“区发改经信局”不是发文辖区的部门" in result.output
+    campaign = yaml.safe_load((tmp_path / "imported" / "campaign.yaml").read_text(encoding="utf-8"))
+    first = campaign["tasks"][0]
+    assert [(s.get("lead"), s.get("cooperate")) for s in first["subtasks"]] == [
+        (["health"], None), (["market"], None), (["health"], ["market", "police"]), (["police"], ["health"])]

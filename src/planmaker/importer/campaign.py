@@ -101,8 +101,16 @@ def _phase(n: int, heading: str, body: str, line: int, w: Wording, c: dict) -> d
     return phase
 
 
+_SUB = re.compile(r"^\d{1,2}\s*[、.．]\s*")
+
+
 def _task(n: int, heading: str, body: str, item, w: Wording, c: dict, out: Assembled) -> dict:
     task = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": w.convert(heading, item.para.line)}
+    subtasks = _subtasks(item, w)
+    if subtasks:
+        task["subtasks"] = subtasks
+        c.setdefault("tasks", []).append(task)
+        return task
     if body:
         task["text"] = body
     units = units_in(item.para.text + "\n" + "\n".join(p.text for p in item.body), w.speaker)
@@ -116,6 +124,28 @@ def _task(n: int, heading: str, body: str, item, w: Wording, c: dict, out: Assem
     # the title is kept as written: no full stop is added after a heading that has none
     c["task_title"] = "{{ task.title }}"
     return task
+
+
+def _subtasks(item, w: Wording) -> list[dict]:
+    """“1、……（责任单位：……）2、……”: numbered items with units of their own become subtasks,
+    one row each in the task table."""
+    paras = item.body
+    if item.runin or len(paras) < 2 or not all(_SUB.match(p.text) for p in paras):
+        return []
+    found = [units_in(p.text, w.speaker) for p in paras]
+    if sum(bool(u.lead) for u in found) < 2:
+        return []
+    subtasks = []
+    for para, units in zip(paras, found):
+        sub = {"text": w.convert(_SUB.sub("", para.text, count=1), para.line)}
+        if units.lead:
+            sub["lead"] = units.lead
+        if units.cooperate:
+            sub["cooperate"] = units.cooperate
+        for name in units.unknown:
+            w.notes.append((para.line, f"责任单位“{name}”不是发文辖区的部门，无法对应部门角色，保留原文"))
+        subtasks.append(sub)
+    return subtasks
 
 
 def _task_table(doc: Outline, out: Assembled) -> tuple[str, list] | None:
