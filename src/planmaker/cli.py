@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from planmaker import __version__
 from planmaker.base.errors import InputError
 
 EXIT_PROBLEMS = 1
@@ -148,7 +149,7 @@ campaign_dirs_option = click.option(
 
 @click.group(cls=Group, context_settings=CONTEXT, help="planmaker：由辖区配置和专项模板生成专项整治的全套文件。")
 @click.help_option("-h", "--help", help=_HELP)
-@click.version_option(package_name="planmaker", message="planmaker %(version)s", help="显示版本并退出。")
+@click.version_option(__version__, message="planmaker %(version)s", help="显示版本并退出。")
 @click.pass_context
 def main(ctx):
     from planmaker.base import notices
