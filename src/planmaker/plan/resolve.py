@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 from planmaker.base.dates import PlanDate
-from planmaker.base.errors import InputError, Problem
-from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
+from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.base.schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
-from planmaker.inputs.validation import did_you_mean, field_path, locate, parse_model
+from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
+from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
+from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 
 FIXED_DATES = ("start", "end", "signed")
@@ -31,7 +31,7 @@ class Source:
     raw: Any
     loc: tuple
 
-    def at(self, *more) -> "Source":
+    def at(self, *more) -> Source:
         return Source(self.file, self.raw, self.loc + more)
 
 
@@ -139,13 +139,13 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     allowed_dates = FIXED_DATES + tuple(model.dates)
     phase_ids = [p.id for p in model.phases]
     # Every name a plan file sets must be one its campaign defines.
-    for kind, field, known in (("日期", "dates", allowed_dates), ("阶段", "phases", phase_ids),
+    for kind, key, known in (("日期", "dates", allowed_dates), ("阶段", "phases", phase_ids),
                                ("参数", "params", list(model.params)),
                                ("进度节点", "milestones", [m.id for m in model.milestones]),
                                ("定期报送", "recurring", [r.id for r in model.recurring])):
-        for name in getattr(plan, field):
+        for name in getattr(plan, key):
             if name not in known:
-                unknown(kind, name, known, (field, name))
+                unknown(kind, name, known, (key, name))
     date_refs = allowed_dates + tuple(f"{p}.{side}" for p in phase_ids for side in ("start", "end"))
     for i, milestone in enumerate(model.milestones):
         if milestone.date is not None and milestone.date not in date_refs:
