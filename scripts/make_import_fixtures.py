@@ -23,7 +23,7 @@ from docx.oxml import parse_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from seed_plans import body_only, plans
+from seed_plans import body_only, plans  # noqa: E402  (tests/ is put on the path just above)
 
 OUT = ROOT / "tests" / "data" / "import"
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -61,8 +61,8 @@ def task_table(text: str, path: Path) -> None:
         document.add_paragraph(line)
     annex_lines = annexes.split("附件2")[0].splitlines()
     document.add_paragraph("附件1")
-    document.add_paragraph(next(l.strip() for l in annex_lines[1:] if l.strip()))
-    rows = _text_rows([l for l in annex_lines if l.strip()][2:])
+    document.add_paragraph(next(line.strip() for line in annex_lines[1:] if line.strip()))
+    rows = _text_rows([line for line in annex_lines if line.strip()][2:])
     table = document.add_table(rows=len(rows), cols=4)
     for r, row in enumerate(rows):
         for c, value in enumerate(row[:4]):

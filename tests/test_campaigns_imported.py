@@ -4,6 +4,7 @@ each example rebuilds its seed, passes check, and reads right for other kinds of
 from __future__ import annotations
 
 import pytest
+
 from conftest import EXAMPLES, run_cli
 from seed_plans import plans
 from test_import import built_text, left_over, others_for, ratio

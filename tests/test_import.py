@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, docx_text, files_of_kind, run_cli
-from seed_plans import body_only, plans
 
+from conftest import ROOT, docx_text, files_of_kind, run_cli
 from planmaker.inputs.catalog import Catalog
+from seed_plans import body_only, plans
 
 SEED_PLANS = plans()
 FIXTURES = ROOT / "tests" / "data" / "import"
@@ -367,8 +367,9 @@ def test_headings_numbered_through_their_style(tmp_path):
 
 def test_markdown_input(tmp_path):
     lines = WRITTEN_PLAN.splitlines()
-    markdown = "\n".join(["# " + lines[0]] + [("## " + l if re.match(r"^[一二三四五]、", l) else
-                                                ("**" + l + "**" if l.startswith("（") else l)) for l in lines[1:]])
+    markdown = "\n".join(["# " + lines[0]] + [("## " + line if re.match(r"^[一二三四五]、", line) else
+                                                ("**" + line + "**" if line.startswith("（") else line))
+                                               for line in lines[1:]])
     source = tmp_path / "方案.md"
     source.write_text(markdown, encoding="utf-8")
     folder = import_file(source, tmp_path / "imported")

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from planmaker.importer.outline import PHASE, Outline, Section
-from planmaker.importer.units import (
-    role_of,
-    split_names,
-    task_table,
-    text_table_rows,
-    units_in,
-)
+from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
 from planmaker.importer.wording import Wording
 
 _CONTACT = re.compile(r"^(?P<unit>.{2,30}?)联系人及电话[:：]\s*(?P<name>[^，,]+)[，,]\s*(?P<phone>.+)$")
@@ -41,7 +36,7 @@ def assemble(doc: Outline, w: Wording) -> Assembled:
     table = _task_table(doc, out)
     _assign_table(c.get("tasks", []), table, w, out)
     c["task_table"] = bool(table) and bool(c.get("tasks"))
-    if c["task_table"]:
+    if table and c["task_table"]:
         c["annexes"] = [{"kind": "tasks", "title": w.convert(table[0], doc.title_para.line)}]
     _closing(doc, w, c, out)
     return out
@@ -91,6 +86,7 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
 
 def _phase(n: int, heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
     m = PHASE.match(heading)
+    assert m is not None   # the part is one of phases because every heading matched
     pid = f"phase{len(c.get('phases', [])) + 1}"
     when = w.convert(m.group("when"), line, phase=pid)
     phase = {"id": pid, "name": w.convert(m.group("name").strip(), line),
@@ -105,7 +101,7 @@ _SUB = re.compile(r"^\d{1,2}\s*[、.．]\s*")
 
 
 def _task(n: int, heading: str, body: str, item, w: Wording, c: dict, out: Assembled) -> dict:
-    task = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": w.convert(heading, item.para.line)}
+    task: dict[str, Any] = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": w.convert(heading, item.para.line)}
     subtasks = _subtasks(item, w)
     if subtasks:
         task["subtasks"] = subtasks
@@ -137,7 +133,7 @@ def _subtasks(item, w: Wording) -> list[dict]:
         return []
     subtasks = []
     for para, units in zip(paras, found):
-        sub = {"text": w.convert(_SUB.sub("", para.text, count=1), para.line)}
+        sub: dict[str, Any] = {"text": w.convert(_SUB.sub("", para.text, count=1), para.line)}
         if units.lead:
             sub["lead"] = units.lead
         if units.cooperate:
@@ -150,9 +146,9 @@ def _subtasks(item, w: Wording) -> list[dict]:
 
 def _task_table(doc: Outline, out: Assembled) -> tuple[str, list] | None:
     if doc.task_table:
-        table = task_table([p.cells for p in doc.task_table.rows])
-        out.recognised.append(f"第{doc.task_table.para.line}行 正文中的任务分工表，{len(table)} 行：改为附件（任务分工表）")
-        return doc.task_table.title, table
+        found = task_table([p.cells for p in doc.task_table.rows]) or []
+        out.recognised.append(f"第{doc.task_table.para.line}行 正文中的任务分工表，{len(found)} 行：改为附件（任务分工表）")
+        return doc.task_table.title, found
     for k, annex in enumerate(doc.annexes, start=1):
         if any(p.cells for p in annex.rows):
             rows = [p.cells for p in annex.rows if p.cells]
@@ -171,7 +167,7 @@ def _assign_table(tasks: list[dict], table, w: Wording, out: Assembled) -> None:
     if not table or not tasks:
         return
     rows = table[1]
-    for task, (text, lead, coop) in zip(tasks, rows):
+    for task, (_task_text, lead, coop) in zip(tasks, rows):
         lead_roles = [r for r in (role_of(n, w.speaker) for n in split_names(lead)) if r]
         coop_roles = [r for r in (role_of(n, w.speaker) for n in split_names(coop)) if r and r not in lead_roles]
         if lead_roles:

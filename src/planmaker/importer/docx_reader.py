@@ -103,20 +103,20 @@ class ListNumbers:
                 text = _val(lvl.find(f"{W}lvlText")) or ""
                 start = int(_val(lvl.find(f"{W}start")) or 1)
                 levels[int(lvl.get(f"{W}ilvl", "0"))] = (fmt, text, start)
-            self.levels[abstract.get(f"{W}abstractNumId")] = levels
+            self.levels[abstract.get(f"{W}abstractNumId", "")] = levels
         for num in numbering.findall(f"{W}num"):
-            num_id = num.get(f"{W}numId")
+            num_id = num.get(f"{W}numId", "")
             self.nums[num_id] = _val(num.find(f"{W}abstractNumId"))
             for override in num.findall(f"{W}lvlOverride"):
                 start = override.find(f"{W}startOverride")
                 if start is not None:
-                    self.starts[(num_id, int(override.get(f"{W}ilvl", "0")))] = int(_val(start))
+                    self.starts[(num_id, int(override.get(f"{W}ilvl", "0")))] = int(_val(start) or 1)
 
     def _read_styles(self, styles) -> None:
         based: dict[str, str] = {}
-        own: dict[str, tuple[str | None, int]] = {}
+        own: dict[str, tuple[str, int]] = {}
         for style in styles.findall(f"{W}style"):
-            sid = style.get(f"{W}styleId")
+            sid = style.get(f"{W}styleId", "")
             parent = style.find(f"{W}basedOn")
             if parent is not None:
                 based[sid] = _val(parent)
@@ -124,16 +124,16 @@ class ListNumbers:
             if num_pr is not None:
                 own[sid] = (_val(num_pr.find(f"{W}numId")), int(_val(num_pr.find(f"{W}ilvl")) or 0))
         for sid in list(based) + list(own):
-            node, seen = sid, set()
+            node, seen = sid, set[str]()
             while node and node not in own and node not in seen:
                 seen.add(node)
-                node = based.get(node)
+                node = based.get(node, "")
             if node in own and own[node][0]:
                 self.style_num[sid] = own[node]
 
     def label(self, paragraph) -> str:
         ppr = paragraph.find(f"{W}pPr")
-        num_id, ilvl = None, 0
+        num_id, ilvl = "", 0
         if ppr is not None:
             style = ppr.find(f"{W}pStyle")
             if style is not None and _val(style) in self.style_num:
@@ -162,5 +162,6 @@ class ListNumbers:
         return text
 
 
-def _val(element) -> str | None:
-    return None if element is None else element.get(f"{W}val")
+def _val(element) -> str:
+    """An element's w:val, "" when the element or the attribute is missing."""
+    return "" if element is None else element.get(f"{W}val", "")

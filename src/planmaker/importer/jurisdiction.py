@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from planmaker.base.errors import InputError
 from planmaker.inputs.catalog import Catalog, Jurisdiction
@@ -281,8 +282,8 @@ def _departments_in(text: str, name: str, prefix: str) -> dict[str, tuple[str, s
         for form in forms:
             if name and (name + form) in text and not full:
                 full = name + form
-            for m in re.finditer(("(?<!自治)" if prefix == "区" else "") + re.escape(prefix + form), text):
-                shorts[prefix + form] += 1
+            shorts[prefix + form] += len(re.findall(("(?<!自治)" if prefix == "区" else "") + re.escape(prefix + form), text))
+        shorts = +shorts   # drop the forms not found
         if shorts or full:
             short = shorts.most_common(1)[0][0] if shorts else prefix + forms[-1]
             found[role] = (full or name + short[len(prefix):], short)
@@ -293,7 +294,7 @@ def _departments_in(text: str, name: str, prefix: str) -> dict[str, tuple[str, s
 
 
 def _local_profile(speaker: Speaker, issuer: str) -> dict:
-    profile = {"name": speaker.name, "short_name": speaker.short_name, "kind": speaker.kind}
+    profile: dict[str, Any] = {"name": speaker.name, "short_name": speaker.short_name, "kind": speaker.kind}
     if speaker.subordinates:
         profile["vocabulary"] = {"subordinates": speaker.subordinates[0]}
     profile["issuer"] = issuer or speaker.departments["health"][0]

@@ -42,18 +42,19 @@ def _signed(doc: Outline) -> PlanDate | None:
 def _dates(doc: Outline, book: DateBook) -> dict:
     values = dict(book.values)
     phases = list(book.phases.items())
-    starts = [p["start"] for _, p in phases if p.get("start")]
-    ends = [p["end"] for _, p in phases if p.get("end")]
+    starts = [d for _, p in phases if (d := p.get("start")) is not None]
+    ends = [d for _, p in phases if (d := p.get("end")) is not None]
     if values.get("start") is None and starts:
         values["start"] = min(starts)
     if values.get("end") is None and ends:
         values["end"] = max(ends)
     dates: dict = {"start": _iso(values.get("start")), "end": _iso(values.get("end")), "signed": _iso(_signed(doc))}
-    boundaries = {}
+    boundaries: dict[PlanDate, str] = {}
     for pid, p in phases:
         for side in ("end", "start"):
-            if p.get(side):
-                boundaries.setdefault(p[side], f"{pid}.{side}")
+            date = p.get(side)
+            if date is not None:
+                boundaries.setdefault(date, f"{pid}.{side}")
     for name, value in values.items():
         if name in ("start", "end"):
             continue
@@ -64,7 +65,7 @@ def _dates(doc: Outline, book: DateBook) -> dict:
 def _phases(book: DateBook, dates: dict) -> dict:
     out = {}
     for pid, p in book.phases.items():
-        entry = {}
+        entry: dict[str, str | None] = {}
         for side in ("start", "end"):
             value = p.get(side)
             if value is None:

@@ -143,7 +143,7 @@ def _recognised(doc, speaker, wording, result) -> list[str]:
     lines.extend(result.recognised)
     for pid, p in wording.book.phases.items():
         lines.append(f"阶段 {pid}：{_when(p.get('start'))} — {_when(p.get('end'))}")
-    named = {n: v for n, v in wording.book.values.items()}
+    named = dict(wording.book.values)
     if named:
         lines.append("日期：" + "；".join(f"{n}={_when(v)}" for n, v in named.items()))
     if doc.issuer:

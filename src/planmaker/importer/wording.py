@@ -12,14 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planmaker.importer.dates import (
-    RANGE,
-    SINGLE,
-    YEAR_ONLY,
-    DateBook,
-    DateMention,
-    mention,
-)
+from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, DateMention, mention
 from planmaker.importer.jurisdiction import ROLE_FORMS, Speaker
 
 PARENT_DOC = re.compile(r"《(?P<title>[^《》]{4,120})》\s*[（(](?P<number>[^（）《》]{2,40}?号)[）)]")
