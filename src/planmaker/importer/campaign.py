@@ -59,7 +59,10 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
         kind = "points"   # a second part of the same kind: `items: tasks` would list the first part's again
     items = []
     for n, item in enumerate(section.items, start=1):
-        heading = item.heading or (item.body.pop(0).text if item.body else "（无标题）")
+        heading = item.heading or (item.body.pop(0).text if item.body else "")
+        if not heading:
+            heading = "（无标题）"   # a campaign's item needs a title: say so rather than drop the number
+            w.notes.append((item.para.line, "编号之后没有文字，暂写作“（无标题）”，请补上或删去"))
         body = "\n".join(w.convert(p.text, p.line) for p in item.body)
         if kind == "phases":
             items.append(_phase(n, heading, body, item.para.line, w, c))
