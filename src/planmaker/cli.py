@@ -374,9 +374,9 @@ def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs):
 def import_(file, out_dir, profile, force, profiles_dirs):
     """把收到的上级方案 FILE（.docx、.txt 或 .md）导入为专项模板和方案文件草稿。
 
-    写出的 plan.yaml 可直接 planmaker build；屏幕上列出识别到的内容，以及未能归类、
-    按原文保留的内容（注明行号）。文件无法导入时（空文件、图片或扫描件、旧版 .doc、
-    不是实施方案）说明原因，退出码为 2，不写入任何文件。"""
+    写出的 plan.yaml 可直接 planmaker build；屏幕上列出识别到的内容，以及未能归类、按原文保留的内容（注明行号）。
+
+    文件无法导入时（空文件、图片或扫描件、旧版 .doc、不是实施方案）说明原因，退出码为 2，不写入任何文件。"""
     from planmaker.importer.report import report_text
     from planmaker.importer.run import import_plan
     from planmaker.importer.source import ImportRefused
