@@ -422,3 +422,18 @@ def test_numbered_items_with_their_own_units_become_subtasks(tmp_path):
     first = campaign["tasks"][0]
     assert [(s.get("lead"), s.get("cooperate")) for s in first["subtasks"]] == [
         (["health"], None), (["market"], None), (["health"], ["market", "police"]), (["police"], ["health"])]
+
+
+def test_a_list_of_problems_becomes_the_problem_list(tmp_path):
+    """Seed 000 篇二 part 四: four groups of numbered problems, as bundled by hand in clinical-conduct."""
+    source = tmp_path / "篇二.txt"
+    source.write_text(SEED_PLANS["000-二"], encoding="utf-8")
+    folder = import_file(source, tmp_path / "imported")
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    problems = yaml.safe_load((folder / "problems.yaml").read_text(encoding="utf-8"))
+    assert campaign["problems"] == "problems.yaml"
+    assert [(g["name"], len(g["items"])) for g in problems["groups"]] == [
+        ("医疗骗保方面", 7), ("诊疗行为方面", 4), ("执业行为方面", 7), ("价格政策和收费管理方面", 7)]
+    assert problems["groups"][0]["intro"] == "重点整治以下{{ group.items | length | cn }}个方面问题："
+    text = built_text(folder / "plan.yaml", tmp_path / "out")
+    assert "（一）医疗骗保方面。重点整治以下七个方面问题：" in text and "\n2.分解住院；" in text

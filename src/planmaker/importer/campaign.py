@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planmaker.importer.outline import PHASE, Outline, Section
+from planmaker.importer.problems import PROBLEMS_FILE, problem_groups
 from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
 from planmaker.importer.wording import Wording
 
@@ -20,6 +21,7 @@ class Assembled:
     plan: dict
     recognised: list[str] = field(default_factory=list)
     raw_annexes: list[tuple[str, str]] = field(default_factory=list)   # (file name, text)
+    files: dict[str, dict] = field(default_factory=dict)                # data files of the campaign (problems.yaml)
 
 
 def assemble(doc: Outline, w: Wording) -> Assembled:
@@ -53,6 +55,17 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
         entry["paragraphs"] = [w.convert(p.text, p.line) for p in section.paragraphs]
     if not section.items:
         out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”（{len(section.paragraphs)} 段）")
+        return entry
+    groups = problem_groups(section, w) if "problems" not in c else None
+    if groups:
+        c["problems"] = PROBLEMS_FILE
+        out.files[PROBLEMS_FILE] = {"groups": groups}
+        entry["items"] = "problems"
+        if sum(i.runin for i in section.items) * 2 < len(section.items):
+            entry["runin"] = False
+        count = sum(len(g["items"]) for g in groups)
+        out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”：问题清单 {len(groups)} 组 {count} 条"
+                              f"（{PROBLEMS_FILE}，可另加自查表、整改台账附件）")
         return entry
     kind = section.kind
     if kind in ("tasks", "phases", "requirements") and c.get(kind):

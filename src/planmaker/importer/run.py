@@ -99,8 +99,8 @@ def _date_list(campaign: dict, book: DateBook) -> None:
         campaign["dates"] = named
         campaign["date_labels"] = {n: book.labels.get(n, n) for n in named}
     # keys in the order the campaign guide lists them
-    order = ["name", "description", "title", "dates", "date_labels", "preamble", "sections", "tasks", "phases",
-             "requirements", "task_title", "task_table", "annexes"]
+    order = ["name", "description", "title", "dates", "date_labels", "problems", "preamble", "sections", "tasks",
+             "phases", "requirements", "task_title", "task_table", "annexes"]
     items = sorted(campaign.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
     campaign.clear()
     campaign.update(items)
@@ -112,6 +112,8 @@ def _files(result, speaker, path: Path) -> dict[str, str]:
     if speaker.local:
         files[LOCAL_PROFILE] = (f"# 发文辖区：由 planmaker import 按 {path.name} 的用语推断，请核对名称和部门。\n"
                                 + dump(speaker.local))
+    for name, data in result.files.items():
+        files[name] = head + dump(data)
     for name, text in result.raw_annexes:
         files[name] = text + "\n"
     return files
