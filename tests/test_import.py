@@ -437,3 +437,29 @@ def test_a_list_of_problems_becomes_the_problem_list(tmp_path):
     assert problems["groups"][0]["intro"] == "重点整治以下{{ group.items | length | cn }}个方面问题："
     text = built_text(folder / "plan.yaml", tmp_path / "out")
     assert "（一）医疗骗保方面。重点整治以下七个方面问题：" in text and "\n2.分解住院；" in text
+
+
+def test_checklist_annex_becomes_the_campaign_checklist(tmp_path):
+    """Seed 003 annex 2, pasted as text: the same items, sub-items, answers and notes as the checklist
+    bundled by hand (medical-abuses-2020); annexes 3 and 4 (statistics forms) are kept as their text."""
+    source = tmp_path / "003.txt"
+    source.write_text(SEED_PLANS["003"], encoding="utf-8")
+    folder = import_file(source, tmp_path / "imported")
+    ours = yaml.safe_load((folder / "checklist.yaml").read_text(encoding="utf-8"))
+    bundled = yaml.safe_load((ROOT / "templates" / "campaigns" / "medical-abuses-2020" / "checklist.yaml")
+                             .read_text(encoding="utf-8"))
+
+    def shape(spec):
+        return [(g["name"], [(i["text"], i.get("answer", "yesno"), i.get("note", ""),
+                              [(s["text"], s.get("answer", "yesno")) for s in i.get("subs", [])]) for i in g["items"]])
+                for g in spec["groups"]]
+
+    assert shape(ours) == shape(bundled)
+    assert {k: re.sub(r"\s+", "", v) for k, v in ours["answers"].items()} == \
+        {k: re.sub(r"\s+", "", v) for k, v in bundled["answers"].items()}
+    assert ours["signatures"] == ["陪同检查人：", "检查人：", "检查时间：   年  月  日"]
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert [a["kind"] for a in campaign["annexes"]] == ["tasks", "checklist"]
+    assert (folder / "附件3（原文）.txt").is_file() and (folder / "附件4（原文）.txt").is_file()
+    result = run_cli("build", folder / "plan.yaml", "-o", tmp_path / "out", "--only", "checklist")
+    assert result.exit_code == 0, result.output

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from planmaker.importer.checklist import CHECKLIST_FILE, checklist
 from planmaker.importer.outline import PHASE, Outline, Section
 from planmaker.importer.problems import PROBLEMS_FILE, problem_groups
 from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
@@ -35,11 +36,12 @@ def assemble(doc: Outline, w: Wording) -> Assembled:
     c["sections"] = []
     for section in doc.sections:
         c["sections"].append(_section(section, w, c, out))
-    table = _task_table(doc, out)
+    entries, table = _annexes(doc, w, out)
     _assign_table(c.get("tasks", []), table, w, out)
     c["task_table"] = bool(table) and bool(c.get("tasks"))
-    if table and c["task_table"]:
-        c["annexes"] = [{"kind": "tasks", "title": w.convert(table[0], doc.title_para.line)}]
+    entries = [e for e in entries if e["kind"] != "tasks" or c["task_table"]]
+    if entries:
+        c["annexes"] = entries
     _closing(doc, w, c, out)
     return out
 
@@ -160,23 +162,52 @@ def _subtasks(item, w: Wording) -> list[dict]:
     return subtasks
 
 
-def _task_table(doc: Outline, out: Assembled) -> tuple[str, list] | None:
+def _annexes(doc: Outline, w: Wording, out: Assembled) -> tuple[list[dict], tuple[str, list] | None]:
+    """The document's annexes in order: a task table and a checklist become the campaign's own;
+    any other is kept as its text beside the campaign (附件N（原文）.txt), never dropped."""
+    entries: list[dict] = []
+    table = None
     if doc.task_table:
         found = task_table([p.cells for p in doc.task_table.rows]) or []
         out.recognised.append(f"第{doc.task_table.para.line}行 正文中的任务分工表，{len(found)} 行：改为附件（任务分工表）")
-        return doc.task_table.title, found
+        table = doc.task_table.title, found
+        entries.append({"kind": "tasks", "title": w.convert(table[0], doc.title_para.line)})
     for k, annex in enumerate(doc.annexes, start=1):
         if any(p.cells for p in annex.rows):
             rows = [p.cells for p in annex.rows if p.cells]
         else:
             rows = text_table_rows([("\t" if p.indented else "") + p.text for p in annex.rows])
-        table = task_table(rows)
-        if table is not None:
-            out.recognised.append(f"第{annex.para.line}行 附件“{annex.title[:24]}”：任务分工表，{len(table)} 行")
-            return annex.title or "任务分工表", table
-        text = "\n".join([annex.para.text, annex.title] + [p.text for p in annex.rows])
+        found_rows = task_table(rows) if table is None else None
+        title = _annex_title(annex)
+        if found_rows is not None:
+            out.recognised.append(f"第{annex.para.line}行 附件“{title[:24]}”：任务分工表，{len(found_rows)} 行")
+            table = title or "任务分工表", found_rows
+            entries.append({"kind": "tasks", "title": w.convert(table[0], annex.para.line)})
+            continue
+        spec = checklist(w.convert(title, annex.para.line), annex.rows, w, annex.para.line) \
+            if CHECKLIST_FILE not in out.files else None
+        if spec is not None:
+            out.files[CHECKLIST_FILE] = spec
+            entries.append({"kind": "checklist", "source": CHECKLIST_FILE})
+            count = sum(len(g["items"]) for g in spec["groups"])
+            out.recognised.append(f"第{annex.para.line}行 附件“{title[:24]}”：工作检查表，{len(spec['groups'])} 组 "
+                                  f"{count} 项（{CHECKLIST_FILE}）")
+            continue
+        text = "\n".join([annex.para.text, annex.title] + [("\t" if p.indented else "") + p.text for p in annex.rows])
         out.raw_annexes.append((f"附件{k}（原文）.txt", text))
-    return None
+        w.notes.append((annex.para.line, f"附件“{title[:24]}”不是任务分工表或检查表，原文另存为 附件{k}（原文）.txt，"
+                                         "请照编写指南第十节写成数据文件"))
+    return entries, table
+
+
+def _annex_title(annex) -> str:
+    """The annex's title, over one or two lines (广西……专项整治行动 / 工作检查表)."""
+    title = annex.title
+    for row in annex.rows:
+        if row.cells or row.indented or re.search(r"[：:□]", row.text) or len(title) + len(row.text) > 60:
+            break
+        title += row.text
+    return title
 
 
 def _assign_table(tasks: list[dict], table, w: Wording, out: Assembled) -> None:
