@@ -203,7 +203,11 @@ def test_written_plan_rebuilds_and_travels(written, tmp_path):
     for target in others_for(kind):
         text = built_text(written / "plan.yaml", tmp_path / target, target)
         assert not left_over(text, words, target), target
-        assert "荥经" not in text
+        assert "荥经" not in text   # (雅安 stays in the parent document's title: plan.yaml names it)
+        # the level above: the target's own parent, or words that need none
+        above = {"sichuan": "上级卫生健康行政部门", "yaan": "四川省卫生健康委员会", "rongan": "柳州市卫生健康委员会",
+                 "shijiazhuang-changan": "石家庄市卫生健康委员会"}[target]
+        assert f"汇总后报送{above}" in text, target
 
 
 # ---------------------------------------------------------------- .docx inputs

@@ -60,6 +60,7 @@ class Speaker:
     inferred: str = ""                           # how it was found, for the report
     other_places: list[str] = field(default_factory=list)  # stems of other places the text names (宜春 of 宜春市)
     file: Path | None = None                     # the profile's file, when it is one
+    role_labels: dict[str, str] = field(default_factory=dict)  # health → 卫生健康行政部门, for “上级……”
     local: dict = field(default_factory=dict)    # the profile to write when it is drawn from the text
 
 
@@ -70,6 +71,7 @@ def find_profile(catalog: Catalog, ref: str) -> Jurisdiction:
 
 def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
     speaker = _speaker(text, title, issuer, catalog, ref)
+    speaker.role_labels = catalog.roles
     speaker.other_places = sorted({stem for stem, name in places_in(text) if name != speaker.name}, key=len)
     return speaker
 

@@ -195,7 +195,7 @@ def _add(spans: list[Span], protected: list[Span], span: Span, text: str) -> Non
 
 def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
     """(pattern, expression) pairs, the most specific first."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str]] = _parent_departments(speaker)
     prefix = speaker.prefix
     if prefix == "院":
         # a hospital's offices (党办、医务科) by their names: they vary from hospital to hospital
@@ -232,6 +232,21 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
         if speaker.tiers:
             found.append((re.escape(speaker.tiers), "{{ j.tiers }}"))
     return [(re.compile(p), e) for p, e in found]
+
+
+def _parent_departments(speaker: Speaker) -> list[tuple[str, str]]:
+    """The level above's departments (报送雅安市卫生健康委员会 in a county's plan): the parent's,
+    wherever the plan is built; “上级卫生健康行政部门” where there is no parent or it has none."""
+    found: list[tuple[str, str]] = []
+    if speaker.parent is None:
+        return found
+    for role, department in speaker.parent.departments.items():
+        label = speaker.role_labels.get(role, "部门")
+        for written, form in sorted(((department.full, "full"), (department.short, "short")), key=lambda x: -len(x[0])):
+            found.append((re.escape(written),
+                          "{% if parent and parent.departments.get('" + role + "') %}{{ parent.departments."
+                          + role + "." + form + " }}{% else %}上级" + label + "{% endif %}"))
+    return found
 
 
 def _free(prefix: str, speaker: Speaker) -> str:
