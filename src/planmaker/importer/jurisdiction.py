@@ -238,16 +238,19 @@ def _hospital(text: str, title: str, issuer: str) -> Speaker:
 
 
 _STOP = set("的会同由报在将对及和与向按照据成立县市区州省盟旗各全我本该了为是等个并从到经请交至于")
-_NAME_FOLLOWS = re.compile(r"卫生健康|卫健|人民政府|委员会|医疗保障|扎实开展|深入整治")
+# words that end in a prefix without being a place (城市、辖区、社区、园区、景区、山区……)
+_COMPOUND = {"市": "城都超门街", "区": "辖社园景山城片病地疫灾民老新发验", "县": "郡", "州": "神"}
+# after a place's name: not the prefix as part of a word (县级、县域、市场、区域……)
+_NAME_FOLLOWS = re.compile(r"(?![级城域区场民直委镇乡属内外])")
 
 
 def _name_in(text: str, head: str, prefix: str, body_names: bool = True) -> str:
     """The jurisdiction's name as the document writes it before its departments (思南县卫生健康局)."""
     found: Counter = Counter()
     for where, weight in ((head, 10), (text, 1 if body_names else 0)):
-        for m in re.finditer(re.escape(prefix) + f"(?={_NAME_FOLLOWS.pattern})", where):
+        for m in re.finditer(re.escape(prefix) + _NAME_FOLLOWS.pattern, where):
             stem = _stem_before(where, m.start())
-            if stem:
+            if stem and stem[-1] not in _COMPOUND.get(prefix, ""):
                 found[stem + prefix] += weight
     found = Counter({k: v for k, v in found.items() if v > 0})
     if found:
