@@ -467,3 +467,47 @@ def test_checklist_annex_becomes_the_campaign_checklist(tmp_path):
     assert (folder / "附件3（原文）.txt").is_file() and (folder / "附件4（原文）.txt").is_file()
     result = run_cli("build", folder / "plan.yaml", "-o", tmp_path / "out", "--only", "checklist")
     assert result.exit_code == 0, result.output
+
+
+PROVINCE_PLAN = """贵州省2024年医疗机构检查检验结果互认工作实施方案
+
+为减轻群众就医负担，根据国家卫生健康委等7部门《关于进一步推进医疗机构检查检验结果互认的指导意见》（国卫医急发〔2022〕6号）要求，结合我省实际，制定本方案。
+
+一、工作目标
+到2024年底，全省二级以上公立医疗机构检查检验结果互认项目不少于200项，省直医疗机构率先实现全部互认。
+
+二、主要任务
+（一）统一质控标准。省卫生健康委制定互认项目质控标准，各市（州）卫生健康局组织辖区医疗机构参加室间质评。（省卫生健康委负责）
+（二）建设互认平台。依托全民健康信息平台建设互认共享系统，2024年9月30日前完成省级平台部署。牵头单位：省卫生健康委；配合单位：省大数据局、省医保局。
+（三）完善支付政策。省医保局将互认情况纳入定点医疗机构考核。（省医保局负责）
+
+三、进度安排
+（一）部署阶段（2024年4月）。各市（州）制定本地实施方案。
+（二）推进阶段（2024年5月—10月）。各级医疗机构按项目清单推进互认，6月底前报送首批互认项目。
+（三）评估阶段（2024年11月—12月）。省卫生健康委组织评估，通报各市（州）工作情况。
+
+四、工作要求
+（一）加强组织领导。各市（州）要成立工作专班，主要负责同志亲自抓。
+（二）强化督导检查。省卫生健康委会同省医保局开展专项督导，对工作滞后的地区予以通报。
+
+贵州省卫生健康委员会
+2024年3月15日
+"""
+
+
+def test_a_province_plan_in_word_with_typed_numbers(tmp_path):
+    """Written for the test: a province no bundled profile knows, typed numbering in a .docx."""
+    source = _docx(tmp_path / "贵州.docx", [line for line in PROVINCE_PLAN.splitlines() if line.strip()])
+    folder = import_file(source, tmp_path / "imported")
+    profile = yaml.safe_load((folder / "辖区.yaml").read_text(encoding="utf-8"))
+    assert (profile["name"], profile["short_name"], profile["kind"]) == ("贵州省", "贵州", "省")
+    assert profile["vocabulary"]["subordinates"] == "各市（州）"
+    assert profile["departments"]["health"] == {"full": "贵州省卫生健康委员会", "short": "省卫生健康委"}
+    plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    assert plan["parent_document"]["issuer"] == "国家卫生健康委等7部门"
+    assert plan["dates"]["signed"] == "2024-03-15" and plan["phases"]["phase2"] == {"start": "2024-05", "end": "2024-10"}
+    assert ratio(built_text(folder / "plan.yaml", tmp_path / "own"), PROVINCE_PLAN) >= 0.95
+    kind, words = own_words(folder)
+    for target in others_for(kind):
+        text = built_text(folder / "plan.yaml", tmp_path / target, target)
+        assert not left_over(text, words, target) and "贵州" not in text, target

@@ -34,7 +34,7 @@ ROLE_FORMS: dict[str, list[str]] = {
 }
 PREFIX_KIND = {"自治区": "自治区", "省": "省", "市": "市", "州": "州", "盟": "盟", "地区": "地区",
                "县": "县", "区": "区", "旗": "旗", "院": "医院"}
-SUBORDINATE_FORMS = ["各县（市、区）", "各县(市、区)", "各县（区）", "各县(区)", "各县（市）", "各县(市)", "各县区",
+SUBORDINATE_FORMS = ["各市（州）", "各市(州)", "各市（州、地）", "各地（州、市）", "各市（地、州）", "各县（市、区）", "各县(市、区)", "各县（区）", "各县(区)", "各县（市）", "各县(市)", "各县区",
                      "各县市区", "各区县", "各旗县区", "各旗县（市、区）", "各设区市", "各地市", "各市",
                      "各乡镇（街道）", "各街道（乡镇）", "各乡（镇）", "各乡镇", "各苏木乡镇", "各科室"]
 
@@ -157,7 +157,7 @@ def _from_profile(j: Jurisdiction, text: str, how: str) -> Speaker:
 
 
 def _level_of_subordinates(form: str) -> str:
-    if form in ("各设区市", "各地市", "各市"):
+    if form in ("各设区市", "各地市", "各市") or form.startswith(("各市（", "各市(", "各地（")):
         return "province"
     if re.match(r"各(乡|街道|苏木|科室)", form):
         return "county"
@@ -237,7 +237,8 @@ def _hospital(text: str, title: str, issuer: str) -> Speaker:
     return speaker
 
 
-_STOP = set("的会同由报在将对及和与向按照据成立县市区州省盟旗各全我本该了为是等个并从到经请交至于")
+# 州 is no stop: 贵州、广州 are names
+_STOP = set("的会同由报在将对及和与向按照据成立县市区省盟旗各全我本该了为是等个并从到经请交至于")
 # words that end in a prefix without being a place (城市、辖区、社区、园区、景区、山区……)
 _COMPOUND = {"市": "城都超门街", "区": "辖社园景山城片病地疫灾民老新发验", "县": "郡", "州": "神"}
 # after a place's name: not the prefix as part of a word (县级、县域、市场、区域……)

@@ -16,7 +16,7 @@ from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, DateMen
 from planmaker.importer.jurisdiction import ROLE_FORMS, Speaker
 
 PARENT_DOC = re.compile(r"《(?P<title>[^《》]{4,120})》\s*[（(](?P<number>[^（）《》]{2,40}?号)[）)]")
-PARENT_ISSUER = re.compile(r"(?:按照|根据|依据|贯彻落实)(?P<issuer>[^，。,《》]{2,30}?)(?:联合)?(?:印发|下发|制定)的?《")
+PARENT_ISSUER = re.compile(r"(?:按照|根据|依据|贯彻落实)(?P<issuer>[^，。,《》]{2,30}?)(?:联合)?(?:印发|下发|制定)?的?《")
 _PROTECT = re.compile(r"《[^《》]{1,120}》|〔[^〔〕]{1,8}〕")
 _UNCLEAR = re.compile(r"_{2,}|(?<![A-Za-z])X{1,4}(?![A-Za-z])")
 
