@@ -511,3 +511,10 @@ def test_a_province_plan_in_word_with_typed_numbers(tmp_path):
     for target in others_for(kind):
         text = built_text(folder / "plan.yaml", tmp_path / target, target)
         assert not left_over(text, words, target) and "贵州" not in text, target
+
+
+def test_a_place_that_is_not_the_issuer_is_reported(tmp_path):
+    source = tmp_path / "篇六.txt"
+    source.write_text(SEED_PLANS["000-六"], encoding="utf-8")
+    result = run_cli("import", source, "-o", tmp_path / "imported")
+    assert result.exit_code == 0 and re.search(r"第\d+行 地名“宜春市”不是发文辖区，按原文保留", result.output)

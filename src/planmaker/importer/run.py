@@ -76,7 +76,7 @@ def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None
     _verify(files, catalog)
     report = ImportReport(jurisdiction=speaker.name)
     report.recognised = _recognised(doc, speaker, wording, result)
-    report.unplaced = sorted(set(doc.notes + wording.notes), key=lambda n: n[0])
+    report.unplaced = sorted(set(doc.notes + wording.notes + _other_places(source.paras, speaker)), key=lambda n: n[0])
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (out_dir / name).write_text(text, encoding="utf-8")
@@ -91,6 +91,20 @@ def _refer_to_profile(speaker, catalog: Catalog, out_dir: Path) -> None:
     known = catalog.profile_ids().get(speaker.profile_ref)
     if known is None or known.resolve() != speaker.file.resolve():
         speaker.profile_ref = os.path.relpath(speaker.file.resolve(), out_dir.resolve())
+
+
+def _other_places(paras, speaker) -> list[tuple[int, str]]:
+    """Places the text names that are not the issuer (宜春市卫健委): kept as written, and said."""
+    from planmaker.importer.jurisdiction import places_in
+
+    known = {speaker.name} | ({speaker.parent.name} if speaker.parent else set())
+    notes, seen = [], set()
+    for para in paras:
+        for _, name in places_in(para.text):
+            if name not in known and name not in seen:
+                seen.add(name)
+                notes.append((para.line, f"地名“{name}”不是发文辖区，按原文保留（如指上级，可改为 parent 的变量）"))
+    return notes
 
 
 def _date_list(campaign: dict, book: DateBook) -> None:
