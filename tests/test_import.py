@@ -31,8 +31,11 @@ def ratio(a: str, b: str) -> float:
 
 
 def import_file(source: Path, out: Path, *extra: str) -> Path:
+    """Import ``source``; the result must be an ordinary campaign that check passes."""
     result = run_cli("import", source, "-o", out, *extra)
     assert result.exit_code == 0, result.output
+    checked = run_cli("check", out / "plan.yaml")
+    assert checked.exit_code == 0, checked.output
     return out
 
 
@@ -95,7 +98,7 @@ def others_for(kind: str) -> list[str]:
 def test_seed_plan_imported_from_text_rebuilds_it(key, tmp_path):
     source = tmp_path / f"{key}.txt"
     source.write_text(SEED_PLANS[key], encoding="utf-8")
-    folder = import_file(source, tmp_path / "imported")
+    folder = import_file(source, tmp_path / "imported")   # check passes it, too
     score = ratio(built_text(folder / "plan.yaml", tmp_path / "out"), body_only(key, SEED_PLANS[key]))
     print(f"seed {key}: ratio {score:.4f}")
     assert score >= 0.95, score

@@ -177,11 +177,16 @@ class Wording:
 
 def _label(text: str, start: int) -> str:
     """A named date's label for the calendar and check: the words before it (or after, at the start)."""
-    before = re.sub(r"\s+", "", text[max(0, start - 14):start]).lstrip("，。；：、,")
+    before = _undated(re.sub(r"\s+", "", text[max(0, start - 14):start])).lstrip("，。；：、,及和")
     if before:
         return before
-    after = re.sub(r"^[\d_X年月日号底末初至—\-一]+", "", text[start:start + 30])
+    after = _undated(re.sub(r"^[\d_X年月日号底末初至—\-一]+", "", text[start:start + 30]))
     return after[:14] or "日期"
+
+
+def _undated(label: str) -> str:
+    """A label free of dates: the campaign may hold none (check refuses 2021年10月 in it)."""
+    return re.sub(r"[\d_X]+\s*[年月日号]", "", label)
 
 
 def _overlaps(spans, start, end) -> bool:
