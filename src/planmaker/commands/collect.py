@@ -52,7 +52,7 @@ def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path],
     Excel (~$…) and LibreOffice (.~lock…) and the output folder are left out."""
     problems = [f"找不到 “{path}”" for path in inputs if not path.exists()]
     if problems:
-        raise InputError.single("；".join(problems), field="INPUTS")
+        raise InputError.single("；".join(problems))
     excluded = exclude.resolve() if exclude is not None else None
     files, ignored, seen = [], [], set()
     for path in inputs:
