@@ -77,7 +77,7 @@ def test_a_mistyped_command_line_is_explained_in_chinese():
         ("build", "x.yaml", "--forc"): "是否想写 '--force'",
         ("build", "x.yaml", "--workers", "0"): "--workers 的值无效：0 超出范围（至少为 1）",
         ("collect", "x"): "缺少选项 --plan",
-        ("collect", "--plan", "p.yaml"): "缺少参数 文件或文件夹。",
+        ("collect", "--plan", "p.yaml"): "缺少参数 文件或文件夹",
     }
     for args, expected in cases.items():
         result = run_cli(*args)

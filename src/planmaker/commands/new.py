@@ -59,23 +59,24 @@ def _names(catalog: Catalog) -> dict[str, str]:
     return {pid: (catalog._peek_name(path) or pid) for pid, path in catalog.profile_ids().items()}
 
 
-def find_profiles(catalog: Catalog, query: str) -> list[tuple[str, str]]:
-    """(id, name) of the profiles ``query`` may mean, best first: an exact id or name
-    alone; else the names that contain it; else the closest names."""
+def find_profiles(catalog: Catalog, query: str) -> tuple[list[tuple[str, str]], bool]:
+    """(id, name) of the profiles ``query`` may mean, best first, and whether they match
+    it: an exact id or name alone; else the names that contain it; else (not matching,
+    suggestions only) the closest names."""
     query = query.strip()
     names = _names(catalog)
     exact = [(pid, name) for pid, name in names.items() if query in (pid, name)]
     if exact:
-        return exact
+        return exact, True
     containing = [(pid, name) for pid, name in names.items() if query and (query in name or name in query)]
     # "柳州" is 柳州市 rather than 柳州市中医医院: the name is the query and a kind of jurisdiction
     named = [(pid, name) for pid, name in containing if name.startswith(query) and name[len(query):] in _KINDS]
     if len(named) == 1:
-        return named
+        return named, True
     if containing:
-        return sorted(containing, key=lambda pair: (len(pair[1]), pair[0]))
+        return sorted(containing, key=lambda pair: (len(pair[1]), pair[0])), True
     close = difflib.get_close_matches(query, list(names.values()) + list(names), n=_SUGGESTED, cutoff=0.3)
-    return [(pid, name) for pid, name in names.items() if name in close or pid in close]
+    return [(pid, name) for pid, name in names.items() if name in close or pid in close], False
 
 
 def _choices(pairs: list[tuple[str, str]]) -> str:
@@ -97,11 +98,13 @@ def choose_profile(catalog: Catalog, given: str | None, ask: Ask | None, tell: T
             if ask is None:
                 raise _missing("辖区", "--profile")
             query = ask("辖区名称（如 柳州市、融安县）", "")
-        pairs = find_profiles(catalog, query)
-        if len(pairs) == 1:
+        pairs, matched = find_profiles(catalog, query)
+        if matched and len(pairs) == 1:
             return catalog.load_profile(pairs[0][0])
-        if not pairs:
+        if not matched:
             message = f"没有名为 “{query}” 的辖区配置（可用 planmaker profiles 查看全部）"
+            if pairs:
+                message += f"；相近的有：\n{_choices(pairs)}"
         else:
             message = f"“{query}” 可能是以下辖区之一，请写出全称或序号：\n{_choices(pairs)}"
         if ask is None:
@@ -118,18 +121,37 @@ def campaign_list(catalog: Catalog) -> list[LoadedCampaign]:
     return [catalog.load_campaign(cid) for cid in catalog.campaign_ids()]
 
 
-def choose_campaign(catalog: Catalog, given: str | None, ask: Ask | None, tell: Tell) -> LoadedCampaign:
-    campaigns = campaign_list(catalog)
-    by_key = {c.id: c for c in campaigns} | {c.model.name: c for c in campaigns}
+def missing_departments(catalog: Catalog, jurisdiction: Jurisdiction, campaign: LoadedCampaign) -> list[str]:
+    """The departments the campaign's tasks name that the jurisdiction has none of
+    (a hospital's campaign names its offices, a city's its bureaus)."""
+    owners = [t for t in campaign.model.tasks] + [s for t in campaign.model.tasks for s in t.subtasks]
+    roles = dict.fromkeys(r for o in owners for r in (*o.lead, *o.cooperate) if r not in jurisdiction.departments)
+    return [catalog.roles.get(role, role) for role in roles]
+
+
+def choose_campaign(catalog: Catalog, jurisdiction: Jurisdiction, given: str | None, ask: Ask | None,
+                    tell: Tell) -> LoadedCampaign:
+    everything = campaign_list(catalog)
+    by_key = {c.id: c for c in everything} | {c.model.name: c for c in everything}
     if given is not None and given in by_key:
+        lacking = missing_departments(catalog, jurisdiction, by_key[given])
+        if lacking:
+            raise InputError.single(f"专项模板 “{given}” 的任务需要{jurisdiction.name}的辖区配置中没有的部门："
+                                    f"{'、'.join(lacking)}")
         return by_key[given]
+    campaigns = [c for c in everything if not missing_departments(catalog, jurisdiction, c)]
+    if not campaigns:
+        raise InputError.single(f"没有适用于{jurisdiction.name}的专项模板（各专项的任务所需部门都不全）")
+    by_key = {c.id: c for c in campaigns} | {c.model.name: c for c in campaigns}
     listing = "\n".join(f"  {i}. {c.model.name}（{c.id}）：{c.model.description}"
                         for i, c in enumerate(campaigns, start=1))
     if ask is None:
         if given is None:
             raise _missing("专项模板", "--campaign")
         raise InputError.single(f"未知的专项模板 “{given}”，可选：\n{listing}")
-    tell(f"专项模板：\n{listing}")
+    left_out = len(everything) - len(campaigns)
+    tell(f"适用于{jurisdiction.name}的专项模板：\n{listing}"
+         + (f"\n（另有 {left_out} 个专项所需的部门{jurisdiction.name}没有，未列出）" if left_out else ""))
     while True:
         answer = ask("专项（序号或名称）", "").strip()
         if answer.isdigit() and 1 <= int(answer) <= len(campaigns):
@@ -175,7 +197,7 @@ def _answer(given: str | None, question: str, default: str, ask: Ask | None) -> 
 def complete(answers: Answers, catalog: Catalog, ask: Ask | None, tell: Tell) -> NewPlan:
     """Every answer, asking for what is missing (``ask`` None: nobody to ask)."""
     jurisdiction = choose_profile(catalog, answers.profile, ask, tell)
-    campaign = choose_campaign(catalog, answers.campaign, ask, tell)
+    campaign = choose_campaign(catalog, jurisdiction, answers.campaign, ask, tell)
     while True:
         try:
             start = parse_month(_answer(answers.start, "开始月份（如 2024-05，不确定可留空）", "", ask))
