@@ -76,7 +76,7 @@ def join_lines(lines: list[str]) -> str:
     for line in (line.strip() for line in lines):
         if not line:
             continue
-        if text and not (_is_wide(text[-1]) or _is_wide(line[0])):
+        if text and not (_is_wide(text[-1]) and _is_wide(line[0])):
             text += " "
         text += line
     return text

@@ -88,3 +88,8 @@ def campaigns(loaded: list, layouts: Path) -> dict[str, Any]:
     return {**_head("campaigns", True), "campaigns": [{
         "id": c.id, "name": c.model.name, "description": c.model.description, "file": str(c.file)}
         for c in loaded], "annex_layouts": str(layouts)}
+
+
+def schema_path(name: str) -> Path:
+    """The JSON Schema of a document (``check``, ``build``, ``collect``, ``profiles``, ``campaigns``, ``error``)."""
+    return Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json"
