@@ -22,6 +22,7 @@ from pathlib import Path
 
 from planmaker import __version__
 from planmaker.base.errors import InputError
+from planmaker.base.versions import versions
 from planmaker.commands.collect_forms import (
     CATEGORY_TITLES,
     DUPLICATE,
@@ -171,6 +172,7 @@ def write(collection: Collection, out_dir: Path, force: bool = False) -> WriteRe
         "jurisdiction": resolved.jurisdiction.name,
         "campaign": resolved.campaign.id,
         "complete": collection.clean,
+        "versions": versions(),
     }
     return write_outputs(Path(out_dir), render(collection), meta, force=force)
 
