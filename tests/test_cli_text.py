@@ -132,3 +132,14 @@ def test_the_catalog_is_installed_for_the_messages_domain():
     buffer = io.StringIO()
     click.UsageError("x").show(buffer)
     assert buffer.getvalue() == "错误：x\n"
+
+
+def test_shell_completion_completes_commands_and_options():
+    from click.testing import CliRunner
+
+    from planmaker.cli import main
+    for words, cword, expected in (("planmaker bu", "1", "plain,build"), ("planmaker build --pro", "2", "plain,--profiles"),
+                                   ("planmaker ne", "1", "plain,new")):
+        result = CliRunner().invoke(main, [], prog_name="planmaker",
+                                    env={"_PLANMAKER_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": cword})
+        assert expected in result.output, (words, result.output)
