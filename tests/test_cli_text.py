@@ -17,7 +17,7 @@ from conftest import ROOT, run_cli
 from planmaker import clihelp
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import click_catalog  # noqa: E402
+import click_catalog
 
 COMMANDS = ("build", "check", "cascade", "collect", "demo", "new", "profiles", "campaigns")
 

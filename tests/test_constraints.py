@@ -5,7 +5,6 @@ exactly those versions (in CI it fails when they are not the installed ones)."""
 from __future__ import annotations
 
 import re
-
 from importlib import metadata
 
 import pytest

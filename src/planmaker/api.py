@@ -36,12 +36,15 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from planmaker.base.errors import InputError, Problem
 from planmaker.commands.build import BuildResult
 from planmaker.commands.cascade import DEFAULT_LEAD_DAYS, CascadeResult
 from planmaker.commands.output import WriteReport
+
+if TYPE_CHECKING:
+    from planmaker.commands.collect_forms import Collection
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -113,7 +116,7 @@ class CollectResult:
     nothing was asked to be written).  ``complete``: every subordinate reported
     and no issue was found."""
 
-    collection: object
+    collection: Collection
     report: WriteReport | None
 
     @property

@@ -14,16 +14,8 @@ import click
 
 from planmaker import clihelp
 from planmaker.base.errors import InputError
-from planmaker.clihelp import CONTEXT, Command, Group, Range
-from planmaker.cliout import (
-    EXIT_PROBLEMS,
-    emit_json,
-    fail,
-    json_option,
-    report_build,
-    say,
-    verbosity_options,
-)
+from planmaker.clihelp import CONTEXT, Group, Range
+from planmaker.cliout import EXIT_PROBLEMS, emit_json, fail, json_option, report_build, say, verbosity_options
 
 clihelp.install()
 option = functools.partial(click.option, cls=clihelp.Option)

@@ -43,9 +43,9 @@ def install_catalog() -> gettext.NullTranslations:
         if module is None:
             continue
         if hasattr(module, "_"):
-            module._ = translation.gettext
+            vars(module)["_"] = translation.gettext
         if hasattr(module, "ngettext"):
-            module.ngettext = translation.ngettext
+            vars(module)["ngettext"] = translation.ngettext
     return translation
 
 

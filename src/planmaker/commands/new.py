@@ -124,7 +124,7 @@ def campaign_list(catalog: Catalog) -> list[LoadedCampaign]:
 def missing_departments(catalog: Catalog, jurisdiction: Jurisdiction, campaign: LoadedCampaign) -> list[str]:
     """The departments the campaign's tasks name that the jurisdiction has none of
     (a hospital's campaign names its offices, a city's its bureaus)."""
-    owners = [t for t in campaign.model.tasks] + [s for t in campaign.model.tasks for s in t.subtasks]
+    owners = list(campaign.model.tasks) + [s for t in campaign.model.tasks for s in t.subtasks]
     roles = dict.fromkeys(r for o in owners for r in (*o.lead, *o.cooperate) if r not in jurisdiction.departments)
     return [catalog.roles.get(role, role) for role in roles]
 

@@ -10,7 +10,7 @@ clerk's first value would be lost without a word).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -51,7 +51,13 @@ class LocatedList(list):
     start_line: int
 
 
-class _Located:
+if TYPE_CHECKING:  # the mixin is used with a loader: let the type checker know its methods
+    class _LoaderBase(yaml.SafeLoader): ...
+else:
+    _LoaderBase = object
+
+
+class _Located(_LoaderBase):
     """What both loaders add to PyYAML's: limits counted while composing, and
     mappings and lists that remember their lines."""
 
@@ -121,18 +127,18 @@ class _Loader(_Located, yaml.SafeLoader):
 _CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None) if yaml.__with_libyaml__ else None
 
 if _CParser is not None:
-    class _CLoader(_Located, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,
+    class _CLoader(_Located, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,  # type: ignore
                    yaml.resolver.Resolver):
         """libyaml's parser under the Python composer and constructor."""
 
         def __init__(self, stream, filename: str):
-            _CParser.__init__(self, stream)
+            _CParser.__init__(self, stream)  # type: ignore[misc]
             yaml.composer.Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
             self.filename = filename
 else:  # pragma: no cover - PyYAML built without libyaml
-    _CLoader = None
+    _CLoader = None  # type: ignore[assignment,misc]
 
 
 def _timestamp_as_text(loader, node):
