@@ -37,7 +37,7 @@ def _formats(formats: str) -> list[str]:
     return sorted(chosen - {"office"})
 
 
-class KindsOption(click.Option):
+class KindsOption(clihelp.Option):
     """--only, whose help lists the kinds in the registry when it is shown
     (not at start-up: the registry imports every kind)."""
 
@@ -51,8 +51,7 @@ class KindsOption(click.Option):
 def _dirs_option(name: str, dest: str, envvar: str, text: str, *aliases: str):
     """A folder option that may be given several times, or as ``envvar`` (folders separated by os.pathsep)."""
     return option(name, *aliases, dest, multiple=True, type=click.Path(file_okay=False, path_type=Path),
-                        hidden_names=aliases, envvar=envvar, show_envvar=True,
-                        metavar="文件夹", help=text)
+                  hidden_names=aliases, envvar=envvar, show_envvar=True, metavar="文件夹", help=text)
 
 
 profile_dirs_option = _dirs_option("--profiles", "profiles_dirs", "PLANMAKER_PROFILES",
@@ -63,7 +62,7 @@ campaign_dirs_option = _dirs_option("--campaigns", "campaigns_dirs", "PLANMAKER_
 
 def output_option(default: str, text: str):
     return option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path(default), metavar="文件夹", help=text)
+                  default=Path(default), metavar="文件夹", help=text)
 
 
 force_option = option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
