@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from planmaker import clihelp
+from planmaker import __version__, clihelp
 from planmaker.base.errors import InputError
 from planmaker.clihelp import CONTEXT, Group, Range
 from planmaker.cliout import EXIT_PROBLEMS, emit_json, fail, json_option, report_build, say, verbosity_options
@@ -69,7 +69,7 @@ force_option = option("--force", is_flag=True, help="覆盖上次生成后被手
 
 
 @click.group(cls=Group, context_settings=CONTEXT, help="planmaker：由辖区配置和专项模板生成专项整治的全套文件。")
-@click.version_option(package_name="planmaker", message="planmaker %(version)s")
+@click.version_option(__version__, message="planmaker %(version)s")
 @verbosity_options
 @click.pass_context
 def main(ctx):

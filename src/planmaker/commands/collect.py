@@ -137,7 +137,7 @@ def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
         per_unit: dict[str, list[Submission]] = defaultdict(list)
         for sub in form.submissions:
             per_unit[sub.unit_id].append(sub)
-        for unit_id, subs in per_unit.items():
+        for _unit_id, subs in per_unit.items():
             for sub in subs:
                 issues.extend(sub.issues)
             good = [s for s in subs if not s.issues]
