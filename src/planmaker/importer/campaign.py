@@ -73,16 +73,16 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
     if kind in ("tasks", "phases", "requirements") and c.get(kind):
         kind = "points"   # a second part of the same kind: `items: tasks` would list the first part's again
     items = []
-    for n, item in enumerate(section.items, start=1):
+    for item in section.items:
         heading = item.heading or (item.body.pop(0).text if item.body else "")
         if not heading:
             heading = "（无标题）"   # a campaign's item needs a title: say so rather than drop the number
             w.notes.append((item.para.line, "编号之后没有文字，暂写作“（无标题）”，请补上或删去"))
         body = "\n".join(w.convert(p.text, p.line) for p in item.body)
         if kind == "phases":
-            items.append(_phase(n, heading, body, item.para.line, w, c))
+            items.append(_phase(heading, body, item.para.line, w, c))
         elif kind == "tasks":
-            items.append(_task(n, heading, body, item, w, c, out))
+            items.append(_task(heading, body, item, w, c))
         elif kind == "requirements":
             req = {"id": f"req{len(c.get('requirements', [])) + 1}", "title": w.convert(heading, item.para.line)}
             if body:
@@ -102,7 +102,7 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
     return entry
 
 
-def _phase(n: int, heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
+def _phase(heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
     m = PHASE.match(heading)
     assert m is not None   # the part is one of phases because every heading matched
     pid = f"phase{len(c.get('phases', [])) + 1}"
@@ -118,7 +118,7 @@ def _phase(n: int, heading: str, body: str, line: int, w: Wording, c: dict) -> d
 _SUB = re.compile(r"^\d{1,2}\s*[、.．]\s*")
 
 
-def _task(n: int, heading: str, body: str, item, w: Wording, c: dict, out: Assembled) -> dict:
+def _task(heading: str, body: str, item, w: Wording, c: dict) -> dict:
     task: dict[str, Any] = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": w.convert(heading, item.para.line)}
     subtasks = _subtasks(item, w)
     if subtasks:
