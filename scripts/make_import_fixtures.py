@@ -7,6 +7,8 @@
 * task-table.docx — seed 003 with annex 1 (任务分工) as a real Word table.
 * libreoffice.docx — seed 004 第二篇 written by python-docx, then opened and saved
   again by LibreOffice (soffice --convert-to docx), as a clerk's LibreOffice would.
+* libreoffice-numbering.docx — auto-numbering.docx saved again by LibreOffice, which writes
+  the list numbers its own way (taiwaneseCountingThousand for 一、二、).
 """
 
 from __future__ import annotations
@@ -86,15 +88,21 @@ def _text_rows(lines: list[str]) -> list[list[str]]:
 
 
 def libreoffice(text: str, path: Path) -> None:
-    binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if not binary:
-        sys.exit("需要 LibreOffice（soffice）")
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "python-docx.docx"
         document = docx.Document()
         for line in _lines(text):
             document.add_paragraph(line)
         document.save(source)
+        resave(source, path)
+
+
+def resave(source: Path, path: Path) -> None:
+    """``source`` opened and saved as .docx by LibreOffice."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if not binary:
+        sys.exit("需要 LibreOffice（soffice）")
+    with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "out"
         subprocess.run([binary, f"-env:UserInstallation=file://{scratch}/profile", "--headless", "--convert-to",
                         "docx:MS Word 2007 XML", "--outdir", str(out), str(source)], check=True, capture_output=True)
@@ -122,7 +130,8 @@ def main() -> None:
     auto_numbering(seeds["001"], OUT / "auto-numbering.docx")
     task_table(seeds["003"], OUT / "task-table.docx")
     libreoffice(seeds["004-二"], OUT / "libreoffice.docx")
-    for name in ("auto-numbering.docx", "task-table.docx", "libreoffice.docx"):
+    resave(OUT / "auto-numbering.docx", OUT / "libreoffice-numbering.docx")
+    for name in ("auto-numbering.docx", "task-table.docx", "libreoffice.docx", "libreoffice-numbering.docx"):
         print(OUT / name)
 
 

@@ -215,7 +215,7 @@ def test_written_plan_rebuilds_and_travels(written, tmp_path):
 
 # ---------------------------------------------------------------- .docx inputs
 
-DOCX = {"auto-numbering": "001", "task-table": "003", "libreoffice": "004-二"}
+DOCX = {"auto-numbering": "001", "task-table": "003", "libreoffice": "004-二", "libreoffice-numbering": "001"}
 
 
 @pytest.mark.parametrize("name", sorted(DOCX))
@@ -256,9 +256,13 @@ def test_task_table_gives_each_task_its_departments(tmp_path):
     assert "自治区医保局" in table and "自治区中医药局" in table
 
 
-def test_libreoffice_fixture_was_saved_by_libreoffice():
-    with zipfile.ZipFile(FIXTURES / "libreoffice.docx") as archive:
+@pytest.mark.parametrize("name", ["libreoffice", "libreoffice-numbering"])
+def test_libreoffice_fixtures_were_saved_by_libreoffice(name):
+    with zipfile.ZipFile(FIXTURES / f"{name}.docx") as archive:
         assert "LibreOffice" in archive.read("docProps/app.xml").decode("utf-8")
+    if name == "libreoffice-numbering":   # LibreOffice's own way of writing 一、二、
+        with zipfile.ZipFile(FIXTURES / f"{name}.docx") as archive:
+            assert "taiwaneseCountingThousand" in archive.read("word/numbering.xml").decode("utf-8")
 
 
 # ---------------------------------------------------------------- what the command says and refuses

@@ -69,7 +69,8 @@ _CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTrad
 
 
 def _format(number: int, fmt: str) -> str:
-    if fmt in _CHINESE_FORMATS:
+    # LibreOffice writes 一、二、 as taiwaneseCountingThousand; Word as chineseCounting(Thousand)
+    if fmt in _CHINESE_FORMATS or "Counting" in fmt or fmt.startswith(("chinese", "ideograph", "taiwanese")):
         return chinese_number(number) if number < 100 else str(number)
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (number - 1) % 26)
