@@ -525,3 +525,40 @@ def test_a_place_that_is_not_the_issuer_is_reported(tmp_path):
     source.write_text(SEED_PLANS["000-六"], encoding="utf-8")
     result = run_cli("import", source, "-o", tmp_path / "imported")
     assert result.exit_code == 0 and re.search(r"第\d+行 地名“宜春市”不是发文辖区，按原文保留", result.output)
+
+
+WRAPPED = """柳州市卫生健康委员会文件
+柳卫发〔2021〕58号
+关于印发《柳州市2021年医疗机构合理用药专项检查方案》的通知
+各县区卫生健康局，市直各医疗机构：
+现将《柳州市2021年医疗机构合理用药专项检查方案》印发给你们，请认真贯彻执行。
+柳州市卫生健康委员会
+2021年9月3日
+柳州市2021年医疗机构合理用药专项检查方案
+为促进合理用药，结合我市实际，制定本方案。
+一、检查范围
+全市二级以上医疗机构。
+二、检查内容
+（一）处方点评。各医疗机构每月开展处方点评。（市卫生健康委负责）
+（二）抗菌药物管理。重点检查抗菌药物分级管理制度落实情况。
+三、工作要求
+各县区要于2021年12月10日前报送检查总结。
+抄送：自治区卫生健康委
+柳州市卫生健康委员会办公室        2021年9月3日印发
+"""
+
+
+def test_an_issued_document_is_unwrapped(tmp_path):
+    """Masthead, covering notice and 版记 around the plan: the plan is imported, the number kept,
+    the notice's issuer and date sign it, and each wrapper line is reported."""
+    source = tmp_path / "发文.txt"
+    source.write_text(WRAPPED, encoding="utf-8")
+    result = run_cli("import", source, "-o", tmp_path / "imported")
+    assert result.exit_code == 0, result.output
+    for said in ("第2行 版头“柳卫发〔2021〕58号”", "第3行 印发通知（第3—7行）", "第17行 版记“抄送："):
+        assert said in result.output
+    plan = yaml.safe_load((tmp_path / "imported" / "plan.yaml").read_text(encoding="utf-8"))
+    assert plan["profile"] == "liuzhou" and plan["number"] == "柳卫发〔2021〕58号"
+    assert plan["dates"]["signed"] == "2021-09-03"
+    text = built_text(tmp_path / "imported" / "plan.yaml", tmp_path / "out")
+    assert text.startswith("柳州市2021年医疗机构合理用药专项检查方案") and "抄送" not in text

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from planmaker.importer.paragraphs import ImportRefused, Para
 from planmaker.importer.units import task_table
+from planmaker.importer.wrapping import unwrap
 
 L1 = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*")
 L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")
@@ -60,6 +61,7 @@ class Outline:
     signed: Para | None = None
     annexes: list[Annex] = field(default_factory=list)
     task_table: Annex | None = None      # a task table inside the body (序号、重点任务、牵头部门……)
+    number: str = ""                     # the document number from the masthead (柳卫发〔2021〕12号)
     notes: list[tuple[int, str]] = field(default_factory=list)   # (line, what could not be placed)
 
 
@@ -67,10 +69,16 @@ def outline(paras: list[Para]) -> Outline:
     body = [p for p in paras if p.text.strip()]
     if not body:
         raise ImportRefused("文件中没有文字：可能是空白文档或扫描图片，请取得原方案的文字版本")
+    body, wrapping = unwrap(body)
+    if not body:
+        raise ImportRefused("文件中只有版头或印发通知，没有方案正文")
     body, annexes = _split_annexes(body)
     title_para, body = _title(body)
-    result = Outline(title_para.text, title_para, annexes=annexes)
+    result = Outline(title_para.text, title_para, annexes=annexes, number=wrapping.number)
+    result.notes.extend(wrapping.notes)
     body = _closing(body, result)
+    if wrapping.cover and result.signed is None:
+        _closing(wrapping.cover, result)     # the plan is signed by its covering notice
     body = _body_tables(body, result)
     first = next((i for i, p in enumerate(body) if L1.match(p.text) and not p.cells), len(body))
     result.preamble = body[:first]

@@ -17,6 +17,8 @@ def plan_dict(doc: Outline, speaker: Speaker, book: DateBook, parent_document: d
     plan: dict = {"profile": speaker.profile_ref or f"./{LOCAL_PROFILE}", "campaign": "./"}
     if book.year:
         plan["year"] = book.year
+    if doc.number:
+        plan["number"] = doc.number
     issuer = doc.issuer.text if doc.issuer else ""
     if issuer != speaker.issuer or not issuer:
         plan["issuer"] = issuer   # "" when the document has no issuer line: none is printed
