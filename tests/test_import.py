@@ -562,3 +562,11 @@ def test_an_issued_document_is_unwrapped(tmp_path):
     assert plan["dates"]["signed"] == "2021-09-03"
     text = built_text(tmp_path / "imported" / "plan.yaml", tmp_path / "out")
     assert text.startswith("柳州市2021年医疗机构合理用药专项检查方案") and "抄送" not in text
+
+
+def test_a_date_signed_in_chinese_numerals(tmp_path):
+    source = tmp_path / "方案.txt"
+    source.write_text(WRITTEN_PLAN.replace("2024年3月28日", "二〇二四年三月二十八日"), encoding="utf-8")
+    folder = import_file(source, tmp_path / "imported")
+    assert yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))["dates"]["signed"] == "2024-03-28"
+    assert built_text(folder / "plan.yaml", tmp_path / "out").endswith("2024年3月28日")   # GB/T 9704: Arabic numerals

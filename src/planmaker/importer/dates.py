@@ -127,3 +127,24 @@ def guess_year(text: str) -> int | None:
         return None
     counts = {y: years.count(y) for y in years}
     return int(max(counts, key=lambda y: (counts[y], -years.index(y))))
+
+
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0"}
+
+
+def arabic_date(text: str) -> str:
+    """二〇二一年八月二十日 → 2021年8月20日 (older documents sign in Chinese numerals); other text unchanged."""
+    m = re.fullmatch(r"\s*([〇○Ｏ零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                     r"\s*([一二三四五六七八九十]{1,3})\s*日\s*", text)
+    if not m:
+        return text
+    year = "".join(_CN_DIGITS[c] for c in m.group(1))
+    return f"{year}年{_small(m.group(2))}月{_small(m.group(3))}日"
+
+
+def _small(numeral: str) -> int:
+    """一 … 三十一."""
+    if "十" not in numeral:
+        return int(_CN_DIGITS[numeral])
+    tens, _, units = numeral.partition("十")
+    return (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[units]) if units else 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planmaker.importer.dates import arabic_date
 from planmaker.importer.paragraphs import ImportRefused, Para
 from planmaker.importer.units import task_table
 from planmaker.importer.wrapping import unwrap
@@ -151,7 +152,7 @@ def _split_annexes(body: list[Para]) -> tuple[list[Para], list[Annex]]:
 def _closing(body: list[Para], result: Outline) -> list[Para]:
     """Take the date, the issuer, the annex note and the contacts off the end."""
     end = len(body)
-    if end and DATE_LINE.match(body[end - 1].text.replace(" ", "")):
+    if end and DATE_LINE.match(arabic_date(body[end - 1].text).replace(" ", "")):
         result.signed = body[end - 1]
         end -= 1
         last = body[end - 1].text if end else ""

@@ -4,8 +4,10 @@ written as that phase's date, so that moving the phase moves it too)."""
 
 from __future__ import annotations
 
+import re
+
 from planmaker.base.dates import PlanDate
-from planmaker.importer.dates import DateBook, DateMention
+from planmaker.importer.dates import DateBook, DateMention, arabic_date
 from planmaker.importer.jurisdiction import Speaker
 from planmaker.importer.outline import Outline
 
@@ -35,9 +37,8 @@ def plan_dict(doc: Outline, speaker: Speaker, book: DateBook, parent_document: d
 def _signed(doc: Outline) -> PlanDate | None:
     if not doc.signed:
         return None
-    import re
-
-    m = re.match(r"(\d{4}|20__|__)\s*年\s*(\d{1,2}|__)\s*月\s*(\d{1,2}|__)\s*日", doc.signed.text.replace(" ", ""))
+    m = re.match(r"(\d{4}|20__|__)\s*年\s*(\d{1,2}|__)\s*月\s*(\d{1,2}|__)\s*日",
+                 arabic_date(doc.signed.text).replace(" ", ""))
     return DateMention(*m.groups()).value(None) if m else None
 
 
