@@ -570,3 +570,15 @@ def test_a_date_signed_in_chinese_numerals(tmp_path):
     folder = import_file(source, tmp_path / "imported")
     assert yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))["dates"]["signed"] == "2024-03-28"
     assert built_text(folder / "plan.yaml", tmp_path / "out").endswith("2024年3月28日")   # GB/T 9704: Arabic numerals
+
+
+def test_a_markdown_task_table(tmp_path):
+    source = tmp_path / "方案.md"
+    source.write_text("# 柳州市2024年医疗乱象专项整治实施方案\n\n为规范医疗秩序，结合我市实际，制定本方案。\n\n"
+                      "## 一、重点任务\n\n（一）打击违法执业。依法查处无证行医。\n\n（二）打击医疗骗保。依法查处欺诈骗保。\n\n"
+                      "## 二、任务分工\n\n| 序号 | 重点任务 | 牵头部门 | 配合部门 |\n|---|---|---|---|\n"
+                      "| 1 | 打击违法执业 | 市卫生健康委 | 市公安局 |\n| 2 | 打击医疗骗保 | 市医保局 | 市卫生健康委 |\n\n"
+                      "## 三、工作要求\n\n各县区要高度重视。\n", encoding="utf-8")
+    folder = import_file(source, tmp_path / "imported")
+    campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert [(t["lead"], t["cooperate"]) for t in campaign["tasks"]] == [(["health"], ["police"]), (["insurance"], ["health"])]

@@ -93,8 +93,17 @@ def text_paragraphs(text: str, markdown: bool = False) -> list[Para]:
     cut at its heading numbers."""
     paras: list[Para] = []
     roster = False   # inside a list of names (组长：…… 成员：……), one person a line
+    tables, in_table = 0, False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.replace("\u3000", " ").strip()
+        if markdown and line.startswith("|"):
+            # a Markdown table: one row a line, cells between bars; the |---| line only marks the header
+            tables, in_table = (tables, True) if in_table else (tables + 1, True)
+            cells = tuple(c.strip().replace("**", "") for c in line.strip("|").split("|"))
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                paras.append(Para(number, "\t".join(cells), cells, tables))
+            continue
+        in_table = False
         if markdown:
             line = _MD_MARKS.sub("", line).replace("**", "")
         line = _BULLET.sub("", line)
@@ -108,6 +117,9 @@ def text_paragraphs(text: str, markdown: bool = False) -> list[Para]:
         paras.append(Para(number, line, indented=raw.startswith("\t")))
     out: list[Para] = []
     for para in paras:
+        if para.cells:
+            out.append(para)
+            continue
         out.extend(Para(para.line, piece, indented=para.indented) for piece in split_run_together(para.text))
     return out
 
