@@ -178,7 +178,7 @@ class Wording:
 def _label(text: str, start: int) -> str:
     """A named date's label for the calendar and check: the words before it (or after, at the start)."""
     before = _undated(re.sub(r"\s+", "", text[max(0, start - 14):start])).lstrip("，。；：、,及和")
-    if before:
+    if len(before) >= 5:
         return before
     after = _undated(re.sub(r"^[\d_X年月日号底末初至—\-一]+", "", text[start:start + 30]))
     return after[:14] or "日期"
