@@ -21,4 +21,6 @@ def report_text(report, out_dir: Path) -> str:
     plan = out_dir / "plan.yaml"
     lines.append(f"下一步：planmaker check {plan}；planmaker build {plan} -o 输出"
                  "（润色方法见 docs/编写专项模板.md 第十四节）")
+    lines.append("本级照此制定方案：复制 plan.yaml，把 profile 改为本级辖区、dates 改为本级日期，"
+                 "在 parent_document 中写上这份方案的标题和文号")
     return "\n".join(lines) + "\n"
