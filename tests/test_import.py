@@ -582,3 +582,14 @@ def test_a_markdown_task_table(tmp_path):
     folder = import_file(source, tmp_path / "imported")
     campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
     assert [(t["lead"], t["cooperate"]) for t in campaign["tasks"]] == [(["health"], ["police"]), (["insurance"], ["health"])]
+
+
+def test_a_plan_without_the_parent_document_still_builds(tmp_path):
+    source = tmp_path / "001.txt"
+    source.write_text(SEED_PLANS["001"], encoding="utf-8")
+    folder = import_file(source, tmp_path / "imported")
+    plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    del plan["parent_document"]
+    (folder / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    text = built_text(folder / "plan.yaml", tmp_path / "out")
+    assert "桂卫医发" not in text and "和各级纪检部门深入整治群众身边腐败和作风问题工作要求" in text

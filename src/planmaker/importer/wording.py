@@ -60,13 +60,14 @@ class Wording:
         if not m:
             return
         self.parent_document = {"title": m.group("title"), "number": m.group("number").strip()}
-        spans.append(Span(m.start(), m.end(), "{% if parent_document %}《{{ parent_document.title }}》"
-                          "{% if parent_document.number %}（{{ parent_document.number }}）{% endif %}{% endif %}"))
+        # expressions, not {% if %} blocks: the environment's trim_blocks would eat a line break after a block
+        spans.append(Span(m.start(), m.end(), "{{ ('《' ~ parent_document.title ~ '》' ~ ('（' ~ parent_document.number"
+                          " ~ '）' if parent_document.number else '')) if parent_document else '' }}"))
         issuer = PARENT_ISSUER.search(text[:m.start() + 1])
         if issuer and issuer.end() >= m.start():
             self.parent_document["issuer"] = issuer.group("issuer")
             spans.append(Span(issuer.start("issuer"), issuer.end("issuer"),
-                              "{% if parent_document %}{{ parent_document.issuer or '' }}{% endif %}"))
+                              "{{ (parent_document.issuer or '') if parent_document else '' }}"))
 
     def _dates(self, text: str, line: int, spans, protected, phase) -> None:
         for m in RANGE.finditer(text):
@@ -249,8 +250,8 @@ def _parent_departments(speaker: Speaker) -> list[tuple[str, str]]:
         label = speaker.role_labels.get(role, "部门")
         for written, form in sorted(((department.full, "full"), (department.short, "short")), key=lambda x: -len(x[0])):
             found.append((re.escape(written),
-                          "{% if parent and parent.departments.get('" + role + "') %}{{ parent.departments."
-                          + role + "." + form + " }}{% else %}上级" + label + "{% endif %}"))
+                          "{{ parent.departments." + role + "." + form + " if parent and parent.departments.get('"
+                          + role + "') else '上级" + label + "' }}"))
     return found
 
 
