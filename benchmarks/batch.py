@@ -181,7 +181,7 @@ def main() -> None:
         csv_path = work / f"institutions-{n}.csv"
         # Batch and floor alternate, so that both meet the disk in the same moods.
         batches, floors = [], []
-        for k in range(args.repeat):
+        for _k in range(args.repeat):
             batches.append(_child("planmaker", n, 1, work))
             floors.append(run_floor(csv_path, work / "floor", n))
             shutil.rmtree(work / "floor")

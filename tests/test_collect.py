@@ -40,7 +40,7 @@ dates:
 """
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def plans_dir() -> Path:
     import tempfile
     return Path(tempfile.mkdtemp(prefix="collect-plans-"))
@@ -51,7 +51,7 @@ def plan_for(profile: str, start: str = "2020-09", end: str = "2020-12", report:
                                                                         report=report))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def blank(profile: str, form: str, start: str = "2020-09", end: str = "2020-12") -> bytes:
     """The blank form a plan for this profile builds (as `planmaker build` writes it)."""
     resolved = resolve(plan_for(profile, start, end), Catalog())
@@ -66,7 +66,7 @@ def values_for(profile: str, form: str) -> dict[str, object]:
     return dict(_values_for(profile, form))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _values_for(profile: str, form: str) -> dict[str, object]:
     book = openpyxl.load_workbook(io.BytesIO(blank(profile, form)))
     _, cells = read_metadata(book)
@@ -100,7 +100,7 @@ def filled(profile: str, form: str, **changes) -> bytes:
     return fill(blank(profile, form), {**values_for(profile, form), **changes})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _filled(profile: str, form: str) -> bytes:
     return fill(blank(profile, form), values_for(profile, form))
 

@@ -69,3 +69,25 @@ def test_build_branches_on_no_kind():
                 for node in ast.walk(compare) if isinstance(node, ast.Constant)}
     assert not compared & set(registry.KINDS)
     assert "build" in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def test_the_worked_example_of_the_architecture_guide_works(tmp_path):
+    """docs/ARCHITECTURE.md shows how to add a kind; its code, as written there, builds."""
+    import re
+    import textwrap
+
+    from conftest import ROOT
+
+    guide = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    module, line = re.findall(r"```python\n(.*?)```", guide, flags=re.S)[:2]
+    namespace: dict = {}
+    exec(textwrap.dedent(module), namespace)
+    exec(textwrap.dedent(line), {**namespace, "register": registry.register})
+    try:
+        result = run_cli("build", PLAN, "-o", tmp_path, "--only", "contacts")
+        assert result.exit_code == 0, result.output
+        [entry] = manifest(tmp_path)["files"]
+        assert entry["kind"] == "contacts"
+        assert "柳州市卫生健康委员会" in (tmp_path / entry["path"]).read_text(encoding="utf-8")
+    finally:
+        registry.KINDS.pop("contacts", None)

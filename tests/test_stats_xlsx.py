@@ -47,7 +47,7 @@ def build(number: int) -> bytes:
                           meta_of(number), WHEN)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def opened(number: int):
     data = build(number)
     book = openpyxl.load_workbook(io.BytesIO(data))

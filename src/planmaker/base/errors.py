@@ -59,7 +59,7 @@ class InputError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
     @classmethod
-    def single(cls, message: str, file=None, line=None, field=None) -> "InputError":
+    def single(cls, message: str, file=None, line=None, field=None) -> InputError:
         return cls([Problem(message, file, line, field)])
 
     @classmethod

@@ -23,6 +23,7 @@ from pathlib import Path
 from planmaker import __version__
 from planmaker.base.errors import InputError
 from planmaker.base.files import shown_path
+from planmaker.base.versions import versions
 from planmaker.commands.collect_forms import (
     CATEGORY_TITLES,
     DUPLICATE,
@@ -53,7 +54,7 @@ def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path],
     Excel (~$…) and LibreOffice (.~lock…) and the output folder are left out."""
     problems = [f"找不到 “{shown_path(path)}”" for path in inputs if not path.exists()]
     if problems:
-        raise InputError.single("；".join(problems), field="INPUTS")
+        raise InputError.single("；".join(problems))
     excluded = exclude.resolve() if exclude is not None else None
     for path in inputs:
         inbox = path.resolve()
@@ -143,7 +144,7 @@ def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
         per_unit: dict[str, list[Submission]] = defaultdict(list)
         for sub in form.submissions:
             per_unit[sub.unit_id].append(sub)
-        for unit_id, subs in per_unit.items():
+        for _unit_id, subs in per_unit.items():
             for sub in subs:
                 issues.extend(sub.issues)
             good = [s for s in subs if not s.issues]
@@ -178,6 +179,7 @@ def write(collection: Collection, out_dir: Path, force: bool = False) -> WriteRe
         "jurisdiction": resolved.jurisdiction.name,
         "campaign": resolved.campaign.id,
         "complete": collection.clean,
+        "versions": versions(),
     }
     return write_outputs(Path(out_dir), render(collection), meta, force=force)
 

@@ -196,7 +196,7 @@ class FormReader:
             sub.issues.append(Issue(CELL, sub.path, "整张表没有填写任何数字（如确实全部为零，请填写 0）", sheet))
             return
         computed = compute_totals(form, sub.values)
-        for ref, (parts, formula) in form.sums.items():
+        for ref, (_parts, formula) in form.sums.items():
             if _depends_on(ref, form.sums, bad):
                 continue  # its parts are already reported
             raw = cells.get(ref, xr.EMPTY)

@@ -94,7 +94,7 @@ def _temporary(folder: Path) -> tuple[int, str]:
     Named by process and a counter rather than at random (tempfile.mkstemp):
     on a busy ext4 folder that is several times faster, which a batch notices.
     """
-    for attempt in range(2):
+    for _attempt in range(2):
         temp = os.path.join(folder, f".planmaker-{os.getpid()}-{next(_temporary_numbers)}.tmp")
         try:
             return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), temp

@@ -42,7 +42,7 @@ class Jurisdiction:
     province_abbr: str
     departments: dict[str, Department]
     institutions: tuple[Institution, ...]
-    parent: "Jurisdiction | None"
+    parent: Jurisdiction | None
     file: Path
     raw: Any = field(repr=False, compare=False)
 
@@ -50,7 +50,7 @@ class Jurisdiction:
         return self.name
 
     @property
-    def province(self) -> "Jurisdiction":
+    def province(self) -> Jurisdiction:
         """The top of the chain (the province for a county or a hospital)."""
         node = self
         while node.parent is not None:
@@ -203,7 +203,7 @@ class Catalog:
 
     def children_of(self, jurisdiction: Jurisdiction) -> list[Jurisdiction]:
         children = []
-        for pid, path in self.profile_ids().items():
+        for _pid, path in self.profile_ids().items():
             # A child names its parent's id: a look at the text spares parsing every profile.
             if jurisdiction.id not in path.read_text(encoding="utf-8", errors="replace"):
                 continue

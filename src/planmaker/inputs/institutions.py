@@ -311,7 +311,7 @@ def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Voca
             if first != number:
                 problem(f"机构 “{name}” 与第{first}行重复", number, "name")
 
-        category = _category(values["category"], vocabulary, lambda m: problem(m, number, "category"))
+        category = _category(values["category"], vocabulary, lambda m, number=number: problem(m, number, "category"))
         grade = ownership = ""
         if "grade" in values:
             grade = vocabulary.grade(values["grade"])

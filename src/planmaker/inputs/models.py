@@ -197,7 +197,7 @@ class Campaign(Strict):
         "{{ contact.unit }}联系人及电话：{{ contact.name }}，{{ contact.phone }}",
         "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
     ]
-    annexes: list["AnnexRef"] = []
+    annexes: list[AnnexRef] = []
 
 
 # ---------------------------------------------------------------- plan file
@@ -295,7 +295,7 @@ class StatsLine(Strict):
     text: NonEmpty
     unit: str | None = None
     decimals: bool = False
-    subs: list["StatsLine"] = []
+    subs: list[StatsLine] = []
     sum_of: list[Identifier] = Field([], description="本行为这些行之和（合计行）")
 
 

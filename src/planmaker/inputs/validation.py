@@ -40,9 +40,7 @@ def _unwrap(annotation):
     """The model class reached through Optional, list, dict and Annotated."""
     while True:
         origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (list, tuple):
+        if origin is typing.Annotated or origin in (list, tuple):
             annotation = typing.get_args(annotation)[0]
         elif origin is dict:
             annotation = typing.get_args(annotation)[1]

@@ -1,10 +1,9 @@
 """Where everything is on a statistics form's sheet, and the metadata that records it.
 
-The sheet looks like the seed's table (附件3/附件4 of seed 003): title, 填报单位 and
-统计时段, the two-row header, one row per line or sub-line, the footer.  Only the
-cells to be filled are unlocked; 合计 lines are formulas.  A very hidden sheet,
-``_planmaker``, records the form and where every number is, so that the figures
-can be collected later without reading the layout:
+The rows: title, 填报单位 and 统计时段, the two-row header, one row per line or
+sub-line, the footer.  A very hidden sheet, ``_planmaker``, records the form and
+where every number is, so that the figures can be collected later without
+reading the layout:
 
 * key/value rows from row 1 down to the first empty row (``format``,
   ``form_id``, ``sheet``, then the caller's ``meta`` in its order);

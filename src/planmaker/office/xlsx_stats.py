@@ -1,19 +1,9 @@
 """A statistics form as a workbook, for a clerk to fill in with Excel or LibreOffice.
 
-The sheet looks like the seed's table (附件3/附件4 of seed 003): title, 填报单位 and
-统计时段, the two-row header, one row per line or sub-line, the footer.  Only the
-cells to be filled are unlocked; 合计 lines are formulas.  A very hidden sheet,
-``_planmaker``, records the form and where every number is, so that the figures
-can be collected later without reading the layout:
-
-* key/value rows from row 1 down to the first empty row (``format``,
-  ``form_id``, ``sheet``, then the caller's ``meta`` in its order);
-* then a header row ``line_id | column | cell | kind | decimals`` and one row per
-  input or sum cell: ``column`` counts the spec's value columns from 0, ``cell``
-  is a reference on the form sheet (``D7``), ``kind`` is ``input`` or ``sum``.
-
-The workbook also carries the defined name ``planmaker_form`` = the spec's id.
-"""
+The sheet looks like the seed's table (附件3/附件4 of seed 003).  Only the cells
+to be filled are unlocked; 合计 lines are formulas.  Where each cell is, and the
+hidden metadata that lets ``collect`` read the figures back, is stats_layout's
+business."""
 
 from __future__ import annotations
 

@@ -316,7 +316,7 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         heading = render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",))
         heading = heading if resolved.campaign.model.task_title else _sentence(heading)
         body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
-        parts = _parts(task, src, lambda text, where, **more: render(text, {**context, **extra, **more},
+        parts = _parts(task, src, lambda text, where, extra=extra, **more: render(text, {**context, **extra, **more},
                                                                      where.file, where.raw, where.loc), extra)
         if parts:
             body += "".join(f"{heading_number(3, k)}{label}：{text}" for k, (label, text) in enumerate(parts, 1))

@@ -31,7 +31,7 @@ class Source:
     raw: Any
     loc: tuple
 
-    def at(self, *more) -> "Source":
+    def at(self, *more) -> Source:
         return Source(self.file, self.raw, self.loc + more)
 
 
