@@ -10,7 +10,6 @@ import errno
 import io
 import os
 import re
-import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -396,10 +395,10 @@ def entity_bomb(p):
 
 
 def zip_bomb_list(p):
-    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            for _ in range(200):
-                member.write(b" " * (1 << 20))
+    with (zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as archive,
+          archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member):
+        for _ in range(200):
+            member.write(b" " * (1 << 20))
 
 
 def truncated(p):
@@ -465,7 +464,7 @@ COMMANDS = {
 for name, spec in COMMANDS.items():
     args, exits, *files = spec
     case(f"cli-{name}", command(*args, files=files[0] if files else ()), exits,
-         writes=("out",) if "collect-output-is-inbox" != name else ())
+         writes=("out",) if name != "collect-output-is-inbox" else ())
 
 
 # ------------------------------------------------------------------ file-system faults
@@ -567,7 +566,7 @@ def journal_naming_files_outside(folder):
     victim.write_bytes(b"the user's")
     (folder / ".planmaker-9-9.tmp").write_bytes(b"not ours to sweep")
     digest = hashlib.sha256(b"the user's").hexdigest()
-    record = '{"d": ".."}\n{"f": "../victim.docx", "s": "%s"}\n' % digest
+    record = f'{{"d": ".."}}\n{{"f": "../victim.docx", "s": "{digest}"}}\n'
     return journal_variant(record.encode())(folder)
 
 
@@ -652,10 +651,10 @@ case("form-zero-width-name", collect_with(lambda p: None, name="融\u200b安.xls
 
 
 def zip_bomb_form(path):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/workbook.xml", "w", force_zip64=True) as member:
-            for _ in range(150):
-                member.write(b"\0" * (1 << 20))
+    with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+          archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
+        for _ in range(150):
+            member.write(b"\0" * (1 << 20))
 
 
 case("form-zip-bomb", collect_with(zip_bomb_form), (1,), "压缩")

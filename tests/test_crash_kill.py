@@ -25,10 +25,9 @@ from pathlib import Path
 
 import pytest
 
+import planmaker
 from conftest import EXAMPLES, manifest, run_cli
 from test_batch import institutions_csv
-
-import planmaker
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
 

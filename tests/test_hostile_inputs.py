@@ -273,10 +273,10 @@ def test_a_form_with_a_lying_zip_header_or_a_bomb_is_refused_before_reading(tmp_
     import zipfile
 
     def bomb(path):
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            with archive.open("xl/workbook.xml", "w", force_zip64=True) as member:
-                for _ in range(150):
-                    member.write(b"\0" * (1 << 20))
+        with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+              archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
+            for _ in range(150):
+                member.write(b"\0" * (1 << 20))
 
     tracemalloc.start()
     result, report = collected(tmp_path, inbox_with(tmp_path, "炸弹.xlsx", bomb), city_plan)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -286,7 +285,7 @@ def test_a_failure_in_one_worker_reports_exactly_the_files_all_workers_wrote(tmp
     out = tmp_path / "out"
     result = run_cli("build", GUANGXI, "-o", out, "--only", "checklist", "--workers", "2", "--institutions", names)
     assert result.exit_code == 2, result.output
-    written = [p for p in out.rglob("*.docx")]
+    written = list(out.rglob("*.docx"))
     assert 1 < len(written) < 601
     assert f"已写入 {len(written)} 个文件" in result.output
     monkeypatch.setattr(output, "atomic_write", real)

@@ -15,7 +15,16 @@ import click
 from planmaker import __version__, clihelp
 from planmaker.base.errors import InputError, Refusal
 from planmaker.clihelp import CONTEXT, Group, Range
-from planmaker.cliout import EXIT_BAD_INPUT, EXIT_PROBLEMS, emit_json, fail, json_option, report_build, say, verbosity_options
+from planmaker.cliout import (
+    EXIT_BAD_INPUT,
+    EXIT_PROBLEMS,
+    emit_json,
+    fail,
+    json_option,
+    report_build,
+    say,
+    verbosity_options,
+)
 
 clihelp.install()
 option = functools.partial(click.option, cls=clihelp.Option)

@@ -63,7 +63,7 @@ class InputError(Exception):
         return cls([Problem(message, file, line, field)])
 
     @classmethod
-    def refused(cls, message: str, file=None, line=None, field=None) -> "InputError":
+    def refused(cls, message: str, file=None, line=None, field=None) -> InputError:
         return cls([Refusal(message, file, line, field)])
 
 

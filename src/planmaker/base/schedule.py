@@ -193,8 +193,9 @@ class Schedule:
             raise ScheduleError(f"日期互相引用，形成循环：{cycle}")
         spec = self.specs[name]
         self._visiting.append(name)
+        result: PlanDate | None
         try:
-            result = self._evaluate(spec) if isinstance(spec, DateExpr) else spec
+            result = self._evaluate(spec) if isinstance(spec, DateExpr) else spec  # type: ignore[assignment]
         except ScheduleError:
             raise
         except (ValueError, OverflowError):  # + 9999999 days: past any calendar

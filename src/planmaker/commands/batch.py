@@ -85,7 +85,7 @@ def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
                 continue
             results.append(place(_state["out_dir"], work.path, data, _state["known"], _state["force"],
                                  durable=False, journal=_state["journal"]))
-    except Exception as exc:  # noqa: BLE001 -- handed on, with what was written before it
+    except Exception as exc:
         raise ChunkFailed(results, exc) from None
     return results
 

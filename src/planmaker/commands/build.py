@@ -7,7 +7,6 @@ module knows none of them by name."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +65,6 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     """
     from planmaker.commands.batch import BatchWriter
     from planmaker.commands.check import refuse_errors
-
     from planmaker.commands.journal import FolderLock
 
     if write:

@@ -135,7 +135,7 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
             "lead_working_days": lead_days}
     # Plan files are the clerks' to edit: an edited one is kept, like any generated file.
     report = write_outputs(out_dir, plan_files, meta, force=force)
-    results = []
+    results: list[tuple[Jurisdiction, Path, BuildResult]] = []
     wrote = len(report.written) + len(report.kept)
     for child in children:
         child_dir = out_dir / child.id

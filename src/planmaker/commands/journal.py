@@ -66,7 +66,7 @@ class FolderLock:
             f"输出文件夹 {self.out_dir} 正在由另一次生成{who}写入；两次生成不能同时写同一文件夹，"
             "请等它结束后再运行，或换一个输出文件夹", field="-o")
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -111,7 +111,7 @@ def _try_lock(fd: int) -> bool:
         if os.name == "nt":
             import msvcrt
 
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
         else:
             import fcntl
 
@@ -168,7 +168,8 @@ class Journal:
         return {"out_dir": self.out_dir, "path": self.path}
 
     def __setstate__(self, state) -> None:
-        self.__init__(state["out_dir"])
+        self.out_dir, self.path = state["out_dir"], state["path"]
+        self._fd, self._pid, self._folders = None, None, set()
 
     def recover(self) -> dict[str, str]:
         """The files an unfinished earlier build journaled ({path: sha256}),
@@ -203,6 +204,7 @@ class Journal:
     def _write(self, record: dict) -> None:
         # One write() per line: it reaches the OS whole, and several
         # processes appending to the file do not interleave within a line.
+        assert self._fd is not None
         os.write(self._fd, (json.dumps(record, ensure_ascii=True) + "\n").encode("ascii"))
 
     def landing(self, relative: str, digest: str) -> None:

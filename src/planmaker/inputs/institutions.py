@@ -13,11 +13,11 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 import shutil
 import tempfile
-import weakref
-import re
 import unicodedata
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +25,8 @@ from planmaker.base import notices, textclean
 from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.inputs.institution_terms import Term, Vocabulary, load_vocabulary, term_key
 from planmaker.inputs.models import Institution
-from planmaker.inputs.xlsx_rows import XlsxRows
 from planmaker.inputs.validation import did_you_mean
+from planmaker.inputs.xlsx_rows import XlsxRows
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -91,11 +91,13 @@ class InstitutionFile:
 
     def _records(self, problems: list[Problem], first: bool = False) -> Iterator[Institution]:
         path = self.path
+        reader: XlsxRows | None = None
+        where: Path | str = path
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             reader = XlsxRows(self._source, path)
             where, rows = reader.where, iter(reader)
         else:
-            reader, where, rows = None, path, _csv_rows(self._source, path)
+            rows = _csv_rows(self._source, path)
         try:
             self._header_row, columns = _find_header(rows, where)
             yield from _read_body(rows, columns, self.vocabulary, where, problems)
@@ -249,7 +251,7 @@ _HEADERS = {_header_key(h): (field, rank) for field, names in COLUMNS.items()
             for rank, h in enumerate(names)}
 
 
-def _find_header(rows: Rows, path: Path) -> tuple[int, dict[str, tuple[int, str]]]:
+def _find_header(rows: Rows, path: Path | str) -> tuple[int, dict[str, tuple[int, str]]]:
     """The header's row number and, per field, its column index and header text."""
     first_seen: tuple[int, list[str]] | None = None
     for number, cells in rows:
@@ -285,7 +287,7 @@ def _missing_columns(missing: list[tuple[str, ...]], cells: list[str]) -> str:
 
 
 def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Vocabulary,
-               path: Path, problems: list[Problem]) -> Iterator[Institution]:
+               path: Path | str, problems: list[Problem]) -> Iterator[Institution]:
     first_row_of: dict[str, int] = {}
     label = {field: header for field, (_, header) in columns.items()}
 

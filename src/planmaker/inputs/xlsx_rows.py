@@ -21,6 +21,7 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 from planmaker.base.errors import InputError, Problem
@@ -157,7 +158,7 @@ class XlsxRows:
             return self._strings
         strings: list[str] = []
         parts: list[str] | None = None
-        state = {"phonetic": 0, "chars": 0, "t": False}
+        state: dict[str, Any] = {"phonetic": 0, "chars": 0, "t": False}
 
         def start(tag, attrs):
             nonlocal parts
@@ -211,8 +212,8 @@ class XlsxRows:
         hidden_rows = self.hidden_rows
         hidden_rows.clear()
         row: dict[int, str] = {}
-        cell: dict = {}
-        state = {"row": 0, "column": -1, "cells": 0, "in": None, "phonetic": 0}
+        cell: dict[str, Any] = {}
+        state: dict[str, Any] = {"row": 0, "column": -1, "cells": 0, "in": None, "phonetic": 0}
 
         def start(tag, attrs):
             local = _local(tag)

@@ -15,9 +15,9 @@ from docxtpl import DocxTemplate, Listing
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planmaker.base.errors import InputError
-from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.base.zipguard import check_zip
 from planmaker.inputs.validation import did_you_mean
+from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
 from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
 
@@ -53,7 +53,7 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
                                 field=_field_of(exc, template)) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError.single(f"附件模板语法错误：{exc.message}", path, exc.lineno) from None
-    except Exception as exc:  # noqa: BLE001 -- a broken template is the clerk's to fix, told in Chinese
+    except Exception as exc:
         if getattr(exc, "passes_through", False):
             raise
         raise InputError.refused(f"附件模板渲染失败：{template_failure(exc)}", path) from None
@@ -76,9 +76,9 @@ def _field_of(exc: jinja2.UndefinedError, template: DocxTemplate) -> str | None:
         return match.group(2)
     try:
         xml = template.get_xml()
-    except Exception:  # noqa: BLE001 -- the name alone will do
+    except Exception:
         return match.group(1)
-    found = re.search(r"([A-Za-z_][\w.]*)\.%s\b" % re.escape(match.group(1)), xml)
+    found = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(match.group(1))}\b", xml)
     return f"{found.group(1)}.{match.group(1)}" if found else match.group(1)
 
 
@@ -101,7 +101,7 @@ def open_template(path: Path) -> DocxTemplate:
         template = DocxTemplate(str(path))
         template.init_docx()
         return template
-    except Exception:  # noqa: BLE001 -- zip, XML and python-docx errors mean one thing to a clerk
+    except Exception:
         raise InputError.refused("附件模板不是有效的 .docx 文件（文件损坏，或不是 Word 文档）；"
                                 "请在 Word 或 WPS 中打开后另存为 .docx 再试", path) from None
 

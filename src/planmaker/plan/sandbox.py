@@ -138,6 +138,13 @@ def _estimate(obj: Any, args: tuple, kwargs: dict) -> int | None:
     return None
 
 
+def _replaced_filter(args: list, kwargs: dict) -> int:
+    """|replace(old, new[, count]): its value, old, new and count as the filter gets them."""
+    text, old, new = (args + ["", "", ""])[:3]
+    count = args[3] if len(args) > 3 else kwargs.get("count", -1)
+    return _replaced(text, old, new, count)
+
+
 def _replaced(text, old, new, count=-1) -> int:
     text, old, new = str(text), str(old), str(new)
     times = text.count(old) if old else len(text) + 1
@@ -190,7 +197,7 @@ def _join(*parts) -> str:
     return "".join(texts)
 
 
-def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     if not all(isinstance(v, int) for v in (n, min, max)) or n > 100 or max > 1000 or min > max:
         raise TemplateProblem("lipsum() 的参数过大（段数上限 100，每段词数上限 1000）")
     from jinja2.utils import generate_lorem_ipsum
@@ -215,7 +222,7 @@ def _guarded_filters(filters: dict) -> dict:
             return _check_value(original(*args, **kwargs), f"过滤器 {name}")
 
         if hasattr(original, "jinja_pass_arg"):  # pass_context, pass_eval_context, pass_environment
-            guarded.jinja_pass_arg = original.jinja_pass_arg
+            guarded.__dict__["jinja_pass_arg"] = original.jinja_pass_arg
         checked[name] = guarded
 
     def _text(args):
@@ -223,8 +230,7 @@ def _guarded_filters(filters: dict) -> dict:
         return [a for a in args if not isinstance(a, (jinja2.nodes.EvalContext, jinja2.Environment))]
 
     estimates = {
-        "replace": lambda *a, **k: _replaced(*(_text(a)[:3]), k.get("count", -1) if len(_text(a)) < 4
-                                             else _text(a)[3]),
+        "replace": lambda *a, **k: _replaced_filter(_text(a), k),
         "center": lambda *a, **k: max(_length(_text(a)[0]), _int(_text(a)[1:2], k.get("width", 80))),
         "indent": lambda *a, **k: _length(_text(a)[0]) * (1 + _int(_text(a)[1:2], k.get("width", 4))),
         "format": lambda *a, **k: _length(_text(a)[0]) + _widths(str(_text(a)[0]))
@@ -279,7 +285,8 @@ class BoundedTemplate(jinja2.Template):
 
 def bounded_text(chunks) -> str:
     """The rendered text, stopping as soon as it grows past the budget."""
-    parts, size = [], 0
+    parts: list[str] = []
+    size = 0
     limit = _current().limit
     for chunk in chunks:
         size += len(chunk)
@@ -334,7 +341,7 @@ class Sandbox(SandboxedEnvironment):
             _size(len(left) + _widths(left) + sum(_length(v) for v in values), "格式化（%）")
         return _check_value(super().call_binop(context, operator, left, right), f"运算（{operator}）")
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+    def call(__self, __context, __obj, *args, **kwargs):
         budget = _current()
         _tick()
         if getattr(__obj, "__name__", "") == "join" and args and not isinstance(args[0], str):

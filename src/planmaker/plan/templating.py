@@ -96,20 +96,21 @@ def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any
     """Render one field of a YAML file, reporting failures at that field's line."""
     if "{" not in text:
         return text.strip()
-    where = dict(file=file, line=locate(raw, loc), field=field_path(loc) or None)
+    line, field = locate(raw, loc), field_path(loc) or None
+    where = dict(file=file, line=line, field=field)
     try:
         with budget(MAX_OUTPUT_CHARS):
             result = bounded_text(_ENV.from_string(text).generate(context)).strip()
     except TemplateProblem as exc:
-        raise InputError([Refusal(str(exc), **where)]) from None
+        raise InputError([Refusal(str(exc), file, line, field)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError([Problem(f"模板语法错误：{exc.message}", **where)]) from None
     except jinja2.UndefinedError as exc:
         raise InputError([Problem(f"模板引用了未定义的变量：{undefined_name(exc)}", **where)]) from None
     except SecurityError as exc:
         raise InputError([Problem(unsafe_message(exc), **where)]) from None
-    except Exception as exc:  # noqa: BLE001 -- whatever a template does wrong, the clerk gets the field
-        raise InputError([Refusal(template_failure(exc), **where)]) from None
+    except Exception as exc:
+        raise InputError([Refusal(template_failure(exc), file, line, field)]) from None
     cleaned, count = textclean.clean(result)
     if count:
         # A template can write them too ('\x0c' in a Jinja string).
