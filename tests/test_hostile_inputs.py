@@ -269,19 +269,49 @@ def test_a_gbk_file_name_is_shown_decoded(tmp_path, city_plan):
     assert "融安表.xlsx（文件名为 GBK 编码）" in report
 
 
-def test_a_form_with_a_lying_zip_header_or_a_bomb_is_refused_before_reading(tmp_path, city_plan):
+def form_bomb(path):
     import zipfile
 
-    def bomb(path):
-        with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
-              archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
-            for _ in range(150):
-                member.write(b"\0" * (1 << 20))
+    with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+          archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
+        for _ in range(150):
+            member.write(b"\0" * (1 << 20))
 
+
+def lying_form(path):
+    """200 MB of XML whose zip directory says 100 bytes (Python's zipfile would inflate it
+    in one step of up to 2 GB when the member is read whole)."""
+    import zipfile
+
+    with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+          archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
+        for _ in range(200):
+            member.write(b"<a/>" * (1 << 18))
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(b"PK\x01\x02")
+    data[entry + 24:entry + 28] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("maker, words", [(form_bomb, "压缩比异常"), (lying_form, "与压缩包目录中记录的大小或校验值不符")],
+                         ids=["bomb", "lying-directory"])
+def test_a_form_that_would_explode_is_refused_before_reading(tmp_path, city_plan, maker, words):
     tracemalloc.start()
-    result, report = collected(tmp_path, inbox_with(tmp_path, "炸弹.xlsx", bomb), city_plan)
+    result, report = collected(tmp_path, inbox_with(tmp_path, "炸弹.xlsx", maker), city_plan)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert result.exit_code == 1
-    assert "压缩比异常" in report and "炸弹.xlsx" in report
+    assert words in report and "炸弹.xlsx" in report
     assert peak < 100 * 1024 * 1024
+
+
+def test_a_docx_template_with_a_lying_directory_is_refused(tmp_path):
+    import datetime as dt
+
+    from planmaker.office.docx_render import render_template
+
+    template = tmp_path / "lying.docx"
+    lying_form(template)
+    with pytest.raises(InputError) as caught:
+        render_template(template, {}, "t", "a", dt.datetime(2021, 1, 1))
+    assert "与压缩包目录中记录的大小或校验值不符" in str(caught.value)

@@ -8,6 +8,7 @@ about its size cannot make a member larger than checked."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from planmaker.base.errors import InputError
@@ -58,3 +59,40 @@ def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
     if total > max_unpacked:
         raise InputError.refused(f"{what}解压后过大（{total / 1024 / 1024:.0f} MB，上限 "
                                 f"{max_unpacked // 1024 // 1024} MB），已拒绝读取", name)
+    lying = _lying_member(path, max_unpacked)
+    if lying:
+        raise InputError.refused(f"{what}中的 {lying} 与压缩包目录中记录的大小或校验值不符（文件已损坏，或是故意"
+                                 "伪造的“压缩炸弹”），已拒绝读取", name)
+
+
+CHUNK = 1 << 20
+
+
+def _lying_member(path: Path, max_unpacked: int) -> str | None:
+    """The first member whose content is not what the directory says (size or CRC), if any.
+
+    Every member is inflated once, a megabyte at a time, and counted: Python's
+    zipfile inflates up to 2 GB in one step when a whole member is read at
+    once, so a directory that lies about a size must be caught here, where
+    every step is small, before any reader trusts it."""
+    total = 0
+    current = "部件"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                current = member.filename
+                with archive.open(member) as stream:
+                    size = 0
+                    while True:
+                        block = stream.read(CHUNK)
+                        if not block:
+                            break
+                        size += len(block)
+                        total += len(block)
+                        if size > member.file_size or total > max_unpacked:
+                            return member.filename
+                if size != member.file_size:
+                    return member.filename
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+        return current
+    return None
