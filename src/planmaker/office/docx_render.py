@@ -64,6 +64,7 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     return stable_zip(buffer.getvalue(), when)
 
 
+_CHECKED: set[tuple[str, int, int]] = set()
 _MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
 
 
@@ -95,8 +96,17 @@ def _undefined(exc: jinja2.UndefinedError, template: DocxTemplate, context: dict
 
 
 def open_template(path: Path) -> DocxTemplate:
-    """The .docx template, refused by size and compression before it is read."""
-    check_zip(path, "附件模板")
+    """The .docx template, refused by size and compression before it is read
+    (checked once per version of the file: a batch renders the same one often)."""
+    try:
+        stat = Path(path).stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is None or key not in _CHECKED:
+        check_zip(path, "附件模板")
+        if key is not None:
+            _CHECKED.add(key)
     try:
         template = DocxTemplate(str(path))
         template.init_docx()
