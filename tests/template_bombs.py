@@ -36,6 +36,10 @@ BOMBS = {
     "divide": "{{ 1 / 0 }}",
 }
 
+# The ones issue 14 names, run through check and build in a child process whose
+# memory is measured (test_template_bombs.py); the hostile corpus runs them all.
+ISSUE_BOMBS = ("power", "repeat", "range", "lipsum", "silent-loops", "macro-recursion", "replace")
+
 # Broken .docx files: not a zip, broken XML, a zip bomb.
 BROKEN_DOCX = ["not-a-zip", "broken-xml", "zip-bomb"]
 
@@ -86,8 +90,9 @@ def campaign_with_checklist(folder: Path, payload: str | None = None, broken: st
 
 
 def cases():
-    """(id, where, payload or broken kind) for every bomb."""
-    for name, payload in BOMBS.items():
+    """(id, where, payload or broken kind) for each bomb issue 14 names."""
+    for name in ISSUE_BOMBS:
+        payload = BOMBS[name]
         yield f"campaign-{name}", "campaign", payload
         yield f"docx-{name}", "docx", payload
     for broken in BROKEN_DOCX:
