@@ -137,6 +137,8 @@ def test_sigkill_at_random_moments_then_rebuild_is_clean(clean):
 
 def test_two_builds_at_once_one_refused_the_other_clean(clean):
     base, institutions, expected, took = clean
+    import planmaker.commands.build  # noqa: F401 -- warm: the refusal must come while the first build writes
+
     out = base / "together"
     first = subprocess.Popen(command(out, institutions), env=environment(), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
