@@ -309,3 +309,25 @@ def test_cascade_with_a_county_profile_lacking_a_role_writes_nothing(tmp_path):
     assert "yufeng.yaml" in result.output or "鱼峰区" in result.output
     assert "未写入任何文件" in result.output
     assert not out.exists()
+
+
+def test_json_says_how_many_files_were_written_before_the_disk_filled(tmp_path, monkeypatch):
+    import jsonschema
+
+    from planmaker.commands.summary import schema_path
+
+    real = output.atomic_write
+    count = {"n": 0}
+
+    def filling(path, data, durable=True):
+        count["n"] += 1
+        if count["n"] > 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data, durable)
+
+    monkeypatch.setattr(output, "atomic_write", filling)
+    result = run_cli("build", LIUZHOU, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["written"] is True and document["written_files"] == 3
+    jsonschema.validate(document, json.loads(schema_path("error").read_text(encoding="utf-8")))

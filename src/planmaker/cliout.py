@@ -61,7 +61,7 @@ def fail(exc: InputError, command: str = "", as_json: bool = False) -> None:
     if as_json:
         from planmaker.commands import summary
 
-        emit_json(summary.error(command, exc.problems))
+        emit_json(summary.error(command, exc.problems, exc.wrote))
     for problem in exc.problems:
         click.echo(str(problem), err=True)
     if exc.wrote:  # stopped part way (a full disk): say so, never "nothing written"
