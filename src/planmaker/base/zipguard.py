@@ -7,6 +7,7 @@ about its size cannot make a member larger than checked."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -19,28 +20,30 @@ MAX_RATIO = 100  # an Office document's XML packs 5 to 20 times; beyond 100 it i
 MAX_MEMBERS = 10_000
 
 
-def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
+def check_zip(path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
               max_unpacked: int = MAX_UNPACKED_BYTES, shown: Path | str | None = None,
               unreadable_ok: bool = False) -> None:
     """Raise InputError unless ``path`` is a zip of sane size and compression;
     messages name ``shown`` (the user's file, when ``path`` is a copy of it).
+    ``path`` is a path, or anything with ``open("rb")`` (a private copy).
     ``unreadable_ok``: a file that is no zip at all is left to the caller's reader to describe."""
-    path = Path(path)
+    path = path if hasattr(path, "open") else Path(path)
     name = shown if shown is not None else path
     gap = " " if what[:1].isascii() else ""  # 无法读取 Excel 文件
+    if isinstance(path, Path) and path.exists() and not path.is_file():
+        raise InputError.refused(f"{what}不是一个文件", name)
     try:
-        size = path.stat().st_size
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise InputError.refused(f"{what}不存在", name) from None
     except OSError as exc:
         raise InputError.refused(f"无法读取{gap}{what}：{exc.strerror or exc}", name) from None
-    if not path.is_file():
-        raise InputError.refused(f"{what}不是一个文件", name)
     if size > max_file:
         raise InputError.refused(f"{what}过大（{size / 1024 / 1024:.1f} MB，上限 {max_file // 1024 // 1024} MB），"
                                 "请确认选对了文件", name)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with path.open("rb") as handle, zipfile.ZipFile(handle) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         if unreadable_ok:
@@ -68,7 +71,7 @@ def check_zip(path: Path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
 CHUNK = 1 << 20
 
 
-def _lying_member(path: Path, max_unpacked: int) -> str | None:
+def _lying_member(path, max_unpacked: int) -> str | None:
     """The first member whose content is not what the directory says (size or CRC), if any.
 
     Every member is inflated once, a megabyte at a time, and counted: Python's
@@ -78,7 +81,7 @@ def _lying_member(path: Path, max_unpacked: int) -> str | None:
     total = 0
     current = "部件"
     try:
-        with zipfile.ZipFile(path) as archive:
+        with path.open("rb") as handle, zipfile.ZipFile(handle) as archive:
             for member in archive.infolist():
                 current = member.filename
                 with archive.open(member) as stream:

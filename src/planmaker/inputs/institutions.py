@@ -17,7 +17,6 @@ import re
 import shutil
 import tempfile
 import unicodedata
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,8 +67,7 @@ class InstitutionFile:
         _check_file(self.path)
         # Read from a private copy, both times: a clerk who saves the list while
         # a build runs changes nothing in the build that is under way.
-        self._source = _snapshot(self.path)
-        weakref.finalize(self, _remove, self._source)
+        self._source = Snapshot(self.path)
         problems: list[Problem] = []
         self._count = sum(1 for _ in self._records(problems, first=True))
         if len(problems) > MAX_PROBLEMS:
@@ -121,23 +119,26 @@ def _warn_unseen(reader: XlsxRows, header_row: int) -> None:
                              "如不应包括，请删去这些行", reader.where, severity="warning"))
 
 
-def _snapshot(path: Path) -> Path:
-    """A copy of ``path`` in the temporary folder, removed when the process ends."""
-    fd, name = tempfile.mkstemp(prefix="planmaker-list-", suffix=path.suffix)
-    os.close(fd)
-    try:
-        shutil.copyfile(path, name)
-    except OSError as exc:
-        os.unlink(name)
-        raise InputError([os_problem(exc, path, "无法读取机构名单")]) from None
-    return Path(name)
+class Snapshot:
+    """A private copy of a file, to be read as often as needed.  The copy has
+    no name (a temporary file unlinked at once, removed by Windows on close),
+    so nothing is left behind, even when the process is killed."""
 
+    def __init__(self, path: Path):
+        self._file = tempfile.TemporaryFile()
+        try:
+            with path.open("rb") as original:
+                shutil.copyfileobj(original, self._file, 1 << 20)
+            self._file.flush()
+        except OSError as exc:
+            self._file.close()
+            raise InputError([os_problem(exc, path, "无法读取机构名单")]) from None
 
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+    def open(self, mode: str = "rb"):
+        """A handle from the start of the copy (one at a time: handles share a position)."""
+        handle = os.fdopen(os.dup(self._file.fileno()), "rb")
+        handle.seek(0)
+        return handle
 
 
 def _check_file(path: Path) -> None:
@@ -189,7 +190,7 @@ def _tidy(text: str) -> tuple[str, int]:
     return _SPACES.sub(" ", cleaned).strip(" \u3000"), count
 
 
-def _detect_encoding(source: Path, path: Path) -> str:
+def _detect_encoding(source: Snapshot, path: Path) -> str:
     """utf-8-sig, utf-8 or gb18030 (a superset of the GBK that Excel and WPS
     write on Chinese Windows).  The whole file is checked, chunk by chunk,
     because a header in ASCII would say nothing about the rows below it."""
@@ -215,7 +216,7 @@ def _detect_encoding(source: Path, path: Path) -> str:
     return "utf-8"
 
 
-def _csv_rows(source: Path, path: Path) -> Rows:
+def _csv_rows(source: Snapshot, path: Path) -> Rows:
     encoding = _detect_encoding(source, path)
     number = 0
     with source.open("rb") as handle:

@@ -85,11 +85,12 @@ def _column(ref: str) -> int:
 class XlsxRows:
     """The first visible sheet of an .xlsx file, row by row."""
 
-    def __init__(self, source: Path, path: Path):
+    def __init__(self, source, path: Path):
+        """``source``: the file, a path or anything with ``open("rb")`` (institutions.Snapshot)."""
         self.path = Path(path)
         check_zip(source, "Excel 文件", MAX_LIST_BYTES, MAX_UNPACKED, shown=path)
         try:
-            self._zip = zipfile.ZipFile(source)
+            self._zip = zipfile.ZipFile(source.open("rb") if hasattr(source, "open") else source)
             self._names = set(self._zip.namelist())
             sheets, self._strings_part = self._workbook()
         except (_Refused, zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError, OSError) as exc:
@@ -109,7 +110,10 @@ class XlsxRows:
                                    getattr(self, "where", self.path))])
 
     def close(self) -> None:
+        handle = self._zip.fp
         self._zip.close()
+        if handle is not None and not handle.closed:
+            handle.close()
 
     # ------------------------------------------------------------ package
 
