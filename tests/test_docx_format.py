@@ -1,16 +1,17 @@
 """The plan .docx follows GB/T 9704-2012, checked on the file itself."""
 
 import datetime as dt
+import io
 
 import docx
 import pytest
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import EXAMPLES, docx_paragraphs, files_of_kind, run_cli, write_plan
 from planmaker.office.plan_docx import plan_docx
-from planmaker.plan.document import AnnexNote, Document, Paragraph, Signature
+from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
 
 GOOD = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
 
@@ -127,10 +128,41 @@ def test_annex_note_layout():
     import io
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
-    first = texts.index("附件：1.任务分工表")
-    assert texts[first + 1] == "2.工作检查表"
-    second = document.paragraphs[first + 1]
-    assert second.paragraph_format.left_indent == Pt(16 * 5)
+    first = texts.index("附件：1．任务分工表")
+    assert texts[first + 1] == "2．工作检查表"
+    # GB/T 9704 7.3.4: wrapped lines start under the first character of the
+    # name, and the names (hence the numbers) line up: hanging indents
+    one, two = (document.paragraphs[i].paragraph_format for i in (first, first + 1))
+    # 附件：1． in the condensed body runs: four and a half cells, less 0.25 pt a character
+    prefix = 4.5 * 16 - 5 * 0.25
+    assert one.left_indent == two.left_indent
+    assert one.left_indent.pt == pytest.approx(16 * 2 + prefix, abs=0.05)
+    assert one.first_line_indent.pt == pytest.approx(-prefix, abs=0.05)
+    assert two.first_line_indent.pt == pytest.approx(-(1.5 * 16 - 2 * 0.25), abs=0.05)
+    # the note and the signature go over to a new page with the body's last lines
+    tail = document.paragraphs[texts.index("正文。"):]
+    assert all(p.paragraph_format.keep_with_next for p in tail[:-1])
+
+
+def test_single_annex_note_has_no_number():
+    plan = Document("测试方案", [Paragraph("正文。"), AnnexNote(("任务分工表",))], None)
+    texts = [p.text for p in docx.Document(io.BytesIO(plan_docx(plan, dt.datetime(2021, 8, 20)))).paragraphs]
+    assert "附件：任务分工表" in texts
+
+
+def test_runs_are_simplified_chinese_and_punctuation_does_not_hang():
+    plan = Document("测试方案", [Heading(1, "一、", "工作目标"), Paragraph("正文。")], None)
+    document = docx.Document(io.BytesIO(plan_docx(plan, dt.datetime(2021, 8, 20))))
+    body = document.element.body
+    langs = {lang.get(qn("w:eastAsia")) for lang in body.iter(qn("w:lang"))}
+    assert langs == {"zh-CN"} and len(list(body.iter(qn("w:r")))) == len(list(body.iter(qn("w:lang"))))
+    assert all(p._p.pPr.find(qn("w:overflowPunct")).get(qn("w:val")) == "0" for p in document.paragraphs)
+    # a heading on a line of its own keeps with the text under it
+    assert document.paragraphs[1].paragraph_format.keep_with_next
+    # the title leaves the line grid: its own exact spacing, no blank line inside
+    title = document.paragraphs[0]
+    assert title._p.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+    assert title.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
 
 
 def test_heading_levels_three_and_four_numbering():

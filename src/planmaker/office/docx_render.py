@@ -14,6 +14,7 @@ from docxtpl import DocxTemplate, Listing
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planmaker.base.errors import InputError
+from planmaker.office import gbt9704
 from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.templating import unsafe_message
 
@@ -40,6 +41,7 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
         message = getattr(exc, "message", None) or str(exc)
         raise InputError.single(f"附件模板渲染失败：{message}", path) from None
     merge_ditto_cells(template.docx)
+    gbt9704.paper_defaults(template.docx)
     set_core_properties(template.docx, title, author, when)
     buffer = io.BytesIO()
     template.save(buffer)

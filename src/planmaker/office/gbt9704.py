@@ -68,6 +68,82 @@ def set_page(section, landscape: bool = False) -> None:
             del grid.attrib[qn(attr)]
 
 
+# pPr children that come after w:overflowPunct in the schema's sequence
+_AFTER_OVERFLOW = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                   "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                   "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                   "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def insert_ppr_child(p_pr, element, after_tags=_AFTER_OVERFLOW) -> None:
+    """Put ``element`` into a pPr before the first child the schema orders after it."""
+    for child in p_pr:
+        if child.tag in {qn(t) for t in after_tags}:
+            child.addprevious(element)
+            return
+    p_pr.append(element)
+
+
+def no_hanging_punctuation(p_pr) -> None:
+    """A mark that does not fit carries its character to the next line.
+
+    The body runs are condensed so that exactly 28 characters fill a line; a
+    29th character that is a full stop or comma would otherwise hang in the
+    margin, and LibreOffice (hence the PDF) drops it there altogether."""
+    old = p_pr.find(qn("w:overflowPunct"))
+    if old is None:
+        old = OxmlElement("w:overflowPunct")
+        insert_ppr_child(p_pr, old)
+    old.set(qn("w:val"), "0")
+
+
+def paper_defaults(document) -> None:
+    """Document-wide settings every paragraph inherits, whoever made the template.
+
+    Simplified Chinese as the East Asian language (python-docx's default
+    template says ja-JP, and a renderer then picks Japanese glyph forms and
+    fonts), and no punctuation hanging into the margin."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    r_default = _child(defaults, "w:rPrDefault", first=True)
+    set_language(_child(r_default, "w:rPr"))
+    p_default = _child(defaults, "w:pPrDefault")
+    no_hanging_punctuation(_child(p_default, "w:pPr"))
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _child(parent, tag: str, first: bool = False):
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        if first:
+            parent.insert(0, found)
+        else:
+            parent.append(found)
+    return found
+
+
+def set_language(r_pr) -> None:
+    """zh-CN on the East Asian text of a run: simplified glyph forms, Chinese line breaking."""
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        # w:lang sits after every formatting child but w:eastAsianLayout and later
+        later = [r_pr.find(qn(t)) for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(lang)
+        else:
+            r_pr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def set_fonts(run, east_asia: str, size_pt: float, bold: bool = False) -> None:
     run.font.size = Pt(size_pt)
     run.font.bold = bold
@@ -86,6 +162,7 @@ def set_fonts(run, east_asia: str, size_pt: float, bold: bool = False) -> None:
     fonts.set(qn("w:cs"), LATIN)
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:hint"), "eastAsia")
+    set_language(r_pr)
 
 
 def add_run(paragraph, text: str, east_asia: str = FANGSONG, size_pt: float = BODY_PT, bold: bool = False):
@@ -102,6 +179,7 @@ def body_format(paragraph, indent_chars: float = 2, align=WD_ALIGN_PARAGRAPH.JUS
     fmt.space_after = Pt(0)
     fmt.alignment = align
     fmt.widow_control = False
+    no_hanging_punctuation(paragraph._p.get_or_add_pPr())
     if indent_chars:
         fmt.first_line_indent = Pt(BODY_PT * indent_chars)
         ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
@@ -131,6 +209,21 @@ def set_default_fonts(document) -> None:
 def text_width(text: str) -> float:
     """Width in character cells: Latin letters and digits take half a cell."""
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def body_width_pt(text: str) -> float:
+    """How wide ``text`` sets in the condensed body runs, in points."""
+    return text_width(text) * BODY_PT + len(text) * CONDENSE_TWIPS / 20
+
+
+def no_grid(paragraph) -> None:
+    """Out of the 22-line page grid: its own exact spacing is the spacing.
+
+    On the grid, a line taller than the pitch takes two grid lines, which
+    opens a blank line's gap inside a two-line title."""
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    insert_ppr_child(paragraph._p.get_or_add_pPr(), snap, _AFTER_OVERFLOW[6:])
 
 
 def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_WIDTH_MM) -> list[str]:
