@@ -158,7 +158,7 @@ def test_runs_are_simplified_chinese_and_punctuation_does_not_hang():
     assert langs == {"zh-CN"} and len(list(body.iter(qn("w:r")))) == len(list(body.iter(qn("w:lang"))))
     assert all(p._p.pPr.find(qn("w:overflowPunct")).get(qn("w:val")) == "0" for p in document.paragraphs)
     # a heading on a line of its own keeps with the text under it
-    assert document.paragraphs[1].paragraph_format.keep_with_next
+    assert document.paragraphs[2].paragraph_format.keep_with_next
     # the title leaves the line grid: its own exact spacing, no blank line inside
     title = document.paragraphs[0]
     assert title._p.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
