@@ -94,7 +94,7 @@ def no_hanging_punctuation(p_pr) -> None:
     if old is None:
         old = OxmlElement("w:overflowPunct")
         insert_ppr_child(p_pr, old)
-    old.set(qn("w:val"), "0")
+    old.set(qn("w:val"), "1")
 
 
 def paper_defaults(document) -> None:
