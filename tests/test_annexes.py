@@ -113,10 +113,10 @@ def test_checklist_items_and_sub_items_match_annex_2(guangxi_out):
         answers.setdefault(current, []).append(row[-2])
     assert [(str(n), t) for n, t in sorted(items.items())] == [(n, t.strip()) for n, t in seed_items]
     assert subs == SEED_SUBS
-    assert answers[1] == ["抽查   人，\n违法违规   人"]
+    assert answers[1] == ["抽查______人，\n违法违规______人"]
     assert answers[3] == ["有□ 无□"]
-    assert answers[28] == ["有□ 无□，罚款  万元，没收    "]
-    assert answers[32] == ["有□ 无□，   人"] * 3
+    assert answers[28] == ["有□ 无□，\n罚款______万元，\n没收______"]
+    assert answers[32] == ["有□ 无□，\n______人"] * 3
     text = docx_text(annex_file(guangxi_out, 2))
     for expected in ("每家抽查20人。不足者，全查", "注：此表供检查时使用。", "陪同检查人：", "检查人：",
                      "检查时间：   年  月  日", "医疗机构名称：", "联系电话：", "社会办医□", "未定级□"):

@@ -28,6 +28,16 @@ LINE_PITCH_PT = 28.95  # 22 lines in the 225 mm type area
 TYPE_WIDTH_MM = 156
 LANDSCAPE_TYPE_WIDTH_MM = 225
 CHARS_PER_LINE = 28
+TABLE_PT = 12  # 小四, the text of the annexes' tables
+# Word's default cell margins, 0.19 cm each side, which every table cell keeps
+CELL_MARGINS_MM = 3.8
+# Column widths of the task table (序号, 重点任务, 牵头部门, 配合部门[, 完成时限]):
+# the department columns hold a six-character name (市卫生健康委) on one line.
+TASK_COLUMNS_MM = (13, 77, 33, 33)  # 13 mm: 序号 on one line
+TASK_DEADLINE_COLUMNS_MM = (13, 57, 30, 30, 26)
+# The checklist (项目, 检查内容, 子项, 检查结果, 备注): the answer column holds
+# “违法违规______人” on a line, room to write the number before the unit.
+CHECKLIST_COLUMNS_MM = (20, 50, 22, 42, 22)
 # 28 characters of 3号 need 448 pt but the line is 442 pt: body text is
 # condensed by 0.25 pt a character (in twentieths of a point).
 CONDENSE_TWIPS = -5
@@ -36,6 +46,11 @@ CONDENSE_TWIPS = -5
 _BREAK_BEFORE = ("专项", "工作方案", "实施方案", "开展", "关于", "工作检查表", "工作量化统计表", "任务分工",
                  "不合理", "医疗")
 _BREAK_AFTER = ("年", "的", "、", "和")
+# where a department's name may break: before the words names are made of
+_NAME_BREAK_BEFORE = ("卫生", "健康", "社会", "人力", "市场", "监督", "监管", "管理", "医疗", "医保", "中医",
+                      "保障", "发展", "改革", "财政", "公安", "宣传", "纪委", "监委", "纪检", "监察", "药品",
+                      "委员会", "办公室", "部门", "科室", "各", "等")
+_NAME_BREAK_AFTER = ("、", "和", "及", "局", "委", "部", "办", "院", "科", "（", "）")
 _NO_LINE_START = "，。、；：？！）》”’—"
 _NO_LINE_END = "（《“‘"
 
@@ -113,6 +128,11 @@ def paper_defaults(document) -> None:
     p_default = _child(defaults, "w:pPrDefault")
     no_hanging_punctuation(_child(p_default, "w:pPr"))
     settings = document.settings.element
+    compat = _child(settings, "w:compat")
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        # a justified line ended by a line break (the subtasks of a task in a
+        # table cell) keeps its spacing instead of being stretched to the edge
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")
@@ -226,7 +246,8 @@ def no_grid(paragraph) -> None:
     insert_ppr_child(paragraph._p.get_or_add_pPr(), snap, _AFTER_OVERFLOW[6:])
 
 
-def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_WIDTH_MM) -> list[str]:
+def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_WIDTH_MM,
+                  before: tuple[str, ...] = _BREAK_BEFORE, after: tuple[str, ...] = _BREAK_AFTER) -> list[str]:
     """Break a long title into lines of near-equal width, at natural places."""
     capacity = math.floor(Mm(width_mm).pt / size_pt)
     total = text_width(title)
@@ -245,7 +266,7 @@ def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_
             if rest[i - 1].isascii() and rest[i - 1].isalnum() and rest[i].isascii() and rest[i].isalnum():
                 continue
             score = abs(width - target)
-            if rest[i:].startswith(_BREAK_BEFORE) or left.endswith(_BREAK_AFTER):
+            if rest[i:].startswith(before) or left.endswith(after):
                 score -= 2.5
             else:
                 # A break between two natural places is likely inside a word
@@ -261,6 +282,16 @@ def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_
         rest = rest[best:]
     lines.append(rest)
     return lines
+
+
+def cell_lines(names: list[str], width_mm: float, size_pt: float = TABLE_PT) -> list[str]:
+    """Names in a table cell, one a line; a name too long for the cell is broken
+    where its words meet (市人力资源/社会保障局), never inside one (市卫生健康/委)."""
+    inner = width_mm - CELL_MARGINS_MM
+    found = []
+    for name in names:
+        found.extend(balance_title(name, size_pt, inner, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER))
+    return found
 
 
 def add_page_number_field(paragraph, size_pt: float = PAGE_NUMBER_PT) -> None:
