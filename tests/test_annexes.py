@@ -35,14 +35,25 @@ def table_rows(path):
     rows = []
     for table in document.tables:
         for row in table.rows:
-            cells, seen = [], set()
-            for cell in row.cells:
-                if id(cell._tc) in seen:
-                    continue
-                seen.add(id(cell._tc))
-                cells.append(cell.text)
-            rows.append(cells)
+            if len(row.cells) and row.cells[0].tables and len({id(c._tc) for c in row.cells}) == 1:
+                # the last row, kept with the sign-off lines in one row that cannot split
+                rows.extend(r for t in row.cells[0].tables for r in _rows_of(t))
+                continue
+            rows.append(_cells(row))
     return rows
+
+
+def _rows_of(table):
+    return [_cells(row) for row in table.rows]
+
+
+def _cells(row):
+    cells, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell.text)
+    return cells
 
 
 def test_plan_matches_seed_003_main_text(guangxi_out):
@@ -64,9 +75,10 @@ def test_task_table_rows_match_annex_1(guangxi_out):
     assert rows[0] == ["序号", "重点任务", "牵头部门", "配合部门"]
     body = rows[1:]
     assert [r[0] for r in body] == ["1", "2", "3", "4"]
-    assert [r[2] for r in body] == ["自治区医保局", "自治区医保局", "自治区卫生健康委", "自治区卫生健康委"]
-    assert body[0][3].split("\n") == ["自治区卫生健康委", "自治区中医药局"]
-    assert body[2][3].split("\n") == ["自治区医保局", "自治区中医药局"]
+    # a name longer than the column breaks where its words meet
+    assert [r[2] for r in body] == ["自治区医保局", "自治区医保局", "自治区\n卫生健康委", "自治区\n卫生健康委"]
+    assert body[0][3].split("\n") == ["自治区", "卫生健康委", "自治区", "中医药局"]
+    assert body[2][3].split("\n") == ["自治区医保局", "自治区", "中医药局"]
     seed_tasks = re.findall(r"\n\t\d\n\t(.+)", seed_annex(1))
     for ours, theirs in zip(body, seed_tasks):
         assert ours[1].startswith(theirs[:20])
@@ -90,6 +102,12 @@ def test_seed_001_campaign_gets_a_task_table(liuzhou_out):
     rows = table_rows(annex_file(liuzhou_out, 1))
     assert len(rows) == 6 and rows[1][2] == "市卫生健康委"
     assert "市市场监管局" in rows[1][3]
+    # the only annex: “附件” on its page as in the plan's note, without a number (GB/T 9704 7.3.4)
+    assert docx_text(annex_file(liuzhou_out, 1)).startswith("附件\n")
+    plan = docx_text(files_of_kind(liuzhou_out, "plan")[0])
+    assert "附件：柳州市2021年开展不合理医疗检查专项治理行动工作方案任务分工" in plan
+    # the body names what is attached, and nothing that is not
+    assert "见附件" in plan and "附表" not in plan
 
 
 SEED_SUBS = {6: ["免疫细胞治疗", "其他"], 30: ["医师", "护士"], 31: ["医师", "护士"],
@@ -122,7 +140,8 @@ def test_checklist_items_and_sub_items_match_annex_2(guangxi_out):
                      "检查时间：   年  月  日", "医疗机构名称：", "联系电话：", "社会办医□", "未定级□"):
         assert expected in text, expected
     groups = {r[0] for r in rows[1:] if r[0]}
-    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况"}
+    # 〃: the last row, gone over with the sign-off lines, continues the group above it
+    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况", "〃"}
 
 
 def test_group_and_item_cells_are_merged_vertically(guangxi_out):
@@ -133,7 +152,9 @@ def test_group_and_item_cells_are_merged_vertically(guangxi_out):
     restarts = [m for m in merges if m is not None and m.get(qn("w:val")) == "restart"]
     # three groups, plus items 6, 30, 31, 32 and 33 over their sub-items
     assert len(restarts) == 3 + 5
-    assert "〃" not in docx_text(annex_file(guangxi_out, 2))
+    # the ditto marks were merges; only the last row, kept with the sign-off lines, says 〃
+    last = document.tables[0].rows[-1].cells[0].tables[0]
+    assert docx_text(annex_file(guangxi_out, 2)).count("〃") == "".join(c.text for c in last.rows[0].cells).count("〃")
 
 
 SEED_FORM1_ROWS = ["综合医院", "专科医院", "中医类医院", "妇幼保健院", "其他二级以上公立医疗机构",
@@ -146,7 +167,9 @@ def test_statistics_form_one_matches_annex_3(guangxi_out):
     rows = table_rows(annex_file(guangxi_out, 3))
     assert rows[0] == ["机构类型", "辖区内总数", "检查数量"]
     assert [r[1] for r in rows[1:]] == SEED_FORM1_ROWS
-    assert list(dict.fromkeys(r[0] for r in rows[1:])) == ["二级以上公立医疗机构", "其他类型公立医疗机构",
+    # the last row goes over with the sign-off lines, its group cell saying 〃 (same as above)
+    assert rows[-1][0] == "〃"
+    assert list(dict.fromkeys(r[0] for r in rows[1:-1])) == ["二级以上公立医疗机构", "其他类型公立医疗机构",
                                                  "二级以上社会办医疗机构", "其他社会办医疗机构"]
     text = docx_text(annex_file(guangxi_out, 3))
     assert "广西壮族自治区" in text and "2020年9月-12月" in text and "填表人：" in text

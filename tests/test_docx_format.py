@@ -89,7 +89,7 @@ def test_dropping_a_task_keeps_the_numbering_consecutive(tmp_path):
     texts = docx_paragraphs(files_of_kind(out, "plan")[0])
     start = texts.index("三、工作任务")
     end = texts.index("四、实施步骤")
-    tasks = texts[start + 1:end]
+    tasks = [t for t in texts[start + 1:end] if t.startswith("（")]
     assert [t[:3] for t in tasks] == ["（一）", "（二）", "（三）", "（四）"]
     assert not any("知情同意原则" in t for t in tasks)
     assert tasks[2].startswith("（三）治理可能诱导过度检查")
@@ -156,7 +156,9 @@ def test_runs_are_simplified_chinese_and_punctuation_does_not_hang():
     body = document.element.body
     langs = {lang.get(qn("w:eastAsia")) for lang in body.iter(qn("w:lang"))}
     assert langs == {"zh-CN"} and len(list(body.iter(qn("w:r")))) == len(list(body.iter(qn("w:lang"))))
-    assert all(p._p.pPr.find(qn("w:overflowPunct")).get(qn("w:val")) == "0" for p in document.paragraphs)
+    # punctuation may hang: LibreOffice then carries a character over with a mark that does not
+    # fit, where without it the mark is dropped; Word hangs it in the margin
+    assert all(p._p.pPr.find(qn("w:overflowPunct")).get(qn("w:val")) == "1" for p in document.paragraphs)
     # a heading on a line of its own keeps with the text under it
     assert document.paragraphs[2].paragraph_format.keep_with_next
     # the title leaves the line grid: its own exact spacing, no blank line inside

@@ -16,7 +16,6 @@ from planmaker.kinds.forms import (
     render,
     title_lines,
 )
-from planmaker.office import gbt9704
 from planmaker.office.docx_render import DITTO, lines
 from planmaker.plan.annexes import Annex
 
@@ -57,8 +56,7 @@ def _rows(spec: ChecklistSpec) -> list[dict[str, Any]]:
                 rows.append({
                     "group": group.name if first else DITTO,
                     "item": label_text if k == 0 else DITTO,
-                    "sub": lines("\n".join(gbt9704.cell_lines([sub.text], gbt9704.CHECKLIST_COLUMNS_MM[2])))
-                    if sub else "",
+                    "sub": sub.text if sub else "",
                     "answer": lines(answer),
                     "note": (sub.note if sub else item.note),
                 })

@@ -162,6 +162,18 @@ def keep_sign_off_with_table(document) -> None:
         table.append(_row_with_sign_off(table, rows[-1], following))
 
 
+def _say_ditto(tc) -> None:
+    paragraph = tc.find(qn("w:p"))
+    if paragraph is None:
+        paragraph = OxmlElement("w:p")
+        tc.append(paragraph)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = DITTO
+    run.append(text)
+    paragraph.append(run)
+
+
 def _text_of(element) -> str:
     return "".join(t.text or "" for t in element.iter(qn("w:t")))
 
@@ -179,7 +191,9 @@ def _row_with_sign_off(table, last_row, following):
     for tc in last_row.findall(qn("w:tc")):
         merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
         if merge is not None and merge.get(qn("w:val")) != "restart":
-            merge.getparent().remove(merge)  # its merge ends above: the cell stands alone here
+            # its merge ends above; the cell says “same as above” as clerks write it
+            merge.getparent().remove(merge)
+            _say_ditto(tc)
     inner.append(last_row)  # moved out of the outer table
     row = OxmlElement("w:tr")
     tr_pr = OxmlElement("w:trPr")

@@ -18,7 +18,8 @@ from planmaker.base.errors import InputError
 from planmaker.base.files import Artifact
 
 INSTALL_HINT = ("生成 PDF 需要 LibreOffice，但本机没有找到 soffice 命令。请先安装，例如 Debian/Ubuntu："
-                "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk；"
+                "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-crosextra-carlito，"
+                "字体另装 apt-get install --no-install-recommends texlive-lang-chinese；"
                 "Windows 或 macOS 请从 LibreOffice 官网安装后把 soffice 加入 PATH。")
 CONVERTIBLE = (".docx", ".xlsx")
 _DATE = re.compile(rb"(/(?:CreationDate|ModDate)\(D:)[0-9]{14}")
