@@ -186,3 +186,46 @@ def test_title_lines_keep_words_whole(title, words):
     assert len(lines) == 2 and "".join(lines) == title
     for word in words:
         assert any(word in line for line in lines), (word, lines)
+
+
+def test_masthead_and_imprint_when_the_plan_asks(tmp_path):
+    """版头 (GB/T 9704 7.2): the red 发文机关标志, the 发文字号 with 〔〕 and the red line under it;
+    版记 (7.4): 抄送, 印发机关 and 印发日期 between lines.  Neither unless the plan file asks."""
+    extra = ("number: 柳卫发〔2021〕12号\nmasthead: {}\n"
+             "imprint:\n  cc: [自治区卫生健康委, 各县区人民政府]\n  date: 2021-08-23\n")
+    plan = write_plan(tmp_path, GOOD + extra)
+    out = tmp_path / "out"
+    assert run_cli("build", plan, "-o", out, "--only", "plan").exit_code == 0
+    document = docx.Document(str(files_of_kind(out, "plan")[0]))
+    mark = document.paragraphs[0]
+    assert mark.text == "柳州市卫生健康委员会文件" and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert {str(r.font.color.rgb) for r in mark.runs} == {"FF0000"} and east_asia(mark.runs[0]) == "方正小标宋简体"
+    number = next(p for p in document.paragraphs if p.text == "柳卫发〔2021〕12号")
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    line = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert line.get(qn("w:color")) == "FF0000" and line.get(qn("w:val")) == "single"
+    texts = [p.text for p in document.paragraphs]
+    assert texts.index("柳卫发〔2021〕12号") < texts.index("柳州市2021年开展不合理\n医疗检查专项治理行动工作方案")
+    imprint = document.tables[-1]
+    rows = [row.cells[0].text for row in imprint.rows]
+    assert rows == ["抄送：自治区卫生健康委，各县区人民政府。", "柳州市卫生健康委员会办公室\t2021年8月23日印发"]
+    borders = imprint._tbl.tblPr.find(qn("w:tblBorders"))
+    assert [borders.find(qn(f"w:{side}")).get(qn("w:val")) for side in ("top", "insideH", "bottom")] == ["single"] * 3
+
+    plain = tmp_path / "plain"
+    assert run_cli("build", write_plan(tmp_path, GOOD), "-o", plain, "--only", "plan").exit_code == 0
+    document = docx.Document(str(files_of_kind(plain, "plan")[0]))
+    assert not document.tables and "FF0000" not in document.element.xml
+
+
+def test_joint_masthead_stacks_the_issuers_with_wenjian_beside(tmp_path):
+    extra = "number: 柳卫发〔2021〕12号\nmasthead:\n  issuers: [柳州市卫生健康委员会, 柳州市医疗保障局]\n"
+    out = tmp_path / "out"
+    assert run_cli("build", write_plan(tmp_path, GOOD + extra), "-o", out, "--only", "plan").exit_code == 0
+    document = docx.Document(str(files_of_kind(out, "plan")[0]))
+    names, suffix = document.tables[0].rows[0].cells
+    assert [p.text for p in names.paragraphs] == ["柳州市卫生健康委员会", "柳州市医疗保障局"]
+    assert suffix.text == "文件"
+    assert all(str(r.font.color.rgb) == "FF0000" for p in names.paragraphs + suffix.paragraphs for r in p.runs)
+    # the names spread to one width (7.2.3), 文件 centred on them
+    assert {p.alignment for p in names.paragraphs} == {WD_ALIGN_PARAGRAPH.DISTRIBUTE}

@@ -10,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Pt
 
 from planmaker.office import gbt9704 as gb
+from planmaker.office.masthead import add_imprint, add_masthead
 from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph
 
@@ -116,6 +117,8 @@ def page_break(document) -> None:
 
 
 def write_plan_body(document, plan: Document) -> None:
+    if plan.masthead:
+        add_masthead(document, plan.masthead)
     add_title(document, plan.title)
     body_end = 0
     for block in plan.blocks:
@@ -130,6 +133,8 @@ def write_plan_body(document, plan: Document) -> None:
     if plan.signature:
         add_signature(document, plan.signature.issuer, plan.signature.date)
     keep_tail_together(document.paragraphs[max(body_end - 1, 0):])
+    if plan.imprint:
+        add_imprint(document, plan.imprint)
 
 
 def keep_tail_together(tail) -> None:

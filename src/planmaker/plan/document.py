@@ -57,6 +57,24 @@ class Signature:
     date: str
 
 
+@dataclass(frozen=True)
+class Masthead:
+    """版头: the issuers' names (several for a joint document), what follows them (文件), the number."""
+
+    issuers: tuple[str, ...]
+    suffix: str
+    number: str
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """版记: the organs copied, the printing office and the date it printed."""
+
+    cc: tuple[str, ...]
+    printer: str
+    date: str
+
+
 Block = Paragraph | Heading | AnnexNote
 
 
@@ -66,6 +84,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     signature: Signature | None = None
     number: str = ""
+    masthead: Masthead | None = None
+    imprint: Imprint | None = None
 
     def text_lines(self) -> list[str]:
         """The document's text, one paragraph a line, as a reader sees it."""
