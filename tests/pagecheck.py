@@ -125,28 +125,26 @@ def docx_facts(path: Path) -> DocxFacts:
         body = ET.fromstring(package.read("word/document.xml")).find(f"{W}body")
     chars = collections.Counter(squash(_text(body)))
     headings, closing, tables = [], [], []
-    after_table = False
     for child in body:
         if child.tag == f"{W}tbl":
+            if child.find(f"{W}tblPr/{W}tblpPr") is not None:  # the 版记, floating at the page's foot
+                closing.extend(squash(_text(p)) for p in child.iter(f"{W}p") if squash(_text(p)))
+                continue
             tables.append(_table(child))
-            after_table = True
+            # the notes and sign-off lines, kept with the last row in one cell under it
+            for tc in child.iter(f"{W}tc"):
+                if tc.find(f"{W}tbl") is not None:
+                    closing.extend(squash(_text(p)) for p in tc.findall(f"{W}p") if squash(_text(p)))
             continue
-        if child.tag != f"{W}p":
+        if child.tag != f"{W}p" or not squash(_text(child)):
             continue
         text = squash(_text(child))
-        p_pr = child.find(f"{W}pPr")
-        if p_pr is not None and (p_pr.find(f"{W}sectPr") is not None):
-            after_table = False
-        if any(br.get(f"{W}type") == "page" for br in child.iter(f"{W}br")):
-            after_table = False
-        if not text:
-            continue
         jc = child.find(f"{W}pPr/{W}jc")
         ind = child.find(f"{W}pPr/{W}ind")
         right = jc is not None and jc.get(f"{W}val") == "right"
         # the annex note's entries are the plan's only paragraphs with a hanging indent
         annex_note = text.startswith("附件：") or (ind is not None and ind.get(f"{W}hanging") is not None)
-        if right or annex_note or after_table:
+        if right or annex_note:
             closing.append(text)
         elif _fonts(child) and _fonts(child) <= HEADING_FONTS:
             headings.append(text)
@@ -155,6 +153,8 @@ def docx_facts(path: Path) -> DocxFacts:
 
 def _table(tbl) -> Table:
     rows = tbl.findall(f"{W}tr")
+    wrapped = [tc.find(f"{W}tbl") for tc in tbl.iter(f"{W}tc") if tc.find(f"{W}tbl") is not None]
+    rows = [r for r in rows if r.find(f"{W}tc/{W}tbl") is None] + [r for t in wrapped for r in t.findall(f"{W}tr")]
     marked = [r for r in rows if r.find(f"{W}trPr/{W}tblHeader") is not None]
     header_rows = marked or rows[:1]
     header = [squash(_text(tc)) for r in header_rows for tc in r.findall(f"{W}tc") if squash(_text(tc))]

@@ -28,6 +28,15 @@ INSTITUTIONS = ("名称,类别,等级,性质,地址\n"
                 "柳州市第一人民医院,综合医院,三级,公立,人民路1号\n"
                 "康宁诊所,诊所,未定级,社会办医,中山路3号\n")
 
+ISSUED = """
+number: 柳卫发〔2021〕12号
+masthead:
+  issuers: [柳州市卫生健康委员会, 柳州市医疗保障局, 柳州市市场监督管理局]
+imprint:
+  cc: [自治区卫生健康委, 市纪委监委驻市卫生健康委纪检监察组, 各县区人民政府]
+  date: 2021-08-23
+"""
+
 pytestmark = pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
                                 reason="needs LibreOffice and poppler-utils")
 
@@ -38,17 +47,20 @@ def printed(tmp_path_factory):
     root = tmp_path_factory.mktemp("pages")
     names = root / "名单.csv"
     names.write_text(INSTITUTIONS, encoding="utf-8")
+    issued = root / "issued.yaml"  # an issued document: 版头 of joint issuers and 版记
+    issued.write_text((EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8") + ISSUED, encoding="utf-8")
     sources, seen = [], set()
-    for plan in sorted(EXAMPLES.glob("*/plan.yaml")):
-        for variant, extra in (("", ()), ("+institutions", ("--institutions", names, "--workers", "1"))):
-            out = root / f"{plan.parent.name}{variant}"
-            result = run_cli("build", plan, "-o", out, *extra)
-            assert result.exit_code == 0, result.output
-            for path in sorted(out.rglob("*")):
-                digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-                if path.suffix in (".docx", ".xlsx") and digest not in seen:
-                    seen.add(digest)
-                    sources.append(path)
+    builds = [(plan, plan.parent.name, variant, extra) for plan in sorted(EXAMPLES.glob("*/plan.yaml"))
+              for variant, extra in (("", ()), ("+institutions", ("--institutions", names, "--workers", "1")))]
+    for plan, name, variant, extra in builds + [(issued, "issued", "", ("--only", "plan"))]:
+        out = root / f"{name}{variant}"
+        result = run_cli("build", plan, "-o", out, *extra)
+        assert result.exit_code == 0, result.output
+        for path in sorted(out.rglob("*")):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+            if path.suffix in (".docx", ".xlsx") and digest not in seen:
+                seen.add(digest)
+                sources.append(path)
     return {path.relative_to(root).as_posix(): (path, pdf)
             for path, pdf in pagecheck.convert(sources, root / "converted").items()}
 
@@ -61,5 +73,54 @@ def test_every_page_is_ready_to_issue(printed):
 
 def test_every_kind_of_document_is_printed(printed):
     names = " ".join(printed)
-    for part in ("工作方案.docx", "任务分工.docx", "任务分工.xlsx", "检查表", "统计表", "自查表", "整改台账", "含附件"):
+    for part in ("工作方案.docx", "任务分工.docx", "任务分工.xlsx", "检查表", "统计表", "自查表", "整改台账", "含附件",
+                 "issued/"):
         assert part in names, part
+
+
+ROLES = {"body": "仿宋_GB2312", "一、 headings": "黑体", "（一） headings": "楷体_GB2312", "title": "方正小标宋简体"}
+
+
+def test_each_role_prints_in_a_family_of_its_own(printed):
+    """pdffonts on a plan's PDF: body, 一、 headings, （一） headings and title each in a different
+    CJK family (the free family fonts.conf maps the GB/T 9704 name to), not one fallback for all."""
+    import os
+    import re
+    import subprocess
+
+    from planmaker.office.pdf import environment
+
+    env = {**os.environ, **environment()}
+    family = {role: subprocess.run(["fc-match", "-f", "%{postscriptname}", name], env=env, capture_output=True,
+                                   text=True, check=True).stdout.split("-")[0] for role, name in ROLES.items()}
+    assert len(set(family.values())) == len(ROLES), family
+    (path, pdf), = [v for k, v in printed.items() if k == "liuzhou-2021/柳州市2021年开展不合理医疗检查专项治理行动工作方案.docx"]
+    listed = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    embedded = {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]).split("-")[0] for line in listed.splitlines()[2:]}
+    for role, name in family.items():
+        assert name in embedded, (role, name, embedded)
+
+
+def _page(*lines: str) -> pagecheck.Page:
+    page = pagecheck.Page(595, 842)
+    for i, text in enumerate(lines):
+        page.lines.append([pagecheck.Word(text, 80, 100 + 30 * i, 80 + 16 * len(text), 116 + 30 * i)])
+    return page
+
+
+def test_the_checks_find_what_the_clerk_found():
+    """Each check, on pages laid out as the issue saw them, names the fault."""
+    import collections
+    facts = pagecheck.DocxFacts(collections.Counter("工作要求，结合"), headings=["三、重点任务及责任分工"],
+                                closing=["柳州市卫生健康委员会", "2021年8月20日"],
+                                tables=[pagecheck.Table(["序号", "重点任务", "牵头部门", "配合部门"], "市卫生健康委")])
+    lost = pagecheck.lost_characters(facts, [_page("工作要求"), _page("结合")])
+    assert lost and "，" in lost[0]
+    stranded = pagecheck.stranded_pages(facts, [_page("正文"), _page("柳州市卫生健康委员会", "2021年8月20日", "—2—")])
+    assert stranded and "page 2" in stranded[0]
+    foot = pagecheck.headings_at_page_foot(facts, [_page("正文", "三、重点任务及责任分工"), _page("正文")])
+    assert foot and "page 1" in foot[0]
+    table_pages = [_page("序号重点任务牵头部门配合部门", "1"), _page("2", "市卫生健康委")]
+    assert pagecheck.headers_not_repeated(facts, table_pages)
+    table_pages[1] = _page("序号重点任务牵头部门配合部门", "2", "市卫生健康委")
+    assert not pagecheck.headers_not_repeated(facts, table_pages)
