@@ -192,7 +192,8 @@ def test_xml_special_characters_come_out_as_typed(tmp_path):
     text = docx_text(document)
     assert name in text and task in text and dept in text
     table = next(p for p in files_of_kind(out, "tasks") if p.suffix == ".docx")
-    assert task in docx_text(table) and "卫生健康委&<\"'>" in docx_text(table)
+    # a name too long for its column is broken over two lines in the cell, its characters as typed
+    assert task in docx_text(table) and "卫生健康委&<\"'>" in docx_text(table).replace("\n", "")
     workbook = next(p for p in files_of_kind(out, "tasks") if p.suffix == ".xlsx")
     cells = [c for row in openpyxl.load_workbook(workbook).active.iter_rows(values_only=True) for c in row]
     assert any(isinstance(c, str) and task in c for c in cells)

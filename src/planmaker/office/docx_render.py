@@ -168,6 +168,9 @@ def _say_ditto(tc) -> None:
         paragraph = OxmlElement("w:p")
         tc.append(paragraph)
     run = OxmlElement("w:r")
+    styled = tc.getparent().find(f".//{qn('w:rPr')}")  # the row's own font and size
+    if styled is not None:
+        run.append(copy.deepcopy(styled))
     text = OxmlElement("w:t")
     text.text = DITTO
     run.append(text)

@@ -32,9 +32,9 @@ _LOCKED = Protection(locked=True)
 
 SELFCHECK_HEADER = ("序号", "问题类别", "自查内容", "是否存在问题", "问题描述", "整改措施")
 # Landscape A4 holds these at 100 %: the text prints at its own 12 pt, with room to write.
-SELFCHECK_WIDTHS = (5, 12, 52, 12, 28, 28)
+SELFCHECK_WIDTHS = (5, 14, 50, 12, 28, 28)
 LEDGER_HEADER = ("序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）")
-LEDGER_WIDTHS = (5, 12, 42, 32, 14, 9, 12, 12)
+LEDGER_WIDTHS = (5, 14, 40, 31, 14, 9, 12, 14)
 SPARE_ROW_PT = 42  # a spare row of the ledger takes two handwritten lines
 HEAD_ROW = 4  # title, two rows of institution header, then the column header
 
@@ -64,6 +64,7 @@ class _Sheet:
                 ws.merge_cells(start_row=row, start_column=middle + 1, end_row=row, end_column=self.ncols)
         for col, text in enumerate(header, start=1):
             self.put(HEAD_ROW, col, text, font=Font(name=BODY_FONT, size=12, bold=True))
+        ws.row_dimensions[HEAD_ROW].height = xlsx_print.row_height(list(zip(header, widths)))
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = f"A{HEAD_ROW + 1}"
