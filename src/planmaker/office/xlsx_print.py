@@ -32,6 +32,11 @@ def fits(widths, landscape: bool) -> bool:
     return sum(w * _PX_PER_UNIT + _PX_PADDING for w in widths) <= PRINTABLE_PX[landscape]
 
 
+def width_mm(width: float) -> float:
+    """A column's width on paper at 100 %, in millimetres."""
+    return (width * _PX_PER_UNIT + _PX_PADDING) * 25.4 / 96
+
+
 def chars_per_line(width: float, size_pt: float) -> int:
     """How many CJK characters of ``size_pt`` a column of ``width`` units holds on a line."""
     inner_px = width * _PX_PER_UNIT + _PX_PADDING - 6  # the cell's own inner margins

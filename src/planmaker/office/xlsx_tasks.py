@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from planmaker.office import xlsx_print
+from planmaker.office.gbt9704 import cell_lines
 from planmaker.office.ooxml import stable_zip
 
 _THIN = Side(style="thin")
@@ -32,8 +33,14 @@ def tasks_workbook(title: str, tasks, author: str, when: dt.datetime) -> bytes:
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 48
     sheet.append(header)
+    widths = DEADLINE_WIDTHS if with_deadline else WIDTHS
+
+    def names(departments, column: int) -> str:
+        # one name a line, a long one broken where its words meet (as in the .docx)
+        return "\n".join(cell_lines(list(departments), xlsx_print.width_mm(widths[column]), SIZE_PT))
+
     for number, task in enumerate(tasks, start=1):
-        row = [number, task.heading + task.body, "\n".join(task.lead), "\n".join(task.cooperate)]
+        row = [number, task.heading + task.body, names(task.lead, 2), names(task.cooperate, 3)]
         sheet.append(row + ([task.deadline] if with_deadline else []))
     for row in sheet.iter_rows():
         for cell in row:
@@ -45,7 +52,6 @@ def tasks_workbook(title: str, tasks, author: str, when: dt.datetime) -> bytes:
             cell.font = Font(name="仿宋_GB2312", size=SIZE_PT, bold=cell.row == 2)
             cell.alignment = Alignment(wrap_text=True, vertical="center",
                                        horizontal="left" if cell.column == 2 and cell.row > 2 else "center")
-    widths = DEADLINE_WIDTHS if with_deadline else WIDTHS
     xlsx_print.set_widths(sheet, widths)
     for row in sheet.iter_rows(min_row=2):
         sheet.row_dimensions[row[0].row].height = xlsx_print.row_height(
