@@ -216,15 +216,15 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     if annex_titles:
         blocks.append(AnnexNote(tuple(annex_titles)))
 
-    issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
-    document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
-    document.masthead, document.imprint = masthead_and_imprint(resolved, issuer, document.signature.date)
+    document.signature, document.masthead, document.imprint = issuing_parts(resolved)
     return document
 
 
-def masthead_and_imprint(resolved: Resolved, issuer: str, signed: str) -> tuple[Masthead | None, Imprint | None]:
-    """版头 and 版记 as the plan file asks for them (neither by default)."""
+def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Imprint | None]:
+    """The signature, and the 版头 and 版记 as the plan file asks for them (neither by default)."""
     plan = resolved.plan
+    issuer = plan.issuer if plan.issuer is not None else resolved.jurisdiction.issuer
+    signed = format_date(resolved.dates["signed"])
     masthead = imprint = None
     if plan.masthead is not None:
         issuers = tuple(plan.masthead.issuers) or (issuer,)
@@ -234,7 +234,7 @@ def masthead_and_imprint(resolved: Resolved, issuer: str, signed: str) -> tuple[
         printed = f"{when.year}年{when.month}月{when.day}日" if when else signed
         printer = plan.imprint.printer or (issuer + "办公室" if issuer else "")
         imprint = Imprint(tuple(plan.imprint.cc), printer, printed)
-    return masthead, imprint
+    return Signature(issuer, signed), masthead, imprint
 
 
 def _suffix(owner, extra, r, campaign) -> str:
