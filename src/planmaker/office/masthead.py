@@ -80,7 +80,7 @@ def _joint_mark(document, names: list[str], suffix: str, size: float) -> None:
         edge.set(qn("w:w"), "0")
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
-    table._tbl.tblPr.append(margins)
+    _tbl_pr_put(table._tbl.tblPr, margins)
     table.autofit = False
     cells = table.rows[0].cells
     table.columns[0].width = cells[0].width = Mm(name_mm)
@@ -120,26 +120,39 @@ def add_imprint(document, imprint: Imprint) -> None:
                                                       WD_TAB_ALIGNMENT.RIGHT)
     gb.add_run(paragraph, f"{imprint.printer}\t{imprint.date}印发", gb.FANGSONG, IMPRINT_PT)
     tbl_pr = table._tbl.tblPr
-    tbl_pr.append(_borders("w:tblBorders", top=THICK, bottom=THICK, insideH=THIN))
+    _tbl_pr_put(tbl_pr, _borders("w:tblBorders", top=THICK, bottom=THICK, insideH=THIN))
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:w"), str(IMPRINT_PT * 20))
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
-    tbl_pr.append(margins)
+    _tbl_pr_put(tbl_pr, margins)
     floating = OxmlElement("w:tblpPr")
     for key, value in (("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"), ("w:tblpYSpec", "bottom"),
                        ("w:tblpXSpec", "center")):
         floating.set(qn(key), value)
-    # schema order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize, …, tblW, jc, …
-    style = tbl_pr.find(qn("w:tblStyle"))
-    if style is not None:
-        style.addnext(floating)
-    else:
-        tbl_pr.insert(0, floating)
+    _tbl_pr_put(tbl_pr, floating)
     # a document ends with a paragraph, never a table (Word calls it damaged otherwise)
     gb.body_format(document.add_paragraph(), indent_chars=0)
+
+
+# the sequence of tblPr's children: Word refuses a file whose order differs
+_TBL_PR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                 "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+                 "w:tblLayout", "w:tblCellMar", "w:tblLook")
+
+
+def _tbl_pr_put(tbl_pr, element) -> None:
+    """Put ``element`` in its place in tblPr, replacing one of its kind."""
+    rank = {qn(tag): i for i, tag in enumerate(_TBL_PR_ORDER)}
+    for old in tbl_pr.findall(element.tag):
+        tbl_pr.remove(old)
+    for child in tbl_pr:
+        if rank.get(child.tag, -1) > rank[element.tag]:
+            child.addprevious(element)
+            return
+    tbl_pr.append(element)
 
 
 def _imprint_row(table):
