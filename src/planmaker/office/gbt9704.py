@@ -50,7 +50,7 @@ _BREAK_AFTER = ("年", "的", "、", "和")
 _NAME_BREAK_BEFORE = ("卫生", "社会", "人力", "市场", "监督", "监管", "管理", "医疗", "医保", "中医",
                       "保障", "发展", "改革", "财政", "公安", "宣传", "纪委", "监委", "纪检", "监察", "药品",
                       "委员会", "办公室", "部门", "科室", "各", "等")
-_NAME_BREAK_AFTER = ("、", "和", "及", "局", "委", "部", "办", "院", "科", "（", "）")
+_NAME_BREAK_AFTER = ("、", "和", "及", "局", "委", "部", "办", "院", "科", "）")
 _NO_LINE_START = "，。、；：？！）》”’—"
 _NO_LINE_END = "（《“‘"
 
@@ -99,12 +99,15 @@ def insert_ppr_child(p_pr, element, after_tags=_AFTER_OVERFLOW) -> None:
     p_pr.append(element)
 
 
-def no_hanging_punctuation(p_pr) -> None:
-    """A mark that does not fit carries its character to the next line.
+def punctuation_may_hang(p_pr) -> None:
+    """Allow a mark to hang (w:overflowPunct on), and say so in the file.
 
-    The body runs are condensed so that exactly 28 characters fill a line; a
-    29th character that is a full stop or comma would otherwise hang in the
-    margin, and LibreOffice (hence the PDF) drops it there altogether."""
+    The body runs are condensed so that exactly 28 characters fill a line, so
+    a comma is often the 29th.  Word hangs it in the margin, as typesetters
+    do.  LibreOffice with hanging off (its reading of a silent file) squeezes
+    it into the line's last point and the mark vanishes from page and PDF;
+    with hanging on, LibreOffice carries the mark and the character before it
+    over to the next line.  Either way no mark is lost."""
     old = p_pr.find(qn("w:overflowPunct"))
     if old is None:
         old = OxmlElement("w:overflowPunct")
@@ -117,7 +120,8 @@ def paper_defaults(document) -> None:
 
     Simplified Chinese as the East Asian language (python-docx's default
     template says ja-JP, and a renderer then picks Japanese glyph forms and
-    fonts), and no punctuation hanging into the margin."""
+    fonts), and punctuation that may hang rather than vanish (see
+    punctuation_may_hang)."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -126,7 +130,7 @@ def paper_defaults(document) -> None:
     r_default = _child(defaults, "w:rPrDefault", first=True)
     set_language(_child(r_default, "w:rPr"))
     p_default = _child(defaults, "w:pPrDefault")
-    no_hanging_punctuation(_child(p_default, "w:pPr"))
+    punctuation_may_hang(_child(p_default, "w:pPr"))
     settings = document.settings.element
     compat = _child(settings, "w:compat")
     if compat.find(qn("w:doNotExpandShiftReturn")) is None:
@@ -199,7 +203,7 @@ def body_format(paragraph, indent_chars: float = 2, align=WD_ALIGN_PARAGRAPH.JUS
     fmt.space_after = Pt(0)
     fmt.alignment = align
     fmt.widow_control = False
-    no_hanging_punctuation(paragraph._p.get_or_add_pPr())
+    punctuation_may_hang(paragraph._p.get_or_add_pPr())
     if indent_chars:
         fmt.first_line_indent = Pt(BODY_PT * indent_chars)
         ind = paragraph._p.get_or_add_pPr().get_or_add_ind()

@@ -41,7 +41,7 @@ def add_title(document, title: str) -> None:
     fmt.keep_together = True
     fmt.keep_with_next = True
     gb.no_grid(paragraph)
-    gb.no_hanging_punctuation(paragraph._p.get_or_add_pPr())
+    gb.punctuation_may_hang(paragraph._p.get_or_add_pPr())
     for i, line in enumerate(gb.balance_title(title)):
         run = gb.add_run(paragraph, line, gb.XIAOBIAOSONG, gb.TITLE_PT)
         if i:
