@@ -131,8 +131,8 @@ def _row_height_twips(row) -> float:
             size = paragraph.find(f".//{qn('w:sz')}")
             size_pt = int(size.get(qn("w:val"))) / 2 if size is not None else gbt9704.TABLE_PT
             per_line = max(1, int(inner_pt // size_pt))
-            text = "".join(t.text or "" if t.tag == qn("w:t") else "\n"
-                           for t in paragraph.iter(qn("w:t"), qn("w:br")))
+            text = "".join((e.text or "") if e.tag == qn("w:t") else "\n"  # a w:br starts a line
+                           for e in paragraph.iter(qn("w:t"), qn("w:br")))
             lines += sum(max(1, -(-int(gbt9704.text_width(part)) // per_line)) for part in text.split("\n"))
         tallest = max(tallest, lines * size_pt * 1.3 * 20 if lines else 0)
     return tallest
