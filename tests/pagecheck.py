@@ -125,6 +125,7 @@ def docx_facts(path: Path) -> DocxFacts:
         body = ET.fromstring(package.read("word/document.xml")).find(f"{W}body")
     chars = collections.Counter(squash(_text(body)))
     headings, closing, tables = [], [], []
+    after_table = False  # the notes and sign-off lines under a table, up to the next page
     for child in body:
         if child.tag == f"{W}tbl":
             if child.find(f"{W}tblPr/{W}tblpPr") is not None:  # the 版记, floating at the page's foot
@@ -135,10 +136,20 @@ def docx_facts(path: Path) -> DocxFacts:
             for tc in child.iter(f"{W}tc"):
                 if tc.find(f"{W}tbl") is not None:
                     closing.extend(squash(_text(p)) for p in tc.findall(f"{W}p") if squash(_text(p)))
+            # a joint 版头 (a table of red names) is followed by the body, not by sign-off lines
+            after_table = not any(c.get(f"{W}val") == "FF0000" for c in child.iter(f"{W}color"))
             continue
-        if child.tag != f"{W}p" or not squash(_text(child)):
+        if child.tag != f"{W}p":
             continue
+        if child.find(f"{W}pPr/{W}sectPr") is not None or any(
+                br.get(f"{W}type") == "page" for br in child.iter(f"{W}br")):
+            after_table = False
         text = squash(_text(child))
+        if not text:
+            continue
+        if after_table:
+            closing.append(text)
+            continue
         jc = child.find(f"{W}pPr/{W}jc")
         ind = child.find(f"{W}pPr/{W}ind")
         right = jc is not None and jc.get(f"{W}val") == "right"
@@ -229,6 +240,9 @@ def workbook_print_faults(xlsx: Path, pages: list[Page]) -> list[str]:
             size = sorted(sizes)[len(sizes) // 2]
             if size < MIN_PRINT_PT - 0.3:
                 faults.append(f"page {number} prints at {size:.1f} pt, less than {MIN_PRINT_PT} pt")
+        crowded = _overlapping(words)
+        if crowded:
+            faults.append(f"page {number}: text printed over other text ({crowded})")
     book = openpyxl.load_workbook(xlsx)
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
@@ -240,6 +254,20 @@ def workbook_print_faults(xlsx: Path, pages: list[Page]) -> list[str]:
         if keys and not any(all(k in p.text() for k in keys) for p in pages):
             faults.append(f"sheet {sheet.title}: its columns ({'、'.join(keys)}) do not print on one page")
     return faults
+
+
+def _overlapping(words: list[Word]) -> str:
+    """Two words drawn over each other (a row too short for its wrapped text), or ""."""
+    ordered = sorted(words, key=lambda w: w.y0)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b.y0 >= a.y1:
+                break
+            width = min(a.x1, b.x1) - max(a.x0, b.x0)
+            height = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if width > 2 and height > 0.4 * min(a.y1 - a.y0, b.y1 - b.y0):
+                return f"{a.text} / {b.text}"
+    return ""
 
 
 def docx_faults(path: Path, pdf: Path) -> list[str]:

@@ -124,3 +124,29 @@ def test_the_checks_find_what_the_clerk_found():
     assert pagecheck.headers_not_repeated(facts, table_pages)
     table_pages[1] = _page("序号重点任务牵头部门配合部门", "2", "市卫生健康委")
     assert not pagecheck.headers_not_repeated(facts, table_pages)
+
+
+def test_sign_off_lines_alone_are_caught_and_the_render_keeps_them_with_the_table(tmp_path):
+    """Nine rows fill a page: the sign-off lines after them fall alone onto the next one,
+    which the check reports, until docx_render puts them in one row with the last row."""
+    from planmaker.office.docx_render import keep_sign_off_with_table
+    from planmaker.office.plan_docx import new_document
+
+    paths = []
+    for name, keep in (("alone.docx", False), ("kept.docx", True)):
+        document = new_document()
+        table = document.add_table(rows=0, cols=2)
+        table.style = document.styles["Table Grid"]
+        for i in range(9):
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = f"第{i + 1}项", "检查内容\n两行"
+        for text in ("注：此表供检查时使用。", "检查人：", "检查时间：    年  月  日"):
+            document.add_paragraph(text)
+        if keep:
+            keep_sign_off_with_table(document)
+        document.save(tmp_path / name)
+        paths.append(tmp_path / name)
+    pdfs = pagecheck.convert(paths, tmp_path / "converted")
+    alone, kept = (pagecheck.faults(path, pdfs[path]) for path in paths)
+    assert any("holds only closing lines" in fault for fault in alone), alone
+    assert kept == [], kept
