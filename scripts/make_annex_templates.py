@@ -225,7 +225,7 @@ def selfcheck_template():
     heading(document)
     para(document, "单位名称（盖章）：{{ institution.name }}", size=TABLE_PT + 2)
     para(document, "联系人：{{ institution.contact }}    联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
-    widths = [13, 20, 57, 18, 24, 24]  # 13 mm: 序号 on one line
+    widths = [13, 24, 53, 18, 24, 24]  # 序号 on one line, 问题类别 four characters a line
     tbl = table(document, widths)
     row(tbl, ["序号", "问题类别", "自查内容", "是否存在", "问题描述", "整改措施"], widths, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
@@ -246,7 +246,7 @@ def ledger_template():
     heading(document)
     para(document, "填报单位（盖章）：{{ institution.name }}    联系人：{{ institution.contact }}    "
                    "联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
-    widths = [13, 20, 62, 44, 24, 18, 20, 24]
+    widths = [13, 24, 60, 42, 24, 18, 20, 24]
     tbl = table(document, widths)
     row(tbl, ["序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）"], widths,
         header=True)
