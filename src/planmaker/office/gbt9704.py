@@ -84,13 +84,13 @@ def set_page(section, landscape: bool = False) -> None:
 
 
 # pPr children that come after w:overflowPunct in the schema's sequence
-_AFTER_OVERFLOW = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+PPR_AFTER_OVERFLOW = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
                    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
                    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
-def insert_ppr_child(p_pr, element, after_tags=_AFTER_OVERFLOW) -> None:
+def insert_ppr_child(p_pr, element, after_tags=PPR_AFTER_OVERFLOW) -> None:
     """Put ``element`` into a pPr before the first child the schema orders after it."""
     for child in p_pr:
         if child.tag in {qn(t) for t in after_tags}:
@@ -247,7 +247,7 @@ def no_grid(paragraph) -> None:
     opens a blank line's gap inside a two-line title."""
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
-    insert_ppr_child(paragraph._p.get_or_add_pPr(), snap, _AFTER_OVERFLOW[6:])
+    insert_ppr_child(paragraph._p.get_or_add_pPr(), snap, PPR_AFTER_OVERFLOW[6:])
 
 
 def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_WIDTH_MM,

@@ -5,7 +5,10 @@ issuers' names, the host first, with 文件 to their right, centred on them);
 two lines below, the 发文字号 centred; 4 mm under it a red line as wide as
 the type area.  版记: 抄送 and 印发机关 with 印发日期 in 4号仿宋, between
 lines as wide as the type area (the first and last thick, the middle thin),
-at the foot of the last page.
+after the signature, in a table positioned at the foot of the type area
+(w:tblpPr, bottom of the margin box), where 7.4 wants it; LibreOffice 7.4 sets a
+positioned table as wide as the type area in line, so its PDF shows the 版记
+right after the signature (not checked in Word or WPS, which were not at hand).
 """
 
 from __future__ import annotations
@@ -187,7 +190,7 @@ def _border(paragraph, side: str, size: int, color: str = "000000", space_pt: in
         borders = OxmlElement("w:pBdr")
         # schema order: pBdr after numPr/suppressLineNumbers, before shd, tabs, …, spacing, ind, jc
         gb.insert_ppr_child(p_pr, borders, ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-                                             "w:overflowPunct") + gb._AFTER_OVERFLOW)
+                                             "w:overflowPunct") + gb.PPR_AFTER_OVERFLOW)
     edge = OxmlElement(f"w:{side}")
     edge.set(qn("w:val"), "single")
     edge.set(qn("w:sz"), str(size))
