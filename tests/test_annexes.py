@@ -134,6 +134,7 @@ def test_checklist_items_and_sub_items_match_annex_2(guangxi_out):
     assert subs == SEED_SUBS
     assert answers[1] == ["抽查______人，\n违法违规______人"]
     assert answers[3] == ["有□ 无□"]
+    # the seed's spaces to write in print as underlined blanks
     assert answers[28] == ["有□ 无□，\n罚款______万元，\n没收______"]
     assert answers[32] == ["有□ 无□，\n______人"] * 3
     text = docx_text(annex_file(guangxi_out, 2))
