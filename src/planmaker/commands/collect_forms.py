@@ -13,7 +13,7 @@ from planmaker.base.files import sha256, shown_path
 from planmaker.base.zipguard import check_zip
 from planmaker.inputs.catalog import Jurisdiction
 from planmaker.office import xlsx_read as xr
-from planmaker.office.stats_layout import FORMAT, INFO_ROW, META_SHEET, Cell
+from planmaker.office.stats_layout import FORMAT, META_SHEET, UNIT_CELL, Cell
 from planmaker.plan.resolve import Resolved
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
@@ -148,22 +148,15 @@ class FormReader:
                 return foreign(f"{form.annex.title}的格式与本级的不同（由另一版本的专项模板生成），不能直接相加")
             if meta.get("period") != self.period:
                 return foreign(f"统计时段为 “{meta.get('period', '')}”，本级为 “{self.period}”")
-            unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
-            own = self.resolved.jurisdiction
-            if unit_id == own.id:
-                return foreign(f"是{own.name}本级的表，不是下级报送的")
-            if unit_id not in self.subordinates:
-                return foreign(f"填报单位 “{unit}” 不是{own.name}的下级单位")
             sheet = meta.get("sheet", "")
             if sheet not in book.sheet_names():
                 return foreign(f"找不到工作表 “{sheet}”（工作表可能被改名或删除）")
             cells = book.cells(sheet)
         except xr.XlsxError as exc:
             return foreign(str(exc))
-        shown = _visible_unit(cells)
-        if shown and unit not in shown and shown not in unit:
-            return foreign(f"表上的填报单位是 “{shown}”，表内隐藏的元数据却是 “{unit}”：二者不符，无法确定是哪个单位的表，"
-                           "请核实后用下发的空白表重新填报")
+        unit_id, refused = self._reporting_unit(meta, cells, sheet)
+        if refused:
+            return foreign(refused)
         moved = next(((ref, text) for ref, text in form.layout.items() if xr.text_of(cells.get(ref, xr.EMPTY)) != text),
                      None)
         if moved is not None:
@@ -174,6 +167,43 @@ class FormReader:
         submission = Submission(path, unit_id, self.subordinates[unit_id].name, form.form_id, sha256(data))
         self._check(submission, form, sheet, cells)
         return submission, None
+
+    def _reporting_unit(self, meta: dict[str, str], cells, sheet: str) -> tuple[str, str]:
+        """(the subordinate's id, or why the form is refused).
+
+        A summed form names its jurisdiction in the metadata.  A blank form,
+        sent down and filled in there, names it where the clerk wrote it, in
+        the 填报单位 cell: full or short name (柳州市, 柳州); left empty on a
+        form a subordinate built from its own plan, it is that subordinate's."""
+        own = self.resolved.jurisdiction
+        unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
+        if not unit_id:
+            unit = re.sub(r"\s+|（盖章）|\(盖章\)", "", xr.text_of(cells.get(UNIT_CELL, xr.EMPTY)))
+            issuer = meta.get("issuer_id", "")
+            if not unit and issuer in self.subordinates:
+                # a subordinate's own form (from its own plan), filled in by itself
+                return issuer, ""
+            if not unit and issuer and issuer != own.id:
+                return "", f"填报单位 “{meta.get('issuer', issuer)}” 不是{own.name}的下级单位"
+            if not unit:
+                return "", f"没有填写填报单位（{sheet}!{UNIT_CELL}），不知道是哪个下级报送的"
+            unit_id = next((i for i, j in self.subordinates.items()
+                            if unit in {j.name, j.short_name, j.full_name}), "")
+            if not unit_id:
+                return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
+        else:
+            shown = re.sub(r"\s+|（盖章）|\(盖章\)", "", xr.text_of(cells.get(UNIT_CELL, xr.EMPTY)))
+            named = self.subordinates.get(unit_id)
+            names = {unit} | ({named.name, named.short_name, named.full_name} if named else set())
+            if shown and not any(n and (shown.startswith(n) or n.startswith(shown)) for n in names):
+                # the hidden sheet edited to claim another unit's form (issue 14)
+                return "", (f"表上的填报单位是 “{shown}”，表内隐藏的元数据却是 “{unit}”：二者不符，无法确定是哪个单位的表，"
+                            "请核实后用下发的空白表重新填报")
+        if unit_id == own.id:
+            return "", f"是{own.name}本级的表，不是下级报送的"
+        if unit_id not in self.subordinates:
+            return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
+        return unit_id, ""
 
     def _check(self, sub: Submission, form: FormResult, sheet: str, cells: dict[str, xr.RawCell]) -> None:
         def issue(category: str, ref: str, text: str):
@@ -231,15 +261,6 @@ def _read_form(path: Path) -> bytes | str:
         return exc.problems[0].message
     except OSError as exc:
         return f"无法读取（{exc.strerror or exc}）"
-
-
-_UNIT = re.compile(r"填报单位[：:]\s*(\S*)")
-
-
-def _visible_unit(cells: dict[str, xr.RawCell]) -> str:
-    """The 填报单位 the form shows (row INFO_ROW), as the clerk sees it."""
-    match = _UNIT.search(xr.text_of(cells.get(f"A{INFO_ROW}", xr.EMPTY)))
-    return match.group(1) if match else ""
 
 
 def _depends_on(ref: str, sums: dict[str, tuple[list[str], str]], bad: set[str]) -> bool:
