@@ -606,12 +606,11 @@ def sheet_xml(change):
 
 
 def meta_unit(path):
-    """The hidden metadata edited to say 三江侗族自治县, the visible 填报单位 still 融安县."""
-    def edit(data: bytes) -> bytes:
-        data = data.replace(b"<t>rongan</t>", b"<t>sanjiang</t>")
-        return data.replace("融安县".encode("ascii", "xmlcharrefreplace"),
-                            "三江侗族自治县".encode("ascii", "xmlcharrefreplace"))
-    rewrite_member(path, "xl/worksheets/sheet2.xml", edit)
+    """The visible 填报单位 says 融安县, the hidden metadata edited to say 三江侗族自治县 made the form."""
+    from test_collect import fill
+
+    path.write_bytes(fill(path.read_bytes(), {"B2": "融安县"},
+                          meta={"issuer_id": "sanjiang", "issuer": "三江侗族自治县"}))
 
 
 def lying_header(path):

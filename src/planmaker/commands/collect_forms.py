@@ -191,14 +191,16 @@ class FormReader:
                             if unit in {j.name, j.short_name, j.full_name}), "")
             if not unit_id:
                 return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
+            if issuer in self.subordinates and issuer != unit_id:
+                # a subordinate's own form claiming another's name, or its metadata edited (issue 14)
+                return "", _disagree(unit, meta.get("issuer", issuer))
         else:
             shown = re.sub(r"\s+|（盖章）|\(盖章\)", "", xr.text_of(cells.get(UNIT_CELL, xr.EMPTY)))
             named = self.subordinates.get(unit_id)
             names = {unit} | ({named.name, named.short_name, named.full_name} if named else set())
             if shown and not any(n and (shown.startswith(n) or n.startswith(shown)) for n in names):
                 # the hidden sheet edited to claim another unit's form (issue 14)
-                return "", (f"表上的填报单位是 “{shown}”，表内隐藏的元数据却是 “{unit}”：二者不符，无法确定是哪个单位的表，"
-                            "请核实后用下发的空白表重新填报")
+                return "", _disagree(shown, unit)
         if unit_id == own.id:
             return "", f"是{own.name}本级的表，不是下级报送的"
         if unit_id not in self.subordinates:
@@ -261,6 +263,11 @@ def _read_form(path: Path) -> bytes | str:
         return exc.problems[0].message
     except OSError as exc:
         return f"无法读取（{exc.strerror or exc}）"
+
+
+def _disagree(shown: str, hidden: str) -> str:
+    return (f"表上的填报单位是 “{shown}”，表内隐藏的元数据却是 “{hidden}”：二者不符，无法确定是哪个单位的表，"
+            "请核实后用下发的空白表重新填报")
 
 
 def _depends_on(ref: str, sums: dict[str, tuple[list[str], str]], bad: set[str]) -> bool:
