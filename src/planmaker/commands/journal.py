@@ -57,6 +57,8 @@ class FolderLock:
                     fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
                 except BlockingIOError:
                     raise self._busy(holder) from None
+                except OSError:  # no locks on this file system: the lock taken for writing decides
+                    pass
         finally:
             os.close(fd)
 
