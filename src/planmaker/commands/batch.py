@@ -96,6 +96,10 @@ def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTem
     """The job's template cut at its fields, checked once against the ordinary path."""
     if job.keys is None:
         return None
+    if job.suffix == ".xlsx":  # prepared per shape, each checked against openpyxl on its first document
+        from planmaker.office.xlsx_batch import prepare_workbooks
+
+        return prepare_workbooks(job.render, job.keys)
     prepared = prepare(job.render, job.keys)
     if prepared is None or sample is None or not prepared.plain(sample):
         return prepared
