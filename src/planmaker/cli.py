@@ -160,6 +160,7 @@ def main(ctx):
 
 
 _LISTED_PER_FOLDER = 10  # beyond this, a folder's new files are counted rather than listed
+_LISTED_ON_SCREEN = 30  # lines a section of the collect report shows on screen; the file has them all
 
 
 def _report(result, out_dir: Path) -> None:
@@ -331,9 +332,12 @@ def campaigns(dirs):
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("汇总"), metavar="文件夹", help="输出文件夹（默认 汇总）。")
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
+@click.option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="文件", help="本级的医疗机构名单（.csv 或 .xlsx）：每家机构应报送一份（build --institutions 生成的）统计表。")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N", help="并行读取表格的进程数（默认：本机 CPU 核数）。")
 @profile_dirs_option
 @campaign_dirs_option
-def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs):
+def collect(inputs, plan, out_dir, force, institutions_file, workers, profiles_dirs, campaigns_dirs):
     """汇总下级报送的统计表（.xlsx，可给文件或文件夹，文件夹内逐层查找）。
 
     本级由 --plan 给出的方案文件确定；应报送的下级是辖区配置中上级（parent）为本级的各辖区。
@@ -344,15 +348,17 @@ def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs):
     重复报送；以及计入汇总的文件。有问题的文件不计入汇总；空白单元格按 0 计。
 
     退出码：0 全部报送且无问题；1 发现问题（汇总表仍会生成，但不完整）；2 输入有误，未写入任何文件。"""
+    from planmaker.commands.batch import default_workers
     from planmaker.commands.collect import collect as run_collect
     from planmaker.commands.collect import report_text, write
 
     try:
-        collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir)
+        collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir,
+                                 institutions_file=institutions_file, workers=workers or default_workers())
         result = write(collection, out_dir, force=force)
     except InputError as exc:
         _fail(exc)
-    click.echo(report_text(collection), nl=False)
+    click.echo(report_text(collection, limit=_LISTED_ON_SCREEN), nl=False)
     for original, beside in result.kept:
         click.echo(f"注意：{out_dir / original} 在上次生成后被修改过，已保留原文件；"
                    f"新版本写在 {out_dir / beside}（如要覆盖，请加 --force）")

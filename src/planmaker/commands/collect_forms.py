@@ -54,6 +54,8 @@ class Submission:
     blanks: int = 0
     issues: list[Issue] = field(default_factory=list)
     included: bool = False
+    institution: bool = False  # an institution's own form, not a jurisdiction's
+    fingerprint: str = ""  # of the values, to tell a repeated form from a different one once they are dropped
 
 
 @dataclass
@@ -68,6 +70,7 @@ class FormResult:
     layout: dict[str, str]  # every label of the blank form below the title rows: cell → text
     submissions: list[Submission] = field(default_factory=list)
     missing: list[Jurisdiction] = field(default_factory=list)
+    missing_institutions: list[str] = field(default_factory=list)
     totals: dict[str, Decimal] = field(default_factory=dict)  # every input and sum cell
 
     @property
@@ -87,10 +90,12 @@ class Collection:
     ignored: list[Path]
     forms: list[FormResult]
     issues: list[Issue]
+    institutions: int | None = None  # how many the --institutions list names, None without one
 
     @property
-    def missing(self) -> list[tuple[FormResult, Jurisdiction]]:
-        return [(form, unit) for form in self.forms for unit in form.missing]
+    def missing(self) -> list[tuple[FormResult, Jurisdiction | str]]:
+        """(form, subordinate jurisdiction or institution name) for each form not received."""
+        return [(form, unit) for form in self.forms for unit in [*form.missing, *form.missing_institutions]]
 
     @property
     def clean(self) -> bool:
@@ -111,10 +116,12 @@ def _formula(text: str) -> str:
 
 
 class FormReader:
-    def __init__(self, resolved: Resolved, forms: dict[str, FormResult], subordinates: dict[str, Jurisdiction]):
+    def __init__(self, resolved: Resolved, forms: dict[str, FormResult], subordinates: dict[str, Jurisdiction],
+                 institutions: set[str] | None = None):
         self.resolved = resolved
         self.forms = forms
         self.subordinates = subordinates
+        self.institutions = institutions  # names on the --institutions list
         start, end = resolved.dates["start"], resolved.dates["end"]
         self.period = f"{start.iso() if start else ''}/{end.iso() if end else ''}"
 
@@ -145,9 +152,15 @@ class FormReader:
                 return foreign(f"统计时段为 “{meta.get('period', '')}”，本级为 “{self.period}”")
             unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
             own = self.resolved.jurisdiction
-            if unit_id == own.id:
+            institution = meta.get("institution", "")
+            if institution:
+                problem = self._institution_problem(institution, unit_id, unit)
+                if problem:
+                    return foreign(problem)
+                unit_id, unit = f"机构/{institution}", institution
+            elif unit_id == own.id:
                 return foreign(f"是{own.name}本级的表，不是下级报送的")
-            if unit_id not in self.subordinates:
+            elif unit_id not in self.subordinates:
                 return foreign(f"填报单位 “{unit}” 不是{own.name}的下级单位")
             sheet = meta.get("sheet", "")
             if sheet not in book.sheet_names():
@@ -162,9 +175,20 @@ class FormReader:
             found = xr.text_of(cells.get(ref, xr.EMPTY))
             return foreign(f"表格的行列与下发的表不一致（{sheet}!{ref} 应为 “{text[:20]}”，实为 “{found[:20]}”），"
                            "可能插入、删除或移动了行列，无法按位置汇总")
-        submission = Submission(path, unit_id, self.subordinates[unit_id].name, form.form_id, sha256(data))
+        submission = Submission(path, unit_id, unit if institution else self.subordinates[unit_id].name,
+                                form.form_id, sha256(data), institution=bool(institution))
         self._check(submission, form, sheet, cells)
         return submission, None
+
+    def _institution_problem(self, institution: str, unit_id: str, unit: str) -> str | None:
+        own = self.resolved.jurisdiction
+        if unit_id != own.id:
+            return f"是{unit or unit_id}的机构 “{institution}” 的表，不是{own.name}的机构报送的"
+        if self.institutions is None:
+            return f"是机构 “{institution}” 的表：汇总机构报送的表，请用 --institutions 给出机构名单"
+        if institution not in self.institutions:
+            return f"填报单位 “{institution}” 不在机构名单中"
+        return None
 
     def _check(self, sub: Submission, form: FormResult, sheet: str, cells: dict[str, xr.RawCell]) -> None:
         def issue(category: str, ref: str, text: str):
