@@ -29,6 +29,7 @@ from planmaker.office.docx_batch import PreparedTemplate, prepare
 
 CHUNK = 64  # documents per message to a worker: enough to make the message cheap
 IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead per worker; bounds memory, keeps workers busy
+DERIVE_GROUP = 200  # written documents handed at once to a kind that derives files (one LibreOffice run)
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
@@ -112,12 +113,15 @@ class BatchWriter:
     """Writes the per-institution documents during write_outputs (a "stream")."""
 
     def __init__(self, jobs: list[InstitutionDocs], institutions: Iterable, workers: int = 1,
-                 shard: tuple[int, int] = (1, 1), progress: bool = False):
+                 shard: tuple[int, int] = (1, 1), progress: bool = False, finish=None):
         self.jobs = jobs
         self.institutions = institutions
         self.workers = max(1, workers)
         self.shard = shard
         self.progress = progress
+        # Files derived from groups of written documents (the PDFs): called with
+        # at most DERIVE_GROUP documents at a time, read back from disk.
+        self.finish = finish
 
     def _work(self) -> Iterable[_Work]:
         from planmaker.base.files import FileNames
@@ -163,6 +167,7 @@ class BatchWriter:
         chunks = _chunks(itertools.chain(head, work), CHUNK)
         total = self._share() * len(self.jobs)
         bar = _progress(total) if self.progress else None
+        written: list[tuple[str, str, str, dict]] = []
         try:
             for chunk, results in self._results(chunks, prepared, out_dir, known, force, total):
                 for work_item, result in zip(chunk, results):
@@ -173,13 +178,31 @@ class BatchWriter:
                     path, digest, outcome = result
                     job = self.jobs[work_item.job]
                     report.record(work_item.path, path, outcome)
-                    manifest.add(work_item.path, path, job.kind, digest,
-                                 {**job.extra, "institution": work_item.name})
+                    extra = {**job.extra, "institution": work_item.name}
+                    manifest.add(work_item.path, path, job.kind, digest, extra)
+                    if self.finish is not None:
+                        written.append((work_item.path, path, job.kind, extra))
+                        if len(written) >= DERIVE_GROUP:
+                            self._derive(written, out_dir, known, force, report, manifest)
                 if bar is not None:
                     bar.update(len(chunk))
+            if written:
+                self._derive(written, out_dir, known, force, report, manifest)
         finally:
             if bar is not None:
                 bar.render_finish()
+
+    def _derive(self, written, out_dir: Path, known, force, report: WriteReport, manifest: Manifest) -> None:
+        """Hand a group of written documents to ``finish`` and write what it derives."""
+        from planmaker.base.files import Artifact
+
+        group = [Artifact(logical, kind, (Path(out_dir) / path).read_bytes(), extra)
+                 for logical, path, kind, extra in written]
+        written.clear()
+        for derived in self.finish(group):
+            path, digest, outcome = place(out_dir, derived.path, derived.data, known, force, durable=False)
+            report.record(derived.path, path, outcome)
+            manifest.add(derived.path, path, derived.kind, digest, derived.extra)
 
     def _results(self, chunks, prepared, out_dir, known, force, total):
         workers = min(self.workers, max(1, -(-total // CHUNK)))
