@@ -192,7 +192,7 @@ def _report(result, out_dir: Path) -> None:
 @click.option("--format", "formats", default="office", metavar="格式",
               help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
 @click.option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表、自查表和整改台账。")
+              metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表、自查表、整改台账和本机构的统计表。")
 @click.option("--workers", type=click.IntRange(min=1), metavar="N",
               help="按机构生成文件时并行的进程数（默认：本机 CPU 核数）。")
 @click.option("--shard", metavar="K/N",
