@@ -107,3 +107,15 @@ def test_collect_report_lists_counts_first_and_every_problem_in_csv(tmp_path):
     assert sum(r["类别"] == "missing" for r in rows) == 60 + 2  # form 2 of each institution; 柳州市 sent neither
     assert sum(r["类别"] == "cell" for r in rows) == 60
     assert report_text  # the API the command prints with
+
+
+def test_institution_forms_without_a_list_are_set_aside_with_a_hint(tmp_path):
+    out = tmp_path / "out"
+    built = run_cli("build", str(GUANGXI), "-o", str(out), "--institutions", str(names_csv(tmp_path / "n.csv", 2)),
+                    "--workers", "1", "--only", "stats")
+    assert built.exit_code == 0
+    summed = tmp_path / "汇总"
+    result = run_cli("collect", str(out / "附件3-统计表（按机构）"), "--plan", str(GUANGXI), "-o", str(summed))
+    assert result.exit_code == 1
+    text = (summed / "汇总报告.txt").read_text(encoding="utf-8")
+    assert text.count("汇总机构报送的表，请用 --institutions 给出机构名单") == 2
