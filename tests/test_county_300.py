@@ -15,7 +15,6 @@ The totals are checked exactly at every level."""
 from __future__ import annotations
 
 import csv
-import io
 import random
 import shutil
 import subprocess

@@ -20,12 +20,15 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planmaker.base.errors import InputError
 from planmaker.commands.output import Manifest, WriteReport, place
 from planmaker.kinds.base import InstitutionDocs
 from planmaker.office.docx_batch import PreparedTemplate, prepare
+
+if TYPE_CHECKING:
+    from planmaker.office.xlsx_batch import PreparedWorkbooks
 
 CHUNK = 64  # documents per message to a worker: enough to make the message cheap
 IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead per worker; bounds memory, keeps workers busy
@@ -75,7 +78,7 @@ def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
     results = []
     jobs = _state["jobs"]
     for work in chunk:
-        prepared: PreparedTemplate | None = _state["prepared"][work.job]
+        prepared: PreparedTemplate | PreparedWorkbooks | None = _state["prepared"][work.job]
         if prepared is not None and prepared.plain(work.values):
             data = prepared.fill(work.values)
         elif jobs is not None:
@@ -93,7 +96,7 @@ def _same_parts(a: bytes, b: bytes) -> bool:
                 and all(x.read(name) == y.read(name) for name in x.namelist()))
 
 
-def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | None:
+def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | PreparedWorkbooks | None:
     """The job's template cut at its fields, checked once against the ordinary path."""
     if job.keys is None:
         return None
@@ -140,7 +143,7 @@ class BatchWriter:
         from planmaker.base.files import Artifact
 
         result = []
-        prepared: dict[int, PreparedTemplate | None] = {}
+        prepared: dict[int, PreparedTemplate | PreparedWorkbooks | None] = {}
         for item in self._work():
             job = self.jobs[item.job]
             if item.job not in prepared:

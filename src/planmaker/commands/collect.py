@@ -216,7 +216,8 @@ def _settle(reader: FormReader, form: FormResult, copies: list[Submission], tota
     first = copies[0]
     if first.included and not same:
         again, _ = reader.read(first.path)
-        _add(totals, again.values, -1)
+        if again is not None:  # it was read once already; it is read the same way again
+            _add(totals, again.values, -1)
         first.included = False
     names = "、".join(str(s.path) for s in copies)
     note = "各份数字相同，只计入一份" if same else "各份数字不同，均未计入汇总，请确认后只保留一份"

@@ -11,6 +11,7 @@ from planmaker.base.files import sha256
 from planmaker.inputs.catalog import Jurisdiction
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import FORMAT, META_SHEET, Cell
+from planmaker.plan.annexes import Annex
 from planmaker.plan.resolve import Resolved
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
@@ -62,7 +63,7 @@ class Submission:
 class FormResult:
     """One of the campaign's forms: what it expects and what was summed."""
 
-    annex: object
+    annex: Annex
     cells: list[Cell]
     sums: dict[str, tuple[list[str], str]]
     labels: dict[str, str]  # cell → "line · column", for messages
@@ -95,7 +96,11 @@ class Collection:
     @property
     def missing(self) -> list[tuple[FormResult, Jurisdiction | str]]:
         """(form, subordinate jurisdiction or institution name) for each form not received."""
-        return [(form, unit) for form in self.forms for unit in [*form.missing, *form.missing_institutions]]
+        found: list[tuple[FormResult, Jurisdiction | str]] = []
+        for form in self.forms:
+            found += [(form, unit) for unit in form.missing]
+            found += [(form, name) for name in form.missing_institutions]
+        return found
 
     @property
     def clean(self) -> bool:

@@ -58,7 +58,7 @@ def cell_content(value) -> bytes:
             return b' t="inlineStr"></c>'
         space = b' xml:space="preserve"' if value != value.strip() else b""
         return b' t="inlineStr"><is><t' + space + b">" + text_escape(value) + _INLINE_CLOSE
-    return b' t="n"><v>' + ("%.16g" % value).encode() + b"</v></c>"
+    return b' t="n"><v>' + f"{value:.16g}".encode() + b"</v></c>"  # as openpyxl's safe_string
 
 
 def split_sheet(content: bytes):
@@ -154,15 +154,16 @@ class PreparedWorkbooks:
             if self.render is None:
                 return None
             self.shapes[shape] = self._prepare(values)
-        prepared = self.shapes[shape]
-        if prepared is not None and not prepared.checked and self.render is not None and prepared.plain(values):
+        prepared, render = self.shapes[shape], self.render
+        if prepared is not None and not prepared.checked and render is not None and prepared.plain(values):
             # Belt and braces: the first document of a shape must be openpyxl's, part for part.
             prepared.checked = True
-            if canonical_parts(prepared.fill(values)) != canonical_parts(self.render(values)):
+            if canonical_parts(prepared.fill(values)) != canonical_parts(render(values)):
                 prepared = self.shapes[shape] = None
         return prepared
 
     def _prepare(self, values: Mapping[str, Any]) -> PreparedWorkbook | None:
+        assert self.render is not None
         try:
             package = self.render({**values, **slots(self.keys)})
         except SlotInspected:

@@ -71,7 +71,7 @@ class _Sheet:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
             self.field(row, 3, fields[key1], wide[key1])
             self.put(row, middle, label2, border=None)
-            self.field(row, middle + 1, fields[key2] if key2 else None, wide.get(key2, False))
+            self.field(row, middle + 1, fields[key2] if key2 else None, wide[key2] if key2 else False)
             if self.ncols > middle + 1:
                 ws.merge_cells(start_row=row, start_column=middle + 1, end_row=row, end_column=self.ncols)
         for col, text in enumerate(header, start=1):
