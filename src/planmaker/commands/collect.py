@@ -153,7 +153,7 @@ def read_all(reader: FormReader, files: list[Path], workers: int = 1):
 def _fingerprint(values: dict[str, Decimal]) -> str:
     import hashlib
 
-    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
+    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:32]
 
 
 def _add(totals: dict[str, Decimal], values: dict[str, Decimal], sign: int = 1) -> None:
