@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 CHUNK = 64  # documents per message to a worker: enough to make the message cheap
 IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead per worker; bounds memory, keeps workers busy
-DERIVE_GROUP = 200  # written documents handed at once to a kind that derives files (one LibreOffice run)
+DERIVE_GROUP = 100  # documents handed at once to a kind that derives files: one LibreOffice run (one run of 300 failed at the 246th)
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
