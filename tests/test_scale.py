@@ -43,7 +43,7 @@ def test_each_institution_gets_its_own_statistics_forms(tmp_path):
     for entry in forms:
         book = openpyxl.load_workbook(out / entry["path"])
         meta = {r[0]: r[1] for r in book["_planmaker"].iter_rows(values_only=True) if r[0]}
-        assert meta["institution"] == entry["institution"] and meta["jurisdiction_id"] == "guangxi"
+        assert meta["institution"] == entry["institution"] and meta["issuer_id"] == "guangxi"
         assert book.worksheets[0]["A2"].value.startswith(f"填报单位：{entry['institution']}")
         assert book["_planmaker"].sheet_state == "veryHidden" and book.worksheets[0].protection.sheet
 

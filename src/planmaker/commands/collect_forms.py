@@ -3,6 +3,7 @@ its cells, its totals, and every problem with file, sheet and cell."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from planmaker.base.files import sha256
 from planmaker.inputs.catalog import Jurisdiction
 from planmaker.office import xlsx_read as xr
-from planmaker.office.stats_layout import FORMAT, META_SHEET, Cell
+from planmaker.office.stats_layout import FORMAT, META_SHEET, UNIT_CELL, Cell
 from planmaker.plan.annexes import Annex
 from planmaker.plan.resolve import Resolved
 
@@ -156,24 +157,15 @@ class FormReader:
                 return foreign(f"{form.annex.title}的格式与本级的不同（由另一版本的专项模板生成），不能直接相加")
             if meta.get("period") != self.period:
                 return foreign(f"统计时段为 “{meta.get('period', '')}”，本级为 “{self.period}”")
-            unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
-            own = self.resolved.jurisdiction
-            institution = meta.get("institution", "")
-            if institution:
-                problem = self._institution_problem(institution, unit_id, unit)
-                if problem:
-                    return foreign(problem)
-                unit_id, unit = f"机构/{institution}", institution
-            elif unit_id == own.id:
-                return foreign(f"是{own.name}本级的表，不是下级报送的")
-            elif unit_id not in self.subordinates:
-                return foreign(f"填报单位 “{unit}” 不是{own.name}的下级单位")
             sheet = meta.get("sheet", "")
             if sheet not in book.sheet_names():
                 return foreign(f"找不到工作表 “{sheet}”（工作表可能被改名或删除）")
             cells = book.cells(sheet)
         except xr.XlsxError as exc:
             return foreign(str(exc))
+        unit_id, refused = self._reporting_unit(meta, cells, sheet)
+        if refused:
+            return foreign(refused)
         moved = next(((ref, text) for ref, text in form.layout.items() if xr.text_of(cells.get(ref, xr.EMPTY)) != text),
                      None)
         if moved is not None:
@@ -181,10 +173,44 @@ class FormReader:
             found = xr.text_of(cells.get(ref, xr.EMPTY))
             return foreign(f"表格的行列与下发的表不一致（{sheet}!{ref} 应为 “{text[:20]}”，实为 “{found[:20]}”），"
                            "可能插入、删除或移动了行列，无法按位置汇总")
-        submission = Submission(path, unit_id, unit if institution else self.subordinates[unit_id].name,
+        institution = meta.get("institution", "")
+        submission = Submission(path, unit_id, institution or self.subordinates[unit_id].name,
                                 form.form_id, sha256(data), institution=bool(institution))
         self._check(submission, form, sheet, cells)
         return submission, None
+
+    def _reporting_unit(self, meta: dict[str, str], cells, sheet: str) -> tuple[str, str]:
+        """(the subordinate's id, or why the form is refused).
+
+        A summed form names its jurisdiction in the metadata.  A blank form,
+        sent down and filled in there, names it where the clerk wrote it, in
+        the 填报单位 cell: full or short name (柳州市, 柳州); left empty on a
+        form a subordinate built from its own plan, it is that subordinate's."""
+        own = self.resolved.jurisdiction
+        institution = meta.get("institution", "")
+        if institution:  # an institution's own form: whose it is, and whether it is on the list
+            problem = self._institution_problem(institution, meta.get("issuer_id", ""), meta.get("issuer", ""))
+            return ("", problem) if problem else (f"机构/{institution}", "")
+        unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
+        if not unit_id:
+            unit = re.sub(r"\s+|（盖章）|\(盖章\)", "", xr.text_of(cells.get(UNIT_CELL, xr.EMPTY)))
+            issuer = meta.get("issuer_id", "")
+            if not unit and issuer in self.subordinates:
+                # a subordinate's own form (from its own plan), filled in by itself
+                return issuer, ""
+            if not unit and issuer and issuer != own.id:
+                return "", f"填报单位 “{meta.get('issuer', issuer)}” 不是{own.name}的下级单位"
+            if not unit:
+                return "", f"没有填写填报单位（{sheet}!{UNIT_CELL}），不知道是哪个下级报送的"
+            unit_id = next((i for i, j in self.subordinates.items()
+                            if unit in {j.name, j.short_name, j.full_name}), "")
+            if not unit_id:
+                return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
+        if unit_id == own.id:
+            return "", f"是{own.name}本级的表，不是下级报送的"
+        if unit_id not in self.subordinates:
+            return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
+        return unit_id, ""
 
     def _institution_problem(self, institution: str, unit_id: str, unit: str) -> str | None:
         own = self.resolved.jurisdiction

@@ -10,6 +10,7 @@ did-you-mean) instead of being silently ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -231,6 +232,21 @@ class RecurringOverride(Strict):
     until: DateSpec | None = Field(None, description="只计此日期之前结束的各期（默认为专项结束日期）")
 
 
+class Masthead(Strict):
+    """版头 (GB/T 9704 7.2): the red 发文机关标志, the 发文字号 (the plan's number) and the red line."""
+
+    issuers: list[NonEmpty] = Field([], description="发文机关全称；联合发文时依次列出，主办机关在前；不写为本级发文机关")
+    suffix: str = Field("文件", description="发文机关标志中机关名称之后的字，通常为“文件”；写空字符串则只用机关名称")
+
+
+class Imprint(Strict):
+    """版记 (GB/T 9704 7.4): 抄送, 印发机关 and 印发日期 between lines, at the foot of the last page."""
+
+    cc: list[NonEmpty] = Field([], description="抄送机关")
+    printer: str | None = Field(None, description="印发机关，一般是发文机关的办公室；不写为“发文机关+办公室”")
+    date: dt.date | None = Field(None, description="印发日期，如 2021-08-21；不写为成文日期")
+
+
 class Plan(Strict):
     profile: NonEmpty
     campaign: NonEmpty
@@ -247,6 +263,8 @@ class Plan(Strict):
     milestones: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(
         {}, description="改写专项模板中进度节点的百分比")
     recurring: dict[Identifier, RecurringOverride] = {}
+    masthead: Masthead | None = Field(None, description="版头：红色发文机关标志、发文字号和红色分隔线；不写则不印")
+    imprint: Imprint | None = Field(None, description="版记：抄送、印发机关和印发日期；不写则不印")
 
 
 # ---------------------------------------------------------------- annexes
