@@ -4,6 +4,12 @@
     python benchmarks/batch.py 10000 --workers 2     # also the batch with 2 processes
     python benchmarks/batch.py 100000 --memory       # peak memory of the batch (separate process)
     python benchmarks/batch.py 10000 --scaling       # N/10 against N: time must grow linearly
+    python benchmarks/batch.py 10000 --kinds         # every per-institution kind, .xlsx too, against its floor
+    python benchmarks/batch.py 34000 --province      # a province: every kind through `planmaker build`, time and memory
+
+--kinds and --province use a problem-list campaign with a statistics form: the
+bundled medical-abuses-2020 (checklist, statistics form 1) with the problem list of
+clinical-conduct (self-check and ledger), assembled in a temporary folder.
 
 All three are timed in one run on the same machine, over the same template
 (the checklist of examples/guangxi-2020) and the same synthetic institutions:
@@ -52,22 +58,53 @@ def synthetic_institutions(path: Path, n: int, seed: int = 20201) -> None:
                              "（姓名）", f"0771-{rng.randint(1000000, 9999999)}"])
 
 
-def _jobs():
+CAMPAIGN = "abuses-problems"
+PROVINCE_PLAN = "profile: guangxi\ncampaign: abuses-problems\ndates: {start: 2020-09, end: 2020-12, report: 2020-12-05}\n"
+
+
+def problem_campaign(folder: Path) -> Path:
+    """medical-abuses-2020 with the problem list of clinical-conduct: checklist,
+    statistics form 1, self-check and ledger, every one per institution."""
+    source = ROOT / "templates" / "campaigns"
+    target = folder / CAMPAIGN
+    if not target.exists():
+        shutil.copytree(source / "medical-abuses-2020", target)
+        for name in ("problems.yaml", "selfcheck.yaml", "ledger.yaml"):
+            shutil.copy(source / "clinical-conduct" / name, target / name)
+        head = (target / "campaign.yaml").read_text(encoding="utf-8").split("\nannexes:", 1)[0]
+        annexes = "".join(f"  - kind: {kind}\n    source: {name}.yaml\n"
+                          for kind, name in (("checklist", "checklist"), ("stats", "stats-1"),
+                                             ("selfcheck", "selfcheck"), ("ledger", "ledger")))
+        (target / "campaign.yaml").write_text(f"{head}\nproblems: problems.yaml\n\nannexes:\n{annexes}",
+                                              encoding="utf-8")
+        (folder / "plan.yaml").write_text(PROVINCE_PLAN, encoding="utf-8")
+    return folder
+
+
+def label(job) -> str:
+    return f"{job.kind} {job.suffix}"
+
+
+def _jobs(kind: str | None = None, work: Path | None = None):
+    """The checklist of guangxi-2020; with ``kind`` ("selfcheck .xlsx"), that kind of the problem-list campaign."""
     from planmaker.commands.build import render_all
     from planmaker.inputs.catalog import Catalog
     from planmaker.plan.resolve import resolve
 
-    resolved = resolve(PLAN, Catalog())
-    _, jobs = render_all(resolved, only=["checklist"], with_institutions=True)
-    return jobs
+    if kind is None:
+        _, jobs = render_all(resolve(PLAN, Catalog()), only=["checklist"], with_institutions=True)
+        return jobs
+    folder = problem_campaign(work / "campaigns")
+    _, jobs = render_all(resolve(folder / "plan.yaml", Catalog(campaign_dirs=[folder])), with_institutions=True)
+    return [job for job in jobs if label(job) == kind]
 
 
-def run_planmaker(institutions_csv: Path, out: Path, workers: int) -> float:
+def run_planmaker(institutions_csv: Path, out: Path, workers: int, kind: str | None = None) -> float:
     from planmaker.commands.batch import BatchWriter
     from planmaker.commands.output import write_outputs
     from planmaker.inputs.institutions import InstitutionFile
 
-    jobs = _jobs()
+    jobs = _jobs(kind, institutions_csv.parent)
     start = time.perf_counter()
     institutions = InstitutionFile(institutions_csv)
     write_outputs(out, [], {"benchmark": "batch"}, streams=[BatchWriter(jobs, institutions, workers)])
@@ -107,8 +144,8 @@ def _checklist_annex():
     return next(a for a in make_job(resolve(PLAN, Catalog())).annexes if a.kind == "checklist")
 
 
-def run_floor(institutions_csv: Path, out: Path, n: int) -> float:
-    [job] = _jobs()
+def run_floor(institutions_csv: Path, out: Path, n: int, kind: str | None = None) -> float:
+    [job] = _jobs(kind, institutions_csv.parent)
     from planmaker.inputs.institutions import InstitutionFile
 
     first = next(iter(InstitutionFile(institutions_csv)))
@@ -116,15 +153,56 @@ def run_floor(institutions_csv: Path, out: Path, n: int) -> float:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     for i in range(n):
-        (out / f"{i}.docx").write_bytes(data)
+        (out / f"{i}{job.suffix}").write_bytes(data)
     return time.perf_counter() - start
 
 
-def _child(mode: str, n: int, workers: int, work: Path) -> dict:
+def _child(mode: str, n: int, workers: int, work: Path, kind: str | None = None) -> dict:
     """Run one measurement in a fresh process: its peak memory is its own."""
     result = subprocess.run([sys.executable, __file__, str(n), "--child", mode, "--workers", str(workers),
-                             "--work", str(work)], capture_output=True, text=True, check=True)
+                             "--work", str(work), *(["--kind", kind] if kind else [])],
+                            capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+KINDS = ["checklist .docx", "stats .xlsx", "selfcheck .docx", "selfcheck .xlsx", "ledger .docx", "ledger .xlsx"]
+
+
+def every_kind(n: int, work: Path, repeat: int) -> None:
+    """Each per-institution kind alone through the batch (one worker), against
+    copying one finished file of that kind N times, alternating, in this run."""
+    csv_path = work / f"institutions-{n}.csv"
+    print(f"{'kind':18}{'files/s':>10}{'floor/s':>10}{'ratio':>8}   (median of {repeat}; targets ≥ 1,000/s and ≥ 50%)")
+    for kind in KINDS:
+        runs, floors = [], []
+        for _ in range(repeat):
+            runs.append(_child("planmaker", n, 1, work, kind))
+            floors.append(run_floor(csv_path, work / "floor", n, kind))
+            shutil.rmtree(work / "floor")
+        run = _median(runs)
+        rate, floor = n / run["seconds"], n / statistics.median(floors)
+        print(f"{kind:18}{rate:>10,.0f}{floor:>10,.0f}{rate / floor:>8.0%}   "
+              f"({run['seconds']:.2f} s, peak {run['peak_mb']:.0f} MB)", flush=True)
+
+
+def province(n: int, work: Path) -> float:
+    """`planmaker build --institutions` of a province: every per-institution kind, one worker, fresh process."""
+    folder = problem_campaign(work / "campaigns")
+    out = work / f"province-{n}"
+    command = [sys.executable, "-c", "from planmaker.cli import main; main()", "build", str(folder / "plan.yaml"),
+               "-o", str(out), "--campaigns", str(folder), "--institutions", str(work / f"institutions-{n}.csv"),
+               "--workers", "1"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *command], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak_kb, user, system = result.stderr.strip().splitlines()[-1].split()
+    files = sum(len(f) for _, _, f in os.walk(out))
+    print(f"province: {n:,} institutions, {files:,} files in {seconds:.1f} s ({files / seconds:,.0f} files/s), "
+          f"peak memory {int(peak_kb) / 1024:.0f} MB, cpu {float(user) + float(system):.1f} s, "
+          f"exit {result.returncode} (targets < 240 s, < 200 MB)", flush=True)
+    shutil.rmtree(out)
+    return seconds
 
 
 def _median(results: list[dict]) -> dict:
@@ -140,6 +218,9 @@ def main() -> None:
                         help="runs of the batch and the floor, the median reported (the disk is noisy)")
     parser.add_argument("--memory", action="store_true", help="only the batch, reporting peak memory")
     parser.add_argument("--scaling", action="store_true", help="time N/10 and N institutions")
+    parser.add_argument("--kinds", action="store_true", help="every per-institution kind against its floor")
+    parser.add_argument("--province", action="store_true", help="a whole build of every kind, time and memory")
+    parser.add_argument("--kind", help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -147,7 +228,7 @@ def main() -> None:
     if args.child:
         csv_path = args.work / f"institutions-{args.n}.csv"
         out = Path(tempfile.mkdtemp(dir=args.work))
-        seconds = run_planmaker(csv_path, out, args.workers)
+        seconds = run_planmaker(csv_path, out, args.workers, args.kind)
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         files = sum(len(f) for _, _, f in os.walk(out)) - 1
@@ -165,6 +246,16 @@ def main() -> None:
         print(f"N = {n:,} institutions, template: checklist of {PLAN.relative_to(ROOT)}, "
               f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat} runs")
 
+        if args.kinds:
+            every_kind(n, work, args.repeat)
+            return
+        if args.province and args.scaling:
+            small, large = (province(size, work) for size in sizes)
+            print(f"ratio {large / small:.2f} for 10x the institutions (target ≤ 11)")
+            return
+        if args.province:
+            province(n, work)
+            return
         if args.memory:
             result = _child("planmaker", n, args.workers, work)
             print(f"planmaker batch, {args.workers} worker(s): {result['seconds']:.1f} s, "

@@ -13,6 +13,16 @@ way, with openpyxl twice per file (formulas, then cached values), which is
 what a collector needs from each form; no checking, summing or writing.
 
     PYTHONPATH=src python benchmarks/collect.py [--libreoffice] [--keep DIR]
+    PYTHONPATH=src python benchmarks/collect.py --institutions 34000 [--workers 2]
+
+--institutions N: a province's institutions each send their own form (the
+problem-list campaign of benchmarks/batch.py, statistics form 1), N forms in
+all, collected by 广西 with `collect --institutions`, timed end to end in a fresh
+process with its peak memory.  The forms are the institutions' own forms with
+figures in every input cell, written by the prepared-workbook path (what
+openpyxl writes for those figures, checked part for part on the first form;
+formulas without cached values, as a script leaves them); the first 100 are
+filled with openpyxl instead, from the form `build` wrote.
 """
 
 from __future__ import annotations
@@ -83,11 +93,95 @@ def filled_forms(profiles: Path, ids: list[str], plans: Path, inbox: Path) -> li
     return written
 
 
+def institution_forms(work: Path, n: int) -> tuple[Path, Path, Path, Path]:
+    """N institutions' filled forms: (inbox, list, plan, campaigns folder)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from batch import problem_campaign
+
+    from planmaker.office.stats_layout import cell_map
+    from planmaker.office.xlsx_batch import prepare_workbooks
+    from planmaker.office.xlsx_stats import info_measure
+    from planmaker.plan.annexes import period_text
+
+    campaigns = problem_campaign(work / "campaigns")
+    plan = campaigns / "plan.yaml"
+    resolved = resolve(plan, Catalog(campaign_dirs=[campaigns]))
+    [form] = _forms(resolved)
+    annex, when, inbox = form.annex, document_time(resolved), work / "收到"
+    inbox.mkdir(parents=True, exist_ok=True)
+    inputs = [c for c in cell_map(annex.spec) if c.kind == "input"]
+    measure, period = info_measure(annex.spec), period_text(resolved)
+
+    def render(v):
+        return stats_xlsx(resolved, annex, when, values={c.ref: v[c.ref] for c in inputs},
+                          more={"institution": v["unit"]}, unit=v["unit"], info_lines=v["info_lines"])
+
+    prepared = prepare_workbooks(render, ["unit", *(c.ref for c in inputs)])
+    names = work / "机构名单.csv"
+    with names.open("w", encoding="utf-8") as handle:
+        handle.write("名称,类别\n")
+        for i in range(n):
+            name = f"第{i + 1}号测试医疗机构"
+            handle.write(f"{name},诊所\n")
+            rng = random.Random(name)
+            values = {c.ref: rng.randint(0, 900) / 100 if c.decimals else rng.randint(0, 9) for c in inputs}
+            path = inbox / f"{i // 1000:03d}" / f"{name}.xlsx"
+            path.parent.mkdir(exist_ok=True)
+            fields = {"unit": name, "info_lines": measure(name, period)}
+            if i < 100:  # as a clerk's script fills the form build wrote
+                book = openpyxl.load_workbook(io.BytesIO(stats_xlsx(resolved, annex, when, more={"institution": name},
+                                                                    unit=name, info_lines=fields["info_lines"])))
+                for ref, value in values.items():
+                    book[book.sheetnames[0]][ref] = value
+                book.save(path)
+                continue
+            assert prepared.plain({**fields, **values})
+            path.write_bytes(prepared.fill({**fields, **values}))
+    return inbox, names, plan, campaigns
+
+
+def collect_institutions(n: int, workers: int, work: Path) -> int:
+    print(f"准备 {n:,} 家机构各自填好的统计表……", flush=True)
+    started = time.perf_counter()
+    inbox, names, plan, campaigns = institution_forms(work, n)
+    print(f"（准备用时 {time.perf_counter() - started:.0f} 秒）", flush=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    command = ["/usr/bin/time", "-f", "%M %U %S", sys.executable, "-c", "from planmaker.cli import main; main()",
+               "collect", str(inbox), "--plan", str(plan), "--campaigns", str(campaigns), "--institutions",
+               str(names), "--workers", str(workers), "-o", str(work / "汇总")]
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    peak_kb, user, system = result.stderr.strip().splitlines()[-1].split()
+    summary = [line for line in result.stdout.splitlines()[:8] if line.startswith(("读取文件", "  应报送"))]
+    print("\n".join(summary))
+    print(f"collect {n:,} 张机构统计表，{workers} 个进程：{elapsed:.1f} 秒，每个进程内存峰值 ≤ {int(peak_kb) / 1024:.0f} MB，"
+          f"CPU {float(user) + float(system):.1f} 秒（目标：60 秒、300 MB 以内；退出码 {result.returncode}）", flush=True)
+    sample = sorted(inbox.rglob("*.xlsx"))[::max(1, n // 300)]
+    started = time.perf_counter()
+    for path in sample:  # what a collector needs from each form, the straightforward way
+        for data_only in (False, True):
+            openpyxl.load_workbook(path, data_only=data_only).close()
+    per_form = (time.perf_counter() - started) / len(sample)
+    print(f"基准：用 openpyxl 打开表格（公式、缓存值各一次），抽 {len(sample)} 张，每张 {per_form * 1000:.1f} 毫秒，"
+          f"{n:,} 张约 {per_form * n:.0f} 秒（单进程）；collect 全程为其 {elapsed / (per_form * n):.2f} 倍")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--libreoffice", action="store_true", help="先用 LibreOffice 打开并保存每张表")
     parser.add_argument("--keep", type=Path, help="在此文件夹中准备（并保留）数据")
+    parser.add_argument("--institutions", type=int, metavar="N", help="N 家机构各报一张表，用 --institutions 汇总")
+    parser.add_argument("--workers", type=int, default=2, help="与 --institutions 同用：collect 的进程数")
     args = parser.parse_args()
+    if args.institutions:
+        work = args.keep or Path(tempfile.mkdtemp(prefix="planmaker-bench-"))
+        try:
+            return collect_institutions(args.institutions, args.workers, work)
+        finally:
+            if args.keep is None:
+                shutil.rmtree(work, ignore_errors=True)
     work = args.keep or Path(tempfile.mkdtemp(prefix="planmaker-bench-"))
     try:
         profiles, plans, inbox = work / "profiles", work / "plans", work / "收到"

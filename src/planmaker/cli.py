@@ -97,7 +97,7 @@ def main(ctx):
 @option("--format", "formats", default="office", metavar="格式", envvar="PLANMAKER_FORMAT", show_envvar=True,
               help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
 @option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表、自查表和整改台账。")
+              metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表、自查表、整改台账和本机构的统计表。")
 @option("--workers", type=Range(min=1), metavar="N", envvar="PLANMAKER_WORKERS", show_envvar=True,
               help="按机构生成文件时并行的进程数（默认：本机 CPU 核数）。")
 @option("--shard", metavar="K/N",
@@ -296,11 +296,14 @@ def campaigns(campaigns_dirs, as_json):
               help="本级的方案文件（生成空白统计表时用的 plan.yaml）：确定本级辖区、专项、统计时段和应报送的下级。")
 @output_option("汇总", "输出文件夹（默认 汇总）。")
 @force_option
+@option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+        help="本级的医疗机构名单（.csv 或 .xlsx）：每家机构应报送一份（build --institutions 生成的）统计表。")
+@option("--workers", type=Range(min=1), metavar="N", help="并行读取表格的进程数（默认：本机 CPU 核数）。")
 @profile_dirs_option
 @campaign_dirs_option
 @json_option
 @verbosity_options
-def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs, as_json):
+def collect(inputs, plan, out_dir, force, institutions_file, workers, profiles_dirs, campaigns_dirs, as_json):
     """汇总下级报送的统计表（.xlsx，可给文件或文件夹，文件夹内逐层查找）。
 
     本级由 --plan 给出的方案文件确定；应报送的下级是辖区配置中上级（parent）为本级的各辖区。
@@ -312,24 +315,29 @@ def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs, as_json
 
     退出码：0 全部报送且无问题；1 发现问题（汇总表仍会生成，但不完整）；2 输入有误，未写入任何文件。"""
     from planmaker.commands import summary
+    from planmaker.commands.batch import default_workers
     from planmaker.commands.collect import collect as run_collect
     from planmaker.commands.collect import report_text, write
 
     try:
-        collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir)
+        collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir,
+                                 institutions_file=institutions_file, workers=workers or default_workers())
         result = write(collection, out_dir, force=force)
     except InputError as exc:
         fail(exc, "collect", as_json)
     if as_json:
         emit_json(summary.collect(plan, out_dir, collection, result))
     else:
-        say(report_text(collection), nl=False)
+        say(report_text(collection, limit=LISTED_ON_SCREEN), nl=False)
         for original, beside in result.kept:
             click.echo(f"注意：{out_dir / original} 在上次生成后被修改过，已保留原文件；"
                        f"新版本写在 {out_dir / beside}（如要覆盖，请加 --force）", err=True)
         say(f"汇总表和报告已写入：{out_dir}")
     if not collection.clean:
         sys.exit(EXIT_PROBLEMS)
+
+
+LISTED_ON_SCREEN = 30  # lines a section of the collect report shows on screen; the file has them all
 
 
 # ------------------------------------------------------------------ import (issue 13)

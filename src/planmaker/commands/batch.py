@@ -20,15 +20,19 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planmaker.base.errors import InputError
 from planmaker.commands.output import Manifest, WriteReport, place
 from planmaker.kinds.base import InstitutionDocs
 from planmaker.office.docx_batch import PreparedTemplate, prepare
 
+if TYPE_CHECKING:
+    from planmaker.office.xlsx_batch import PreparedWorkbooks
+
 CHUNK = 64  # documents per message to a worker: enough to make the message cheap
 IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead per worker; bounds memory, keeps workers busy
+DERIVE_GROUP = 100  # documents handed at once to a kind that derives files: one LibreOffice run (one run of 300 failed at the 246th)
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
@@ -75,7 +79,7 @@ def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
     jobs = _state["jobs"]
     try:
         for work in chunk:
-            prepared: PreparedTemplate | None = _state["prepared"][work.job]
+            prepared: PreparedTemplate | PreparedWorkbooks | None = _state["prepared"][work.job]
             if prepared is not None and prepared.plain(work.values):
                 data = prepared.fill(work.values)
             elif jobs is not None:
@@ -100,10 +104,14 @@ def _same_parts(a: bytes, b: bytes) -> bool:
                 and all(x.read(name) == y.read(name) for name in x.namelist()))
 
 
-def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | None:
+def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | PreparedWorkbooks | None:
     """The job's template cut at its fields, checked once against the ordinary path."""
     if job.keys is None:
         return None
+    if job.suffix == ".xlsx":  # prepared per shape, each checked against openpyxl on its first document
+        from planmaker.office.xlsx_batch import prepare_workbooks
+
+        return prepare_workbooks(job.render, job.keys)
     prepared = prepare(job.render, job.keys)
     if prepared is None or sample is None or not prepared.plain(sample):
         return prepared
@@ -116,12 +124,15 @@ class BatchWriter:
     """Writes the per-institution documents during write_outputs (a "stream")."""
 
     def __init__(self, jobs: list[InstitutionDocs], institutions: Iterable, workers: int = 1,
-                 shard: tuple[int, int] = (1, 1), progress: bool = False):
+                 shard: tuple[int, int] = (1, 1), progress: bool = False, finish=None):
         self.jobs = jobs
         self.institutions = institutions
         self.workers = max(1, workers)
         self.shard = shard
         self.progress = progress
+        # Files derived from groups of written documents (the PDFs): called with
+        # at most DERIVE_GROUP documents at a time, read back from disk.
+        self.finish = finish
 
     def _work(self) -> Iterable[_Work]:
         from planmaker.base.files import FileNames
@@ -140,7 +151,7 @@ class BatchWriter:
         from planmaker.base.files import Artifact
 
         result = []
-        prepared: dict[int, PreparedTemplate | None] = {}
+        prepared: dict[int, PreparedTemplate | PreparedWorkbooks | None] = {}
         for item in self._work():
             job = self.jobs[item.job]
             if item.job not in prepared:
@@ -173,6 +184,7 @@ class BatchWriter:
         total = self._share() * len(self.jobs)
         bar = _progress(total) if self.progress else None
         failure = None
+        written: list[tuple[str, str, str, dict]] = []
         try:
             for chunk, results in self._results(chunks, prepared, out_dir, known, force, total, journal):
                 if isinstance(results, ChunkFailed):  # record what landed, then stop
@@ -185,15 +197,35 @@ class BatchWriter:
                     path, digest, outcome = result
                     job = self.jobs[work_item.job]
                     report.record(work_item.path, path, outcome)
-                    manifest.add(work_item.path, path, job.kind, digest,
-                                 {**job.extra, "institution": work_item.name})
+                    extra = {**job.extra, "institution": work_item.name}
+                    manifest.add(work_item.path, path, job.kind, digest, extra)
+                    if self.finish is not None:
+                        written.append((work_item.path, path, job.kind, extra))
+                        if len(written) >= DERIVE_GROUP:
+                            self._derive(written, out_dir, known, force, report, manifest, journal)
                 if bar is not None:
                     bar.update(len(chunk))
             if failure is not None:
                 raise failure
+            if written:
+                self._derive(written, out_dir, known, force, report, manifest, journal)
         finally:
             if bar is not None:
                 bar.render_finish()
+
+    def _derive(self, written, out_dir: Path, known, force, report: WriteReport, manifest: Manifest,
+                journal=None) -> None:
+        """Hand a group of written documents to ``finish`` and write what it derives."""
+        from planmaker.base.files import Artifact
+
+        group = [Artifact(logical, kind, (Path(out_dir) / path).read_bytes(), extra)
+                 for logical, path, kind, extra in written]
+        written.clear()
+        for derived in self.finish(group):
+            path, digest, outcome = place(out_dir, derived.path, derived.data, known, force, durable=False,
+                                          journal=journal)
+            report.record(derived.path, path, outcome)
+            manifest.add(derived.path, path, derived.kind, digest, derived.extra)
 
     def _results(self, chunks, prepared, out_dir, known, force, total, journal):
         workers = min(self.workers, max(1, -(-total // CHUNK)))

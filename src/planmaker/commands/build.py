@@ -37,7 +37,7 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None, with_insti
     per-institution documents for the batch to write."""
     job = make_job(resolved, with_institutions)
     kinds = registry.chosen(only, also)
-    artifacts = [artifact for kind in kinds if not kind.needs_files for artifact in kind.files(job)]
+    artifacts = [artifact for kind in kinds if not kind.derives for artifact in kind.files(job)]
     per_institution = [docs for kind in kinds for docs in kind.institution_docs(job)]
     return artifacts, per_institution
 
@@ -78,19 +78,18 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     institutions = load_institutions(resolved, institutions_file)
     resolved.institutions = institutions  # the plan's coverage counts come from the same list
     job = make_job(resolved, with_institutions=bool(institutions))
-    artifacts = [a for kind in kinds if not kind.needs_files for a in kind.files(job)] if shard[0] == 1 else []
-    batch: BatchWriter | None = BatchWriter([docs for kind in kinds for docs in kind.institution_docs(job)],
-                                            institutions, workers, shard, progress)
-    finishing = [kind for kind in kinds if kind.needs_files]
-    if finishing and batch is not None:
-        # These kinds see every file, so the batch renders into memory here.
-        artifacts += batch.artifacts()
-        batch = None
+    artifacts = [a for kind in kinds if not kind.derives for a in kind.files(job)] if shard[0] == 1 else []
+    finishing = [kind for kind in kinds if kind.derives]
     for kind in finishing:
         artifacts += kind.derive(job, artifacts)
+
+    def finish(group: list[Artifact]) -> list[Artifact]:  # each group of per-institution files, once written
+        return [derived for kind in finishing for derived in kind.derive(job, group)]
+
+    batch = BatchWriter([docs for kind in kinds for docs in kind.institution_docs(job)], institutions, workers,
+                        shard, progress, finish if finishing else None)
     if not write:
-        if batch is not None:
-            batch.check_first()
+        batch.check_first()
         return BuildResult(resolved, artifacts, WriteReport())
     meta = {
         "generator": f"planmaker {__version__}",
@@ -101,5 +100,5 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         "versions": versions(),
     }
     report = write_outputs(Path(out_dir), artifacts, meta, force=force,
-                           partial=only is not None or shard != (1, 1), streams=[batch] if batch else [])
+                           partial=only is not None or shard != (1, 1), streams=[batch])
     return BuildResult(resolved, artifacts, report)

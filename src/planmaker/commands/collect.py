@@ -121,52 +121,115 @@ def _layout(resolved: Resolved, annex) -> dict[str, str]:
     return labels
 
 
+def expected_institutions(path: Path | None) -> list[str] | None:
+    """The names on an --institutions list (checked whole first, as build checks it)."""
+    if path is None:
+        return None
+    from planmaker.inputs.institutions import InstitutionFile
+
+    return [institution.name for institution in InstitutionFile(Path(path))]
+
+
+# What each reading process holds: set before the pool forks, read by _read.
+_reader: dict[str, FormReader] = {}
+CHUNK = 16  # forms per message to a reading process
+
+
+def _read(path: Path):
+    return _reader["reader"].read(path)
+
+
+def read_all(reader: FormReader, files: list[Path], workers: int = 1):
+    """(submission, problem) for each file, in the files' order; ``workers``
+    processes parse them in parallel (forked: they inherit the reader)."""
+    from planmaker.commands.batch import start_method
+
+    workers = min(workers, max(1, len(files) // CHUNK))
+    if workers <= 1 or start_method() != "fork":
+        yield from map(reader.read, files)
+        return
+    import multiprocessing
+
+    _reader["reader"] = reader
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_read, files, CHUNK)
+    finally:
+        _reader.clear()
+
+
+def _fingerprint(values: dict[str, Decimal]) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:32]
+
+
+def _add(totals: dict[str, Decimal], values: dict[str, Decimal], sign: int = 1) -> None:
+    for ref, value in values.items():
+        totals[ref] += value if sign > 0 else -value
+
+
 def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
-            exclude: Path | None = None) -> Collection:
+            exclude: Path | None = None, institutions_file: Path | None = None, workers: int = 1) -> Collection:
+    """Read, check and sum every form in ``inputs``.  Each form's numbers are
+    added as it is read and then dropped, so memory does not grow with its
+    numbers; a unit that sent a form twice is settled at the end (the first
+    copy, already added, is read again to take it out when the copies differ)."""
     catalog = catalog or Catalog()
     resolved = resolve(Path(plan_path), catalog)
     forms = _forms(resolved)
     if not forms:
         raise InputError.single(f"专项 “{resolved.campaign.id}” 没有统计表，无可汇总", plan_path, None, "campaign")
+    names = expected_institutions(institutions_file)
     files, ignored = gather([Path(p) for p in inputs], exclude)
-    subordinates = catalog.children_of(resolved.jurisdiction)
-    reader = FormReader(resolved, {f.form_id: f for f in forms}, {j.id: j for j in subordinates})
+    subordinates = catalog.children_of(resolved.jurisdiction)  # once: the units expected, by id
+    reader = FormReader(resolved, {f.form_id: f for f in forms}, {j.id: j for j in subordinates},
+                        set(names) if names is not None else None)
     by_form = {f.form_id: f for f in forms}
+    totals = {f.form_id: {c.ref: Decimal(0) for c in f.cells if c.kind == "input"} for f in forms}
+    per_unit: dict[tuple[str, str], list[Submission]] = defaultdict(list)
     issues: list[Issue] = []
-    for path in files:
-        submission, problem = reader.read(path)
+    for submission, problem in read_all(reader, files, workers):
         if problem is not None:
             issues.append(problem)
-        else:
-            by_form[submission.form_id].submissions.append(submission)
-
+            continue
+        form = by_form[submission.form_id]
+        form.submissions.append(submission)
+        issues.extend(submission.issues)
+        copies = per_unit[(form.form_id, submission.unit_id)]
+        copies.append(submission)
+        if not submission.issues and len(copies) == 1:
+            _add(totals[form.form_id], submission.values)
+            submission.included = True
+        submission.fingerprint = _fingerprint(submission.values)
+        submission.values = {}
+    for (form_id, _), copies in per_unit.items():
+        if len(copies) > 1:
+            issues.append(_settle(reader, by_form[form_id], copies, totals[form_id]))
     for form in forms:
-        per_unit: dict[str, list[Submission]] = defaultdict(list)
-        for sub in form.submissions:
-            per_unit[sub.unit_id].append(sub)
-        for _unit_id, subs in per_unit.items():
-            for sub in subs:
-                issues.extend(sub.issues)
-            good = [s for s in subs if not s.issues]
-            if len(subs) > 1:
-                same = len(good) == len(subs) and len({tuple(sorted(s.values.items())) for s in subs}) == 1
-                names = "、".join(shown_path(s.path) for s in subs)
-                note = ("各份数字相同，只计入一份" if same else "各份数字不同，均未计入汇总，请确认后只保留一份")
-                issues.append(Issue(DUPLICATE, subs[0].path,
-                                    f"{subs[0].unit}的{form.annex.title}报送了 {len(subs)} 份（{names}）：{note}"))
-                good = good[:1] if same else []
-            for sub in good:
-                sub.included = True
-        seen = set(per_unit)
+        seen = {unit_id for (form_id, unit_id) in per_unit if form_id == form.form_id}
         form.missing = [j for j in subordinates if j.id not in seen]
-        totals = {c.ref: Decimal(0) for c in form.cells if c.kind == "input"}
-        for sub in form.included:
-            for ref, value in sub.values.items():
-                totals[ref] += value
-        form.totals = compute_totals(form, {ref: number(v) for ref, v in totals.items()})
+        form.missing_institutions = [n for n in names or () if f"机构/{n}" not in seen]
+        form.totals = compute_totals(form, {ref: number(v) for ref, v in totals[form.form_id].items()})
     order = list(CATEGORY_TITLES)
     issues.sort(key=lambda i: (order.index(i.category), str(i.file), i.where))
-    return Collection(resolved, subordinates, files, ignored, forms, issues)
+    return Collection(resolved, subordinates, files, ignored, forms, issues,
+                      len(names) if names is not None else None)
+
+
+def _settle(reader: FormReader, form: FormResult, copies: list[Submission], totals: dict[str, Decimal]) -> Issue:
+    """A unit that sent the same form more than once: counted once when every
+    copy is sound and the numbers agree, else not at all."""
+    same = all(not s.issues for s in copies) and len({s.fingerprint for s in copies}) == 1
+    first = copies[0]
+    if first.included and not same:
+        again, _ = reader.read(first.path)
+        if again is not None:  # it was read once already; it is read the same way again
+            _add(totals, again.values, -1)
+        first.included = False
+    names = "、".join(shown_path(s.path) for s in copies)
+    note = "各份数字相同，只计入一份" if same else "各份数字不同，均未计入汇总，请确认后只保留一份"
+    return Issue(DUPLICATE, first.path, f"{first.unit}的{form.annex.title}报送了 {len(copies)} 份（{names}）：{note}")
 
 
 def write(collection: Collection, out_dir: Path, force: bool = False) -> WriteReport:

@@ -14,6 +14,7 @@ from planmaker.base.zipguard import check_zip
 from planmaker.inputs.catalog import Jurisdiction
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import FORMAT, META_SHEET, UNIT_CELL, Cell
+from planmaker.plan.annexes import Annex
 from planmaker.plan.resolve import Resolved
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
@@ -47,9 +48,10 @@ class Issue:
         return f"{shown_path(self.file)}{place}：{self.text}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Submission:
-    """One file identified as a subordinate's form."""
+    """One file identified as a subordinate's form.  A province collects tens of
+    thousands: its figures are dropped once summed, and it has no __dict__."""
 
     path: Path
     unit_id: str
@@ -60,13 +62,15 @@ class Submission:
     blanks: int = 0
     issues: list[Issue] = field(default_factory=list)
     included: bool = False
+    institution: bool = False  # an institution's own form, not a jurisdiction's
+    fingerprint: str = ""  # of the values, to tell a repeated form from a different one once they are dropped
 
 
 @dataclass
 class FormResult:
     """One of the campaign's forms: what it expects and what was summed."""
 
-    annex: object
+    annex: Annex
     cells: list[Cell]
     sums: dict[str, tuple[list[str], str]]
     labels: dict[str, str]  # cell → "line · column", for messages
@@ -74,6 +78,7 @@ class FormResult:
     layout: dict[str, str]  # every label of the blank form below the title rows: cell → text
     submissions: list[Submission] = field(default_factory=list)
     missing: list[Jurisdiction] = field(default_factory=list)
+    missing_institutions: list[str] = field(default_factory=list)
     totals: dict[str, Decimal] = field(default_factory=dict)  # every input and sum cell
 
     @property
@@ -93,10 +98,16 @@ class Collection:
     ignored: list[Path]
     forms: list[FormResult]
     issues: list[Issue]
+    institutions: int | None = None  # how many the --institutions list names, None without one
 
     @property
-    def missing(self) -> list[tuple[FormResult, Jurisdiction]]:
-        return [(form, unit) for form in self.forms for unit in form.missing]
+    def missing(self) -> list[tuple[FormResult, Jurisdiction | str]]:
+        """(form, subordinate jurisdiction or institution name) for each form not received."""
+        found: list[tuple[FormResult, Jurisdiction | str]] = []
+        for form in self.forms:
+            found += [(form, unit) for unit in form.missing]
+            found += [(form, name) for name in form.missing_institutions]
+        return found
 
     @property
     def clean(self) -> bool:
@@ -117,10 +128,12 @@ def _formula(text: str) -> str:
 
 
 class FormReader:
-    def __init__(self, resolved: Resolved, forms: dict[str, FormResult], subordinates: dict[str, Jurisdiction]):
+    def __init__(self, resolved: Resolved, forms: dict[str, FormResult], subordinates: dict[str, Jurisdiction],
+                 institutions: set[str] | None = None):
         self.resolved = resolved
         self.forms = forms
         self.subordinates = subordinates
+        self.institutions = institutions  # names on the --institutions list
         start, end = resolved.dates["start"], resolved.dates["end"]
         self.period = f"{start.iso() if start else ''}/{end.iso() if end else ''}"
 
@@ -164,7 +177,9 @@ class FormReader:
             found = xr.text_of(cells.get(ref, xr.EMPTY))
             return foreign(f"表格的行列与下发的表不一致（{sheet}!{ref} 应为 “{text[:20]}”，实为 “{found[:20]}”），"
                            "可能插入、删除或移动了行列，无法按位置汇总")
-        submission = Submission(path, unit_id, self.subordinates[unit_id].name, form.form_id, sha256(data))
+        institution = meta.get("institution", "")
+        submission = Submission(path, unit_id, institution or self.subordinates[unit_id].name,
+                                form.form_id, sha256(data), institution=bool(institution))
         self._check(submission, form, sheet, cells)
         return submission, None
 
@@ -176,6 +191,10 @@ class FormReader:
         the 填报单位 cell: full or short name (柳州市, 柳州); left empty on a
         form a subordinate built from its own plan, it is that subordinate's."""
         own = self.resolved.jurisdiction
+        institution = meta.get("institution", "")
+        if institution:  # an institution's own form: whose it is, and whether it is on the list
+            problem = self._institution_problem(institution, meta.get("issuer_id", ""), meta.get("issuer", ""))
+            return ("", problem) if problem else (f"机构/{institution}", "")
         unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
         if not unit_id:
             unit = re.sub(r"\s+|（盖章）|\(盖章\)", "", xr.text_of(cells.get(UNIT_CELL, xr.EMPTY)))
@@ -206,6 +225,16 @@ class FormReader:
         if unit_id not in self.subordinates:
             return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
         return unit_id, ""
+
+    def _institution_problem(self, institution: str, unit_id: str, unit: str) -> str | None:
+        own = self.resolved.jurisdiction
+        if unit_id != own.id:
+            return f"是{unit or unit_id}的机构 “{institution}” 的表，不是{own.name}的机构报送的"
+        if self.institutions is None:
+            return f"是机构 “{institution}” 的表：汇总机构报送的表，请用 --institutions 给出机构名单"
+        if institution not in self.institutions:
+            return f"填报单位 “{institution}” 不在机构名单中"
+        return None
 
     def _check(self, sub: Submission, form: FormResult, sheet: str, cells: dict[str, xr.RawCell]) -> None:
         def issue(category: str, ref: str, text: str):

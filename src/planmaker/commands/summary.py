@@ -69,6 +69,7 @@ def collect(plan: Path, out_dir: Path, collection, report) -> dict[str, Any]:
         "included": [{"unit": s.unit_id, "name": s.unit, "file": str(s.path), "sha256": s.digest,
                       "blanks": s.blanks} for s in sorted(form.included, key=lambda s: s.unit_id)],
         "missing": [{"unit": j.id, "name": j.name} for j in form.missing],
+        **({"missing_institutions": form.missing_institutions} if collection.institutions is not None else {}),
         "totals": {ref: _number(value) for ref, value in form.totals.items()},
     } for form in collection.forms]
     return {**_head("collect", collection.clean), "plan": str(plan), "profile": resolved.jurisdiction.id,

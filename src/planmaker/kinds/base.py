@@ -88,9 +88,10 @@ class Kind:
     # Built unless --only names other kinds.  A kind that is not (pdf) is asked
     # for by an option of its own.
     default: ClassVar[bool] = True
-    # Derives its files from every other file of the build, the per-institution
-    # documents included, so the batch renders them into memory for it.
-    needs_files: ClassVar[bool] = False
+    # Derives its files from every other file of the build (``derive``): the
+    # plan's own files at once, then the per-institution documents in bounded
+    # groups as the batch writes them, so memory stays flat (the PDFs).
+    derives: ClassVar[bool] = False
 
     def require(self) -> None:
         """Raise InputError when what the kind needs (a program) is missing."""
@@ -102,6 +103,8 @@ class Kind:
         return []
 
     def derive(self, job: Job, made: list[Artifact]) -> list[Artifact]:
+        """Files made from ``made``; called once for the plan's own files and
+        again for each group of per-institution documents."""
         return []
 
 

@@ -13,7 +13,7 @@ class PdfKind(Kind):
     key = "pdf"
     summary = "每个 .docx 和 .xlsx 的 PDF（用 --format pdf 要求，需要 LibreOffice）"
     default = False
-    needs_files = True
+    derives = True
 
     def require(self) -> None:
         from planmaker.office.pdf import require_soffice

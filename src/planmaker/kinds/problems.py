@@ -54,17 +54,19 @@ class ProblemKind(AnnexKind):
         return render(job, template_path(self.template), self.context(job.resolved, annex, None), annex.title)
 
     def more_files(self, job: Job, annex: Annex) -> list[Artifact]:
-        book = self._workbook(job, annex, self.context(job.resolved, annex, None), None)
+        book = self._workbook(job, annex, self.context(job.resolved, annex, None), "")
         return [Artifact(f"{annex_stem(annex)}.xlsx", self.key, book, annex_extra(annex))]
 
-    def _workbook(self, job: Job, annex: Annex, context: dict[str, Any], institution: Institution | None) -> bytes:
+    def _workbook(self, job: Job, annex: Annex, context: dict[str, Any], institution: str) -> bytes:
         meta = {"kind": self.key, "campaign": job.resolved.campaign.id, "jurisdiction": job.resolved.jurisdiction.name,
-                "institution": institution.name if institution else ""}
+                "institution": institution}
         return self.workbook(job, annex, context, meta)
 
     def annex_institution_docs(self, job: Job, annex: Annex) -> list[InstitutionDocs]:
-        """The .docx goes through the prepared template like the checklists;
-        the workbook is made by openpyxl, document by document."""
+        """Both go through templates prepared once: the .docx like the
+        checklists, the workbook through the prepared-workbook path (xlsx_batch)."""
+        from planmaker.office.xlsx_problems import HEADER_FIELDS, header_fields
+
         folder = institution_folder(annex, self.folder)
         extra = annex_extra(annex)
         blank = self.context(job.resolved, annex, None, label=False)
@@ -77,14 +79,16 @@ class ProblemKind(AnnexKind):
             context = {**blank, "institution": {key: values[key] for key in header_keys}}
             return render(job, template_path(self.template), context, str(values["document_title"]))
 
+        def book_fields(institution):
+            return {**header_fields(institution_header(institution)), "institution": institution.name}
+
         def render_xlsx(values):
-            institution = values["institution"]
-            context = self.context(job.resolved, annex, institution, label=False)
-            return self._workbook(job, annex, context, institution)
+            header = {key: values[key] for key in (*HEADER_FIELDS, "wide")}
+            return self._workbook(job, annex, {**blank, "institution": header}, values["institution"])
 
         return [
             InstitutionDocs(kind=self.key, folder=folder, extra=extra, render=render_docx, fields=fields,
                             keys=[*header_keys, "document_title"]),
-            InstitutionDocs(kind=self.key, folder=folder, extra=extra, render=render_xlsx,
-                            fields=lambda institution: {"institution": institution}, keys=None, suffix=".xlsx"),
+            InstitutionDocs(kind=self.key, folder=folder, extra=extra, render=render_xlsx, fields=book_fields,
+                            keys=[*HEADER_FIELDS, "institution"], suffix=".xlsx"),
         ]

@@ -11,8 +11,8 @@ from typing import Any
 from planmaker import __version__
 from planmaker.base.files import Artifact
 from planmaker.inputs.models import StatsSpec
-from planmaker.kinds.base import AnnexKind, Job, annex_extra, annex_stem
-from planmaker.kinds.forms import title_lines
+from planmaker.kinds.base import AnnexKind, InstitutionDocs, Job, annex_extra, annex_stem
+from planmaker.kinds.forms import institution_folder, title_lines
 from planmaker.office.docx_render import DITTO, render_template
 from planmaker.plan.annexes import Annex, period_text, template_path
 from planmaker.plan.resolve import Resolved
@@ -79,8 +79,10 @@ def stats_docx(resolved: Resolved, annex: Annex, author: str, when, values: list
                            author, when)
 
 
-def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = None, more: dict | None = None) -> bytes:
-    """The fill-in workbook; ``values`` fills a summed form, ``more`` adds to its metadata."""
+def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = None, more: dict | None = None,
+               unit: str | None = None, info_lines: int | None = None) -> bytes:
+    """The fill-in workbook; ``values`` fills a summed form, ``more`` adds to its
+    metadata; ``unit`` (an institution) fills it in instead of the jurisdiction."""
     from planmaker.office.xlsx_stats import stats_workbook
 
     start, end = resolved.dates["start"], resolved.dates["end"]
@@ -99,8 +101,9 @@ def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = Non
         "template_version": spec_version(annex),
         **(more or {}),
     }
-    unit = resolved.jurisdiction.name if summed else ""
-    return stats_workbook(annex.spec, annex.title, unit, period_text(resolved), meta, when, values)
+    if unit is None:
+        unit = resolved.jurisdiction.name if summed else ""
+    return stats_workbook(annex.spec, annex.title, unit, period_text(resolved), meta, when, values, info_lines)
 
 
 def spec_version(annex: Annex) -> str:
@@ -119,3 +122,22 @@ class StatsKind(AnnexKind):
     def more_files(self, job: Job, annex: Annex) -> list[Artifact]:
         data = stats_xlsx(job.resolved, annex, job.when)
         return [Artifact(f"{annex_stem(annex)}.xlsx", self.key, data, annex_extra(annex))]
+
+    def annex_institution_docs(self, job: Job, annex: Annex) -> list[InstitutionDocs]:
+        """Each institution's own form: its name as 填报单位, and in the metadata
+        (``institution``) beside the jurisdiction that sent it, so that
+        ``collect --institutions`` knows whose it is."""
+        from planmaker.office.xlsx_stats import info_measure
+
+        measure = info_measure(annex.spec)
+        period = period_text(job.resolved)
+
+        def fields(institution):
+            return {"unit": institution.name, "info_lines": measure(institution.name, period)}
+
+        def render_xlsx(values):
+            return stats_xlsx(job.resolved, annex, job.when, more={"institution": values["unit"]},
+                              unit=values["unit"], info_lines=values["info_lines"])
+
+        return [InstitutionDocs(kind=self.key, folder=institution_folder(annex, "统计表"), extra=annex_extra(annex),
+                                render=render_xlsx, fields=fields, keys=["unit"], suffix=".xlsx")]

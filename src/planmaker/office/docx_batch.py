@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from planmaker.office.docx_render import DITTO
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # Unicode private use: never in a template's own text
-_MARKER = re.compile(rb"\xee\x80\x80([0-9]+)\xee\x80\x81")
-_STRAY = (_OPEN.encode(), _CLOSE.encode())
+# A marker as UTF-8 or as the character references lxml writes for it (openpyxl's sheets).
+MARKER = re.compile(rb"(?:\xee\x80\x80|&#57344;|&#xe000;)([0-9]+)(?:\xee\x80\x81|&#57345;|&#xe001;)")
+_STRAY = (_OPEN.encode(), _CLOSE.encode(), b"&#57344;", b"&#57345;", b"&#xe000;", b"&#xe001;")
 # What docxtpl rewrites in rendered text (resolve_listing, its {_{ escapes),
 # what XML cannot hold, and the merge mark: a value with any of these is not
 # plain text to docxtpl and takes the ordinary path.
@@ -101,12 +102,12 @@ class Slot(str):
     __le__ = __gt__ = __ge__ = __lt__
 
 
-def _text_escape(value: str) -> bytes:
+def text_escape(value: str) -> bytes:
     # exactly what lxml writes for text content
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
-def _attribute_escape(value: str) -> bytes:
+def attribute_escape(value: str) -> bytes:
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").encode("utf-8"))
 
@@ -224,17 +225,38 @@ class PreparedTemplate:
         return b"".join(local) + directory + end
 
 
+def slots(keys: list[str]) -> dict[str, Slot]:
+    """A marker for each value, numbered in the order of ``keys``."""
+    return {key: Slot(f"{_OPEN}{number}{_CLOSE}") for number, key in enumerate(keys)}
+
+
 def prepare(render: Callable[[Mapping[str, str]], bytes], keys: list[str]) -> PreparedTemplate | None:
     """Cut the package ``render`` makes into pieces around the values named by ``keys``.
 
     ``render`` is the ordinary path: values in, finished .docx out.  None when
     the template does more with a value than print it.
     """
-    slots = {key: Slot(f"{_OPEN}{number}{_CLOSE}") for number, key in enumerate(keys)}
     try:
-        package = render(slots)
+        package = render(slots(keys))
     except SlotInspected:
         return None
+    return cut(package, keys, split_markup)
+
+
+def split_markup(content: bytes) -> tuple[list[bytes], list[tuple[int, Callable]]] | None:
+    """The static pieces of a part and, between them, each value's slot and
+    escape: inside a tag it is an attribute, else text."""
+    pieces = MARKER.split(content)
+    raw, holes = pieces[0::2], []
+    for number, before in zip(pieces[1::2], raw):
+        escape = attribute_escape if before.rfind(b"<") > before.rfind(b">") else text_escape
+        holes.append((int(number), escape))
+    return raw, holes
+
+
+def cut(package: bytes, keys: list[str], split, kind: type = PreparedTemplate, **more):
+    """A package rendered with markers as a prepared template: ``split`` cuts
+    one part's bytes into static pieces and holes, or gives None to refuse."""
     head, head_directory, members = [], [], []
     offset = 0
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
@@ -244,26 +266,25 @@ def prepare(render: Callable[[Mapping[str, str]], bytes], keys: list[str]) -> Pr
             member = _Member(info.filename.encode("utf-8"), 0x800 if not info.filename.isascii() else 0,
                              hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day,
                              info.external_attr)
-            if _OPEN.encode() not in content:
+            if not any(stray in content for stray in _STRAY):
                 data = _raw_member(package, info)
                 local = _local_header(member, info.CRC, len(data), info.file_size)
                 head += (local, data)
                 head_directory.append(_central_header(member, info.CRC, len(data), info.file_size, offset))
                 offset += len(local) + len(data)
                 continue
-            pieces = _MARKER.split(content)
-            raw, holes = pieces[0::2], []
-            for number, before in zip(pieces[1::2], raw):
-                escape = _attribute_escape if before.rfind(b"<") > before.rfind(b">") else _text_escape
-                holes.append((int(number), escape))
+            found = split(content)
+            if found is None:
+                return None
+            raw, holes = found
             if any(stray in piece for piece in raw for stray in _STRAY):
                 return None  # a marker was cut or rewritten: the values are not plain text
             member.raw = tuple(raw)
             member.packed = tuple(_deflate_piece(piece) for piece in raw)
             member.holes = tuple(holes)
             members.append(member)
-    return PreparedTemplate(tuple(keys), b"".join(head), b"".join(head_directory), len(head_directory),
-                            tuple(members))
+    return kind(tuple(keys), b"".join(head), b"".join(head_directory), len(head_directory), tuple(members), **more)
+
 
 def _raw_member(package: bytes, info: zipfile.ZipInfo) -> bytes:
     if info.compress_type != zipfile.ZIP_DEFLATED:

@@ -39,8 +39,23 @@ SPARE_ROW_PT = 42  # a spare row of the ledger takes two handwritten lines
 HEAD_ROW = 4  # title, two rows of institution header, then the column header
 
 
+HEADER_FIELDS = ("name", "phone", "contact")  # the institution's values in the header rows
+_WIDE = 8  # a longer value is set flush left, a shorter one centred
+
+
+def header_fields(institution: dict[str, str]) -> dict:
+    """The header rows' values as the workbook writes them: stripped, None when
+    blank, and (``wide``) which are long enough to be set flush left.  What
+    depends on a value's length is decided here, on the real values, so that
+    the prepared-workbook path (xlsx_batch) can lay the sheet out with markers."""
+    values = {key: institution[key].strip() or None for key in HEADER_FIELDS}
+    return {**values, "wide": tuple(len(values[key] or "") > _WIDE for key in HEADER_FIELDS)}
+
+
 class _Sheet:
-    def __init__(self, title: str, header, widths, institution: dict[str, str]):
+    def __init__(self, title: str, header, widths, institution: dict):
+        fields = institution if "wide" in institution else header_fields(institution)
+        wide = dict(zip(HEADER_FIELDS, fields["wide"]))
         self.book = Workbook()
         self.ws = self.book.active
         self.ncols = len(header)
@@ -50,16 +65,14 @@ class _Sheet:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.ncols)
         ws.row_dimensions[1].height = 48
         # institution header: label, value across two columns, label, value to the end
-        pairs = [(2, "单位名称", institution["name"], "联系电话", institution["phone"]),
-                 (3, "联系人", institution["contact"], "填报日期", "")]
+        pairs = [(2, "单位名称", "name", "联系电话", "phone"), (3, "联系人", "contact", "填报日期", None)]
         middle = 4  # the second label's column
-        for row, label1, value1, label2, value2 in pairs:
+        for row, label1, key1, label2, key2 in pairs:
             self.put(row, 1, label1, border=None)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-            self.put(row, 3, value1.strip(), fill=_INPUT_FILL, protection=_UNLOCKED, border=Border(bottom=_THIN))
+            self.field(row, 3, fields[key1], wide[key1])
             self.put(row, middle, label2, border=None)
-            self.put(row, middle + 1, value2.strip(), fill=_INPUT_FILL, protection=_UNLOCKED,
-                     border=Border(bottom=_THIN))
+            self.field(row, middle + 1, fields[key2] if key2 else None, wide[key2] if key2 else False)
             if self.ncols > middle + 1:
                 ws.merge_cells(start_row=row, start_column=middle + 1, end_row=row, end_column=self.ncols)
         for col, text in enumerate(header, start=1):
@@ -83,6 +96,15 @@ class _Sheet:
         cell.alignment = align or Alignment(wrap_text=True, vertical="center",
                                             horizontal="left" if isinstance(value, str) and len(value) > 8
                                             else "center")
+        return cell
+
+    def field(self, row, col, value, wide: bool):
+        """An institution's value: printed, never looked at (it may be a marker)."""
+        cell = self.put(row, col, None, fill=_INPUT_FILL, protection=_UNLOCKED, border=Border(bottom=_THIN),
+                        align=Alignment(wrap_text=True, vertical="center", horizontal="left" if wide else "center"))
+        cell.value = value
+        if value is not None:
+            cell.data_type = "s"  # text that starts with “=” stays text, never a formula
         return cell
 
     def input(self, row, col):

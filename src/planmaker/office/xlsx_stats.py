@@ -50,11 +50,14 @@ _LOCKED = Protection(locked=True)
 
 
 def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
-                   meta: dict[str, str], when: dt.datetime, values: dict[str, object] | None = None) -> bytes:
+                   meta: dict[str, str], when: dt.datetime, values: dict[str, object] | None = None,
+                   info_lines: int | None = None) -> bytes:
     """The form as .xlsx bytes, identical for identical arguments.
 
     ``values`` fills input cells by reference (``{"D7": 3}``): a summed form
-    is the same form, filled in, ready to be collected one level up."""
+    is the same form, filled in, ready to be collected one level up.
+    ``info_lines``: the lines the 填报单位 row takes, measured by the caller
+    (:func:`info_measure`) so that the unit's name may be a marker (xlsx_batch)."""
     layout = Layout(spec)
     reserved = {"format", "form_id", "sheet"} & set(meta)
     if reserved:
@@ -66,7 +69,7 @@ def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(spec, title)
-    _Form(layout, sheet, values or {}).write(title, jurisdiction, period)
+    _Form(layout, sheet, values or {}, info_lines).write(title, jurisdiction, period)
 
     book.defined_names[DEFINED_NAME] = DefinedName(DEFINED_NAME, attr_text=_quote(spec.id))
     _write_meta(book.create_sheet(META_SHEET), layout,
@@ -87,9 +90,11 @@ def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
 # ---------------------------------------------------------------- the form sheet
 
 class _Form:
-    def __init__(self, layout: Layout, sheet, values: dict[str, object] | None = None):
+    def __init__(self, layout: Layout, sheet, values: dict[str, object] | None = None,
+                 info_lines: int | None = None):
         self.layout, self.spec, self.sheet = layout, layout.spec, sheet
         self.values = values or {}
+        self.info_lines = info_lines
         self.widths = self._widths()
         self.heights: dict[int, float] = {}
 
@@ -136,10 +141,11 @@ class _Form:
         return sum(self.widths[c] for c in range(first, last + 1))
 
     def _need(self, first_row: int, last_row: int, text: str, width: float,
-              size: float = BODY_PT, minimum: float = 20.0) -> None:
+              size: float = BODY_PT, minimum: float = 20.0, lines: int | None = None) -> None:
         """Make rows first..last tall enough for text wrapped in width (merged
         cells are not auto-fitted by Excel or LibreOffice, so we estimate)."""
-        needed = max(minimum, _lines(text, width, size) * size * 1.35 + 6)
+        lines = _lines(text, width, size) if lines is None else lines
+        needed = max(minimum, lines * size * 1.35 + 6)
         rows = range(first_row, last_row + 1)
         have = sum(self.heights.get(r, minimum) for r in rows)
         for r in rows:
@@ -186,10 +192,11 @@ class _Form:
         self._text(TITLE_ROW, 1, title, last_col=lay.ncols, border=None,
                    font=Font(name=TITLE_FONT, size=TITLE_PT, bold=True), align=_align("center"))
         self._need(TITLE_ROW, TITLE_ROW, title, total, TITLE_PT, minimum=32)
-        if jurisdiction:
-            info = f"填报单位：{jurisdiction}{' ' * 8}统计时段：{period}"
+        # ``info_lines`` given: an institution's own form, its name (maybe a marker) not looked at.
+        if self.info_lines is not None or jurisdiction:
+            info = info_text(jurisdiction, period)
             self._text(INFO_ROW, 1, info, last_col=lay.ncols, border=None, align=_align("left"))
-            self._need(INFO_ROW, INFO_ROW, info, total, minimum=24)
+            self._need(INFO_ROW, INFO_ROW, info, total, minimum=24, lines=self.info_lines)
             return
         # A blank form: the reporting unit writes its name in the tinted cell
         # (UNIT_CELL, read back by collect), the period is set.
@@ -305,6 +312,17 @@ def _write_meta(ws, layout: Layout, pairs: list[tuple[str, str]]) -> None:
 
 
 # ---------------------------------------------------------------- helpers
+
+def info_text(unit: str, period: str) -> str:
+    return f"填报单位：{unit}{' ' * 8}统计时段：{period}"
+
+
+def info_measure(spec: StatsSpec):
+    """unit, period → the lines the 填报单位 row takes, the form's width measured once."""
+    form = _Form(Layout(spec), None)
+    total = form._span_width(1, form.layout.ncols)
+    return lambda unit, period: _lines(info_text(unit, period), total)
+
 
 def _align(horizontal: str) -> Alignment:
     indent = 1 if horizontal in ("left", "right") else 0
