@@ -43,6 +43,14 @@ class Department(Strict):
     short: NonEmpty
 
 
+class DepartmentOverride(Strict):
+    """A profile's own name for a department; the short name, when left out, is the
+    full name with the jurisdiction's name replaced by its prefix (铜仁市卫生健康局 → 市卫生健康局)."""
+
+    full: NonEmpty
+    short: str | None = None
+
+
 class Vocabulary(Strict):
     """How a jurisdiction speaks of itself; defaults come from its kind."""
 
@@ -53,6 +61,8 @@ class Vocabulary(Strict):
     directly_under: str | None = None
     tiers: str | None = None
     committee: str | None = None
+    grade: str | None = None
+    towns: str | None = None
 
 
 class Institution(Strict):
@@ -66,15 +76,21 @@ class Institution(Strict):
 
 
 class Profile(Strict):
+    """What a jurisdiction's profile states: only what differs from the national table
+    and the defaults of its kind (docs/辖区配置.md)."""
+
     name: NonEmpty
-    short_name: NonEmpty
+    code: str | None = Field(None, pattern=r"^\d{6}$", description="行政区划代码，同名辖区（长安区）须写")
+    short_name: str | None = None
     full_name: str | None = None
-    kind: NonEmpty
+    kind: str | None = None
     parent: Identifier | None = None
     province_abbr: str | None = None
     vocabulary: Vocabulary = Vocabulary()
     issuer: str | None = None
-    departments: dict[Identifier, Department] = {}
+    departments: dict[Identifier, DepartmentOverride | Identifier | None] = Field(
+        {}, description="部门名称；写另一角色名表示由该部门承担，写 null 表示本级没有此部门")
+    offices: dict[Identifier, NonEmpty] = Field({}, description="内设机构的名称（医政科），代替按级别的标准名称")
     institutions: list[Institution] = []
 
 
@@ -88,10 +104,23 @@ class KindDefaults(Strict):
     directly_under: NonEmpty
     tiers: NonEmpty
     committee: str | None = Field(None, description="同级党委的简称，如“自治区党委”“院党委”；不写则为前缀加“委”")
+    grade: NonEmpty
+    towns: NonEmpty
+    departments: str | None = None
+    office: str = ""
+    full_name: str | None = None
+    subordinate_units: list[str] = []
+    variants: dict[Literal["under_municipality", "under_province", "no_counties"], dict[str, Any]] = {}
 
 
 class VocabularyFile(Strict):
     kinds: dict[str, KindDefaults]
+    aliases: dict[str, list[str]] = {}
+    unit_words: dict[str, str] = {}
+    refused: dict[str, str] = {}
+    ethnic_groups: list[str] = []
+    departments: dict[str, dict[str, Any]] = {}
+    offices: dict[Identifier, str] = {}
     roles: dict[Identifier, NonEmpty]
 
 
