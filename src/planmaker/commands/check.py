@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from planmaker.base import notices
+from planmaker.base import notices, resources
 from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.lint import word_lists
 from planmaker.plan.compose import compose_plan
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
@@ -28,12 +29,15 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
             compose_plan(resolved)
         except InputError as exc:
             return warnings + exc.problems
-    return warnings + campaign_problems(resolved) + date_problems(resolved)
+    return warnings + campaign_problems(resolved, catalog) + date_problems(resolved)
 
 
-def campaign_problems(resolved: Resolved) -> list[Problem]:
+def campaign_problems(resolved: Resolved, catalog: Catalog | None = None) -> list[Problem]:
     campaign = resolved.campaign
     problems = []
+    catalog = catalog or Catalog()
+    words = word_lists(catalog.divisions, catalog.vocabulary)
+    bundled = resources.campaigns_dir().resolve() in campaign.file.resolve().parents
 
     def walk(node, loc, file=campaign.file, raw=campaign.raw):
         if isinstance(node, str):
@@ -42,6 +46,7 @@ def campaign_problems(resolved: Resolved) -> list[Problem]:
                 problems.append(Problem(
                     f"专项模板中写了具体日期 “{match.group(0)}”：日期应写在方案文件中，模板里用 dates.* 或 phases 引用",
                     file, locate(raw, loc), ".".join(map(str, loc))))
+            problems.extend(_jurisdiction_words(node, loc, file, raw, words, bundled))
         elif isinstance(node, dict):
             for key, value in node.items():
                 walk(value, loc + (key,), file, raw)
@@ -53,6 +58,24 @@ def campaign_problems(resolved: Resolved) -> list[Problem]:
     if resolved.problems_source is not None:  # the problem list is campaign text too
         walk(resolved.problems_source.raw, (), resolved.problems_source.file, resolved.problems_source.raw)
     return problems
+
+
+def _jurisdiction_words(text: str, loc, file, raw, words, bundled: bool) -> list[Problem]:
+    """Place names, level words and department names written into a campaign's text.
+
+    A level word (全盟) is wrong wherever the campaign is used for another kind: an error.
+    A place or department name is an error in a bundled campaign, which serves every
+    jurisdiction, and a warning in a user's own, which may serve only one."""
+    found = []
+    start = locate(raw, loc)
+    lines = text.splitlines() or [text]
+    for offset, line in enumerate(lines):
+        for finding in words.find(line):
+            severity = "error" if bundled or finding.what == "层级用语" else "warning"
+            # a block of several lines starts on the line after its key
+            at = start + offset + (1 if len(lines) > 1 else 0) if start else None
+            found.append(Problem(finding.message(), file, at, ".".join(map(str, loc)), severity))
+    return found
 
 
 def date_problems(resolved: Resolved) -> list[Problem]:

@@ -209,6 +209,22 @@ class Catalog:
                     children.append(self.from_division(division))
         return children
 
+    def subordinate_departments(self, jurisdiction: Jurisdiction) -> dict[str, str]:
+        """“各县（区）卫生健康局”: the subordinates' departments, by role, where they all name
+        theirs alike (by short name, else by full name); the role's general name where not."""
+        children = [c for c in self.children_of(jurisdiction)] if jurisdiction.level != "county" else []
+        result = {}
+        for role, general in self.roles.items():
+            endings = None
+            for attribute, start in (("short", "prefix"), ("full", "full_name")):
+                found = {_after(getattr(c.departments[role], attribute), getattr(c, start), c.name)
+                         for c in children if role in c.departments}
+                if children and len(found) == 1 and None not in found and all(role in c.departments for c in children):
+                    endings = found.pop()
+                    break
+            result[role] = jurisdiction.subordinates + (endings or general)
+        return result
+
     # ------------------------------------------------------------ campaigns
 
     def campaign_ids(self) -> dict[str, Path]:
@@ -239,3 +255,11 @@ class Catalog:
         raw = load_file(path)
         model = parse_model(Campaign, raw, path)
         return LoadedCampaign(path.parent.name, model, path, raw)
+
+
+def _after(name: str, *starts: str) -> str | None:
+    """卫生健康局 from 县卫生健康局 (start 县) or from 荥经县卫生健康局 (start 荥经县)."""
+    for start in starts:
+        if start and name.startswith(start):
+            return name[len(start):]
+    return None

@@ -72,6 +72,21 @@ class Jurisdiction:
             yield node
             node = node.parent
 
+    def words_up(self, attribute: str = "prefix", own: bool = True) -> list[str]:
+        """One word per level, top first (省、市、县; 省委、市委、县委). A level whose word another
+        level below also uses is named (省、成都市、市 for 都江堰市), or “市市” would be read."""
+        chain = [*reversed(list(self.ancestors())), *([self] if own else [])]
+        chain = [node for node in chain if node.level != "institution"]
+        words = [getattr(node, attribute) for node in chain]
+        return [word.replace(node.prefix, node.full_name, 1) if word in words[i + 1:] else word
+                for i, (node, word) in enumerate(zip(chain, words))]
+
+    def level_phrase(self, own: bool = True) -> str:
+        """省市县 (for 工作部署); 省、成都市、市 where a level had to be named."""
+        words = self.words_up("prefix", own)
+        named = any(word not in (node.prefix for node in [*self.ancestors(), self]) for word in words)
+        return ("、" if named else "").join(words)
+
 
 @dataclass
 class Sources:

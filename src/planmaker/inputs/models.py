@@ -121,6 +121,8 @@ class VocabularyFile(Strict):
     ethnic_groups: list[str] = []
     departments: dict[str, dict[str, Any]] = {}
     offices: dict[Identifier, str] = {}
+    other_names: dict[Identifier, list[str]] = {}
+    national: dict[Identifier, Department] = {}
     roles: dict[Identifier, NonEmpty]
 
 

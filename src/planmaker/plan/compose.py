@@ -10,7 +10,7 @@ from planmaker.base.dates import format_date
 from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
 from planmaker.inputs.models import Department
 from planmaker.base.numbering import heading_number
-from planmaker.plan.resolve import Item, Resolved, Source, department_names
+from planmaker.plan.resolve import Item, Resolved, Source
 from planmaker.plan.templating import TemplateProblem, render
 
 _CLOSING = tuple("。！？：；…")
@@ -20,11 +20,13 @@ class DepartmentName:
     """A department that writes its full name the first time and its short name after.
 
     ``{{ dept.health }}`` follows that rule; ``.full`` and ``.short`` force one.
+    ``always_full``: a parent whose short name would read as one's own (成都市卫生健康委
+    in 都江堰市's plan: “市卫生健康委” is ambiguous there), named in full every time.
     """
 
-    def __init__(self, department: Department, seen: set[str]):
+    def __init__(self, department: Department, seen: set[str], always_full: bool = False):
         self.full = department.full
-        self.short = department.short
+        self.short = department.full if always_full else department.short
         self._seen = seen
 
     def __str__(self) -> str:
@@ -35,11 +37,13 @@ class DepartmentName:
 
 
 class Departments:
-    def __init__(self, departments: dict[str, Department], roles: dict[str, str], jurisdiction: str):
+    def __init__(self, departments: dict[str, Department], roles: dict[str, str], jurisdiction: str,
+                 seen: set[str] | None = None, always_full: bool = False):
         self._departments = departments
         self._roles = roles
         self._jurisdiction = jurisdiction
-        self._seen: set[str] = set()
+        self._seen: set[str] = set() if seen is None else seen
+        self._always_full = always_full
 
     def __getattr__(self, role: str) -> DepartmentName:
         if role.startswith("_"):
@@ -47,7 +51,40 @@ class Departments:
         if role not in self._departments:
             label = f"（{self._roles[role]}）" if role in self._roles else ""
             raise TemplateProblem(f"模板用到部门角色 “{role}”{label}，但辖区 {self._jurisdiction} 的配置中没有定义它")
-        return DepartmentName(self._departments[role], self._seen)
+        return DepartmentName(self._departments[role], self._seen, self._always_full)
+
+    __getitem__ = __getattr__
+
+    def names(self, roles) -> list[DepartmentName]:
+        """Departments for roles, each once (a county's TCM role is its health bureau)."""
+        named: dict[str, DepartmentName] = {}
+        for role in roles:
+            name = getattr(self, role)
+            named.setdefault(name.full, name)
+        return list(named.values())
+
+
+class OfficeName:
+    """An internal office of the health department (医政医管科): ``.full`` adds the department."""
+
+    def __init__(self, name: str, department: Department | None):
+        self.name = name
+        self.full = (department.full + name) if department else name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offices:
+    def __init__(self, j):
+        self._j = j
+
+    def __getattr__(self, role: str) -> OfficeName:
+        if role.startswith("_"):
+            raise AttributeError(role)
+        if role not in self._j.offices:
+            raise TemplateProblem(f"模板用到内设机构 “{role}”，但辖区 {self._j.name} 没有（可用：{'、'.join(self._j.offices)}）")
+        return OfficeName(self._j.offices[role], self._j.departments.get("health"))
 
     __getitem__ = __getattr__
 
@@ -62,23 +99,26 @@ class PhaseView:
 
 @dataclass
 class TaskView:
+    """A task's departments are named when the text shows them, so that the first to
+    appear in the document is the one written in full."""
+
     id: str
     title: str
-    lead: list[str]
-    cooperate: list[str]
+    lead: list
+    cooperate: list
 
     @property
     def lead_names(self) -> str:
-        return "、".join(self.lead)
+        return "、".join(map(str, self.lead))
 
     @property
     def cooperate_names(self) -> str:
-        return "、".join(self.cooperate)
+        return "、".join(map(str, self.cooperate))
 
     @property
     def units(self) -> str:
         """All responsible units, lead first (“责任单位：区卫生健康局、区市场监管局”)."""
-        return "、".join(self.lead + self.cooperate)
+        return "、".join(map(str, self.lead + self.cooperate))
 
 
 def province_of(j):
@@ -93,6 +133,8 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
     from planmaker.plan.coverage import resolved_milestones
 
     j = resolved.jurisdiction
+    seen: set[str] = set()
+    above = j.parent.departments if j.parent else resolved.national
     phases = []
     for item in resolved.phases:
         start, end = resolved.phase_dates(item.model.id)
@@ -101,7 +143,13 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
         "j": j,
         "jurisdiction": j,
         "parent": j.parent,
-        "dept": Departments(j.departments, resolved.roles, j.name),
+        "dept": Departments(j.departments, resolved.roles, j.name, seen),
+        # the parent's departments by role (国家卫生健康委 above a province); in full every time
+        # where the parent's short name would read as one's own (县级市 under 市)
+        "parent_dept": Departments(above, resolved.roles, j.parent.name if j.parent else "国家", seen,
+                                   always_full=bool(j.parent and j.parent.prefix == j.prefix)),
+        "sub_dept": resolved.subordinate_departments,
+        "office": Offices(j),
         "parent_document": resolved.plan.parent_document,
         "dates": resolved.dates,
         "period": {"start": resolved.dates["start"], "end": resolved.dates["end"]},
@@ -120,9 +168,11 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
 
 def task_view(resolved: Resolved, task, context) -> TaskView:
     """The view of a task, or of a subtask (which has neither id nor title of its own)."""
-    departments = resolved.jurisdiction.departments
-    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), department_names(task.lead, departments),
-                    department_names([r for r in task.cooperate if r not in task.lead], departments))
+    dept: Departments = context["dept"]
+    lead = dept.names(task.lead)
+    known = {d.full for d in lead}
+    cooperate = [d for d in dept.names(task.cooperate) if d.full not in known]
+    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), lead, cooperate)
 
 
 def _lines(text: str) -> list[str]:
@@ -205,7 +255,7 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
 
     departments = resolved.jurisdiction.departments
     for contact in resolved.plan.contacts:
-        # A contact's unit may be given as a role (health) or written out.
+        # A contact's unit may be given as a role (health) or written out; a label, as the seeds write it: short.
         unit = departments[contact.unit].short if contact.unit in departments else contact.unit
         view = contact.model_copy(update={"unit": unit})
         for i, line in enumerate(campaign.model.contact_lines):
@@ -324,12 +374,17 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         if task.deadline:
             deadline = render(task.deadline, {**context, **extra}, src.file, src.raw, src.loc + ("deadline",))
         if not task.subtasks:
-            rendered.append(RenderedTask(task.id, heading, body, view.lead, view.cooperate, deadline))
+            rendered.append(RenderedTask(task.id, heading, body, _named(view.lead), _named(view.cooperate), deadline))
             continue
         # A task of several subtasks, each with its own units: one row each, under the task's title.
         for k, sub in enumerate(task.subtasks, start=1):
             sub_view = task_view(resolved, sub, context)
             text = render(sub.text, {**context, "task": sub_view}, src.file, src.raw, src.loc + ("subtasks", k - 1, "text"))
             rendered.append(RenderedTask(f"{task.id}.{k}", heading, heading_number(3, k) + text,
-                                         sub_view.lead, sub_view.cooperate, deadline, part=k))
+                                         _named(sub_view.lead), _named(sub_view.cooperate), deadline, part=k))
     return rendered
+
+
+def _named(departments) -> list[str]:
+    """Names in the order the table shows them: after the row's text, lead before cooperating."""
+    return [str(d) for d in departments]

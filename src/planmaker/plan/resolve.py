@@ -82,6 +82,9 @@ class Resolved:
         return labels
     problems: ProblemList | None = None
     problems_source: Source | None = None
+    # above a province: the national departments; below: “各县（区）卫生健康局” by role
+    national: dict[str, Department] = field(default_factory=dict)
+    subordinate_departments: dict[str, str] = field(default_factory=dict)
 
     @property
     def year(self) -> str:
@@ -202,7 +205,9 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                     tasks, phases, requirements, phase_schedule=phase_dates,
                     milestone_dates=milestone_dates, series=series,
                     institutions=list(jurisdiction.institutions),
-                    problems=problems_list, problems_source=problems_source)
+                    problems=problems_list, problems_source=problems_source,
+                    national=dict(catalog.vocabulary.national),
+                    subordinate_departments=catalog.subordinate_departments(jurisdiction))
 
 
 def _recurring_dates(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, dates, phase_dates,
