@@ -95,7 +95,7 @@ class Catalog:
         if ref.strip().isdigit():
             raise InputError([Problem(f"全国行政区划表中没有代码 “{ref}”：代码随区划调整而变，"
                                       f"可用 planmaker profiles 名称的一部分 查找现行代码", *where)])
-        raise InputError([Problem(f"未知的辖区 “{ref}”：既没有这个辖区配置，全国行政区划表中也没有{hint}"
+        raise InputError([Problem(f"未知的辖区配置 “{ref}”：既没有这个辖区配置，全国行政区划表中也没有这个辖区{hint}"
                                   f"（可用 planmaker profiles 名称的一部分 查找）", *where)])
 
     def _division_path(self, ref: str) -> bool:

@@ -179,7 +179,8 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                 elif role not in jurisdiction.departments:
                     problems.append(Problem(
                         f"任务 “{getattr(owner, 'title', None) or owner.text[:20]}” 需要部门角色 “{role}”（{roles[role]}），"
-                        f"但辖区配置 {jurisdiction.file.name} 的 departments 中没有定义它",
+                        f"但辖区{'配置 ' + jurisdiction.file.name if jurisdiction.file else ' ' + jurisdiction.id}"
+                        f" 的 departments 中没有定义它",
                         src.file, locate(src.raw, src.loc), field_path(src.loc)))
     if problems:
         raise InputError(problems)
