@@ -63,8 +63,10 @@ def test_task_table_rows_match_annex_1(guangxi_out):
     assert rows[0] == ["序号", "重点任务", "牵头部门", "配合部门"]
     body = rows[1:]
     assert [r[0] for r in body] == ["1", "2", "3", "4"]
-    assert [r[2] for r in body] == ["自治区医保局", "自治区医保局", "自治区卫生健康委", "自治区卫生健康委"]
-    assert body[0][3].split("\n") == ["自治区卫生健康委", "自治区中医药局"]
+    # the seed's table writes short names only; ours, a document of its own, names each department
+    # in full at its first mention (row by row, lead before cooperating) and short after
+    assert [r[2] for r in body] == ["广西壮族自治区医疗保障局", "自治区医保局", "自治区卫生健康委", "自治区卫生健康委"]
+    assert body[0][3].split("\n") == ["广西壮族自治区卫生健康委员会", "广西壮族自治区中医药管理局"]
     assert body[2][3].split("\n") == ["自治区医保局", "自治区中医药局"]
     seed_tasks = re.findall(r"\n\t\d\n\t(.+)", seed_annex(1))
     for ours, theirs in zip(body, seed_tasks):
@@ -72,7 +74,8 @@ def test_task_table_rows_match_annex_1(guangxi_out):
     book = load_workbook(annex_file(guangxi_out, 1, ".xlsx"))
     sheet = book.active
     assert [c.value for c in sheet[2]] == ["序号", "重点任务", "牵头部门", "配合部门"]
-    assert sheet["C3"].value == "自治区医保局" and sheet["D3"].value == "自治区卫生健康委\n自治区中医药局"
+    assert sheet["C3"].value == "广西壮族自治区医疗保障局"
+    assert sheet["D3"].value == "广西壮族自治区卫生健康委员会\n广西壮族自治区中医药管理局"
 
 
 def test_task_table_speaks_for_the_jurisdiction_built(tmp_path):
@@ -82,13 +85,13 @@ def test_task_table_speaks_for_the_jurisdiction_built(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", plan, "-o", out, "--only", "tasks").exit_code == 0
     rows = table_rows(annex_file(out, 1))
-    assert [r[2] for r in rows[1:]] == ["市医保局", "市医保局", "市卫生健康委", "市卫生健康委"]
+    assert [r[2] for r in rows[1:]] == ["柳州市医疗保障局", "市医保局", "市卫生健康委", "市卫生健康委"]
 
 
 def test_seed_001_campaign_gets_a_task_table(liuzhou_out):
     rows = table_rows(annex_file(liuzhou_out, 1))
-    assert len(rows) == 6 and rows[1][2] == "市卫生健康委"
-    assert "市市场监管局" in rows[1][3]
+    assert len(rows) == 6 and rows[1][2] == "柳州市卫生健康委员会"
+    assert "柳州市市场监督管理局" in rows[1][3]
 
 
 SEED_SUBS = {6: ["免疫细胞治疗", "其他"], 30: ["医师", "护士"], 31: ["医师", "护士"],

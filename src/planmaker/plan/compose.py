@@ -25,15 +25,25 @@ class DepartmentName:
     """
 
     def __init__(self, department: Department, seen: set[str], always_full: bool = False):
-        self.full = department.full
+        self._full = department.full
         self.short = department.full if always_full else department.short
         self._seen = seen
 
+    @property
+    def key(self) -> str:
+        return self._full
+
+    @property
+    def full(self) -> str:
+        """The full name, written out: the short name may follow."""
+        self._seen.add(self._full)
+        return self._full
+
     def __str__(self) -> str:
-        if self.full in self._seen:
+        if self._full in self._seen:
             return self.short
-        self._seen.add(self.full)
-        return self.full
+        self._seen.add(self._full)
+        return self._full
 
 
 class Departments:
@@ -60,7 +70,7 @@ class Departments:
         named: dict[str, DepartmentName] = {}
         for role in roles:
             name = getattr(self, role)
-            named.setdefault(name.full, name)
+            named.setdefault(name.key, name)
         return list(named.values())
 
 
@@ -170,8 +180,8 @@ def task_view(resolved: Resolved, task, context) -> TaskView:
     """The view of a task, or of a subtask (which has neither id nor title of its own)."""
     dept: Departments = context["dept"]
     lead = dept.names(task.lead)
-    known = {d.full for d in lead}
-    cooperate = [d for d in dept.names(task.cooperate) if d.full not in known]
+    known = {d.key for d in lead}
+    cooperate = [d for d in dept.names(task.cooperate) if d.key not in known]
     return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), lead, cooperate)
 
 
