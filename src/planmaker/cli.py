@@ -274,9 +274,14 @@ def demo(out_dir, force):
 @click.help_option("-h", "--help", help=_HELP)
 @click.option("--dir", "dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               metavar="文件夹", help="另外列出此文件夹中的辖区配置（可多次给出）。")
-def profiles(dirs):
-    """列出可用的辖区配置（自带的和指定文件夹中的）。"""
+@click.argument("query", required=False, metavar="[关键字]")
+def profiles(dirs, query):
+    """列出可用的辖区配置（自带的和指定文件夹中的）；给出关键字时，按名称的一部分或代码的开头查找全国的辖区，
+    找到的辖区可直接写在方案文件的 profile 中（名称、代码或路径）。"""
     catalog = _catalog(dirs, ())
+    if query:
+        _search_profiles(catalog, query)
+        return
     rows = []
     try:
         for pid in catalog.profile_ids():
@@ -288,6 +293,20 @@ def profiles(dirs):
     width = max(len(r[0]) for r in rows) if rows else 0
     for pid, name, kind, parent, path in rows:
         click.echo(f"{pid.ljust(width)}  {name}（{kind}，上级：{parent}）  {path}")
+
+
+def _search_profiles(catalog, query: str) -> None:
+    try:
+        rows = catalog.search(query.strip())
+    except InputError as exc:
+        _fail(exc)
+    if not rows:
+        click.echo(f"没有名称含“{query}”或代码以“{query}”开头的辖区。")
+        raise SystemExit(1)
+    for code, path, kind, pid in rows:
+        own = f"  配置：{pid}" if pid else ""
+        click.echo(f"{code or '—':6}  {path}（{kind}）{own}")
+    click.echo(f"共 {len(rows)} 个。")
 
 
 @main.command()

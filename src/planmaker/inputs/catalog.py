@@ -209,6 +209,26 @@ class Catalog:
                     children.append(self.from_division(division))
         return children
 
+    def search(self, text: str) -> list[tuple[str, str, str, str]]:
+        """Units whose name has ``text`` in it or whose code starts with it, and profiles whose id
+        or name has it: (code, path, kind, profile id), in code order, profiles without code last."""
+        profiles = {}
+        for name, paths in self._profiles_by_name().items():
+            for path in paths:
+                profiles[path.stem] = name
+        rows, found = [], set()
+        for division in self.divisions.search(text):
+            own = [pid for pid, name in profiles.items() if name == division.name
+                   and self.load_profile(pid).code == division.code]
+            rows.append((division.code, self.divisions.path_of(division), division.kind, own[0] if own else ""))
+            found.update(own)
+        for pid, name in sorted(profiles.items()):
+            if pid not in found and (text in pid or (name and text in name)):
+                j = self.load_profile(pid)
+                where = self.divisions.path_of(self.divisions.by_code[j.code]) if j.code else name or pid
+                rows.append((j.code, where, j.kind, pid))
+        return rows
+
     def subordinate_departments(self, jurisdiction: Jurisdiction) -> dict[str, str]:
         """“各县（区）卫生健康局”: the subordinates' departments, by role, where they all name
         theirs alike (by short name, else by full name); the role's general name where not."""

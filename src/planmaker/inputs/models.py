@@ -84,7 +84,8 @@ class Profile(Strict):
     short_name: str | None = None
     full_name: str | None = None
     kind: str | None = None
-    parent: Identifier | None = None
+    parent: str | None = Field(None, min_length=1, max_length=200,
+                               description="上级：辖区配置名（liuzhou），或行政区划的名称、代码、路径")
     province_abbr: str | None = None
     vocabulary: Vocabulary = Vocabulary()
     issuer: str | None = None
