@@ -358,13 +358,3 @@ def _located(raw, loc, body):
         copy.lines, copy.start_line = node.lines, node.start_line
         return copy
     return body
-
-
-def department_names(roles: list[str], departments: dict[str, Department], short: bool = True) -> list[str]:
-    """Names for roles, each department once (a county's TCM role is its health bureau)."""
-    names: list[str] = []
-    for role in roles:
-        name = departments[role].short if short else departments[role].full
-        if name not in names:
-            names.append(name)
-    return names
