@@ -246,9 +246,11 @@ def _fill(pattern: str, words: dict[str, str], get, chain) -> str:
 
 
 def _short_from_full(full: str, words: dict[str, str]) -> str:
+    """县卫生健康局 from 思南县卫生健康局; a 委员会 is a 委 in its short name (县卫生健康委)."""
     for name in (words["full"], words["name"]):
         if full.startswith(name):
-            return words["prefix"] + full[len(name):]
+            rest = full[len(name):]
+            return words["prefix"] + (rest[:-3] + "委" if rest.endswith("委员会") else rest)
     return full
 
 
