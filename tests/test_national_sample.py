@@ -234,8 +234,10 @@ def test_each_department_is_named_in_full_at_its_first_mention(built):
     assert not wrong, "\n".join(wrong[:60])
 
 
-def test_outputs_are_complete_workbooks(built):
-    """A sanity check that the builds above produced what they were asked for."""
-    some = next(iter(built.values())) / "out"
-    books = list(some.glob("*.xlsx"))
-    assert books and all(zipfile.is_zipfile(b) for b in books)
+def test_every_build_wrote_its_plan(built):
+    """The builds above produced what the scans read: a plan, its preview, and workbooks."""
+    for folder in built.values():
+        suffixes = {p.suffix for p in (folder / "out").iterdir()}
+        assert {".docx", ".md", ".html", ".ics"} <= suffixes, folder
+    books = [b for folder in built.values() for b in (folder / "out").glob("*.xlsx")]
+    assert len(books) >= len(built) and all(zipfile.is_zipfile(b) for b in books)
