@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from planmaker.base.dates import PlanDate
+from planmaker.inputs.groups import LeadingGroup, LeadingGroupNames
 from planmaker.base.schedule import DateExpr, parse_date_spec
 
 DateField = Annotated[
@@ -153,6 +154,7 @@ class Task(Strict):
     cooperate: list[Identifier] = []
     deadline: str | None = Field(None, description="完成时限，可含模板变量")
     subtasks: list[Subtask] = Field([], description="任务下的分项（1. 2. ……），各有责任单位")
+    offices: list[Identifier] = Field([], description="责任科室：本级卫生健康部门的内设机构角色（medical、tcm……）")
 
 
 class Phase(Strict):
@@ -198,8 +200,8 @@ class Recurring(Strict):
 class Section(Strict):
     heading: NonEmpty
     paragraphs: list[str] = []
-    items: Literal["tasks", "phases", "requirements", "problems"] | list[Point] | None = Field(
-        None, description="tasks、phases、requirements、problems 之一，或直接写在本节的条目列表")
+    items: Literal["tasks", "phases", "requirements", "problems", "leading_group"] | list[Point] | None = Field(
+        None, description="tasks、phases、requirements、problems、leading_group 之一，或直接写在本节的条目列表")
     runin: bool = Field(True, description="小标题与正文同段（“（一）……。正文”）")
     after: list[str] = []
 
@@ -230,6 +232,7 @@ class Campaign(Strict):
         "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
     ]
     annexes: list["AnnexRef"] = []
+    leading_group: LeadingGroup | None = Field(None, description="领导小组：组长、副组长的职务，成员（内设机构、部门）")
 
 
 # ---------------------------------------------------------------- plan file
@@ -279,6 +282,8 @@ class Plan(Strict):
     milestones: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(
         {}, description="改写专项模板中进度节点的百分比")
     recurring: dict[Identifier, RecurringOverride] = {}
+    leading_group: LeadingGroupNames = Field(LeadingGroupNames(), description="领导小组各人的姓名")
+    leaders: dict[Identifier, str] = Field({}, description="各任务的责任领导（按任务 id），不写时为组长")
 
 
 # ---------------------------------------------------------------- annexes

@@ -3,13 +3,15 @@ document order, into numbered blocks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from planmaker.base.dates import format_date
 from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
 from planmaker.base.numbering import heading_number
-from planmaker.plan.names import Departments, Offices
+from planmaker.inputs.groups import person
+from planmaker.plan.group import group_view
+from planmaker.plan.names import Departments, LazyGroup, Offices
 from planmaker.plan.resolve import Item, Resolved, Source
 from planmaker.plan.templating import render
 
@@ -33,6 +35,12 @@ class TaskView:
     title: str
     lead: list
     cooperate: list
+    offices: list = field(default_factory=list)  # 责任科室, by the level's names
+    leader: str = "__"  # 责任领导: the plan's name for this task, else the group's leader
+
+    @property
+    def office_names(self) -> str:
+        return "、".join(map(str, self.offices))
 
     @property
     def lead_names(self) -> str:
@@ -99,7 +107,10 @@ def task_view(resolved: Resolved, task, context) -> TaskView:
     lead = dept.names(task.lead)
     known = {d.key for d in lead}
     cooperate = [d for d in dept.names(task.cooperate) if d.key not in known]
-    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), lead, cooperate)
+    offices = [context["office"][role] for role in getattr(task, "offices", ())]
+    plan = resolved.plan
+    leader = person(plan.leaders.get(getattr(task, "id", ""), "") or plan.leading_group.leader)
+    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), lead, cooperate, offices, leader)
 
 
 def _lines(text: str) -> list[str]:
@@ -121,6 +132,8 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
 
     title = r(campaign.model.title, c_src.at("title"))
     context["title"] = title
+    # built at its first mention, so that the departments its posts name are named in document order
+    context["leading_group"] = LazyGroup(lambda: group_view(resolved, context, lambda text, loc: r(text, c_src.at(*loc))))
     document = Document(title=title, number=resolved.plan.number or "")
     blocks = document.blocks
     for i, text in enumerate(campaign.model.preamble):
@@ -136,6 +149,8 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
             blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("paragraphs", i))))
         if section.items == "problems":
             blocks.extend(_problem_blocks(resolved, section.runin, r))
+        elif section.items == "leading_group":
+            blocks.extend(Paragraph(line) for line in context["leading_group"].lines())
         elif section.items:
             if isinstance(section.items, str):
                 items = getattr(resolved, section.items)
@@ -200,7 +215,7 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
 
 def _suffix(owner, extra, r, campaign) -> str:
     """The campaign's task_suffix (“（责任单位：……）”) for a task or subtask with departments."""
-    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate):
+    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate or getattr(owner, "offices", None)):
         return ""
     return r(campaign.model.task_suffix, Source(campaign.file, campaign.raw, ("task_suffix",)), **extra)
 
@@ -223,8 +238,7 @@ def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
     template = c_src.raw.get("task_title") if hasattr(c_src.raw, "get") else None
     if not template:
         return title
-    view = extra["task"]
-    shown = TaskView(view.id, title, view.lead, view.cooperate)
+    shown = replace(extra["task"], title=title)
     return r(template, c_src.at("task_title"), **{**extra, "task": shown})
 
 

@@ -87,3 +87,26 @@ class Offices:
         return OfficeName(self._j.offices[role], self._j.departments.get("health"))
 
     __getitem__ = __getattr__
+
+
+class LazyGroup:
+    """The leadership group, built when the text first names it (or lists it)."""
+
+    def __init__(self, build):
+        self._build = build
+        self._view = None
+
+    def _get(self):
+        if self._view is None:
+            self._view = self._build()
+            if self._view is None:
+                raise TemplateProblem("模板用到领导小组（leading_group），但专项模板没有 leading_group")
+        return self._view
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._get(), name)
+
+    def lines(self) -> list[str]:
+        return self._get().lines()

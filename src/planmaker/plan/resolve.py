@@ -19,6 +19,7 @@ from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, 
 from planmaker.base.schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
 from planmaker.inputs.validation import did_you_mean, field_path, locate, parse_model
 from planmaker.inputs.yamlfile import load_file
+from planmaker.plan.group import group_problems
 
 FIXED_DATES = ("start", "end", "signed")
 
@@ -182,6 +183,7 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                         f"但辖区{'配置 ' + jurisdiction.file.name if jurisdiction.file else ' ' + jurisdiction.id}"
                         f" 的 departments 中没有定义它",
                         src.file, locate(src.raw, src.loc), field_path(src.loc)))
+    problems.extend(group_problems(tasks, plan, raw, plan_path, campaign, jurisdiction, roles))
     if problems:
         raise InputError(problems)
 
