@@ -20,6 +20,11 @@ class DepartmentName:
         self._seen = seen
 
     @property
+    def unit(self) -> str:
+        """委 or 局: what the department's staff call it (委机关, 局机关)."""
+        return self.short[-1:]
+
+    @property
     def key(self) -> str:
         return self._full
 
