@@ -293,6 +293,8 @@ def profiles(dirs, query):
     width = max(len(r[0]) for r in rows) if rows else 0
     for pid, name, kind, parent, path in rows:
         click.echo(f"{pid.ljust(width)}  {name}（{kind}，上级：{parent}）  {path}")
+    click.echo("全国的省级、地级、县级辖区不用写配置，方案文件可直接写名称、代码或路径；"
+               "用 planmaker profiles 关键字 查找。")
 
 
 def _search_profiles(catalog, query: str) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from planmaker.base import notices, resources
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.lint import word_lists
+from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.compose import compose_plan
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
@@ -57,7 +58,24 @@ def campaign_problems(resolved: Resolved, catalog: Catalog | None = None) -> lis
     walk(campaign.raw, ())
     if resolved.problems_source is not None:  # the problem list is campaign text too
         walk(resolved.problems_source.raw, (), resolved.problems_source.file, resolved.problems_source.raw)
+    # the annexes' data files (checklist, statistics forms, self-check) are campaign text as well
+    seen = {campaign.file.resolve()} | ({resolved.problems_source.file.resolve()} if resolved.problems_source else set())
+    for path in sorted(campaign.folder.glob("*.yaml")):
+        if path.resolve() not in seen:
+            try:
+                raw = load_file(path)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                continue
+            problems.extend(_words_in(raw, (), path, raw, words, bundled))
     return problems
+
+
+def _words_in(node, loc, file, raw, words, bundled: bool) -> list[Problem]:
+    if isinstance(node, str):
+        return _jurisdiction_words(node, loc, file, raw, words, bundled)
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [p for key, value in items for p in _words_in(value, loc + (key,), file, raw, words, bundled)]
 
 
 def _jurisdiction_words(text: str, loc, file, raw, words, bundled: bool) -> list[Problem]:
