@@ -82,8 +82,8 @@ class Catalog:
         if ref in ids:
             return ids[ref]
         by_name = self._profiles_by_name()
-        if ref in by_name and len(by_name[ref]) == 1:
-            return by_name[ref][0]
+        if by_name.get(ref):
+            return by_name[ref][0]  # the user's own before the bundled one
         try:
             division = self.divisions.find(ref)
         except Ambiguous as exc:
@@ -105,10 +105,14 @@ class Catalog:
             return True
 
     def _profiles_by_name(self) -> dict[str, list[Path]]:
+        """Profile files by the name they state, the user's folders' first."""
         if self._names is None:
             self._names = {}
-            for path in self.profile_ids().values():
-                self._names.setdefault(self._peek_name(path), []).append(path)
+            live = set(self.profile_ids().values())
+            for folder in self.profile_dirs:
+                for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+                    if path in live:
+                        self._names.setdefault(self._peek_name(path), []).append(path)
         return self._names
 
     @staticmethod
