@@ -64,8 +64,8 @@ def _jobs():
 
 def run_planmaker(institutions_csv: Path, out: Path, workers: int) -> float:
     from planmaker.commands.batch import BatchWriter
-    from planmaker.inputs.institutions import InstitutionFile
     from planmaker.commands.output import write_outputs
+    from planmaker.inputs.institutions import InstitutionFile
 
     jobs = _jobs()
     start = time.perf_counter()
@@ -78,8 +78,11 @@ def run_docxtpl(institutions_csv: Path, out: Path, sample: int) -> tuple[float, 
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
+    from planmaker.base.files import FileNames
+    from planmaker.inputs.institution_terms import load_vocabulary
+    from planmaker.inputs.institutions import InstitutionFile
+    from planmaker.kinds.checklist import checklist_context
     from planmaker.plan import annexes as ax
-    from planmaker.inputs.institutions import FileNames, InstitutionFile, load_vocabulary
 
     annex = _checklist_annex()
     vocabulary = load_vocabulary()
@@ -89,7 +92,7 @@ def run_docxtpl(institutions_csv: Path, out: Path, sample: int) -> tuple[float, 
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     for institution in institutions:
-        context = ax.checklist_context(annex, institution, vocabulary, label=False)
+        context = checklist_context(annex, institution, vocabulary, label=False)
         document = DocxTemplate(str(template))
         document.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
         document.save(str(out / names.next(institution.name)))
@@ -97,15 +100,11 @@ def run_docxtpl(institutions_csv: Path, out: Path, sample: int) -> tuple[float, 
 
 
 def _checklist_annex():
-    from planmaker.plan import annexes as ax
+    from planmaker.commands.build import make_job
     from planmaker.inputs.catalog import Catalog
-    from planmaker.plan.compose import base_context, plan_title
     from planmaker.plan.resolve import resolve
 
-    resolved = resolve(PLAN, Catalog())
-    annexes = ax.load_annexes(resolved)
-    ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": plan_title(resolved)})
-    return next(a for a in annexes if a.kind == "checklist")
+    return next(a for a in make_job(resolve(PLAN, Catalog())).annexes if a.kind == "checklist")
 
 
 def run_floor(institutions_csv: Path, out: Path, n: int) -> float:
@@ -182,7 +181,7 @@ def main() -> None:
         csv_path = work / f"institutions-{n}.csv"
         # Batch and floor alternate, so that both meet the disk in the same moods.
         batches, floors = [], []
-        for k in range(args.repeat):
+        for _k in range(args.repeat):
             batches.append(_child("planmaker", n, 1, work))
             floors.append(run_floor(csv_path, work / "floor", n))
             shutil.rmtree(work / "floor")

@@ -33,11 +33,12 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from planmaker.commands.build import _stats_xlsx, document_time  # noqa: E402
-from planmaker.inputs.catalog import Catalog  # noqa: E402
+from planmaker.commands.build import document_time  # noqa: E402
 from planmaker.commands.collect import _forms  # noqa: E402
+from planmaker.inputs.catalog import Catalog  # noqa: E402
+from planmaker.kinds.stats import stats_xlsx  # noqa: E402
+from planmaker.office.stats_layout import read_metadata  # noqa: E402
 from planmaker.plan.resolve import resolve  # noqa: E402
-from planmaker.office.xlsx_stats import read_metadata  # noqa: E402
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]
@@ -69,7 +70,7 @@ def filled_forms(profiles: Path, ids: list[str], plans: Path, inbox: Path) -> li
         plan.write_text(PLAN.format(profile=pid, report="2020-11-27"), encoding="utf-8")
         resolved = resolve(plan, catalog)
         for form in _forms(resolved):
-            book = openpyxl.load_workbook(io.BytesIO(_stats_xlsx(resolved, form.annex, document_time(resolved))))
+            book = openpyxl.load_workbook(io.BytesIO(stats_xlsx(resolved, form.annex, document_time(resolved))))
             meta, cells = read_metadata(book)
             sheet = book[meta["sheet"]]
             rng = random.Random(f"{pid}/{form.form_id}")

@@ -11,16 +11,15 @@ from pathlib import Path
 import docx
 import pytest
 
+from conftest import EXAMPLES, run_cli
 from planmaker.commands.batch import BatchWriter, InstitutionDocs
 from planmaker.commands.build import render_all
+from planmaker.commands.output import write_outputs
 from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.models import Institution
 from planmaker.office.docx_batch import prepare
 from planmaker.office.docx_render import render_template
-from planmaker.inputs.models import Institution
-from planmaker.commands.output import write_outputs
 from planmaker.plan.resolve import resolve
-
-from conftest import EXAMPLES, run_cli
 
 PLAN = EXAMPLES / "guangxi-2020" / "plan.yaml"
 HEADER = ["名称", "地址", "类别", "等级", "性质", "联系人", "联系电话"]

@@ -13,11 +13,10 @@ from docx.oxml.ns import qn
 from icalendar import Calendar
 
 from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, seed_text, squash, write_plan
-from test_fidelity import ratio
-from test_institutions import write_csv
-
 from planmaker.inputs.catalog import Catalog
 from planmaker.plan.coverage import required
+from test_fidelity import ratio
+from test_institutions import write_csv
 
 SEED_TITLE = "开展医疗卫生方面损害群众利益行为专项整治实施方案"
 EXAMPLE_OF = {"1": "district-chaos", "4": "district-chaos-2"}

@@ -7,7 +7,18 @@ import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import EXAMPLES, convert, docx_text, files_of_kind, manifest, run_cli, run_into, seed_text, squash, write_plan
+from conftest import (
+    EXAMPLES,
+    convert,
+    docx_text,
+    files_of_kind,
+    manifest,
+    run_cli,
+    run_into,
+    seed_text,
+    squash,
+    write_plan,
+)
 from test_fidelity import ratio
 
 CONDUCT = EXAMPLES / "county-conduct" / "plan.yaml"

@@ -20,13 +20,14 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
-from planmaker.inputs.divisions import national
-from planmaker.office import xlsx_read as xr
-from planmaker.commands.build import _stats_xlsx, document_time
-from planmaker.inputs.catalog import Catalog
+from planmaker.commands.build import document_time
 from planmaker.commands.collect import REPORT_FILE, _forms
+from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.divisions import national
+from planmaker.kinds.stats import stats_xlsx
+from planmaker.office import xlsx_read as xr
+from planmaker.office.stats_layout import META_SHEET, read_metadata
 from planmaker.plan.resolve import resolve
-from planmaker.office.xlsx_stats import META_SHEET, read_metadata
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]
@@ -40,7 +41,7 @@ dates:
 """
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def plans_dir() -> Path:
     import tempfile
     return Path(tempfile.mkdtemp(prefix="collect-plans-"))
@@ -51,13 +52,13 @@ def plan_for(profile: str, start: str = "2020-09", end: str = "2020-12", report:
                                                                         report=report))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def blank(profile: str, form: str, start: str = "2020-09", end: str = "2020-12") -> bytes:
     """The blank form a plan for this profile builds (as `planmaker build` writes it)."""
     resolved = resolve(plan_for(profile, start, end), Catalog())
     for f in _forms(resolved):
         if f.form_id == form:
-            return _stats_xlsx(resolved, f.annex, document_time(resolved))
+            return stats_xlsx(resolved, f.annex, document_time(resolved))
     raise KeyError(form)
 
 
@@ -66,7 +67,7 @@ def values_for(profile: str, form: str) -> dict[str, object]:
     return dict(_values_for(profile, form))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _values_for(profile: str, form: str) -> dict[str, object]:
     book = openpyxl.load_workbook(io.BytesIO(blank(profile, form)))
     _, cells = read_metadata(book)
@@ -100,7 +101,7 @@ def filled(profile: str, form: str, **changes) -> bytes:
     return fill(blank(profile, form), {**values_for(profile, form), **changes})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _filled(profile: str, form: str) -> bytes:
     return fill(blank(profile, form), values_for(profile, form))
 

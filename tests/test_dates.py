@@ -153,6 +153,7 @@ def test_a_year_the_calendar_does_not_cover_warns_instead_of_crashing(tmp_path):
 
 def test_a_campaign_with_a_literal_date_is_reported(tmp_path):
     import shutil
+
     from conftest import ROOT
     campaigns = tmp_path / "campaigns"
     shutil.copytree(ROOT / "templates" / "campaigns" / "unreasonable-exams", campaigns / "dated")

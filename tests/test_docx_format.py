@@ -9,8 +9,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import EXAMPLES, docx_paragraphs, files_of_kind, run_cli, write_plan
-from planmaker.plan.document import AnnexNote, Document, Paragraph, Signature
 from planmaker.office.plan_docx import plan_docx
+from planmaker.plan.document import AnnexNote, Document, Paragraph, Signature
 
 GOOD = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ import sys
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from example_hashes import TABLE, example_hashes  # noqa: E402
+from example_hashes import TABLE, example_hashes
 
 
 def test_every_example_file_is_byte_identical_to_the_recorded_table():

@@ -9,7 +9,6 @@ import subprocess
 import time
 import tracemalloc
 import zipfile
-
 from html.parser import HTMLParser
 
 import docx
@@ -18,11 +17,11 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, ROOT, docx_text, files_of_kind, manifest, run_cli, write_plan
+from planmaker.base.errors import InputError
+from planmaker.base.textclean import FORBIDDEN
 from planmaker.inputs import yamlfile
 from planmaker.office.docx_render import render_template
-from planmaker.base.errors import InputError
 from planmaker.office.pdf import INSTALL_HINT
-from planmaker.base.textclean import FORBIDDEN
 
 LIUZHOU = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
 GUANGXI = (EXAMPLES / "guangxi-2020" / "plan.yaml").read_text(encoding="utf-8")

@@ -11,12 +11,9 @@ import openpyxl
 import pytest
 
 from planmaker.base.errors import InputError
-from planmaker.inputs.institutions import (
-    MAX_FILE_BYTES,
-    institution_filenames,
-    load_vocabulary,
-    read_institutions,
-)
+from planmaker.base.files import institution_filenames
+from planmaker.inputs.institution_terms import load_vocabulary
+from planmaker.inputs.institutions import MAX_FILE_BYTES, read_institutions
 from planmaker.inputs.models import Institution
 
 HEADER = ["名称", "地址", "类别", "等级", "性质", "联系人", "联系电话"]

@@ -143,7 +143,7 @@ def test_plan_naming_only_a_county_builds(tmp_path):
     text = docx_text(files_of_kind(tmp_path / "out", "plan")[0])
     assert "全县" in text and "我县" in text
     full, short = text.find("思南县卫生健康局"), text.replace("思南县卫生健康局", "").find("县卫生健康局")
-    assert 0 <= full and short >= 0 and text.find("县卫生健康局", full + len("思南县卫生健康局")) > full
+    assert full >= 0 and short >= 0 and text.find("县卫生健康局", full + len("思南县卫生健康局")) > full
     assert text.replace("思南县卫生健康局", "〇").find("县卫生健康局") > text.find("思南县卫生健康局")
     for wrong in ("全市", "我市", "市卫生健康委", "柳州", "广西"):
         assert wrong not in text, wrong

@@ -11,7 +11,7 @@ def test_plan_converts_to_pdf(libreoffice, liuzhou_out, tmp_path):
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
     if info.returncode == 0:
-        pages = int(next(l for l in info.stdout.splitlines() if l.startswith("Pages:")).split()[1])
+        pages = int(next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1])
         assert 4 <= pages <= 9, pages
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
     if text.returncode == 0:

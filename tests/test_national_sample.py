@@ -95,7 +95,7 @@ def plan_for(campaign_id: str, profile: str) -> dict:
         last = max(first, 3 + (i + 1) * 10 // n - 1)
         phases[phase.id] = {"start": f"2023-{first:02d}", "end": f"2023-{last:02d}"}
     dates = {"start": "2023-03", "end": "2023-12", "signed": "2023-02-20"}
-    dates.update({name: "2023-12-15" for name in model.dates})
+    dates.update(dict.fromkeys(model.dates, "2023-12-15"))
     return {"profile": profile, "campaign": campaign_id, "dates": dates, "phases": phases, "params": params}
 
 
@@ -176,7 +176,7 @@ def test_every_text_speaks_for_its_own_jurisdiction_only(built):
     words = word_lists(CATALOG.divisions, CATALOG.vocabulary)
     offices = office_words(CATALOG.vocabulary)
     wrong = []
-    for (code, campaign_id), folder in built.items():
+    for (_code, campaign_id), folder in built.items():
         plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
         j = CATALOG.load_profile(plan["profile"])
         county = j if j.level != "institution" else j.parent
@@ -219,7 +219,7 @@ def _first_mentions_in_order(text: str, departments) -> list[str]:
 
 def test_each_department_is_named_in_full_at_its_first_mention(built):
     wrong = []
-    for (code, campaign_id), folder in built.items():
+    for (_code, campaign_id), folder in built.items():
         plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
         j = CATALOG.load_profile(plan["profile"])
         own = list({d.full: d for d in j.departments.values()}.values())

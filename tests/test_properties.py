@@ -22,21 +22,21 @@ from pathlib import Path
 import docx
 import openpyxl
 import yaml
+from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, ROOT, convert, squash
-from docx.oxml.ns import qn
 from planmaker.base import notices
-from planmaker.commands.batch import BatchWriter
-from planmaker.commands.build import _institution_checklists, document_time, render_all
-from planmaker.inputs.catalog import Catalog
 from planmaker.base.dates import format_date
 from planmaker.base.errors import InputError
-from planmaker.inputs.institutions import load_vocabulary, read_institutions
-from planmaker.commands.output import write_outputs
-from planmaker.plan.resolve import resolve
 from planmaker.base.textclean import FORBIDDEN, clean
+from planmaker.commands.batch import BatchWriter
+from planmaker.commands.build import make_job, render_all
+from planmaker.commands.output import write_outputs
+from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.institutions import read_institutions
+from planmaker.plan.resolve import resolve
 
 PROPERTY = dict(deadline=None, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -142,12 +142,8 @@ def test_any_profile_gives_documents_that_open(fields):
 
 @functools.cache
 def guangxi_checklist():
-    resolved = resolve(EXAMPLES / "guangxi-2020" / "plan.yaml", Catalog())
-    from planmaker.plan import annexes as ax
-    annexes = ax.load_annexes(resolved)
-    ax.annex_titles(resolved, annexes, {**__import__("planmaker.plan.compose", fromlist=["x"]).base_context(resolved),
-                                        "title": "标题"})
-    return next(a for a in annexes if a.kind == "checklist"), document_time(resolved)
+    job = make_job(resolve(EXAMPLES / "guangxi-2020" / "plan.yaml", Catalog()), with_institutions=True)
+    return job, next(a for a in job.annexes if a.kind == "checklist")
 
 
 CATEGORIES = ["综合医院", "乡镇卫生院", "诊所", "社区卫生服务中心", "民营专科医院"]
@@ -173,10 +169,10 @@ def test_any_institution_names_give_checklists_that_open(rows):
                 writer.writerow([row["name"], row["address"], row["contact"], row["phone"], row["category"]])
         institutions = read_institutions(listing)
         assert len(institutions) == len(rows)
-        annex, when = guangxi_checklist()
+        job, annex = guangxi_checklist()
         # through the batch: the prepared template, with the ordinary path for what it cannot take
-        job = _institution_checklists(annex, load_vocabulary(), "作者", when)
-        artifacts = BatchWriter([job], institutions).artifacts()
+        docs = job.kinds["checklist"].annex_institution_docs(job, annex)
+        artifacts = BatchWriter(docs, institutions).artifacts()
         texts = open_all(artifacts)
         write_all(artifacts, folder / "out")
 

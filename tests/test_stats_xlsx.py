@@ -18,9 +18,10 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from conftest import ROOT, convert, seed_text, squash
 from planmaker.inputs.models import StatsSpec
-from planmaker.office.xlsx_stats import META_SHEET, cell_map, read_metadata, stats_workbook
 from planmaker.inputs.validation import parse_model
 from planmaker.inputs.yamlfile import load_file
+from planmaker.office.stats_layout import META_SHEET, cell_map, read_metadata
+from planmaker.office.xlsx_stats import stats_workbook
 
 FORMS = ROOT / "templates" / "campaigns" / "medical-abuses-2020"
 WHEN = dt.datetime(2020, 9, 1, 8, 30)
@@ -46,7 +47,7 @@ def build(number: int) -> bytes:
                           meta_of(number), WHEN)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def opened(number: int):
     data = build(number)
     book = openpyxl.load_workbook(io.BytesIO(data))

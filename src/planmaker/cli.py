@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from planmaker import __version__
 from planmaker.base.errors import InputError
 
 EXIT_PROBLEMS = 1
@@ -111,12 +112,13 @@ def _catalog(profiles_dirs, campaigns_dirs):
     return Catalog(profiles_dirs, campaigns_dirs)
 
 
-def _wants_pdf(formats: str) -> bool:
+def _formats(formats: str) -> list[str]:
+    """--format office,pdf → the kinds to add to the default ones (pdf)."""
     chosen = {f.strip().lower() for f in formats.split(",") if f.strip()}
     unknown = chosen - {"office", "pdf"}
     if unknown:
         _fail(InputError.single(f"未知的格式 “{'、'.join(sorted(unknown))}”（可选：office、pdf）", field="--format"))
-    return "pdf" in chosen
+    return sorted(chosen - {"office"})
 
 
 def _fail(exc: InputError) -> None:
@@ -124,6 +126,17 @@ def _fail(exc: InputError) -> None:
         click.echo(str(problem), err=True)
     click.echo("未写入任何文件。", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+class KindsOption(click.Option):
+    """--only, whose help lists the kinds in the registry when it is shown
+    (not at start-up: the registry imports every kind)."""
+
+    def get_help_record(self, ctx):
+        from planmaker.kinds.registry import help_text
+
+        self.help = f"只生成这些类别，用逗号分隔。{help_text()}。"
+        return super().get_help_record(ctx)
 
 
 profile_dirs_option = click.option(
@@ -136,7 +149,7 @@ campaign_dirs_option = click.option(
 
 @click.group(cls=Group, context_settings=CONTEXT, help="planmaker：由辖区配置和专项模板生成专项整治的全套文件。")
 @click.help_option("-h", "--help", help=_HELP)
-@click.version_option(package_name="planmaker", message="planmaker %(version)s", help="显示版本并退出。")
+@click.version_option(__version__, message="planmaker %(version)s", help="显示版本并退出。")
 @click.pass_context
 def main(ctx):
     from planmaker.base import notices
@@ -173,7 +186,7 @@ def _report(result, out_dir: Path) -> None:
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), metavar="文件夹", help="输出文件夹（默认 out）。")
-@click.option("--only", metavar="类别", help="只生成这些类别，用逗号分隔：plan、preview、tasks、checklist、selfcheck、ledger、stats、bundle、calendar。")
+@click.option("--only", metavar="类别", cls=KindsOption)
 @click.option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件。")
 @click.option("--format", "formats", default="office", metavar="格式",
               help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
@@ -189,12 +202,13 @@ def _report(result, out_dir: Path) -> None:
 def build(plan, out_dir, only, force, formats, institutions_file, workers, shard, profiles_dirs, campaigns_dirs):
     """按方案文件 PLAN 生成实施方案、附件（任务分工表、检查表、统计表）、合订本、预览和 manifest.json。"""
     from planmaker.commands.batch import default_workers, parse_shard
-    from planmaker.commands.build import build as run_build, parse_only
+    from planmaker.commands.build import build as run_build
+    from planmaker.commands.build import parse_only
 
     try:
         result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
                            only=parse_only(only), force=force, institutions_file=institutions_file,
-                           pdf=_wants_pdf(formats), workers=workers or default_workers(),
+                           also=_formats(formats), workers=workers or default_workers(),
                            shard=parse_shard(shard), progress=sys.stderr.isatty())
     except InputError as exc:
         _fail(exc)
@@ -351,7 +365,8 @@ def collect(inputs, plan, out_dir, force, profiles_dirs, campaigns_dirs):
     重复报送；以及计入汇总的文件。有问题的文件不计入汇总；空白单元格按 0 计。
 
     退出码：0 全部报送且无问题；1 发现问题（汇总表仍会生成，但不完整）；2 输入有误，未写入任何文件。"""
-    from planmaker.commands.collect import collect as run_collect, report_text, write
+    from planmaker.commands.collect import collect as run_collect
+    from planmaker.commands.collect import report_text, write
 
     try:
         collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir)

@@ -28,7 +28,7 @@ class PlanDate:
     day: int | None = None
 
     @classmethod
-    def parse(cls, value) -> "PlanDate":
+    def parse(cls, value) -> PlanDate:
         if isinstance(value, PlanDate):
             return value
         if isinstance(value, dt.datetime):
@@ -44,7 +44,7 @@ class PlanDate:
         raise ValueError(f"无法识别的日期 “{value}”，请写成 2021-08-20 或 2021-08（只知道月份时）")
 
     @classmethod
-    def _checked(cls, year: int, month: int, day: int | None, original: str) -> "PlanDate":
+    def _checked(cls, year: int, month: int, day: int | None, original: str) -> PlanDate:
         try:
             dt.date(year, month, day or 1)
         except ValueError:
@@ -65,7 +65,7 @@ class PlanDate:
     def _key(self):
         return (self.year, self.month, self.day or 0)
 
-    def __lt__(self, other: "PlanDate") -> bool:
+    def __lt__(self, other: PlanDate) -> bool:
         return self._key() < other._key()
 
     def iso(self) -> str:

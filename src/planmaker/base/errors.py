@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def field_path(loc: tuple) -> str:
+    """("groups", 0, "items") → groups[1].items: a field as the user counts it."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
 @dataclass
 class Problem:
     """One thing wrong with the user's input, located as precisely as we can."""
@@ -42,5 +53,5 @@ class InputError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
     @classmethod
-    def single(cls, message: str, file=None, line=None, field=None) -> "InputError":
+    def single(cls, message: str, file=None, line=None, field=None) -> InputError:
         return cls([Problem(message, file, line, field)])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from planmaker.base.dates import PlanDate
 
@@ -49,7 +49,7 @@ class DateExpr:
     steps: tuple[tuple[int, str], ...]  # (signed count, unit)
 
     @classmethod
-    def parse(cls, text: str) -> "DateExpr":
+    def parse(cls, text: str) -> DateExpr:
         match = _TERM.match(text)
         if not match:
             raise ValueError(f"无法识别的日期写法 “{text}”：应为日期（2021-08-20）、"
@@ -83,7 +83,7 @@ def parse_date_spec(value):
 
 # ------------------------------------------------------------------ calendar
 
-@lru_cache(maxsize=None)
+@cache
 def _official(day: dt.date) -> bool | None:
     """Whether China's calendar makes ``day`` a working day; None for an uncovered year."""
     import chinese_calendar
@@ -110,7 +110,7 @@ def holiday_name(day: dt.date) -> str | None:
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
         return None
-    return _HOLIDAY_NAMES.get(str(name), None) if on_holiday and name else None
+    return _HOLIDAY_NAMES.get(str(name)) if on_holiday and name else None
 
 
 _HOLIDAY_NAMES = {

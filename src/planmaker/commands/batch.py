@@ -17,32 +17,18 @@ import os
 import sys
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planmaker.office.docx_batch import PreparedTemplate, prepare
 from planmaker.base.errors import InputError
 from planmaker.commands.output import Manifest, WriteReport, place
+from planmaker.kinds.base import InstitutionDocs
+from planmaker.office.docx_batch import PreparedTemplate, prepare
 
 CHUNK = 64  # documents per message to a worker: enough to make the message cheap
 IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead per worker; bounds memory, keeps workers busy
-
-
-@dataclass
-class InstitutionDocs:
-    """The pre-filled documents of one annex, one per institution."""
-
-    kind: str  # manifest kind
-    folder: str  # inside the output folder
-    extra: dict[str, Any]  # manifest fields shared by every document of the annex
-    render: Callable[[Mapping[str, str]], bytes]  # the ordinary path: an institution's fields in, .docx out
-    fields: Callable[[Any], dict[str, Any]]  # an institution's fields
-    # The names of the fields, the same for every institution, when they are
-    # all text the template only prints; None renders every document the ordinary way.
-    keys: list[str] | None = field(default_factory=list)
-    suffix: str = ".docx"
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
@@ -130,7 +116,7 @@ class BatchWriter:
         self.progress = progress
 
     def _work(self) -> Iterable[_Work]:
-        from planmaker.inputs.institutions import FileNames
+        from planmaker.base.files import FileNames
 
         names = FileNames("")
         k, n = self.shard
@@ -143,7 +129,7 @@ class BatchWriter:
 
     def artifacts(self) -> list:
         """The documents in memory instead of on disk (for what must see them all, e.g. PDF export)."""
-        from planmaker.commands.output import Artifact
+        from planmaker.base.files import Artifact
 
         result = []
         prepared: dict[int, PreparedTemplate | None] = {}

@@ -16,14 +16,15 @@ from pathlib import Path
 import yaml
 
 from planmaker.base import resources
-from planmaker.commands.build import BuildResult, build
-from planmaker.inputs.catalog import Catalog, Jurisdiction
-from planmaker.plan.compose import plan_title
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem
-from planmaker.commands.output import Artifact, WriteReport, write_outputs
-from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
+from planmaker.base.files import Artifact
 from planmaker.base.schedule import add_workdays
+from planmaker.commands.build import BuildResult, build
+from planmaker.commands.output import WriteReport, write_outputs
+from planmaker.inputs.catalog import Catalog, Jurisdiction
+from planmaker.plan.compose import plan_title
+from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
 
 DEFAULT_LEAD_DAYS = 5
 

@@ -6,15 +6,15 @@ import re
 from pathlib import Path
 
 from planmaker.base import notices, resources
-from planmaker.inputs.catalog import Catalog
-from planmaker.inputs.lint import word_lists
-from planmaker.inputs.yamlfile import load_file
-from planmaker.plan.compose import compose_plan
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
-from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
 from planmaker.base.schedule import calendar_covers, holiday_name, is_workday, previous_workday
+from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.lint import word_lists
 from planmaker.inputs.validation import locate
+from planmaker.inputs.yamlfile import load_file
+from planmaker.plan.compose import compose_plan
+from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
 
 # A campaign holds no date: dates belong to the plan file, so that moving one moves all.
 _LITERAL_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\d{1,2}-\d{1,2}")
@@ -96,13 +96,28 @@ def _jurisdiction_words(text: str, loc, file, raw, words, bundled: bool) -> list
     return found
 
 
+class _Report:
+    """Problems found in the plan file, each at the line of its field."""
+
+    def __init__(self, resolved: Resolved):
+        self.problems: list[Problem] = []
+        self.file, self.raw = resolved.plan_file, resolved.plan_raw
+
+    def __call__(self, message: str, loc: tuple, severity: str = "error") -> None:
+        self.problems.append(Problem(message, self.file, locate(self.raw, loc), ".".join(loc), severity))
+
+
 def date_problems(resolved: Resolved) -> list[Problem]:
-    problems: list[Problem] = []
-    file, raw = resolved.plan_file, resolved.plan_raw
+    report = _Report(resolved)
+    _period_problems(resolved, report)
+    _phase_problems(resolved, report)
+    dated = _deadline_problems(resolved, report)
+    _milestone_problems(resolved, report)
+    _workday_problems(dated, report)
+    return report.problems
 
-    def report(message, loc, severity="error"):
-        problems.append(Problem(message, file, locate(raw, loc), ".".join(loc), severity))
 
+def _period_problems(resolved: Resolved, report: _Report) -> None:
     for name, value in resolved.dates.items():
         if value is None:
             report(f"日期 {name} 未设置，文中将留空（20__年__月__日）", ("dates",), "warning")
@@ -110,6 +125,9 @@ def date_problems(resolved: Resolved) -> list[Problem]:
     if start and end and start.first_day > end.last_day:
         report("开始日期晚于结束日期", ("dates", "start"))
 
+
+def _phase_problems(resolved: Resolved, report: _Report) -> None:
+    start, end = resolved.dates["start"], resolved.dates["end"]
     previous = None
     for item in resolved.phases:
         pid, name = item.model.id, item.model.name
@@ -130,16 +148,19 @@ def date_problems(resolved: Resolved) -> list[Problem]:
                 report(f"阶段 {pid}（{name}）与上一阶段 {prev_id} 重叠：上一阶段到 {format_date(prev_end)} 才结束", loc)
         previous = (pid, p_start, p_end)
 
+
+def _deadline_problems(resolved: Resolved, report: _Report) -> list[tuple]:
+    """Deadlines outside the period; returns every dated entry (name, date, loc, label)
+    for the working-day check."""
+    start, end = resolved.dates["start"], resolved.dates["end"]
     signed = resolved.dates["signed"]
     if signed and start and signed.first_day > start.last_day:
         report("成文日期晚于专项开始日期", ("dates", "signed"))
-
     deadlines = [n for n in resolved.dates if n not in FIXED_DATES]
     for name in deadlines:
         value = resolved.dates[name]
         if value and start and end and not (start.first_day <= value.first_day and value.last_day <= end.last_day):
             report(f"报送时限 {name}（{format_date(value)}）不在专项起止时间之内", ("dates", name))
-
     # Recurring reports are computed from the period: a problem is reported at the
     # plan's recurring entry if it has one, else at its dates.
     dated = [(name, resolved.dates.get(name), ("dates", name), "") for name in deadlines + ["signed"]]
@@ -150,10 +171,16 @@ def date_problems(resolved: Resolved) -> list[Problem]:
             value = entry.date
             if value and end and value.first_day > end.last_day:
                 report(f"{entry.label}：{format_date(value)}晚于专项结束日期", loc, "warning")
+    return dated
 
-    # Coverage is cumulative: a later milestone of the same institutions cannot ask for less.
+
+def _milestone_problems(resolved: Resolved, report: _Report) -> None:
+    """Coverage is cumulative: a later milestone of the same institutions cannot ask for less."""
     milestones = [(m, resolved.milestone_dates.get(m.id)) for m in resolved.campaign.model.milestones]
-    percent = lambda m: resolved.plan.milestones.get(m.id, m.percent)  # noqa: E731
+
+    def percent(milestone):
+        return resolved.plan.milestones.get(milestone.id, milestone.percent)
+
     for (earlier, e_date), (later, l_date) in zip(milestones, milestones[1:]):
         if earlier.groups == later.groups and e_date and l_date:
             if l_date.last_day < e_date.first_day:
@@ -162,8 +189,10 @@ def date_problems(resolved: Resolved) -> list[Problem]:
                 report(f"进度节点 {later.id}（{percent(later)}%）少于上一节点 {earlier.id}（{percent(earlier)}%）",
                        ("milestones",), "warning")
 
+
+def _workday_problems(dated: list[tuple], report: _Report) -> None:
     uncovered = set()
-    for name, value, loc, label in dated:
+    for _name, value, loc, label in dated:
         if value is None or value.day is None:
             continue
         day = value.first_day
@@ -176,7 +205,6 @@ def date_problems(resolved: Resolved) -> list[Problem]:
                    f"{format_date(PlanDate(*previous_workday(day).timetuple()[:3]))}", loc, "warning")
     for year in sorted(uncovered):
         report(f"节假日数据（chinese-calendar）尚未收录 {year} 年，工作日暂按周一至周五计算", ("dates",), "warning")
-    return problems
 
 
 def _before(later: PlanDate, earlier_end: PlanDate) -> bool:

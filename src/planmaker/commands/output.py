@@ -15,44 +15,14 @@ import hashlib
 import itertools
 import json
 import os
-import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from planmaker.base.files import Artifact, sha256
+
 MANIFEST = "manifest.json"
-_MAX_NAME_BYTES = 180
-_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
-
-
-def safe_filename(name: str, fallback: str = "未命名") -> str:
-    """A file name that is safe on Windows, macOS and Linux and stays one name."""
-    name = unicodedata.normalize("NFC", name)
-    name = _FORBIDDEN.sub("_", name)
-    name = name.strip(" .")
-    if not name or set(name) <= {"_", "."}:
-        name = fallback
-    if _RESERVED.match(name):
-        name = "_" + name
-    encoded = name.encode("utf-8")
-    if len(encoded) > _MAX_NAME_BYTES:
-        name = encoded[:_MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip(" .")
-    return name
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@dataclass
-class Artifact:
-    path: str  # relative, with forward slashes
-    kind: str
-    data: bytes
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,7 +90,7 @@ def _temporary(folder: Path) -> tuple[int, str]:
     Named by process and a counter rather than at random (tempfile.mkstemp):
     on a busy ext4 folder that is several times faster, which a batch notices.
     """
-    for attempt in range(2):
+    for _attempt in range(2):
         temp = os.path.join(folder, f".planmaker-{os.getpid()}-{next(_temporary_numbers)}.tmp")
         try:
             return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), temp

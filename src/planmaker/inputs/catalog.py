@@ -112,7 +112,7 @@ class Catalog:
             for folder in self.profile_dirs:
                 for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
                     if path in live:
-                        self._names.setdefault(self._peek_name(path), []).append(path)
+                        self._names.setdefault(self._peek_name(path) or "", []).append(path)
         return self._names
 
     @staticmethod
@@ -197,7 +197,7 @@ class Catalog:
         """The subordinate jurisdictions: those whose profile names this one as parent, and
         every unit the national table puts under it."""
         children = []
-        for pid, path in self.profile_ids().items():
+        for _pid, path in self.profile_ids().items():
             # A child names its parent's id: a look at the text spares parsing every profile.
             if jurisdiction.id not in path.read_text(encoding="utf-8", errors="replace"):
                 continue
@@ -236,7 +236,7 @@ class Catalog:
     def subordinate_departments(self, jurisdiction: Jurisdiction) -> dict[str, str]:
         """“各县（区）卫生健康局”: the subordinates' departments, by role, where they all name
         theirs alike (by short name, else by full name); the role's general name where not."""
-        children = [c for c in self.children_of(jurisdiction)] if jurisdiction.level != "county" else []
+        children = list(self.children_of(jurisdiction)) if jurisdiction.level != "county" else []
         result = {}
         for role, general in self.roles.items():
             endings = None

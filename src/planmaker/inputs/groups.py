@@ -35,7 +35,7 @@ class LeadingGroupNames(_Strict):
 
     leader: str = ""
     deputies: list[str] = []
-    members: dict[_Role, str] = Field({}, description="成员姓名，按内设机构或部门角色")
+    members: dict[_Role, str] = {}  # 成员姓名，按内设机构或部门角色
 
 
 def person(name: str) -> str:

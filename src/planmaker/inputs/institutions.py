@@ -12,26 +12,17 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
-
-from planmaker.base import notices
-from planmaker.base import resources
-from planmaker.base import textclean
+from planmaker.base import notices, textclean
 from planmaker.base.errors import InputError, Problem
-from planmaker.inputs.models import Institution, NonEmpty, Strict
-from planmaker.commands.output import _MAX_NAME_BYTES, safe_filename
-from planmaker.inputs.validation import did_you_mean, parse_model
-from planmaker.inputs.yamlfile import load_file
+from planmaker.inputs.institution_terms import Term, Vocabulary, load_vocabulary, term_key
+from planmaker.inputs.models import Institution
+from planmaker.inputs.validation import did_you_mean
 
-VOCABULARY_FILE = "_institutions.yaml"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_NAME_CHARS = 200
 # Past this many the clerk has the wrong file or the wrong column, and a
@@ -51,111 +42,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "phone": ("联系电话", "电话", "手机", "联系方式", "手机号码"),
 }
 REQUIRED = ("name", "category")
-
-
-# ---------------------------------------------------------------- vocabulary
-
-def _key(text: str) -> str:
-    """What two spellings of one term share: NFKC folds full-width brackets,
-    letters and the ideographic space into their ASCII forms."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
-
-
-@dataclass(frozen=True)
-class Term:
-    name: str
-    aliases: tuple[str, ...] = ()
-    group: str | None = None
-
-
-class _TermSpec(Strict):
-    name: NonEmpty
-    aliases: list[NonEmpty] = []
-    group: str | None = None
-
-
-class _VocabularySpec(Strict):
-    categories: list[_TermSpec] = Field(min_length=1)
-    grades: list[_TermSpec] = Field(min_length=1)
-    ownerships: list[_TermSpec] = Field(min_length=1)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    # Tuples, not lists: load_vocabulary() hands every caller the same object.
-    categories: tuple[Term, ...]
-    grades: tuple[Term, ...]
-    ownerships: tuple[Term, ...]
-
-    def category(self, text: str) -> str | None:
-        """Canonical category, "" for "", None when unknown or ambiguous."""
-        found = self.category_candidates(text)
-        return found[0] if len(found) == 1 else None
-
-    def grade(self, text: str) -> str | None:
-        return self._exact(self._grade_index, text)
-
-    def ownership(self, text: str) -> str | None:
-        return self._exact(self._ownership_index, text)
-
-    def category_candidates(self, text: str) -> list[str]:
-        """The categories ``text`` may mean: one when it is clear, several
-        when a name contains aliases of different categories equally long."""
-        exact = self._exact(self._category_index, text)
-        if exact is not None:
-            return [exact]
-        key = _key(text)
-        # "柳州市人民医院" contains "人民医院"; the longest alias wins, so that
-        # "某某社区卫生服务站" is primary care, not a clinic by its "卫生站".
-        hits = [(len(alias), name) for alias, name in self._category_index.items() if alias in key]
-        if not hits:
-            return []
-        longest = max(length for length, _ in hits)
-        return sorted({name for length, name in hits if length == longest})
-
-    @staticmethod
-    def _exact(index: dict[str, str], text: str) -> str | None:
-        key = _key(text)
-        return "" if not key else index.get(key)
-
-    @cached_property
-    def _category_index(self) -> dict[str, str]:
-        return _index(self.categories)
-
-    @cached_property
-    def _grade_index(self) -> dict[str, str]:
-        return _index(self.grades)
-
-    @cached_property
-    def _ownership_index(self) -> dict[str, str]:
-        return _index(self.ownerships)
-
-
-def _index(terms: tuple[Term, ...]) -> dict[str, str]:
-    return {_key(alias): term.name for term in terms for alias in (term.name, *term.aliases)}
-
-
-@functools.cache
-def load_vocabulary() -> Vocabulary:
-    path = resources.profiles_dir() / VOCABULARY_FILE
-    raw = load_file(path)
-    spec = parse_model(_VocabularySpec, raw, path)
-    problems = []
-    lists = {}
-    for kind in ("categories", "grades", "ownerships"):
-        owner: dict[str, str] = {}
-        for position, term in enumerate(getattr(spec, kind)):
-            for alias in (term.name, *term.aliases):
-                previous = owner.setdefault(_key(alias), term.name)
-                if previous != term.name:
-                    # Matching would depend on the order of the file.
-                    problems.append(Problem(
-                        f"“{alias}” 同时是 “{previous}” 和 “{term.name}” 的写法，只能属于其中一个",
-                        path, getattr(raw[kind][position], "start_line", None), kind))
-        lists[kind] = tuple(Term(t.name, tuple(t.aliases), t.group) for t in getattr(spec, kind))
-    if problems:
-        raise InputError(problems)
-    return Vocabulary(**lists)
 
 
 # ---------------------------------------------------------------- reading
@@ -392,11 +278,11 @@ def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Voca
         elif len(name) > MAX_NAME_CHARS:
             problem(f"机构名称过长（{len(name)} 字，上限 {MAX_NAME_CHARS} 字）", number, "name")
         else:
-            first = first_row_of.setdefault(_key(name), number)
+            first = first_row_of.setdefault(term_key(name), number)
             if first != number:
                 problem(f"机构 “{name}” 与第{first}行重复", number, "name")
 
-        category = _category(values["category"], vocabulary, lambda m: problem(m, number, "category"))
+        category = _category(values["category"], vocabulary, lambda m, number=number: problem(m, number, "category"))
         grade = ownership = ""
         if "grade" in values:
             grade = vocabulary.grade(values["grade"])
@@ -443,43 +329,3 @@ def _unknown(what: str, text: str, terms: tuple[Term, ...]) -> str:
     return f"无法识别的{what} “{text}”{did_you_mean(text, spellings)}。可填：{listing}；不清楚可留空"
 
 
-# ---------------------------------------------------------------- file names
-
-def institution_filenames(institutions, suffix: str = ".docx") -> list[str]:
-    """One distinct, safe file name per institution, in order."""
-    names = FileNames(suffix)
-    return [names.next(institution.name) for institution in institutions]
-
-
-class FileNames:
-    """Distinct, safe file names handed out one at a time, as a list streams by.
-
-    Distinct means distinct on every file system: two names that differ only
-    in case, or that sanitise or truncate to the same text, would overwrite
-    each other on Windows or macOS, so the later ones get "（2）", "（3）"….
-    """
-
-    def __init__(self, suffix: str = ".docx"):
-        self.suffix = suffix
-        self._taken: set[str] = set()
-        self._next_number: dict[str, int] = {}
-
-    def next(self, name: str) -> str:
-        stem = safe_filename(name)
-        candidate = stem + self.suffix
-        number = self._next_number.get(candidate.casefold(), 2)
-        while candidate.casefold() in self._taken:
-            candidate = _numbered(stem, number) + self.suffix
-            number += 1
-        # Remember where counting stopped, so 300 namesakes stay linear.
-        if number > 2:
-            self._next_number[(stem + self.suffix).casefold()] = number
-        self._taken.add(candidate.casefold())
-        return candidate
-
-
-def _numbered(stem: str, number: int) -> str:
-    mark = f"（{number}）"
-    room = _MAX_NAME_BYTES - len(mark.encode("utf-8"))
-    head = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
-    return head + mark

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.divisions import Division, Divisions
@@ -46,7 +46,7 @@ class Jurisdiction:
     province_abbr: str
     departments: dict[str, Department]
     institutions: tuple[Institution, ...]
-    parent: "Jurisdiction | None"
+    parent: Jurisdiction | None
     file: Path | None
     raw: Any = field(repr=False, compare=False)
     code: str = ""
@@ -59,7 +59,7 @@ class Jurisdiction:
         return self.name
 
     @property
-    def province(self) -> "Jurisdiction":
+    def province(self) -> Jurisdiction:
         """The top of the chain (the province for a county or a hospital)."""
         node = self
         while node.parent is not None:
@@ -135,8 +135,9 @@ def kind_defaults(kind: str, variants: list[str], vocabulary: VocabularyFile) ->
     if not variants:
         return base
     data = base.model_dump(by_alias=True)
+    known = cast(dict[str, dict[str, Any]], base.variants)
     for variant in variants:
-        data.update(base.variants.get(variant, {}))
+        data.update(known.get(variant, {}))
     return KindDefaults.model_validate(data)
 
 
@@ -162,7 +163,7 @@ def effective_kind(profile_kind: str | None, division: Division | None, vocabula
     return profile_kind
 
 
-def variants_of(level: str, division: Division | None, parent: "Jurisdiction | None",
+def variants_of(level: str, division: Division | None, parent: Jurisdiction | None,
                 divisions: Divisions) -> list[str]:
     found = []
     if level == "county" and parent is not None and parent.level == "province":
@@ -263,7 +264,8 @@ def make_jurisdiction(profile: Profile | None, division: Division | None, parent
         # a hospital's plan speaks of its city (市委、全市) and answers to its health commission
         raise InputError([where.problem(f"{kind}的配置须用 parent 指明所在辖区（如 liuzhou）", "parent")])
     own = profile.vocabulary if profile else None
-    name = profile.name if profile else division.name
+    assert profile is not None or division is not None
+    name = profile.name if profile else division.name  # type: ignore[union-attr]
 
     def word(key: str, default: str) -> str:
         value = getattr(own, key, None) if own is not None else None

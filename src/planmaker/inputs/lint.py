@@ -114,7 +114,7 @@ def office_words(vocabulary: VocabularyFile) -> set[str]:
     for kind in vocabulary.kinds.values():
         suffixes |= {v["office"] for v in kind.variants.values() if v.get("office")}
     names = set(vocabulary.offices.values())
-    for role, others in vocabulary.other_names.items():
+    for _role, others in vocabulary.other_names.items():
         names |= set(others)
     return {name + suffix for name in names for suffix in suffixes}
 

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from planmaker.base.dates import PlanDate
-from planmaker.inputs.groups import LeadingGroup, LeadingGroupNames
 from planmaker.base.schedule import DateExpr, parse_date_spec
+from planmaker.inputs.groups import LeadingGroup, LeadingGroupNames
 
 DateField = Annotated[
     PlanDate,
@@ -231,7 +231,7 @@ class Campaign(Strict):
         "{{ contact.unit }}联系人及电话：{{ contact.name }}，{{ contact.phone }}",
         "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
     ]
-    annexes: list["AnnexRef"] = []
+    annexes: list[AnnexRef] = []
     leading_group: LeadingGroup | None = Field(None, description="领导小组：组长、副组长的职务，成员（内设机构、部门）")
 
 
@@ -332,7 +332,7 @@ class StatsLine(Strict):
     text: NonEmpty
     unit: str | None = None
     decimals: bool = False
-    subs: list["StatsLine"] = []
+    subs: list[StatsLine] = []
     sum_of: list[Identifier] = Field([], description="本行为这些行之和（合计行）")
 
 
@@ -377,11 +377,11 @@ ListChoice = Annotated[str, Field(min_length=1, max_length=40, pattern=r'^[^,，
 class SelfcheckSpec(Strict):
     """How the self-inspection checklist and the ledger present a problem list."""
 
-    title: str | None = Field(None, description="附件标题；也可在 campaign.yaml 的 annexes 中用 title 给出")
-    answers: list[ListChoice] = Field(["是", "否"], min_length=2, description="“是否存在”一栏的可选答案")
-    statuses: list[ListChoice] = Field(["未整改", "整改中", "已整改销号"], min_length=2,
+    title: str | None = Field(default=None, description="附件标题；也可在 campaign.yaml 的 annexes 中用 title 给出")
+    answers: list[ListChoice] = Field(default=["是", "否"], min_length=2, description="“是否存在”一栏的可选答案")
+    statuses: list[ListChoice] = Field(default=["未整改", "整改中", "已整改销号"], min_length=2,
                                      description="整改台账“完成情况”一栏的可选值")
-    spare_rows: int = Field(5, ge=0, le=100, description="清单之外发现的问题留空行数")
+    spare_rows: int = Field(default=5, ge=0, le=100, description="清单之外发现的问题留空行数")
     note: str = ""
     signatures: list[str] = []
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from planmaker.base.errors import InputError, Problem
+from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.inputs.yamlfile import LocatedDict
 
 M = TypeVar("M", bound=BaseModel)
@@ -31,16 +31,6 @@ def locate(raw: Any, loc: tuple) -> int | None:
     return line
 
 
-def field_path(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part + 1}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
-
-
 def did_you_mean(word: str, candidates) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
     return f"，是否想写 “{close[0]}”？" if close else ""
@@ -50,9 +40,7 @@ def _unwrap(annotation):
     """The model class reached through Optional, list, dict and Annotated."""
     while True:
         origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (list, tuple):
+        if origin is typing.Annotated or origin in (list, tuple):
             annotation = typing.get_args(annotation)[0]
         elif origin is dict:
             annotation = typing.get_args(annotation)[1]

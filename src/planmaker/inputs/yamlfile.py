@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from planmaker.base.errors import InputError
+from planmaker.base.errors import InputError, Problem, field_path
 
 # Profiles, campaigns and plans are a few KB; long institution lists come as
 # .csv/.xlsx.  The YAML parser is pure Python (it keeps the line numbers), so
@@ -189,10 +189,7 @@ def _clean_strings(node, filename: str, path: tuple = (), line: int | None = Non
 
 
 def _clean_text(value: str, filename: str, line: int | None, loc: tuple) -> str:
-    from planmaker.base import notices
-    from planmaker.base import textclean
-    from planmaker.base.errors import Problem
-    from planmaker.inputs.validation import field_path
+    from planmaker.base import notices, textclean
 
     if len(value) > MAX_TEXT_CHARS:
         raise InputError.single(f"文字过长（{len(value)} 字，上限 {MAX_TEXT_CHARS} 字）", filename, line,

@@ -17,6 +17,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxcompose.composer import Composer
 
+from planmaker.base.files import Artifact
+from planmaker.kinds.base import Job, Kind
 from planmaker.office.ooxml import set_core_properties, stable_zip
 
 _PAGE_TAGS = ("w:pgSz", "w:pgMar")
@@ -55,3 +57,15 @@ def bind(plan: bytes, annexes: list[bytes], title: str, author: str, when: dt.da
     buffer = io.BytesIO()
     master.save(buffer)
     return stable_zip(buffer.getvalue(), when)
+
+
+class BundleKind(Kind):
+    key = "bundle"
+    summary = "合订本：正文之后各附件另起一页"
+
+    def files(self, job: Job) -> list[Artifact]:
+        if not job.annexes:
+            return []
+        annexes = [job.annex_docx(annex) for annex in job.annexes]
+        data = bind(job.plan_docx(), annexes, job.plan.title, job.author, job.when)
+        return [Artifact(f"{job.stem}（含附件）.docx", self.key, data)]

@@ -9,6 +9,8 @@ from icalendar import Calendar, Event
 
 from planmaker import __version__
 from planmaker.base.dates import format_date
+from planmaker.base.files import Artifact
+from planmaker.kinds.base import Job, Kind
 from planmaker.plan.resolve import FIXED_DATES, Resolved
 
 
@@ -69,3 +71,13 @@ def plan_calendar(resolved: Resolved, title: str, when: dt.datetime, deadline_la
         calendar.add_component(_event(title, f"date:{name}", f"截止：{label}（{format_date(value)}）",
                                       day, day, stamp, title))
     return calendar.to_ical()
+
+
+class CalendarKind(Kind):
+    key = "calendar"
+    summary = "各阶段、报送时限、进度节点的 .ics 日历"
+
+    def files(self, job: Job) -> list[Artifact]:
+        resolved = job.resolved
+        data = plan_calendar(resolved, job.plan.title, job.when, resolved.date_labels)
+        return [Artifact(f"{job.stem}.ics", self.key, data)]

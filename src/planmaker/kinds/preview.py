@@ -6,6 +6,8 @@ import html
 
 import markdown
 
+from planmaker.base.files import Artifact
+from planmaker.kinds.base import Job, Kind
 from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph
 
 _CSS = """
@@ -59,3 +61,15 @@ def to_html(plan: Document, markdown_text: str | None = None) -> str:
         f"<title>{html.escape(plan.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+class PreviewKind(Kind):
+    key = "preview"
+    summary = "同样内容的 Markdown 和 HTML 预览"
+
+    def files(self, job: Job) -> list[Artifact]:
+        markdown_text = to_markdown(job.plan)
+        return [
+            Artifact(f"{job.stem}.md", self.key, markdown_text.encode("utf-8"), {"format": "markdown"}),
+            Artifact(f"{job.stem}.html", self.key, to_html(job.plan, markdown_text).encode("utf-8"), {"format": "html"}),
+        ]

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from planmaker.base.errors import InputError
-from planmaker.commands.output import Artifact
+from planmaker.base.files import Artifact
 
 INSTALL_HINT = ("生成 PDF 需要 LibreOffice，但本机没有找到 soffice 命令。请先安装，例如 Debian/Ubuntu："
                 "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk；"

@@ -10,8 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Pt
 
 from planmaker.office import gbt9704 as gb
-from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph
 from planmaker.office.ooxml import set_core_properties, stable_zip
+from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph
 
 _HEADING_FONTS = {1: gb.HEITI, 2: gb.KAITI, 3: gb.FANGSONG, 4: gb.FANGSONG}
 

@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planmaker.office import gbt9704
 from planmaker.base import resources
 from planmaker.base.dates import format_span
-from planmaker.office.docx_render import DITTO, lines
 from planmaker.base.errors import InputError, Problem
-from planmaker.inputs.models import AnnexRef, ChecklistSpec, Institution, SelfcheckSpec, StatsSpec
-from planmaker.plan.resolve import Resolved, Source
-from planmaker.plan.templating import render
+from planmaker.inputs.models import AnnexRef, ChecklistSpec, SelfcheckSpec, StatsSpec
 from planmaker.inputs.validation import locate, parse_model
 from planmaker.inputs.yamlfile import load_file
+from planmaker.plan.resolve import Resolved, Source
+from planmaker.plan.templating import render
 
 SPEC_MODELS = {"checklist": ChecklistSpec, "stats": StatsSpec}
 # kinds built on the campaign's problem list; their own file (source) is optional
@@ -190,202 +188,9 @@ def annex_titles(resolved: Resolved, annexes: list[Annex], context: dict[str, An
         annex.title = render(text, context, annex.source.file, annex.source.raw, annex.source.loc)
 
 
-def title_lines(title: str, landscape: bool = False):
-    width = gbt9704.LANDSCAPE_TYPE_WIDTH_MM if landscape else gbt9704.TYPE_WIDTH_MM
-    return lines("\n".join(gbt9704.balance_title(title, width_mm=width)))
-
-
 def period_text(resolved: Resolved, sep: str = "-") -> str:
     return format_span(resolved.dates["start"], resolved.dates["end"], sep=sep)
 
 
-# ------------------------------------------------------------------ contexts
-
-def tasks_context(resolved: Resolved, annex: Annex, rendered_tasks) -> dict[str, Any]:
-    """One row a task; a task of several subtasks takes a row each, its number
-    and title once, on the first (the number cell merged down, as on paper)."""
-    rows = []
-    number = 0
-    for task in rendered_tasks:
-        later_part = task.part > 1
-        number += 0 if later_part else 1
-        rows.append({
-            "number": DITTO if later_part else str(number),
-            "task": task.body if later_part else task.heading + task.body,
-            "lead": lines("\n".join(task.lead)),
-            "cooperate": lines("\n".join(task.cooperate)),
-            "deadline": task.deadline,
-        })
-    return {"annex_label": annex.label, "title": title_lines(annex.title), "rows": rows}
-
-
 def template_path(name: str) -> Path:
     return resources.templates_dir() / "annexes" / name
-
-
-def tasks_template(rendered_tasks) -> Path:
-    return template_path("tasks-deadline.docx" if any(t.deadline for t in rendered_tasks) else "tasks.docx")
-
-
-def institution_fields(institution: Institution | None, vocabulary) -> dict[str, str]:
-    """What differs from one institution's checklist to the next, as flat text.
-
-    The per-institution batch (docx_batch) renders a checklist once with a
-    marker for each of these and fills in the rest, so everything that
-    depends on the institution must be here, and the keys must not depend on
-    which institution it is.
-    """
-    inst = institution
-    fields = institution_header(inst)
-    for kind, terms, chosen in (("category", vocabulary.categories, inst.category if inst else ""),
-                                ("grade", vocabulary.grades, inst.grade if inst else ""),
-                                ("ownership", vocabulary.ownerships, inst.ownership if inst else "")):
-        for term in terms:
-            fields[f"{kind}:{term.name}"] = TICKED if term.name == chosen else EMPTY
-    return fields
-
-
-def _boxes(kind: str, terms, fields: dict[str, str]) -> list[dict[str, str]]:
-    return [{"name": t.name, "box": fields[f"{kind}:{t.name}"]} for t in terms]
-
-
-def checklist_context(annex: Annex, institution: Institution | None, vocabulary, label: bool = True,
-                      fields: dict[str, str] | None = None) -> dict:
-    """The checklist's context: blank, for ``institution``, or from its ``fields``."""
-    spec: ChecklistSpec = annex.spec
-    if fields is None:
-        fields = institution_fields(institution, vocabulary)
-    rows = []
-    number = 0
-    for group in spec.groups:
-        first = True
-        for item in group.items:
-            number += 1
-            label_text = f"{number}.{item.text}"
-            entries = item.subs or [None]
-            for k, sub in enumerate(entries):
-                answer = spec.answers[(sub or item).answer]
-                rows.append({
-                    "group": group.name if first else DITTO,
-                    "item": label_text if k == 0 else DITTO,
-                    "sub": sub.text if sub else "",
-                    "answer": lines(answer),
-                    "note": (sub.note if sub else item.note),
-                })
-                first = False
-    return {
-        "annex_label": annex.label if label else "",
-        "title": title_lines(annex.title),
-        "institution": {key: fields[key] for key in ("name", "address", "contact", "phone")},
-        "categories": _boxes("category", vocabulary.categories, fields),
-        "grades": _boxes("grade", vocabulary.grades, fields),
-        "ownerships": _boxes("ownership", vocabulary.ownerships, fields),
-        "columns": spec.columns,
-        "rows": rows,
-        "note": spec.note,
-        "signatures": spec.signatures,
-    }
-
-
-def institution_header(inst: Institution | None) -> dict[str, str]:
-    """The institution lines at the head of a form: filled in, or left blank to write on."""
-    return {
-        "name": inst.name if inst else BLANK_FIELD,
-        "address": inst.address if inst else BLANK_FIELD,
-        "contact": inst.contact if inst else " " * 12,
-        "phone": inst.phone if inst else " " * 12,
-    }
-
-
-@dataclass
-class ProblemRow:
-    number: int
-    group: str  # the group's name on its first row, 〃 after (merged in the .docx)
-    group_name: str
-    text: str
-
-
-def problem_rows(resolved: Resolved) -> list[ProblemRow]:
-    """One row a listed problem, numbered through, in the plan's order."""
-    from planmaker.plan.compose import render_problems
-
-    rows, number = [], 0
-    for g, group in enumerate(resolved.problems.groups):
-        for k, text in enumerate(render_problems(resolved, g)):
-            number += 1
-            # in a table cell the list's closing ；/。 is noise
-            rows.append(ProblemRow(number, group.name if k == 0 else DITTO, group.name, text.rstrip("；;。")))
-    return rows
-
-
-def selfcheck_context(resolved: Resolved, annex: Annex, institution: Institution | None,
-                      label: bool = True) -> dict[str, Any]:
-    spec: SelfcheckSpec = annex.spec
-    answer = "  ".join(f"{a}{EMPTY}" for a in spec.answers)
-    rows = [{"number": str(r.number), "group": r.group, "item": r.text, "answer": answer}
-            for r in problem_rows(resolved)]
-    return {
-        "annex_label": annex.label if label else "",
-        "title": title_lines(annex.title),
-        "institution": institution_header(institution),
-        "rows": rows,
-        "note": spec.note,
-        "signatures": spec.signatures,
-    }
-
-
-def ledger_context(resolved: Resolved, annex: Annex, institution: Institution | None,
-                   label: bool = True) -> dict[str, Any]:
-    spec: SelfcheckSpec = annex.spec
-    rows = [{"number": str(r.number), "group": r.group, "item": r.text} for r in problem_rows(resolved)]
-    rows += [{"number": str(len(rows) + k + 1), "group": "", "item": ""} for k in range(spec.spare_rows)]
-    return {
-        "annex_label": annex.label if label else "",
-        "title": title_lines(annex.title, landscape=True),
-        "institution": institution_header(institution),
-        "statuses": "、".join(spec.statuses),
-        "rows": rows,
-        "note": spec.note,
-        "signatures": spec.signatures,
-    }
-
-
-def stats_rows(spec: StatsSpec, values: list[list[str]] | None = None) -> list[dict[str, Any]]:
-    """One dict per row of the form; ``values`` (per row, per column) fills a summed form."""
-    rows = []
-    blank = [""] * len(spec.columns)
-    filled = iter(values or [])
-    for group in spec.groups:
-        first = True
-        for line in group.lines:
-            for k, sub in enumerate(line.subs or [None]):
-                entry = sub or line
-                rows.append({
-                    "group": group.name if first else DITTO,
-                    "item": line.text if k == 0 else DITTO,
-                    "sub": sub.text if sub else "",
-                    "cells": next(filled, blank),
-                    "unit": entry.unit or spec.default_unit,
-                    "id": entry.id,
-                })
-                first = False
-    return rows
-
-
-def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | None = None) -> dict[str, Any]:
-    spec: StatsSpec = annex.spec
-    return {
-        "annex_label": annex.label,
-        "title": title_lines(annex.title, spec.landscape),
-        "jurisdiction": resolved.jurisdiction.name,
-        "period": period_text(resolved),
-        "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),
-        "value_header": spec.value_header or "数量",
-        "columns": spec.columns,
-        "rows": stats_rows(spec, values),
-        "footer": "        ".join(spec.footer),
-    }
-
-
-def stats_template(spec: StatsSpec) -> Path:
-    return template_path(spec.template)

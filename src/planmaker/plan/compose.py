@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from planmaker.base.dates import format_date
-from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
 from planmaker.base.numbering import heading_number
 from planmaker.inputs.groups import person
+from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
 from planmaker.plan.group import group_view
 from planmaker.plan.names import Departments, LazyGroup, Offices
 from planmaker.plan.resolve import Item, Resolved, Source
@@ -139,12 +139,9 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     for i, text in enumerate(campaign.model.preamble):
         blocks.extend(Paragraph(line) for line in _lines(r(text, c_src.at("preamble", i))))
 
-    phase_views = {p.id: p for p in context["phases"]}
-    number = 0
     for s, section in enumerate(campaign.model.sections):
         s_src = c_src.at("sections", s)
-        number += 1
-        blocks.append(Heading(1, heading_number(1, number), r(section.heading, s_src.at("heading"))))
+        blocks.append(Heading(1, heading_number(1, s + 1), r(section.heading, s_src.at("heading"))))
         for i, text in enumerate(section.paragraphs):
             blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("paragraphs", i))))
         if section.items == "problems":
@@ -152,49 +149,70 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
         elif section.items == "leading_group":
             blocks.extend(Paragraph(line) for line in context["leading_group"].lines())
         elif section.items:
-            if isinstance(section.items, str):
-                items = getattr(resolved, section.items)
-            else:
-                items = [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
-            for n, item in enumerate(items, start=1):
-                model, src = item.model, item.source
-                if not isinstance(section.items, str):
-                    extra = {}
-                    heading = r(model.title, src.at("title"))
-                elif section.items == "phases":
-                    extra = {"phase": phase_views[model.id]}
-                    if model.title:
-                        heading = r(model.title, src.at("title"), **extra)
-                    else:
-                        heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
-                elif section.items == "tasks":
-                    extra = {"task": task_view(resolved, model, context)}
-                    heading = _task_heading(model, src, r, extra, c_src)
-                    if model.subtasks:
-                        _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
-                        continue
-                else:
-                    extra = {"requirement": model}
-                    heading = r(model.title, src.at("title"), **extra)
-                body = r(model.text, src.at("text"), **extra) if model.text else ""
-                if section.items == "tasks":
-                    body += _suffix(model, extra, r, campaign)
-                if not (section.items == "tasks" and campaign.model.task_title):
-                    heading = _sentence(heading)
-                # A body of several lines is several paragraphs (a phase's numbered measures).
-                first, *more = _lines(body) or [""]
-                if section.runin:
-                    blocks.append(Heading(2, heading_number(2, n), heading, first))
-                else:
-                    blocks.append(Heading(2, heading_number(2, n), heading))
-                    if first:
-                        blocks.append(Paragraph(first))
-                blocks.extend(Paragraph(line) for line in more)
-                for k, (label, text) in enumerate(_parts(model, src, r, extra), start=1):
-                    blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
+            _item_blocks(blocks, section, s_src, resolved, context, r)
         for i, text in enumerate(section.after):
             blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("after", i))))
 
+    blocks.extend(_contact_blocks(resolved, r, c_src))
+
+    if annex_titles:
+        blocks.append(AnnexNote(tuple(annex_titles)))
+
+    issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
+    document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
+    return document
+
+
+def _item_blocks(blocks, section, s_src: Source, resolved: Resolved, context, r) -> None:
+    """A section's numbered items (（一）（二）…): tasks, phases, requirements or its own points."""
+    campaign = resolved.campaign
+    c_src = Source(campaign.file, campaign.raw, ())
+    phase_views = {p.id: p for p in context["phases"]}
+    if isinstance(section.items, str):
+        items = getattr(resolved, section.items)
+    else:
+        items = [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
+    for n, item in enumerate(items, start=1):
+        model, src = item.model, item.source
+        if not isinstance(section.items, str):
+            extra = {}
+            heading = r(model.title, src.at("title"))
+        elif section.items == "phases":
+            extra = {"phase": phase_views[model.id]}
+            if model.title:
+                heading = r(model.title, src.at("title"), **extra)
+            else:
+                heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
+        elif section.items == "tasks":
+            extra = {"task": task_view(resolved, model, context)}
+            heading = _task_heading(model, src, r, extra, c_src)
+            if model.subtasks:
+                _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
+                continue
+        else:
+            extra = {"requirement": model}
+            heading = r(model.title, src.at("title"), **extra)
+        body = r(model.text, src.at("text"), **extra) if model.text else ""
+        if section.items == "tasks":
+            body += _suffix(model, extra, r, campaign)
+        if not (section.items == "tasks" and campaign.model.task_title):
+            heading = _sentence(heading)
+        # A body of several lines is several paragraphs (a phase's numbered measures).
+        first, *more = _lines(body) or [""]
+        if section.runin:
+            blocks.append(Heading(2, heading_number(2, n), heading, first))
+        else:
+            blocks.append(Heading(2, heading_number(2, n), heading))
+            if first:
+                blocks.append(Paragraph(first))
+        blocks.extend(Paragraph(line) for line in more)
+        for k, (label, text) in enumerate(_parts(model, src, r, extra), start=1):
+            blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
+
+
+def _contact_blocks(resolved: Resolved, r, c_src: Source) -> list:
+    blocks = []
+    campaign = resolved.campaign
     departments = resolved.jurisdiction.departments
     for contact in resolved.plan.contacts:
         # A contact's unit may be given as a role (health) or written out; a label, as the seeds write it: short.
@@ -204,13 +222,7 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
             rendered = r(line, c_src.at("contact_lines", i), contact=view)
             if rendered:
                 blocks.append(Paragraph(rendered))
-
-    if annex_titles:
-        blocks.append(AnnexNote(tuple(annex_titles)))
-
-    issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
-    document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
-    return document
+    return blocks
 
 
 def _suffix(owner, extra, r, campaign) -> str:
@@ -307,7 +319,7 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         heading = render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",))
         heading = heading if resolved.campaign.model.task_title else _sentence(heading)
         body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
-        parts = _parts(task, src, lambda text, where, **more: render(text, {**context, **extra, **more},
+        parts = _parts(task, src, lambda text, where, extra=extra, **more: render(text, {**context, **extra, **more},
                                                                      where.file, where.raw, where.loc), extra)
         if parts:
             body += "".join(f"{heading_number(3, k)}{label}：{text}" for k, (label, text) in enumerate(parts, 1))

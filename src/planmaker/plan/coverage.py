@@ -69,7 +69,7 @@ def milestone_views(milestones: list[Milestone], overrides: dict[str, int], date
                     institutions: list[Institution] | None) -> dict[str, MilestoneView]:
     groups_of: list[str | None] = []
     if institutions and any(m.groups for m in milestones):
-        from planmaker.inputs.institutions import load_vocabulary
+        from planmaker.inputs.institution_terms import load_vocabulary
         vocabulary = load_vocabulary()
         groups_of = [institution_group(i, vocabulary) for i in institutions]
     views = {}

@@ -71,7 +71,7 @@ def group_problems(resolved_tasks, plan, plan_raw, plan_path, campaign, jurisdic
                        f"（可用：{'、'.join(offices) or '无'}）", src.file, src.raw, src.loc)
     spec = campaign.model.leading_group
     if spec is not None:
-        for k, role in enumerate(spec.member_offices + ([spec.office] if spec.office else [])):
+        for role in spec.member_offices + ([spec.office] if spec.office else []):
             if role not in offices:
                 report(f"领导小组的内设机构 “{role}” 不是 {jurisdiction.name} 的内设机构{did_you_mean(role, offices)}",
                        campaign.file, campaign.raw, ("leading_group",))

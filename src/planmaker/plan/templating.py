@@ -14,12 +14,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from planmaker.base import notices
-from planmaker.base import textclean
+from planmaker.base import notices, textclean
 from planmaker.base.dates import BLANK_YEAR, PlanDate, format_date, format_month, format_span
-from planmaker.base.errors import InputError, Problem
+from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.base.numbering import chinese_number
-from planmaker.inputs.validation import did_you_mean, field_path, locate
+from planmaker.inputs.validation import did_you_mean, locate
 
 
 class TemplateProblem(Exception):

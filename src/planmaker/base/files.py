@@ -1,0 +1,85 @@
+"""A generated file, in memory until it is written, and the names files may take.
+
+Every layer that makes a document hands back Artifacts; only the commands
+layer writes them (commands/output.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_NAME_BYTES = 180
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+
+
+def safe_filename(name: str, fallback: str = "未命名") -> str:
+    """A file name that is safe on Windows, macOS and Linux and stays one name."""
+    name = unicodedata.normalize("NFC", name)
+    name = _FORBIDDEN.sub("_", name)
+    name = name.strip(" .")
+    if not name or set(name) <= {"_", "."}:
+        name = fallback
+    if _RESERVED.match(name):
+        name = "_" + name
+    encoded = name.encode("utf-8")
+    if len(encoded) > MAX_NAME_BYTES:
+        name = encoded[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip(" .")
+    return name
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Artifact:
+    """One file of a build: where it goes in the output folder, its manifest kind, its bytes."""
+
+    path: str  # relative, with forward slashes
+    kind: str
+    data: bytes
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def institution_filenames(institutions, suffix: str = ".docx") -> list[str]:
+    """One distinct, safe file name per institution, in order."""
+    names = FileNames(suffix)
+    return [names.next(institution.name) for institution in institutions]
+
+
+class FileNames:
+    """Distinct, safe file names handed out one at a time, as a list streams by.
+
+    Distinct means distinct on every file system: two names that differ only
+    in case, or that sanitise or truncate to the same text, would overwrite
+    each other on Windows or macOS, so the later ones get "（2）", "（3）"….
+    """
+
+    def __init__(self, suffix: str = ".docx"):
+        self.suffix = suffix
+        self._taken: set[str] = set()
+        self._next_number: dict[str, int] = {}
+
+    def next(self, name: str) -> str:
+        stem = safe_filename(name)
+        candidate = stem + self.suffix
+        number = self._next_number.get(candidate.casefold(), 2)
+        while candidate.casefold() in self._taken:
+            candidate = _numbered(stem, number) + self.suffix
+            number += 1
+        # Remember where counting stopped, so 300 namesakes stay linear.
+        if number > 2:
+            self._next_number[(stem + self.suffix).casefold()] = number
+        self._taken.add(candidate.casefold())
+        return candidate
+
+
+def _numbered(stem: str, number: int) -> str:
+    mark = f"（{number}）"
+    room = MAX_NAME_BYTES - len(mark.encode("utf-8"))
+    head = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return head + mark

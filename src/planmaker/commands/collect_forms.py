@@ -1,0 +1,262 @@
+"""The forms being collected, and reading one filled-in form: its metadata,
+its cells, its totals, and every problem with file, sheet and cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Context, Decimal
+from pathlib import Path
+
+from planmaker.base.files import sha256
+from planmaker.inputs.catalog import Jurisdiction
+from planmaker.office import xlsx_read as xr
+from planmaker.office.stats_layout import FORMAT, META_SHEET, Cell
+from planmaker.plan.resolve import Resolved
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
+_FIFTEEN = Context(prec=15)  # the digits Excel and LibreOffice keep and show
+
+# Problem categories, in the order the report lists them.
+FOREIGN = "foreign"  # not a form of this campaign, form, period or jurisdiction
+CELL = "cell"  # a cell that is not a number the form allows
+TOTAL = "total"  # a 合计 that disagrees with its parts
+DUPLICATE = "duplicate"  # a unit that sent the same form more than once
+CATEGORY_TITLES = {
+    FOREIGN: "不是本次统计表的文件",
+    CELL: "填写有误的单元格",
+    TOTAL: "合计与分项不符",
+    DUPLICATE: "重复报送",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    category: str
+    file: Path
+    text: str
+    where: str = ""  # "统计表二!D7"
+
+    def __str__(self) -> str:
+        place = f"［{self.where}］" if self.where else ""
+        return f"{self.file}{place}：{self.text}"
+
+
+@dataclass
+class Submission:
+    """One file identified as a subordinate's form."""
+
+    path: Path
+    unit_id: str
+    unit: str
+    form_id: str
+    digest: str
+    values: dict[str, Decimal] = field(default_factory=dict)  # input cell → value
+    blanks: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    included: bool = False
+
+
+@dataclass
+class FormResult:
+    """One of the campaign's forms: what it expects and what was summed."""
+
+    annex: object
+    cells: list[Cell]
+    sums: dict[str, tuple[list[str], str]]
+    labels: dict[str, str]  # cell → "line · column", for messages
+    version: str
+    layout: dict[str, str]  # every label of the blank form below the title rows: cell → text
+    submissions: list[Submission] = field(default_factory=list)
+    missing: list[Jurisdiction] = field(default_factory=list)
+    totals: dict[str, Decimal] = field(default_factory=dict)  # every input and sum cell
+
+    @property
+    def form_id(self) -> str:
+        return self.annex.spec.id
+
+    @property
+    def included(self) -> list[Submission]:
+        return [s for s in self.submissions if s.included]
+
+
+@dataclass
+class Collection:
+    resolved: Resolved
+    subordinates: list[Jurisdiction]
+    files: list[Path]
+    ignored: list[Path]
+    forms: list[FormResult]
+    issues: list[Issue]
+
+    @property
+    def missing(self) -> list[tuple[FormResult, Jurisdiction]]:
+        return [(form, unit) for form in self.forms for unit in form.missing]
+
+    @property
+    def clean(self) -> bool:
+        return not self.issues and not self.missing
+
+
+
+# ------------------------------------------------------------------ reading one file
+
+def number(value: Decimal) -> Decimal:
+    """A stored number as a spreadsheet shows it: 15 significant digits, so that
+    Excel's ``0.30000000000000004`` is 0.3."""
+    return _FIFTEEN.plus(value)
+
+
+def _formula(text: str) -> str:
+    return text.lstrip("=").replace("$", "").replace(" ", "").upper()
+
+
+class FormReader:
+    def __init__(self, resolved: Resolved, forms: dict[str, FormResult], subordinates: dict[str, Jurisdiction]):
+        self.resolved = resolved
+        self.forms = forms
+        self.subordinates = subordinates
+        start, end = resolved.dates["start"], resolved.dates["end"]
+        self.period = f"{start.iso() if start else ''}/{end.iso() if end else ''}"
+
+    def read(self, path: Path) -> tuple[Submission | None, Issue | None]:
+        def foreign(text: str):
+            return None, Issue(FOREIGN, path, text)
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return foreign(f"无法读取（{exc.strerror or exc}）")
+        try:
+            book = xr.Workbook(data)
+            if META_SHEET not in book.sheet_names():
+                return foreign("不是 planmaker 生成的统计表（没有 _planmaker 元数据工作表）")
+            meta = book.key_values(META_SHEET)
+            if meta.get("format") != FORMAT:
+                return foreign(f"不是可汇总的 planmaker 统计表（格式为 “{meta.get('format', '')}”）")
+            campaign = self.resolved.campaign.id
+            if meta.get("campaign") != campaign:
+                return foreign(f"属于另一专项 “{meta.get('campaign', '')}”（本次为 “{campaign}”）")
+            form = self.forms.get(meta.get("form_id", ""))
+            if form is None:
+                return foreign(f"是统计表 “{meta.get('form_id', '')}”，本专项没有此表")
+            if meta.get("template_version") != form.version:
+                return foreign(f"{form.annex.title}的格式与本级的不同（由另一版本的专项模板生成），不能直接相加")
+            if meta.get("period") != self.period:
+                return foreign(f"统计时段为 “{meta.get('period', '')}”，本级为 “{self.period}”")
+            unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
+            own = self.resolved.jurisdiction
+            if unit_id == own.id:
+                return foreign(f"是{own.name}本级的表，不是下级报送的")
+            if unit_id not in self.subordinates:
+                return foreign(f"填报单位 “{unit}” 不是{own.name}的下级单位")
+            sheet = meta.get("sheet", "")
+            if sheet not in book.sheet_names():
+                return foreign(f"找不到工作表 “{sheet}”（工作表可能被改名或删除）")
+            cells = book.cells(sheet)
+        except xr.XlsxError as exc:
+            return foreign(str(exc))
+        moved = next(((ref, text) for ref, text in form.layout.items() if xr.text_of(cells.get(ref, xr.EMPTY)) != text),
+                     None)
+        if moved is not None:
+            ref, text = moved
+            found = xr.text_of(cells.get(ref, xr.EMPTY))
+            return foreign(f"表格的行列与下发的表不一致（{sheet}!{ref} 应为 “{text[:20]}”，实为 “{found[:20]}”），"
+                           "可能插入、删除或移动了行列，无法按位置汇总")
+        submission = Submission(path, unit_id, self.subordinates[unit_id].name, form.form_id, sha256(data))
+        self._check(submission, form, sheet, cells)
+        return submission, None
+
+    def _check(self, sub: Submission, form: FormResult, sheet: str, cells: dict[str, xr.RawCell]) -> None:
+        def issue(category: str, ref: str, text: str):
+            sub.issues.append(Issue(category, sub.path, f"{form.labels[ref]}：{text}", f"{sheet}!{ref}"))
+
+        bad = set()
+        for cell in form.cells:
+            if cell.kind != "input":
+                continue
+            raw = cells.get(cell.ref, xr.EMPTY)
+            value, problem = _input_value(raw, cell.decimals)
+            if problem:
+                issue(CELL, cell.ref, problem)
+                bad.add(cell.ref)
+            elif value is None:
+                sub.blanks += 1
+            sub.values[cell.ref] = value or Decimal(0)
+        inputs = [c for c in form.cells if c.kind == "input"]
+        if not bad and sub.blanks == len(inputs):
+            sub.issues.append(Issue(CELL, sub.path, "整张表没有填写任何数字（如确实全部为零，请填写 0）", sheet))
+            return
+        computed = compute_totals(form, sub.values)
+        for ref, (_parts, formula) in form.sums.items():
+            if _depends_on(ref, form.sums, bad):
+                continue  # its parts are already reported
+            raw = cells.get(ref, xr.EMPTY)
+            expected = computed[ref]
+            shown = number_text(expected)
+            if raw.kind == "n":
+                if number(raw.value) != expected:
+                    issue(TOTAL, ref, f"合计为 {number_text(number(raw.value))}，各分项之和为 {shown}")
+            elif raw.kind == "":
+                if raw.formula is None:
+                    if expected != 0:
+                        issue(TOTAL, ref, f"合计单元格是空的（公式被删除），各分项之和为 {shown}")
+                elif raw.formula and _formula(raw.formula) != _formula(formula):
+                    issue(TOTAL, ref, f"合计公式被改为 “={raw.formula}”（应为 “{formula}”），各分项之和为 {shown}")
+            elif not (raw.kind == "s" and not str(raw.value).strip() and expected == 0):
+                issue(TOTAL, ref, f"合计单元格不是数字（{_describe(raw)}），各分项之和为 {shown}")
+
+
+def _depends_on(ref: str, sums: dict[str, tuple[list[str], str]], bad: set[str]) -> bool:
+    parts = sums.get(ref, ([], ""))[0]
+    return any(p in bad or _depends_on(p, sums, bad) for p in parts)
+
+
+def _describe(raw: xr.RawCell) -> str:
+    if raw.kind == "s":
+        text = str(raw.value)
+        return f"文字 “{text[:20]}{'…' if len(text) > 20 else ''}”"
+    if raw.kind == "b":
+        return f"逻辑值 {xr.text_of(raw)}"
+    if raw.kind == "e":
+        return f"错误值 {raw.value}"
+    if raw.kind == "d":
+        return f"日期 {raw.value}"
+    return xr.text_of(raw)
+
+
+def _input_value(raw: xr.RawCell, decimals: bool) -> tuple[Decimal | None, str | None]:
+    """(value or None for blank, problem or None)."""
+    if raw.kind == "":
+        if raw.formula is not None:
+            return None, f"公式 “={raw.formula}” 没有计算结果（请在 Excel 或 LibreOffice 中打开、保存后再报送，或直接填写数字）"
+        return None, None
+    if raw.kind == "s" and not str(raw.value).strip():
+        return None, None
+    if raw.kind != "n":
+        return None, f"不是数字，而是{_describe(raw)}"
+    value = number(raw.value)
+    if value < 0:
+        return None, f"{number_text(value)} 是负数（应为不小于 0 的数）"
+    if not decimals and value != value.to_integral_value():
+        return None, f"{number_text(value)} 不是整数（此项只能填写不小于 0 的整数）"
+    return value, None
+
+
+def compute_totals(form: FormResult, values: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Input values plus every 合计, a 合计 of 合计s included."""
+    totals = dict(values)
+
+    def total(ref: str) -> Decimal:
+        if ref not in totals:
+            totals[ref] = number(sum((total(p) for p in form.sums[ref][0]), Decimal(0)))
+        return totals[ref]
+
+    for ref in form.sums:
+        total(ref)
+    return totals
+
+
+def number_text(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")

@@ -1,0 +1,101 @@
+"""The statistics forms (量化统计表): .docx to print and a protected .xlsx to
+fill in, whose hidden metadata lets ``collect`` recognise and sum it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from planmaker import __version__
+from planmaker.base.files import Artifact
+from planmaker.inputs.models import StatsSpec
+from planmaker.kinds.base import AnnexKind, Job, annex_extra, annex_stem
+from planmaker.kinds.forms import title_lines
+from planmaker.office.docx_render import DITTO, render_template
+from planmaker.plan.annexes import Annex, period_text, template_path
+from planmaker.plan.resolve import Resolved
+
+
+def stats_rows(spec: StatsSpec, values: list[list[str]] | None = None) -> list[dict[str, Any]]:
+    """One dict per row of the form; ``values`` (per row, per column) fills a summed form."""
+    rows = []
+    blank = [""] * len(spec.columns)
+    filled = iter(values or [])
+    for group in spec.groups:
+        first = True
+        for line in group.lines:
+            for k, sub in enumerate(line.subs or [None]):
+                entry = sub or line
+                rows.append({
+                    "group": group.name if first else DITTO,
+                    "item": line.text if k == 0 else DITTO,
+                    "sub": sub.text if sub else "",
+                    "cells": next(filled, blank),
+                    "unit": entry.unit or spec.default_unit,
+                    "id": entry.id,
+                })
+                first = False
+    return rows
+
+
+def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | None = None) -> dict[str, Any]:
+    spec: StatsSpec = annex.spec
+    return {
+        "annex_label": annex.label,
+        "title": title_lines(annex.title, spec.landscape),
+        "jurisdiction": resolved.jurisdiction.name,
+        "period": period_text(resolved),
+        "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),
+        "value_header": spec.value_header or "数量",
+        "columns": spec.columns,
+        "rows": stats_rows(spec, values),
+        "footer": "        ".join(spec.footer),
+    }
+
+
+def stats_template(spec: StatsSpec) -> Path:
+    return template_path(spec.template)
+
+
+def stats_docx(resolved: Resolved, annex: Annex, author: str, when, values: list[list[str]] | None = None) -> bytes:
+    return render_template(stats_template(annex.spec), stats_context(resolved, annex, values), annex.title,
+                           author, when)
+
+
+def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = None, more: dict | None = None) -> bytes:
+    """The fill-in workbook; ``values`` fills a summed form, ``more`` adds to its metadata."""
+    from planmaker.office.xlsx_stats import stats_workbook
+
+    start, end = resolved.dates["start"], resolved.dates["end"]
+    meta = {
+        "generator": f"planmaker {__version__}",
+        "campaign": resolved.campaign.id,
+        "form": annex.spec.id,
+        "jurisdiction": resolved.jurisdiction.name,
+        "jurisdiction_id": resolved.jurisdiction.id,
+        "period": f"{start.iso() if start else ''}/{end.iso() if end else ''}",
+        "template_version": spec_version(annex),
+        **(more or {}),
+    }
+    return stats_workbook(annex.spec, annex.title, resolved.jurisdiction.name, period_text(resolved), meta, when,
+                          values)
+
+
+def spec_version(annex: Annex) -> str:
+    """A fingerprint of the form's layout: forms filled from different layouts must not be summed."""
+    layout = annex.spec.model_dump(mode="json", exclude={"title", "footer", "template", "landscape"})
+    return hashlib.sha256(json.dumps(layout, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class StatsKind(AnnexKind):
+    key = "stats"
+    summary = "量化统计表：.docx 和可填写的 .xlsx（供下级填报、collect 汇总）"
+
+    def docx(self, job: Job, annex: Annex) -> bytes:
+        return stats_docx(job.resolved, annex, job.author, job.when)
+
+    def more_files(self, job: Job, annex: Annex) -> list[Artifact]:
+        data = stats_xlsx(job.resolved, annex, job.when)
+        return [Artifact(f"{annex_stem(annex)}.xlsx", self.key, data, annex_extra(annex))]

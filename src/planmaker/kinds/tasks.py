@@ -1,0 +1,50 @@
+"""The task-assignment table (任务分工表): one row a task, .docx and .xlsx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from planmaker.base.files import Artifact
+from planmaker.kinds.base import AnnexKind, Job, annex_extra, annex_stem
+from planmaker.kinds.forms import render, title_lines
+from planmaker.office.docx_render import DITTO, lines
+from planmaker.plan.annexes import Annex, template_path
+from planmaker.plan.compose import render_tasks
+
+
+def tasks_context(annex: Annex, rendered_tasks) -> dict[str, Any]:
+    """One row a task; a task of several subtasks takes a row each, its number
+    and title once, on the first (the number cell merged down, as on paper)."""
+    rows = []
+    number = 0
+    for task in rendered_tasks:
+        later_part = task.part > 1
+        number += 0 if later_part else 1
+        rows.append({
+            "number": DITTO if later_part else str(number),
+            "task": task.body if later_part else task.heading + task.body,
+            "lead": lines("\n".join(task.lead)),
+            "cooperate": lines("\n".join(task.cooperate)),
+            "deadline": task.deadline,
+        })
+    return {"annex_label": annex.label, "title": title_lines(annex.title), "rows": rows}
+
+
+def tasks_template(rendered_tasks) -> Path:
+    return template_path("tasks-deadline.docx" if any(t.deadline for t in rendered_tasks) else "tasks.docx")
+
+
+class TasksKind(AnnexKind):
+    key = "tasks"
+    summary = "任务分工表（.docx 和 .xlsx）"
+
+    def docx(self, job: Job, annex: Annex) -> bytes:
+        tasks = render_tasks(job.resolved)
+        return render(job, tasks_template(tasks), tasks_context(annex, tasks), annex.title)
+
+    def more_files(self, job: Job, annex: Annex) -> list[Artifact]:
+        from planmaker.office.xlsx_tasks import tasks_workbook
+
+        data = tasks_workbook(annex.title, render_tasks(job.resolved), job.author, job.when)
+        return [Artifact(f"{annex_stem(annex)}.xlsx", self.key, data, annex_extra(annex))]
