@@ -252,3 +252,20 @@ def test_guide_examples_build_as_it_says(tmp_path, example, promised):
     if example == "例二":
         j = Catalog(profile_dirs=[tmp_path]).load_profile("科右前旗")
         assert j.departments["discipline"].short == "驻委纪检监察组" and "驻委纪检监察组" in guide()
+
+
+def test_collect_knows_the_units_a_cascade_reached(tmp_path):
+    """The statistics forms of units without a profile come back recognised as the city's own."""
+    plan = write_plan(tmp_path, """
+        profile: 雅安市
+        campaign: medical-abuses-2020
+        dates: {start: 2020-09, end: 2020-12, report: 2020-12-05}
+    """)
+    assert run_cli("cascade", plan, "-o", tmp_path / "down").exit_code == 0
+    forms = tmp_path / "in"
+    forms.mkdir()
+    for book in (tmp_path / "down").rglob("*统计表*.xlsx"):
+        (forms / f"{book.parent.name}-{book.name}").write_bytes(book.read_bytes())
+    result = run_cli("collect", forms, "--plan", plan, "-o", tmp_path / "sum")
+    assert "未报送的下级单位（0）" in result.output and "不是本次统计表的文件（0）" in result.output
+    assert result.output.count("整张表没有填写任何数字") == 2 * 8  # two blank forms from each of the 8 units
