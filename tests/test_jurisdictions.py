@@ -269,3 +269,10 @@ def test_collect_knows_the_units_a_cascade_reached(tmp_path):
     result = run_cli("collect", forms, "--plan", plan, "-o", tmp_path / "sum")
     assert "未报送的下级单位（0）" in result.output and "不是本次统计表的文件（0）" in result.output
     assert result.output.count("整张表没有填写任何数字") == 2 * 8  # two blank forms from each of the 8 units
+
+
+def test_subordinates_departments_are_named_only_when_they_agree():
+    # 贵州's cities: 铜仁市 has a 卫生健康局 (its profile), the others a 卫生健康委: no guess
+    assert CATALOG.subordinate_departments(CATALOG.load_profile("贵州省"))["health"] == "各市（州）卫生健康行政部门"
+    assert CATALOG.subordinate_departments(CATALOG.load_profile("四川省"))["health"] == "各市（州）卫生健康委"
+    assert CATALOG.subordinate_departments(CATALOG.load_profile("雅安市"))["health"] == "各县（区）卫生健康局"
