@@ -276,3 +276,27 @@ def test_subordinates_departments_are_named_only_when_they_agree():
     assert CATALOG.subordinate_departments(CATALOG.load_profile("贵州省"))["health"] == "各市（州）卫生健康行政部门"
     assert CATALOG.subordinate_departments(CATALOG.load_profile("四川省"))["health"] == "各市（州）卫生健康委"
     assert CATALOG.subordinate_departments(CATALOG.load_profile("雅安市"))["health"] == "各县（区）卫生健康局"
+
+
+def test_the_script_derives_kinds_from_suffix_and_code():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("divisions_script", ROOT / "scripts" / "divisions.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    data = {"provinces": {
+        "北京市": {"code": "110000000000", "cities": {"": {"code": None, "counties": {"朝阳区": "110105000000"}}}},
+        "湖北省": {"code": "420000000000", "cities": {
+            "": {"code": None, "counties": {"仙桃市": "429004000000", "神农架林区": "429021000000"}},
+            "恩施土家族苗族自治州": {"code": "422800000000", "counties": {"长阳土家族自治县": "422899000000"}}}},
+        "陕西省": {"code": "610000000000", "cities": {
+            "西安市": {"code": "610100000000", "counties": {"碑林区": "610103000000"}}}},
+        "新疆维吾尔自治区": {"code": "650000000000", "cities": {
+            "": {"code": None, "counties": {"石河子市": "659001000000"}}}},
+    }}
+    rows = {name: (kind, parent) for code, name, kind, parent, abbr in script.rows_from(data)}
+    assert rows["北京市"] == ("直辖市", "") and rows["朝阳区"] == ("市辖区", "110000")
+    assert rows["仙桃市"] == ("县级市", "420000") and rows["神农架林区"] == ("林区", "420000")
+    assert rows["恩施土家族苗族自治州"] == ("自治州", "420000") and rows["长阳土家族自治县"][0] == "自治县"
+    assert rows["碑林区"] == ("市辖区", "610100")
+    assert rows["新疆维吾尔自治区"][0] == "自治区" and rows["石河子市"][0] == "兵团"
