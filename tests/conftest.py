@@ -24,14 +24,15 @@ SEEDS = ROOT / "tests" / "seeds"
 IN_CI = bool(os.environ.get("CI"))
 
 
-def run_cli(*args: str, cwd: Path | None = None):
+def run_cli(*args: str, cwd: Path | None = None, **extra):
+    """Run the command line in this process; ``extra`` goes to Click (``terminal_width=80``)."""
     runner = CliRunner()
     if cwd is None:
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False, **extra)
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False, **extra)
     finally:
         os.chdir(old)
 

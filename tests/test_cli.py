@@ -73,10 +73,11 @@ def test_help_is_fast_to_import():
 def test_a_mistyped_command_line_is_explained_in_chinese():
     cases = {
         ("build",): "缺少参数 PLAN",
-        ("biuld",): "没有命令 biuld。是否想写 build？",
-        ("build", "x.yaml", "--forc"): "是否想写 --force",
-        ("build", "x.yaml", "--workers", "0"): "--workers 的值 0 无效：至少为 1",
+        ("biuld",): "没有命令 biuld。 是否想写 'build'？",
+        ("build", "x.yaml", "--forc"): "是否想写 '--force'",
+        ("build", "x.yaml", "--workers", "0"): "--workers 的值无效：0 超出范围（至少为 1）",
         ("collect", "x"): "缺少选项 --plan",
+        ("collect", "--plan", "p.yaml"): "缺少参数 文件或文件夹",
     }
     for args, expected in cases.items():
         result = run_cli(*args)

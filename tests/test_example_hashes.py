@@ -7,13 +7,21 @@ A change that means to alter the documents refreshes the table with
 import json
 import sys
 
-from conftest import ROOT
+import pytest
+
+from conftest import IN_CI, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from example_hashes import TABLE, example_hashes
 
 
 def test_every_example_file_is_byte_identical_to_the_recorded_table():
+    from test_constraints import differing
+
+    moved = differing()  # the table is the promise for the versions of constraints.txt
+    if moved and not IN_CI:
+        pytest.skip("文件库版本与 constraints.txt 不同，逐字节比较无意义：" + "；".join(moved))
+    assert not moved, moved
     recorded = json.loads(TABLE.read_text(encoding="utf-8"))
     built = example_hashes()
     assert sorted(built) == sorted(recorded)

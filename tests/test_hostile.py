@@ -6,7 +6,6 @@ import os
 import shutil
 import stat
 import subprocess
-import time
 import tracemalloc
 import zipfile
 from html.parser import HTMLParser
@@ -166,9 +165,7 @@ def test_checklist_template_must_be_a_docx_inside_the_campaign(tmp_path, name):
 def test_template_that_would_exhaust_memory_stops_at_once(tmp_path, payload, words):
     campaigns, text = own_campaign(tmp_path, "unreasonable-exams",
                                    {'"{{ j.whole }}各级': f'"{payload}{{{{ j.whole }}}}各级'})
-    started = time.perf_counter()
-    result, out = build(tmp_path, LIUZHOU, "--campaigns", campaigns)
-    assert time.perf_counter() - started < 10
+    result, out = build(tmp_path, LIUZHOU, "--campaigns", campaigns)  # the limit stops it: no time is measured
     output = refused(result, out)
     assert words in output and "sections[2].paragraphs[1]" in output
 
@@ -270,15 +267,13 @@ def test_a_100_mb_yaml_file_is_refused_before_reading(tmp_path, monkeypatch):
     original = type(plan).read_text
     monkeypatch.setattr(type(plan), "read_text", lambda self, *a, **k: reads.append(self) or original(self, *a, **k))
     tracemalloc.start()
-    started = time.perf_counter()
     result = run_cli("build", plan, "-o", tmp_path / "out")
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     output = refused(result, tmp_path / "out")
     assert "plan.yaml" in output and "文件过大（100.0 MB），上限为 1 MB" in output
-    assert plan not in reads
-    assert elapsed < 2 and peak < 20 * 1024 * 1024
+    assert plan not in reads  # refused by its size, unread: fast on any machine, however loaded
+    assert peak < 20 * 1024 * 1024
 
 
 def test_a_huge_profile_is_refused_too(tmp_path):
@@ -296,15 +291,12 @@ def test_yaml_alias_bomb_fails_fast_with_bounded_memory(tmp_path):
         bomb.append(f"  lol{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]")
     plan = LIUZHOU + "params:\n" + "\n".join(bomb) + "\n"
     tracemalloc.start()
-    started = time.perf_counter()
     result, out = build(tmp_path, plan)
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     output = refused(result, out)
     assert "plan.yaml" in output and "别名" in output and "拒绝读取以防内存耗尽" in output
-    assert elapsed < 5, elapsed
-    assert peak < 20 * 1024 * 1024, peak
+    assert peak < 20 * 1024 * 1024, peak  # never expanded: memory, not time, shows it
 
 
 @pytest.mark.parametrize("text, words", [
@@ -315,31 +307,37 @@ def test_yaml_alias_bomb_fails_fast_with_bounded_memory(tmp_path):
 def test_deep_or_crowded_yaml_is_refused(tmp_path, text, words):
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
-    started = time.perf_counter()
     with pytest.raises(InputError) as caught:
         yamlfile.load_file(path)
-    assert time.perf_counter() - started < 10
     assert words in str(caught.value) and "plan.yaml" in str(caught.value)
 
 
 MILLION = "融" * 1_000_000
 
 
-def test_a_huge_name_on_one_line_fails_before_parsing(tmp_path):
+def _parsed_files(monkeypatch) -> list[str]:
+    """The names of the files the YAML parser is given from now on."""
+    parsed: list[str] = []
+    original = yamlfile._load
+    monkeypatch.setattr(yamlfile, "_load", lambda cls, text, name: parsed.append(name) or original(cls, text, name))
+    return parsed
+
+
+def test_a_huge_name_on_one_line_fails_before_parsing(tmp_path, monkeypatch):
     profiles = own_profile(tmp_path, "liuzhou", {"name: 柳州市": f"name: {MILLION[:300_000]}"})
-    started = time.perf_counter()
+    parsed = _parsed_files(monkeypatch)
     result, out = build(tmp_path, LIUZHOU.replace("profile: liuzhou", "profile: hostile"), "--profiles", profiles)
-    assert time.perf_counter() - started < 3
+    assert not [name for name in parsed if name.endswith("hostile.yaml")]  # refused before the parser saw it
     output = refused(result, out)
     assert "hostile.yaml" in output and "第2行" in output and "这一行过长（300006 字" in output
 
 
-def test_a_million_character_field_in_a_plan_fails_fast(tmp_path):
+def test_a_million_character_field_in_a_plan_fails_fast(tmp_path, monkeypatch):
     plan = tmp_path / "plan.yaml"
     plan.write_text(LIUZHOU + f"issuer: {MILLION}\n", encoding="utf-8")
-    started = time.perf_counter()
+    parsed = _parsed_files(monkeypatch)
     result = run_cli("build", plan, "-o", tmp_path / "out")
-    assert time.perf_counter() - started < 3
+    assert str(plan) not in parsed  # refused by its size, before parsing
     output = refused(result, tmp_path / "out")
     assert "plan.yaml" in output and "文件过大（2.9 MB）" in output
 
@@ -367,9 +365,7 @@ def test_a_name_too_long_for_a_name_says_so(tmp_path):
 def test_a_huge_institution_name_fails_fast(tmp_path, length, words):
     institutions = tmp_path / "list.csv"
     institutions.write_text(f"名称,类别\n{MILLION[:length]},诊所\n", encoding="utf-8")
-    started = time.perf_counter()
     result, out = build(tmp_path, GUANGXI, "--institutions", institutions)
-    assert time.perf_counter() - started < 5
     output = refused(result, out)
     assert "list.csv" in output and "第2行" in output and words in output
 

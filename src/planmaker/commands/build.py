@@ -14,6 +14,7 @@ from pathlib import Path
 
 from planmaker import __version__
 from planmaker.base.files import Artifact
+from planmaker.base.versions import versions
 from planmaker.commands.output import WriteReport, write_outputs
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds import registry
@@ -109,6 +110,7 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         "profile": resolved.jurisdiction.id,
         "jurisdiction": resolved.jurisdiction.name,
         "campaign": resolved.campaign.id,
+        "versions": versions(),
     }
     report = write_outputs(Path(out_dir), artifacts, meta, force=force,
                            partial=only is not None or shard != (1, 1), streams=[batch] if batch else [])

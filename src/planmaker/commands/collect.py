@@ -22,6 +22,7 @@ from pathlib import Path
 
 from planmaker import __version__
 from planmaker.base.errors import InputError
+from planmaker.base.versions import versions
 from planmaker.commands.collect_forms import (
     CATEGORY_TITLES,
     DUPLICATE,
@@ -52,7 +53,7 @@ def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path],
     Excel (~$…) and LibreOffice (.~lock…) and the output folder are left out."""
     problems = [f"找不到 “{path}”" for path in inputs if not path.exists()]
     if problems:
-        raise InputError.single("；".join(problems), field="INPUTS")
+        raise InputError.single("；".join(problems))
     excluded = exclude.resolve() if exclude is not None else None
     files, ignored, seen = [], [], set()
     for path in inputs:
@@ -171,6 +172,7 @@ def write(collection: Collection, out_dir: Path, force: bool = False) -> WriteRe
         "jurisdiction": resolved.jurisdiction.name,
         "campaign": resolved.campaign.id,
         "complete": collection.clean,
+        "versions": versions(),
     }
     return write_outputs(Path(out_dir), render(collection), meta, force=force)
 

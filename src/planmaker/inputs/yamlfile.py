@@ -10,15 +10,15 @@ clerk's first value would be lost without a word).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from planmaker.base.errors import InputError, Problem, field_path
 
 # Profiles, campaigns and plans are a few KB; long institution lists come as
-# .csv/.xlsx.  The YAML parser is pure Python (it keeps the line numbers), so
-# a megabyte already takes seconds: more is refused before reading.
+# .csv/.xlsx.  Where libyaml is missing the parser is pure Python, and a
+# megabyte already takes seconds: more is refused before reading.
 MAX_FILE_BYTES = 1024 * 1024
 # A million-character name on one line would take the parser many seconds;
 # a line is measured first, in one fast pass.
@@ -51,12 +51,19 @@ class LocatedList(list):
     start_line: int
 
 
-class _Loader(yaml.SafeLoader):
-    def __init__(self, stream, filename: str):
-        super().__init__(stream)
-        self.filename = filename
-        self.alias_count = 0
-        self.node_count = 0
+if TYPE_CHECKING:  # the mixin is used with a loader: let the type checker know its methods
+    class _LoaderBase(yaml.SafeLoader): ...
+else:
+    _LoaderBase = object
+
+
+class _Located(_LoaderBase):
+    """What both loaders add to PyYAML's: limits counted while composing, and
+    mappings and lists that remember their lines."""
+
+    filename: str
+    alias_count = 0
+    node_count = 0
 
     def compose_node(self, parent, index):
         self.node_count += 1
@@ -103,8 +110,35 @@ class _Loader(yaml.SafeLoader):
         return result
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_located_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Loader.construct_located_sequence)
+class _Loader(_Located, yaml.SafeLoader):
+    """The pure-Python loader: PyYAML's reader, scanner, parser and composer."""
+
+    def __init__(self, stream, filename: str):
+        super().__init__(stream)
+        self.filename = filename
+
+
+# libyaml (PyYAML's C extension) parses into events ten times faster; the
+# events carry the same marks, and the composing stays in Python, so the limits
+# above and the lines come out the same (tests/test_yamlfile.py holds the two
+# loaders to equal data and lines on every bundled file).  libyaml's own
+# composer is not used: it recurses in C, and a file of nested brackets would
+# overflow the C stack where Python's composer stops at its recursion limit.
+_CParser = getattr(getattr(yaml, "_yaml", None), "CParser", None) if yaml.__with_libyaml__ else None
+
+if _CParser is not None:
+    class _CLoader(_Located, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,  # type: ignore
+                   yaml.resolver.Resolver):
+        """libyaml's parser under the Python composer and constructor."""
+
+        def __init__(self, stream, filename: str):
+            _CParser.__init__(self, stream)  # type: ignore[misc]
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.filename = filename
+else:  # pragma: no cover - PyYAML built without libyaml
+    _CLoader = None  # type: ignore[assignment,misc]
 
 
 def _timestamp_as_text(loader, node):
@@ -113,7 +147,11 @@ def _timestamp_as_text(loader, node):
     return loader.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+LOADERS = [cls for cls in (_CLoader, _Loader) if cls is not None]  # fastest first
+for _cls in LOADERS:
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Located.construct_located_mapping)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Located.construct_located_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def _expanded_size(root) -> int:
@@ -141,9 +179,32 @@ def _check_lines(text: str, filename: str) -> None:
                                     "多半是粘贴了整篇文字或选错了文件", filename, number)
 
 
-def load_text(text: str, filename: str) -> Any:
+def load_text(text: str, filename: str, loader_class: type | None = None) -> Any:
+    """The data of ``text``, every mapping a LocatedDict and every list a LocatedList.
+
+    Read with libyaml where PyYAML has it; a text libyaml cannot read (or that
+    breaks a limit) is read again by the pure-Python loader, so that its error
+    is reported in the same words and at the same line on every machine."""
     _check_lines(text, filename)
-    loader = _Loader(text, filename)
+    if loader_class is not None:
+        data = _load(loader_class, text, filename)
+    elif _CLoader is not None:
+        try:
+            data = _load(_CLoader, text, filename)
+        except _SyntaxError:  # libyaml words its errors its own way
+            data = _load(_Loader, text, filename)
+    else:
+        data = _load(_Loader, text, filename)
+    _clean_strings(data, filename)
+    return data
+
+
+class _SyntaxError(InputError):
+    """Text that is not YAML (as against YAML that breaks a limit)."""
+
+
+def _load(loader_class: type, text: str, filename: str) -> Any:
+    loader = loader_class(text, filename)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -152,16 +213,14 @@ def load_text(text: str, filename: str) -> Any:
             raise InputError.single(
                 f"展开 YAML 别名（*引用）后内容超过 {MAX_EXPANDED_NODES} 项，拒绝读取以防内存耗尽", filename,
                 node.start_mark.line + 1)
-        data = loader.construct_document(node)
-        _clean_strings(data, filename)
-        return data
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         detail = exc.problem or "格式不正确"
-        raise InputError.single(f"YAML 格式错误：{_translate(detail)}", filename, line) from None
+        raise _SyntaxError.single(f"YAML 格式错误：{_translate(detail)}", filename, line) from None
     except yaml.YAMLError as exc:
-        raise InputError.single(f"YAML 格式错误：{exc}", filename) from None
+        raise _SyntaxError.single(f"YAML 格式错误：{exc}", filename) from None
     except RecursionError:
         # the parser descends one level per bracket or indent: "[[[[…"
         raise InputError.single("YAML 嵌套层次过深，拒绝读取", filename) from None

@@ -76,6 +76,12 @@ class OfficeName:
         self.name = name
         self.full = (department.full + name) if department else name
 
+    @property
+    def head(self) -> str:
+        """The office's head with the department's full name (××县卫生健康局医政医管股股长)."""
+        last = self.name[-1:]
+        return self.full + (last + "长" if last and last in "处科股" else "负责人")
+
     def __str__(self) -> str:
         return self.name
 

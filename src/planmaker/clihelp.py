@@ -1,0 +1,261 @@
+"""The command line's Chinese: Click's own messages from a gettext catalog, and
+help laid out for wide characters.
+
+* Click wraps every message it prints in gettext (``_("Missing argument")``).
+  The catalog ``locale/zh_CN/LC_MESSAGES/messages.po`` (compiled to ``.mo``,
+  both committed; scripts/click_catalog.py keeps them in step with Click) is
+  bound to the ``messages`` domain and installed as the translation Click's
+  modules use, whatever the locale of the machine: planmaker speaks Chinese
+  on a server whose LANG is C or en_US too.
+* Click's help formatter measures text with ``len()``: a Chinese character
+  takes two columns on a terminal but counts one, so the columns slip, and a
+  Chinese sentence has no spaces, so the wrapper breaks a long run of it
+  anywhere, English words included ("ledg/er").  The formatter here measures
+  display width, breaks between Chinese characters but never inside an ASCII
+  word, keeps closing punctuation off the start of a line, and joins the
+  lines of a docstring without a space where both sides are Chinese.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"  # the domain Click's ``gettext.gettext`` looks in
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "shell_completion", "termui",
+                  "types", "utils")
+
+
+def install_catalog() -> gettext.NullTranslations:
+    """Make Click speak Chinese: bind the catalog to the ``messages`` domain
+    and give Click's modules its gettext/ngettext (they imported the
+    functions by name, so the locale of the machine would otherwise decide)."""
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    translation = gettext.translation(DOMAIN, str(LOCALE_DIR), languages=["zh_CN"], fallback=True)
+    for name in _CLICK_MODULES:
+        module = sys.modules.get(f"click.{name}")
+        if module is None:
+            continue
+        if hasattr(module, "_"):
+            vars(module)["_"] = translation.gettext
+        if hasattr(module, "ngettext"):
+            vars(module)["ngettext"] = translation.ngettext
+    return translation
+
+
+# ------------------------------------------------------------------ display width
+
+_OPENING = set("（《「『【〈〔“‘([{")
+_CLOSING = set("，。、；：？！）》」』】〉〕”’…,.;:?!)]}")
+
+
+def char_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes on a terminal."""
+    return sum(char_width(ch) for ch in text) if not text.isascii() else len(text)
+
+
+def _is_wide(ch: str) -> bool:
+    return char_width(ch) == 2
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines of one paragraph as one: a space between them, none between two Chinese characters."""
+    text = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if text and not (_is_wide(text[-1]) and _is_wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+_ATOM = re.compile(r"(\s+)|([^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+)|(.)", re.S)
+
+
+def _atoms(text: str) -> list[tuple[bool, str]]:
+    """Units a line may not break inside, each with whether a space stands before it:
+    an ASCII word is one unit, a Chinese character another; closing punctuation
+    sticks to the unit before it, opening punctuation to the unit after."""
+    atoms: list[list] = []
+    space = False
+    glue_next = False
+    for match in _ATOM.finditer(text):
+        if match.group(1):
+            space = True
+            continue
+        piece = match.group(0)
+        if atoms and not space and (glue_next or piece[0] in _CLOSING):
+            atoms[-1][1] += piece
+        else:
+            atoms.append([space, piece])
+        glue_next = piece[-1] in _OPENING
+        space = False
+    return [(s, p) for s, p in atoms]
+
+
+def wrap(text: str, limit: int) -> list[str]:
+    """``text`` in lines of at most ``limit`` columns (a longer word is cut only if it must be)."""
+    lines: list[str] = []
+    line = ""
+    for space, piece in _atoms(text):
+        gap = " " if space and line else ""
+        if line and width(line) + width(gap) + width(piece) > limit:
+            lines.append(line)
+            line, gap = "", ""
+        while width(piece) > limit and not line:
+            cut = _fit(piece, limit)
+            lines.append(piece[:cut])
+            piece = piece[cut:]
+        line += gap + piece
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _fit(text: str, limit: int) -> int:
+    used = 0
+    for i, ch in enumerate(text):
+        used += char_width(ch)
+        if used > limit:
+            return max(i, 1)
+    return len(text)
+
+
+def paragraphs(text: str) -> list[tuple[bool, list[str]]]:
+    """(kept as written, lines) for each blank-line separated paragraph; Click's
+    ``\\b`` marker keeps a paragraph's lines as they are."""
+    found = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = block.splitlines()
+        if lines and lines[0].strip() == "\b":
+            found.append((True, lines[1:]))
+        else:
+            found.append((False, lines))
+    return found
+
+
+def short_help(text: str, limit: int) -> str:
+    """The first sentence of the first paragraph, cut to ``limit`` columns."""
+    first = join_lines(paragraphs(text)[0][1]) if text.strip() else ""
+    end = first.find("。")
+    if end != -1:
+        first = first[:end + 1]
+    if width(first) > limit:
+        first = first[:_fit(first, limit - 1)] + "…"
+    return first
+
+
+class ChineseFormatter(click.HelpFormatter):
+    """Click's help formatter, measuring display width and wrapping Chinese."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix if prefix is not None else click.formatting._("Usage:"))
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        limit = max(self.width - self.current_indent, 11)
+        blocks = []
+        for kept, lines in paragraphs(text):
+            body = [line.rstrip() for line in lines] if kept else wrap(join_lines(lines), limit)
+            blocks.append("\n".join(indent + line for line in body))
+        self.write("\n\n".join(blocks) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_col = min(max((width(term) for term, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            self.write(indent + term)
+            if not text:
+                self.write("\n")
+                continue
+            if width(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - width(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            limit = max(self.width - first_col - self.current_indent, 10)
+            lines = [line for kept, block in paragraphs(text)
+                     for line in (block if kept else wrap(join_lines(block), limit))]
+            self.write((lines[0] if lines else "") + "\n")
+            for line in lines[1:]:
+                self.write(" " * (first_col + self.current_indent) + line + "\n")
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("context_settings", CONTEXT)
+        super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return short_help(self.short_help or self.help or "", limit)
+
+
+class Group(click.Group):
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+
+class Range(click.IntRange):
+    """An integer range whose help and errors say 至少 1 or 0～60 (Click builds "x>=1" without gettext)."""
+
+    def _describe_range(self) -> str:
+        if self.max is None:
+            return f"至少为 {self.min}"
+        if self.min is None:
+            return f"至多为 {self.max}"
+        return f"{self.min}～{self.max}"
+
+
+def install() -> None:
+    install_catalog()
+    click.Context.formatter_class = ChineseFormatter
+
+
+
+class Option(click.Option):
+    """An option named in errors as the user types it (``--workers``, not
+    ``'--workers' (env var: 'PLANMAKER_WORKERS')``), and which may keep old names
+    working but out of the help (``--dir`` for ``--profiles``)."""
+
+    def __init__(self, *args, hidden_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hidden_names = set(hidden_names)
+
+    def get_error_hint(self, ctx) -> str:
+        return " / ".join(name for name in self.opts if name not in self.hidden_names)
+
+    def get_help_record(self, ctx):
+        shown, self.opts = self.opts, [name for name in self.opts if name not in self.hidden_names]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
+class Argument(click.Argument):
+    def get_error_hint(self, ctx) -> str:
+        return (self.make_metavar(ctx) if ctx is not None else self.human_readable_name).rstrip(".…")

@@ -1,0 +1,109 @@
+"""What the commands print: prose for a clerk, JSON for a script (``--json``),
+less with ``-q`` and more with ``-v``.
+
+Verbosity is a number kept in the Click context: 0 normal, below 0 quiet
+(only errors and warnings), above 0 verbose (every file, unchanged ones too).
+With ``--json`` the document is the only thing on standard output; warnings
+and errors go to standard error as always, and input that cannot be used
+gives an error document (schema ``planmaker.error``) with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from planmaker.base.errors import InputError
+
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+_KEY = "planmaker.verbosity"
+_LISTED_PER_FOLDER = 10  # beyond this, a folder's new files are counted rather than listed
+
+
+def _count(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value:
+        ctx.meta[_KEY] = ctx.meta.get(_KEY, 0) + (value if param.name == "verbose" else -value)
+
+
+def verbosity_options(function):
+    """-q/--quiet and -v/--verbose, on the group and on each command (``planmaker -q build`` or ``build -q``)."""
+    function = click.option("-v", "--verbose", count=True, expose_value=False, callback=_count,
+                            help="多显示：列出每个文件，包括未变化的。")(function)
+    return click.option("-q", "--quiet", count=True, expose_value=False, callback=_count,
+                        help="少显示：只显示错误和警告。")(function)
+
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="以 JSON 输出结果（格式见 docs/JSON输出.md），供脚本读取。")
+
+
+def verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_KEY, 0) if ctx is not None else 0
+
+
+def say(text: str = "", **kwargs) -> None:
+    """Prose that -q silences."""
+    if verbosity() >= 0:
+        click.echo(text, **kwargs)
+
+
+def emit_json(document: dict) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def fail(exc: InputError, command: str = "", as_json: bool = False) -> None:
+    """Input that cannot be used: every problem, nothing written, exit code 2."""
+    if as_json:
+        from planmaker.commands import summary
+
+        emit_json(summary.error(command, exc.problems))
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    click.echo("未写入任何文件。", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def report_written(report, out_dir: Path) -> None:
+    """The files a build (or collect) wrote, unchanged and kept beside the user's."""
+    verbose = verbosity() > 0
+    by_folder: dict[str, list[str]] = {}
+    for path in report.written:
+        by_folder.setdefault(path.rpartition("/")[0], []).append(path)
+    for folder, paths in by_folder.items():
+        if folder and len(paths) > _LISTED_PER_FOLDER and not verbose:
+            say(f"已生成：{out_dir / folder}{os.sep}（{len(paths)} 个文件）")
+            continue
+        for path in paths:
+            say(f"已生成：{out_dir / path}")
+    if verbose:
+        for path in report.unchanged:
+            say(f"未变化：{out_dir / path}")
+    elif report.unchanged:
+        say(f"未变化：{len(report.unchanged)} 个文件")
+    for original, beside in report.kept:
+        click.echo(f"注意：{out_dir / original} 在上次生成后被修改过，已保留原文件；"
+                   f"新版本写在 {out_dir / beside}（如要覆盖，请加 --force）", err=verbosity() < 0)
+
+
+def report_build(result, out_dir: Path) -> None:
+    report_written(result.report, out_dir)
+    say(f"清单：{out_dir / 'manifest.json'}")
+
+
+def print_profiles(rows) -> None:
+    width = max(len(j.id) for j in rows) if rows else 0
+    for j in rows:
+        parent = j.parent.name if j.parent else "—"
+        click.echo(f"{j.id.ljust(width)}  {j.name}（{j.kind}，上级：{parent}）  {j.file}")
+
+
+def print_campaigns(loaded, layouts: Path) -> None:
+    for campaign in loaded:
+        click.echo(f"{campaign.id}  {campaign.model.name}：{campaign.model.description}  {campaign.file}")
+    # Where a clerk finds checklist.docx to copy into a campaign and edit in Word.
+    click.echo(f"\n自带的附件版式（.docx）：{layouts}")

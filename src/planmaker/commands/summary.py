@@ -1,0 +1,95 @@
+"""What each command reports, as plain data for ``--json`` (and for library
+callers).  Each document follows a JSON Schema shipped in the package
+(``planmaker/schemas/<command>.schema.json``, described in docs/JSON输出.md);
+``schema`` names it and its version, so a script can refuse a document it does
+not know.  Paths are written as the command was given them (relative stays
+relative), with ``/`` inside the output folder."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from planmaker import __version__
+from planmaker.base.errors import Problem
+
+SCHEMA_VERSION = 1
+
+
+def _head(command: str, ok: bool) -> dict[str, Any]:
+    return {"schema": f"planmaker.{command}/{SCHEMA_VERSION}", "command": command, "planmaker": __version__,
+            "ok": ok}
+
+
+def problem(p: Problem) -> dict[str, Any]:
+    return {"severity": p.severity, "message": p.message, "file": str(p.file) if p.file else None,
+            "line": p.line, "field": p.field, "text": str(p)}
+
+
+def error(command: str, problems: list[Problem]) -> dict[str, Any]:
+    """Input that could not be used (exit code 2): nothing was written."""
+    return {**_head(command, False), "schema": f"planmaker.error/{SCHEMA_VERSION}", "written": False,
+            "problems": [problem(p) for p in problems]}
+
+
+def check(plan: Path, problems: list[Problem]) -> dict[str, Any]:
+    errors = sum(1 for p in problems if p.severity == "error")
+    return {**_head("check", errors == 0), "plan": str(plan), "errors": errors,
+            "warnings": len(problems) - errors, "problems": [problem(p) for p in problems]}
+
+
+def _report(report, out_dir: Path) -> dict[str, Any]:
+    return {"output": str(out_dir), "manifest": str(out_dir / "manifest.json"),
+            "written": list(report.written), "unchanged": list(report.unchanged),
+            "kept": [{"file": original, "new": beside} for original, beside in report.kept]}
+
+
+def build(plan: Path, out_dir: Path, result) -> dict[str, Any]:
+    resolved = result.resolved
+    return {**_head("build", True), "plan": str(plan), "profile": resolved.jurisdiction.id,
+            "jurisdiction": resolved.jurisdiction.name, "campaign": resolved.campaign.id,
+            **_report(result.report, out_dir),
+            "counts": {"written": len(result.report.written), "unchanged": len(result.report.unchanged),
+                       "kept": len(result.report.kept)}}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def collect(plan: Path, out_dir: Path, collection, report) -> dict[str, Any]:
+    resolved = collection.resolved
+    forms = [{
+        "id": form.form_id, "title": form.annex.title,
+        "included": [{"unit": s.unit_id, "name": s.unit, "file": str(s.path), "sha256": s.digest,
+                      "blanks": s.blanks} for s in sorted(form.included, key=lambda s: s.unit_id)],
+        "missing": [{"unit": j.id, "name": j.name} for j in form.missing],
+        "totals": {ref: _number(value) for ref, value in form.totals.items()},
+    } for form in collection.forms]
+    return {**_head("collect", collection.clean), "plan": str(plan), "profile": resolved.jurisdiction.id,
+            "jurisdiction": resolved.jurisdiction.name, "campaign": resolved.campaign.id,
+            "files": [str(p) for p in collection.files], "skipped": [str(p) for p in collection.ignored],
+            "forms": forms,
+            "issues": [{"category": i.category, "file": str(i.file), "where": i.where or None, "message": i.text}
+                       for i in collection.issues],
+            **_report(report, out_dir)}
+
+
+def profiles(rows: list) -> dict[str, Any]:
+    """``rows``: the loaded jurisdictions."""
+    return {**_head("profiles", True), "profiles": [{
+        "id": j.id, "name": j.name, "kind": j.kind, "level": j.level,
+        "parent": j.parent.id if j.parent else None, "parent_name": j.parent.name if j.parent else None,
+        "file": str(j.file) if j.file else ""} for j in rows]}
+
+
+def campaigns(loaded: list, layouts: Path) -> dict[str, Any]:
+    return {**_head("campaigns", True), "campaigns": [{
+        "id": c.id, "name": c.model.name, "description": c.model.description, "file": str(c.file)}
+        for c in loaded], "annex_layouts": str(layouts)}
+
+
+def schema_path(name: str) -> Path:
+    """The JSON Schema of a document (``check``, ``build``, ``collect``, ``profiles``, ``campaigns``, ``error``)."""
+    return Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json"

@@ -1,0 +1,255 @@
+"""Assembling the campaign and the plan file from the recognised outline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from planmaker.importer.checklist import CHECKLIST_FILE, checklist
+from planmaker.importer.outline import PHASE, Outline, Section
+from planmaker.importer.problems import PROBLEMS_FILE, problem_groups
+from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
+from planmaker.importer.wording import Wording
+
+_CONTACT = re.compile(r"^(?P<unit>.{2,30}?)联系人及电话[:：]\s*(?P<name>[^，,]+)[，,]\s*(?P<phone>.+)$")
+_EMAIL = re.compile(r"^电子邮箱[:：]\s*(?P<email>\S+)$")
+
+
+@dataclass
+class Assembled:
+    campaign: dict
+    plan: dict
+    recognised: list[str] = field(default_factory=list)
+    raw_annexes: list[tuple[str, str]] = field(default_factory=list)   # (file name, text)
+    files: dict[str, dict] = field(default_factory=dict)                # data files of the campaign (problems.yaml)
+
+
+def assemble(doc: Outline, w: Wording) -> Assembled:
+    out = Assembled({}, {})
+    c = out.campaign
+    title = w.convert(doc.title, doc.title_para.line)
+    c["name"] = _plain(title) or doc.title
+    c["description"] = "由 planmaker import 从收到的方案导入，未经润色"
+    c["title"] = title
+    c["preamble"] = [w.convert(p.text, p.line, preamble=True) for p in doc.preamble]
+    c["sections"] = []
+    for section in doc.sections:
+        c["sections"].append(_section(section, w, c, out))
+    entries, table = _annexes(doc, w, out)
+    _assign_table(c.get("tasks", []), table, w, out)
+    c["task_table"] = bool(table) and bool(c.get("tasks"))
+    entries = [e for e in entries if e["kind"] != "tasks" or c["task_table"]]
+    if entries:
+        c["annexes"] = entries
+    _closing(doc, w, c, out)
+    return out
+
+
+def _plain(title: str) -> str:
+    name = re.sub(r"\{[{%].*?[%}]\}", "", title)
+    return re.sub(r"^[年度]+", "", name).strip()
+
+
+def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
+    entry: dict = {"heading": w.convert(section.heading, section.para.line)}
+    if section.paragraphs:
+        entry["paragraphs"] = [w.convert(p.text, p.line) for p in section.paragraphs]
+    if not section.items:
+        out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”（{len(section.paragraphs)} 段）")
+        return entry
+    groups = problem_groups(section, w) if "problems" not in c else None
+    if groups:
+        c["problems"] = PROBLEMS_FILE
+        out.files[PROBLEMS_FILE] = {"groups": groups}
+        entry["items"] = "problems"
+        if sum(i.runin for i in section.items) * 2 < len(section.items):
+            entry["runin"] = False
+        count = sum(len(g["items"]) for g in groups)
+        out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”：问题清单 {len(groups)} 组 {count} 条"
+                              f"（{PROBLEMS_FILE}，可另加自查表、整改台账附件）")
+        return entry
+    kind = section.kind
+    if kind in ("tasks", "phases", "requirements") and c.get(kind):
+        kind = "points"   # a second part of the same kind: `items: tasks` would list the first part's again
+    items = []
+    for item in section.items:
+        heading = item.heading or (item.body.pop(0).text if item.body else "")
+        if not heading:
+            heading = "（无标题）"   # a campaign's item needs a title: say so rather than drop the number
+            w.notes.append((item.para.line, "编号之后没有文字，暂写作“（无标题）”，请补上或删去"))
+        body = "\n".join(w.convert(p.text, p.line) for p in item.body)
+        if kind == "phases":
+            items.append(_phase(heading, body, item.para.line, w, c))
+        elif kind == "tasks":
+            items.append(_task(heading, body, item, w, c))
+        elif kind == "requirements":
+            req = {"id": f"req{len(c.get('requirements', [])) + 1}", "title": w.convert(heading, item.para.line)}
+            if body:
+                req["text"] = body
+            c.setdefault("requirements", []).append(req)
+            items.append(req)
+        else:
+            point = {"title": w.convert(heading, item.para.line)}
+            if body:
+                point["text"] = body
+            items.append(point)
+    entry["items"] = kind if kind in ("phases", "tasks", "requirements") else items
+    if sum(i.runin for i in section.items) * 2 < len(section.items):
+        entry["runin"] = False
+    names = {"phases": "实施阶段", "tasks": "重点任务", "requirements": "工作要求", "points": "条目"}
+    out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”：{len(items)} 项{names[kind]}")
+    return entry
+
+
+def _phase(heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
+    m = PHASE.match(heading)
+    assert m is not None   # the part is one of phases because every heading matched
+    pid = f"phase{len(c.get('phases', [])) + 1}"
+    when = w.convert(m.group("when"), line, phase=pid)
+    phase = {"id": pid, "name": w.convert(m.group("name").strip(), line),
+             "title": "{{ phase.name }}" + m.group("open") + when + m.group("close") + m.group("stop")}
+    if body:
+        phase["text"] = body
+    c.setdefault("phases", []).append(phase)
+    return phase
+
+
+_SUB = re.compile(r"^\d{1,2}\s*[、.．]\s*")
+
+
+def _task(heading: str, body: str, item, w: Wording, c: dict) -> dict:
+    task: dict[str, Any] = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": w.convert(heading, item.para.line)}
+    subtasks = _subtasks(item, w)
+    if subtasks:
+        task["subtasks"] = subtasks
+        c.setdefault("tasks", []).append(task)
+        return task
+    if body:
+        task["text"] = body
+    units = units_in(item.para.text + "\n" + "\n".join(p.text for p in item.body), w.speaker)
+    if units.lead:
+        task["lead"] = units.lead
+    if units.cooperate:
+        task["cooperate"] = units.cooperate
+    for name in units.unknown:
+        w.notes.append((item.para.line, f"责任单位“{name}”不是发文辖区的部门，无法对应部门角色，保留原文"))
+    c.setdefault("tasks", []).append(task)
+    # the title is kept as written: no full stop is added after a heading that has none
+    c["task_title"] = "{{ task.title }}"
+    return task
+
+
+def _subtasks(item, w: Wording) -> list[dict]:
+    """“1、……（责任单位：……）2、……”: numbered items with units of their own become subtasks,
+    one row each in the task table."""
+    paras = item.body
+    if item.runin or len(paras) < 2 or not all(_SUB.match(p.text) for p in paras):
+        return []
+    found = [units_in(p.text, w.speaker) for p in paras]
+    if sum(bool(u.lead) for u in found) < 2:
+        return []
+    subtasks = []
+    for para, units in zip(paras, found):
+        sub: dict[str, Any] = {"text": w.convert(_SUB.sub("", para.text, count=1), para.line)}
+        if units.lead:
+            sub["lead"] = units.lead
+        if units.cooperate:
+            sub["cooperate"] = units.cooperate
+        for name in units.unknown:
+            w.notes.append((para.line, f"责任单位“{name}”不是发文辖区的部门，无法对应部门角色，保留原文"))
+        subtasks.append(sub)
+    return subtasks
+
+
+def _annexes(doc: Outline, w: Wording, out: Assembled) -> tuple[list[dict], tuple[str, list] | None]:
+    """The document's annexes in order: a task table and a checklist become the campaign's own;
+    any other is kept as its text beside the campaign (附件N（原文）.txt), never dropped."""
+    entries: list[dict] = []
+    table = None
+    if doc.task_table:
+        found = task_table([p.cells for p in doc.task_table.rows]) or []
+        out.recognised.append(f"第{doc.task_table.para.line}行 正文中的任务分工表，{len(found)} 行：改为附件（任务分工表）")
+        table = doc.task_table.title, found
+        entries.append({"kind": "tasks", "title": w.convert(table[0], doc.title_para.line)})
+    for k, annex in enumerate(doc.annexes, start=1):
+        if any(p.cells for p in annex.rows):
+            rows = [p.cells for p in annex.rows if p.cells]
+        else:
+            rows = text_table_rows([("\t" if p.indented else "") + p.text for p in annex.rows])
+        found_rows = task_table(rows) if table is None else None
+        title = _annex_title(annex)
+        if found_rows is not None:
+            out.recognised.append(f"第{annex.para.line}行 附件“{title[:24]}”：任务分工表，{len(found_rows)} 行")
+            table = title or "任务分工表", found_rows
+            entries.append({"kind": "tasks", "title": w.convert(table[0], annex.para.line)})
+            continue
+        spec = checklist(w.convert(title, annex.para.line), annex.rows, w, annex.para.line) \
+            if CHECKLIST_FILE not in out.files else None
+        if spec is not None:
+            out.files[CHECKLIST_FILE] = spec
+            entries.append({"kind": "checklist", "source": CHECKLIST_FILE})
+            count = sum(len(g["items"]) for g in spec["groups"])
+            out.recognised.append(f"第{annex.para.line}行 附件“{title[:24]}”：工作检查表，{len(spec['groups'])} 组 "
+                                  f"{count} 项（{CHECKLIST_FILE}）")
+            continue
+        text = "\n".join([annex.para.text, annex.title] + [("\t" if p.indented else "") + p.text for p in annex.rows])
+        out.raw_annexes.append((f"附件{k}（原文）.txt", text))
+        w.notes.append((annex.para.line, f"附件“{title[:24]}”不是任务分工表或检查表，原文另存为 附件{k}（原文）.txt，"
+                                         "请照编写指南第十节写成数据文件"))
+    return entries, table
+
+
+def _annex_title(annex) -> str:
+    """The annex's title, over one or two lines (广西……专项整治行动 / 工作检查表)."""
+    title = annex.title
+    for row in annex.rows:
+        if row.cells or row.indented or re.search(r"[：:□]", row.text) or len(title) + len(row.text) > 60:
+            break
+        title += row.text
+    return title
+
+
+def _assign_table(tasks: list[dict], table, w: Wording, out: Assembled) -> None:
+    if not table or not tasks:
+        return
+    rows = table[1]
+    for task, (_task_text, lead, coop) in zip(tasks, rows):
+        lead_roles = [r for r in (role_of(n, w.speaker) for n in split_names(lead)) if r]
+        coop_roles = [r for r in (role_of(n, w.speaker) for n in split_names(coop)) if r and r not in lead_roles]
+        if lead_roles:
+            task["lead"] = lead_roles
+        if coop_roles:
+            task["cooperate"] = coop_roles
+    if len(rows) != len(tasks):
+        w.notes.append((0, f"任务分工表有 {len(rows)} 行，正文有 {len(tasks)} 项任务，已按顺序对应，请核对"))
+
+
+def _closing(doc: Outline, w: Wording, c: dict, out: Assembled) -> None:
+    contacts = _contacts(doc, w)
+    literal = []
+    if doc.annex_note or contacts is None:
+        literal = [w.convert(p.text, p.line) for p in doc.contacts + doc.annex_note]
+        if doc.annex_note:
+            out.recognised.append(f"第{doc.annex_note[0].line}行 附件说明（原样保留；附件内容须另行制作）")
+    elif contacts:
+        out.recognised.append(f"第{doc.contacts[0].line}行 联系人 {len(contacts)} 位")
+    if literal and c["sections"]:
+        c["sections"][-1].setdefault("after", []).extend(literal)
+    out.plan["contacts"] = contacts or []
+
+
+def _contacts(doc: Outline, w: Wording) -> list[dict] | None:
+    """Contacts in the campaign's default layout; None when written some other way (kept as text)."""
+    found: list[dict] = []
+    for para in doc.contacts:
+        m, e = _CONTACT.match(para.text), _EMAIL.match(para.text)
+        if m:
+            unit = m.group("unit").strip()
+            found.append({"unit": role_of(unit, w.speaker) or unit, "name": m.group("name").strip(),
+                          "phone": m.group("phone").strip()})
+        elif e and found:
+            found[-1]["email"] = e.group("email")
+        else:
+            return None
+    return found

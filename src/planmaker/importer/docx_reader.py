@@ -1,0 +1,168 @@
+"""The paragraphs of a .docx in document order, with Word's automatic list
+numbers written out as text.
+
+A heading numbered by Word (numbering.xml) has no “一、” in its text: the number
+is drawn from the list definition.  Writing the number back into the text lets
+one recogniser serve Word, WPS and LibreOffice files and plain text alike.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from planmaker.base.numbering import chinese_number
+from planmaker.importer.paragraphs import ImportRefused, Para
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_docx(path: Path) -> list[Para]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names:
+                raise ImportRefused(f"“{path.name}” 不是 Word 文档（缺少正文部分）")
+            body = ET.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+            numbering = _read_xml(archive, "word/numbering.xml", names)
+            styles = _read_xml(archive, "word/styles.xml", names)
+    except (zipfile.BadZipFile, ET.ParseError, KeyError):
+        raise ImportRefused(f"“{path.name}” 已损坏，无法作为 Word 文档打开") from None
+    if body is None:
+        raise ImportRefused(f"“{path.name}” 中没有正文")
+    lists = ListNumbers(numbering, styles)
+    paras: list[Para] = []
+    tables = 0
+    for block in body:
+        if block.tag == f"{W}p":
+            text = _text(block)
+            label = lists.label(block) if text.strip() else ""
+            if text.strip():
+                paras.append(Para(len(paras) + 1, (label + text.strip()) if label else text.strip()))
+        elif block.tag == f"{W}tbl":
+            tables += 1
+            for row in block.iter(f"{W}tr"):
+                cells = tuple(" ".join(_text(p).strip() for p in cell.iter(f"{W}p")).strip()
+                              for cell in row.findall(f"{W}tc"))
+                if any(cells):
+                    paras.append(Para(len(paras) + 1, "\t".join(cells), cells, tables))
+    return paras
+
+
+def _read_xml(archive, name, names):
+    return ET.fromstring(archive.read(name)) if name in names else None
+
+
+def _text(element) -> str:
+    parts = []
+    for node in element.iter():
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}tab":
+            parts.append(" ")
+    return "".join(parts).replace("\u3000", " ")
+
+
+_CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified",
+                    "ideographDigital", "taiwaneseCounting", "japaneseCounting"}
+
+
+def _format(number: int, fmt: str) -> str:
+    # LibreOffice writes 一、二、 as taiwaneseCountingThousand; Word as chineseCounting(Thousand)
+    if fmt in _CHINESE_FORMATS or "Counting" in fmt or fmt.startswith(("chinese", "ideograph", "taiwanese")):
+        return chinese_number(number) if number < 100 else str(number)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (number - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt == "decimalEnclosedCircleChinese" or fmt == "decimalEnclosedCircle":
+        return chr(0x2460 + number - 1) if 1 <= number <= 20 else str(number)
+    if fmt in ("none", "bullet"):
+        return ""
+    return str(number)
+
+
+class ListNumbers:
+    """Word's list counters, advanced paragraph by paragraph as Word does."""
+
+    def __init__(self, numbering, styles):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.nums: dict[str, str] = {}
+        self.starts: dict[tuple[str, int], int] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if numbering is not None:
+            self._read_numbering(numbering)
+        if styles is not None:
+            self._read_styles(styles)
+
+    def _read_numbering(self, numbering) -> None:
+        for abstract in numbering.findall(f"{W}abstractNum"):
+            levels = {}
+            for lvl in abstract.findall(f"{W}lvl"):
+                fmt = _val(lvl.find(f"{W}numFmt")) or "decimal"
+                text = _val(lvl.find(f"{W}lvlText")) or ""
+                start = int(_val(lvl.find(f"{W}start")) or 1)
+                levels[int(lvl.get(f"{W}ilvl", "0"))] = (fmt, text, start)
+            self.levels[abstract.get(f"{W}abstractNumId", "")] = levels
+        for num in numbering.findall(f"{W}num"):
+            num_id = num.get(f"{W}numId", "")
+            self.nums[num_id] = _val(num.find(f"{W}abstractNumId"))
+            for override in num.findall(f"{W}lvlOverride"):
+                start = override.find(f"{W}startOverride")
+                if start is not None:
+                    self.starts[(num_id, int(override.get(f"{W}ilvl", "0")))] = int(_val(start) or 1)
+
+    def _read_styles(self, styles) -> None:
+        based: dict[str, str] = {}
+        own: dict[str, tuple[str, int]] = {}
+        for style in styles.findall(f"{W}style"):
+            sid = style.get(f"{W}styleId", "")
+            parent = style.find(f"{W}basedOn")
+            if parent is not None:
+                based[sid] = _val(parent)
+            num_pr = style.find(f"{W}pPr/{W}numPr")
+            if num_pr is not None:
+                own[sid] = (_val(num_pr.find(f"{W}numId")), int(_val(num_pr.find(f"{W}ilvl")) or 0))
+        for sid in list(based) + list(own):
+            node, seen = sid, set[str]()
+            while node and node not in own and node not in seen:
+                seen.add(node)
+                node = based.get(node, "")
+            if node in own and own[node][0]:
+                self.style_num[sid] = own[node]
+
+    def label(self, paragraph) -> str:
+        ppr = paragraph.find(f"{W}pPr")
+        num_id, ilvl = "", 0
+        if ppr is not None:
+            style = ppr.find(f"{W}pStyle")
+            if style is not None and _val(style) in self.style_num:
+                num_id, ilvl = self.style_num[_val(style)]
+            num_pr = ppr.find(f"{W}numPr")
+            if num_pr is not None:
+                num_id = _val(num_pr.find(f"{W}numId")) or num_id
+                ilvl = int(_val(num_pr.find(f"{W}ilvl")) or ilvl)
+        if not num_id or num_id == "0" or num_id not in self.nums:
+            return ""
+        levels = self.levels.get(self.nums[num_id], {})
+        if ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        start = self.starts.get((num_id, ilvl), levels[ilvl][2])
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        fmt, text, _ = levels[ilvl]
+        if fmt == "bullet":
+            return ""
+        for k in range(ilvl + 1):
+            if f"%{k + 1}" in text:
+                value = counters.get(k, self.starts.get((num_id, k), levels.get(k, ("", "", 1))[2]))
+                text = text.replace(f"%{k + 1}", _format(value, levels.get(k, (fmt,))[0]))
+        return text
+
+
+def _val(element) -> str:
+    """An element's w:val, "" when the element or the attribute is missing."""
+    return "" if element is None else element.get(f"{W}val", "")

@@ -1,0 +1,173 @@
+"""``planmaker import``: a received plan in, a campaign and a draft plan file out.
+
+The result is composed once in a scratch folder before anything is written to
+the output folder, so that a document the importer misreads fails here, with
+a message, instead of at the clerk's first ``build``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from planmaker.base.errors import InputError
+from planmaker.importer.campaign import assemble
+from planmaker.importer.dates import DateBook, guess_year
+from planmaker.importer.jurisdiction import speaker_for
+from planmaker.importer.outline import outline
+from planmaker.importer.planfile import LOCAL_PROFILE, plan_dict
+from planmaker.importer.source import ImportRefused, read_source
+from planmaker.importer.wording import Wording
+from planmaker.inputs.catalog import Catalog
+
+
+@dataclass
+class ImportReport:
+    recognised: list[str] = field(default_factory=list)
+    unplaced: list[tuple[int, str]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    jurisdiction: str = ""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(data) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000)
+
+
+def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None = None,
+                force: bool = False) -> ImportReport:
+    """Import ``path`` into ``out_dir``; raises ImportRefused (nothing written) when it cannot."""
+    existing = [n for n in ("campaign.yaml", "plan.yaml") if (out_dir / n).exists()]
+    if existing and not force:
+        raise ImportRefused(f"输出文件夹 {out_dir} 中已有 {'、'.join(existing)}：为免覆盖已修改的模板，"
+                            "请换一个文件夹，或加 --force 覆盖")
+    source = read_source(path)
+    doc = outline(source.paras)
+    everything = "\n".join(p.text for p in source.paras)
+    issuer = doc.issuer.text if doc.issuer else ""
+    try:
+        speaker = speaker_for(everything, doc.title, issuer, catalog, profile)
+    except InputError as exc:
+        raise ImportRefused(str(exc).replace("错误：", "")) from None
+    _refer_to_profile(speaker, catalog, out_dir)
+    book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
+    wording = Wording(speaker, book)
+    result = assemble(doc, wording)
+    result.plan = plan_dict(doc, speaker, book, wording.parent_document, result.plan.get("contacts", []))
+    _date_list(result.campaign, book)
+    files = _files(result, speaker, path)
+    _verify(files, catalog)
+    report = ImportReport(jurisdiction=speaker.name)
+    report.recognised = _recognised(doc, speaker, wording, result)
+    report.unplaced = sorted(set(doc.notes + wording.notes + _other_places(source.paras, speaker)), key=lambda n: n[0])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (out_dir / name).write_text(text, encoding="utf-8")
+        report.written.append(out_dir / name)
+    return report
+
+
+def _refer_to_profile(speaker, catalog: Catalog, out_dir: Path) -> None:
+    """A profile given as a file (--profile ./我县.yaml) is named in plan.yaml by its path from there."""
+    if speaker.file is None:
+        return
+    known = catalog.profile_ids().get(speaker.profile_ref)
+    if known is None or known.resolve() != speaker.file.resolve():
+        speaker.profile_ref = os.path.relpath(speaker.file.resolve(), out_dir.resolve())
+
+
+def _other_places(paras, speaker) -> list[tuple[int, str]]:
+    """Places the text names that are not the issuer (宜春市卫健委): kept as written, and said."""
+    from planmaker.importer.jurisdiction import places_in
+
+    known = {speaker.name} | ({speaker.parent.name} if speaker.parent else set())
+    notes, seen = [], set()
+    for para in paras:
+        for _, name in places_in(para.text):
+            if name not in known and name not in seen:
+                seen.add(name)
+                notes.append((para.line, f"地名“{name}”不是发文辖区，按原文保留（如指上级，可改为 parent 的变量）"))
+    return notes
+
+
+def _date_list(campaign: dict, book: DateBook) -> None:
+    named = [n for n in book.values if n not in ("start", "end", "signed")]
+    if named:
+        campaign["dates"] = named
+        campaign["date_labels"] = {n: book.labels.get(n, n) for n in named}
+    # keys in the order the campaign guide lists them
+    order = ["name", "description", "title", "dates", "date_labels", "problems", "preamble", "sections", "tasks",
+             "phases", "requirements", "task_title", "task_table", "annexes"]
+    items = sorted(campaign.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    campaign.clear()
+    campaign.update(items)
+
+
+def _files(result, speaker, path: Path) -> dict[str, str]:
+    head = f"# 由 planmaker import 从 {path.name} 导入。请通读并按编写指南润色。\n"
+    files = {"campaign.yaml": head + dump(result.campaign), "plan.yaml": head + dump(result.plan)}
+    if speaker.local:
+        files[LOCAL_PROFILE] = (f"# 发文辖区：由 planmaker import 按 {path.name} 的用语推断，请核对名称和部门。\n"
+                                + dump(speaker.local))
+    for name, data in result.files.items():
+        files[name] = head + dump(data)
+    for name, text in result.raw_annexes:
+        files[name] = text + "\n"
+    return files
+
+
+def _verify(files: dict[str, str], catalog: Catalog) -> None:
+    """Compose the plan in a scratch folder: what build will do, without its files."""
+    from planmaker.plan.compose import compose_plan
+    from planmaker.plan.resolve import resolve
+
+    scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
+    try:
+        for name, text in files.items():
+            (scratch / name).write_text(text, encoding="utf-8")
+        compose_plan(resolve(scratch / "plan.yaml", catalog))
+    except InputError as exc:
+        raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + str(exc)) from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _recognised(doc, speaker, wording, result) -> list[str]:
+    lines = [f"第{doc.title_para.line}行 标题：{doc.title}", f"发文辖区：{speaker.inferred}"]
+    if wording.parent_document:
+        pd = wording.parent_document
+        lines.append(f"上级文件：《{pd['title']}》（{pd.get('number', '')}）")
+    if doc.preamble:
+        lines.append(f"第{doc.preamble[0].line}行 前言 {len(doc.preamble)} 段")
+    lines.extend(result.recognised)
+    for pid, p in wording.book.phases.items():
+        lines.append(f"阶段 {pid}：{_when(p.get('start'))} — {_when(p.get('end'))}")
+    named = dict(wording.book.values)
+    if named:
+        lines.append("日期：" + "；".join(f"{n}={_when(v)}" for n, v in named.items()))
+    if doc.issuer:
+        lines.append(f"第{doc.issuer.line}行 发文机关：{doc.issuer.text}")
+    if doc.signed:
+        lines.append(f"第{doc.signed.line}行 成文日期：{doc.signed.text}")
+    return lines
+
+
+def _when(value) -> str:
+    return value.iso() if value else "未定（留空）"
