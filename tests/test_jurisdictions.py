@@ -300,3 +300,13 @@ def test_the_script_derives_kinds_from_suffix_and_code():
     assert rows["恩施土家族苗族自治州"] == ("自治州", "420000") and rows["长阳土家族自治县"][0] == "自治县"
     assert rows["碑林区"] == ("市辖区", "610100")
     assert rows["新疆维吾尔自治区"][0] == "自治区" and rows["石河子市"][0] == "兵团"
+
+
+def test_new_takes_any_unit_of_the_national_table(tmp_path):
+    args = ("new", "--campaign", "unreasonable-exams", "--start", "2024-05", "--parent-title", "",
+            "--no-contacts", "--no-build")
+    result = run_cli(*args, "--profile", "思南县", "-o", tmp_path / "a")
+    assert result.exit_code == 0, result.output
+    assert "profile: 贵州省/铜仁市/思南县" in (tmp_path / "a" / "plan.yaml").read_text(encoding="utf-8")
+    result = run_cli(*args, "--profile", "朝阳区", "-o", tmp_path / "b")
+    assert result.exit_code != 0 and "北京市/朝阳区" in result.output
