@@ -156,6 +156,15 @@ def test_the_sample_covers_every_kind_and_the_special_cases():
     assert any(table.by_code[table.by_code[c].parent].kind == "直辖市" for c in CODES if table.by_code[c].parent)
 
 
+def _literal_blanks(campaign_id: str) -> set[str]:
+    """The blanks a campaign writes itself (每月__日前, as its seed did): they stay, whatever the plan gives."""
+    campaign = CATALOG.load_campaign(campaign_id)
+    own = {k: v for k, v in yaml.safe_load(campaign.file.read_text(encoding="utf-8")).items() if k != "params"}
+    text = repr(own) + "".join(p.read_text(encoding="utf-8") for p in campaign.folder.glob("*.yaml")
+                               if p != campaign.file)   # a parameter's blank default is a value the plan gives
+    return {blank for blank in BLANKS if blank in text}
+
+
 def _own_words(j) -> tuple[set[str], set[str], set[str]]:
     """The names, level words and department names a jurisdiction's documents may use:
     its own and its ancestors'."""
@@ -183,7 +192,7 @@ def test_every_text_speaks_for_its_own_jurisdiction_only(built):
         names, levels, departments = _own_words(j)
         for name, text in texts_of(folder / "out").items():
             where = f"{county.name}/{campaign_id}/{name}"
-            for word in SYNTAX + BLANKS:
+            for word in SYNTAX + tuple(b for b in BLANKS if b not in _literal_blanks(campaign_id)):
                 if word in text:
                     wrong.append(f"{where}: {word}")
             masked = text
@@ -240,4 +249,4 @@ def test_every_build_wrote_its_plan(built):
         suffixes = {p.suffix for p in (folder / "out").iterdir()}
         assert {".docx", ".md", ".html", ".ics"} <= suffixes, folder
     books = [b for folder in built.values() for b in (folder / "out").glob("*.xlsx")]
-    assert len(books) >= len(built) and all(zipfile.is_zipfile(b) for b in books)
+    assert books and all(zipfile.is_zipfile(b) for b in books)
