@@ -30,6 +30,8 @@ KINDS = ("省", "自治区", "直辖市", "地级市", "自治州", "盟", "地�
 ONLY = ("plan", "preview", "tasks", "checklist", "stats", "selfcheck", "ledger", "calendar")
 BLANKS = ("20__", "__月", "__日", "第__届")
 SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
+# parameters the sample gives a value (their defaults are blanks: 第__届中央纪委__次全会)
+GIVEN_PARAMS = {"discipline_meetings": "十九届中央纪委四次全会"}
 CATALOG = Catalog()
 
 
@@ -87,8 +89,7 @@ def plan_for(campaign_id: str, profile: str) -> dict:
     example = _example_plans().get(campaign_id, {})
     params = {k: v for k, v in (example.get("params") or {}).items()
               if not (isinstance(v, str) and words.find(v))}
-    if "discipline_meetings" in model.params:
-        params["discipline_meetings"] = "十九届中央纪委四次全会"
+    params.update({k: v for k, v in GIVEN_PARAMS.items() if k in model.params})
     phases, n = {}, max(len(model.phases), 1)
     for i, phase in enumerate(model.phases):
         first = 3 + i * 10 // n
@@ -159,9 +160,10 @@ def test_the_sample_covers_every_kind_and_the_special_cases():
 def _literal_blanks(campaign_id: str) -> set[str]:
     """The blanks a campaign writes itself (每月__日前, as its seed did): they stay, whatever the plan gives."""
     campaign = CATALOG.load_campaign(campaign_id)
-    own = {k: v for k, v in yaml.safe_load(campaign.file.read_text(encoding="utf-8")).items() if k != "params"}
+    own = yaml.safe_load(campaign.file.read_text(encoding="utf-8"))
+    own["params"] = {k: v for k, v in (own.get("params") or {}).items() if k not in GIVEN_PARAMS}
     text = repr(own) + "".join(p.read_text(encoding="utf-8") for p in campaign.folder.glob("*.yaml")
-                               if p != campaign.file)   # a parameter's blank default is a value the plan gives
+                               if p != campaign.file)
     return {blank for blank in BLANKS if blank in text}
 
 

@@ -68,6 +68,7 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
     from planmaker.plan.coverage import resolved_milestones
 
     j = resolved.jurisdiction
+    province = province_of(j) or j.province
     seen: set[str] = set()
     above = j.parent.departments if j.parent else resolved.national
     phases = []
@@ -84,6 +85,9 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
         "parent_dept": Departments(above, resolved.roles, j.parent.name if j.parent else "国家", seen,
                                    always_full=bool(j.parent and j.parent.prefix == j.prefix)),
         "sub_dept": resolved.subordinate_departments,
+        # the province's departments (省卫生健康委), named like the parent's
+        "province_dept": Departments(province.departments, resolved.roles, province.name, seen,
+                                     always_full=province is not j and province.prefix == j.prefix),
         "office": Offices(j),
         "parent_document": resolved.plan.parent_document,
         "dates": resolved.dates,
