@@ -22,7 +22,7 @@ from planmaker.office import gbt9704 as gb
 from planmaker.office.plan_docx import new_document
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "annexes"
-TABLE_PT = 12  # 小四
+TABLE_PT = gb.TABLE_PT
 DITTO = "〃"  # a cell that says “same as above” is merged with the cell above
 
 
@@ -37,10 +37,14 @@ def para(document, text="", font=gb.FANGSONG, size=gb.BODY_PT, align=WD_ALIGN_PA
 def heading(document):
     """附件N at the top left in 黑体, then the centred title in 小标宋."""
     para(document, "{%p if annex_label %}")
-    para(document, "{{ annex_label }}", gb.HEITI)
+    para(document, "{{ annex_label }}", gb.HEITI).paragraph_format.keep_with_next = True
     para(document, "{%p endif %}")
     title = para(document, "{{ title }}", gb.XIAOBIAOSONG, gb.TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     title.paragraph_format.line_spacing = Pt(gb.TITLE_PT * 1.5)
+    title.paragraph_format.keep_with_next = True
+    # off the line grid, which would give each title line two grid lines
+    gb.no_grid(title)
 
 
 def cell_text(cell, text, size=TABLE_PT, font=gb.FANGSONG, align=WD_ALIGN_PARAGRAPH.CENTER):
@@ -75,9 +79,19 @@ def table(document, widths_mm):
     return tbl
 
 
+def row_on_paper(tr, header: bool) -> None:
+    """A row never splits across pages; a header row repeats on every page the table runs on to."""
+    tr_pr = tr.get_or_add_trPr()
+    for tag, wanted in (("w:cantSplit", True), ("w:tblHeader", header)):
+        if wanted and tr_pr.find(qn(tag)) is None:
+            tr_pr.append(OxmlElement(tag))
+
+
 def row(tbl, texts, widths_mm, spans=None, header=False, aligns=None):
     """One row; ``spans`` merges cells, e.g. {1: 2} makes cell 1 span two columns."""
-    cells = tbl.add_row().cells
+    added = tbl.add_row()
+    row_on_paper(added._tr, header)
+    cells = added.cells
     for cell, width in zip(cells, widths_mm):
         cell.width = Mm(width)
     spans = spans or {}
@@ -110,8 +124,8 @@ def save(document, name):
 def tasks_template():
     document = new_document()
     heading(document)
-    para(document)
-    widths = [14, 86, 28, 28]
+    para(document).paragraph_format.keep_with_next = True  # the title goes over with the table
+    widths = gb.TASK_COLUMNS_MM
     tbl = table(document, widths)
     row(tbl, ["序号", "重点任务", "牵头部门", "配合部门"], widths, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
@@ -122,8 +136,8 @@ def tasks_template():
 
     document = new_document()
     heading(document)
-    para(document)
-    widths = [12, 74, 24, 24, 22]
+    para(document).paragraph_format.keep_with_next = True
+    widths = gb.TASK_DEADLINE_COLUMNS_MM
     tbl = table(document, widths)
     row(tbl, ["序号", "重点任务", "牵头部门", "配合部门", "完成时限"], widths, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
@@ -142,7 +156,7 @@ def checklist_template():
     para(document, "{% for c in categories %}{{ c.name }}{{ c.box }}  {% endfor %}等级（{% for g in grades %}"
                    "{{ g.name }}{{ g.box }}{% endfor %}）  性质（{% for o in ownerships %}{{ o.name }}{{ o.box }}  "
                    "{% endfor %}）", size=TABLE_PT + 2)
-    widths = [24, 56, 20, 30, 26]
+    widths = gb.CHECKLIST_COLUMNS_MM
     tbl = table(document, widths)
     row(tbl, ["{{ columns[0] }}", "{{ columns[1] }}", "{{ columns[2] }}", "{{ columns[3] }}"], widths,
         spans={1: 2}, header=True)
@@ -211,7 +225,7 @@ def selfcheck_template():
     heading(document)
     para(document, "单位名称（盖章）：{{ institution.name }}", size=TABLE_PT + 2)
     para(document, "联系人：{{ institution.contact }}    联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
-    widths = [10, 22, 58, 18, 24, 24]
+    widths = [13, 24, 53, 18, 24, 24]  # 序号 on one line, 问题类别 four characters a line
     tbl = table(document, widths)
     row(tbl, ["序号", "问题类别", "自查内容", "是否存在", "问题描述", "整改措施"], widths, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
@@ -232,7 +246,7 @@ def ledger_template():
     heading(document)
     para(document, "填报单位（盖章）：{{ institution.name }}    联系人：{{ institution.contact }}    "
                    "联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
-    widths = [10, 22, 64, 45, 24, 18, 20, 22]
+    widths = [13, 24, 60, 42, 24, 18, 20, 24]
     tbl = table(document, widths)
     row(tbl, ["序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）"], widths,
         header=True)

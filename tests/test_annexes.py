@@ -35,14 +35,25 @@ def table_rows(path):
     rows = []
     for table in document.tables:
         for row in table.rows:
-            cells, seen = [], set()
-            for cell in row.cells:
-                if id(cell._tc) in seen:
-                    continue
-                seen.add(id(cell._tc))
-                cells.append(cell.text)
-            rows.append(cells)
+            if len(row.cells) and row.cells[0].tables and len({id(c._tc) for c in row.cells}) == 1:
+                # the last row, kept with the sign-off lines in one row that cannot split
+                rows.extend(r for t in row.cells[0].tables for r in _rows_of(t))
+                continue
+            rows.append(_cells(row))
     return rows
+
+
+def _rows_of(table):
+    return [_cells(row) for row in table.rows]
+
+
+def _cells(row):
+    cells, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell.text)
+    return cells
 
 
 def test_plan_matches_seed_003_main_text(guangxi_out):
@@ -52,7 +63,8 @@ def test_plan_matches_seed_003_main_text(guangxi_out):
     text = docx_text(plan)
     score = difflib.SequenceMatcher(None, squash(text), squash(main), autojunk=False).ratio()
     assert score >= 0.95, score
-    assert "附件：1.2020年广西医疗卫生领域突出问题专项整治行动方案任务分工" in text
+    # a full-width point: “1.2020年” would read as the number 1.2020
+    assert "附件：1．2020年广西医疗卫生领域突出问题专项整治行动方案任务分工" in text
     assert "工作量化统计表二" in text.split("附件：")[1]
     # the plan holds the main text alone: no annex table in it
     assert not docx.Document(str(plan)).tables
@@ -63,19 +75,20 @@ def test_task_table_rows_match_annex_1(guangxi_out):
     assert rows[0] == ["序号", "重点任务", "牵头部门", "配合部门"]
     body = rows[1:]
     assert [r[0] for r in body] == ["1", "2", "3", "4"]
-    # the seed's table writes short names only; ours, a document of its own, names each department
-    # in full at its first mention (row by row, lead before cooperating) and short after
-    assert [r[2] for r in body] == ["广西壮族自治区医疗保障局", "自治区医保局", "自治区卫生健康委", "自治区卫生健康委"]
-    assert body[0][3].split("\n") == ["广西壮族自治区卫生健康委员会", "广西壮族自治区中医药管理局"]
-    assert body[2][3].split("\n") == ["自治区医保局", "自治区中医药局"]
+    # each department in full at its first mention in the table (a document of its own), short after;
+    # a name longer than the column breaks where its words meet, the place before the department
+    assert [r[2] for r in body] == ["广西壮族\n自治区\n医疗保障局", "自治区医保局", "自治区\n卫生健康委", "自治区\n卫生健康委"]
+    assert body[0][3].split("\n") == ["广西壮族", "自治区", "卫生健康", "委员会", "广西壮族", "自治区", "中医药管理局"]
+    assert body[2][3].split("\n") == ["自治区医保局", "自治区", "中医药局"]
     seed_tasks = re.findall(r"\n\t\d\n\t(.+)", seed_annex(1))
     for ours, theirs in zip(body, seed_tasks):
         assert ours[1].startswith(theirs[:20])
     book = load_workbook(annex_file(guangxi_out, 1, ".xlsx"))
     sheet = book.active
     assert [c.value for c in sheet[2]] == ["序号", "重点任务", "牵头部门", "配合部门"]
-    assert sheet["C3"].value == "广西壮族自治区医疗保障局"
-    assert sheet["D3"].value == "广西壮族自治区卫生健康委员会\n广西壮族自治区中医药管理局"
+    # one name a line; a name wider than its column breaks where its words meet
+    assert sheet["C3"].value == "广西壮族\n自治区\n医疗保障局"
+    assert sheet["D3"].value == "广西壮族自治区\n卫生健康委员会\n广西壮族自治区\n中医药管理局"
 
 
 def test_task_table_speaks_for_the_jurisdiction_built(tmp_path):
@@ -85,13 +98,19 @@ def test_task_table_speaks_for_the_jurisdiction_built(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", plan, "-o", out, "--only", "tasks").exit_code == 0
     rows = table_rows(annex_file(out, 1))
-    assert [r[2] for r in rows[1:]] == ["柳州市医疗保障局", "市医保局", "市卫生健康委", "市卫生健康委"]
+    assert [r[2] for r in rows[1:]] == ["柳州市\n医疗保障局", "市医保局", "市卫生健康委", "市卫生健康委"]
 
 
 def test_seed_001_campaign_gets_a_task_table(liuzhou_out):
     rows = table_rows(annex_file(liuzhou_out, 1))
-    assert len(rows) == 6 and rows[1][2] == "柳州市卫生健康委员会"
-    assert "柳州市市场监督管理局" in rows[1][3]
+    assert len(rows) == 6 and rows[1][2] == "柳州市\n卫生健康\n委员会"
+    assert "柳州市\n市场监督\n管理局" in rows[1][3]
+    # the only annex: “附件” on its page as in the plan's note, without a number (GB/T 9704 7.3.4)
+    assert docx_text(annex_file(liuzhou_out, 1)).startswith("附件\n")
+    plan = docx_text(files_of_kind(liuzhou_out, "plan")[0])
+    assert "附件：柳州市2021年开展不合理医疗检查专项治理行动工作方案任务分工" in plan
+    # the body names what is attached, and nothing that is not
+    assert "见附件" in plan and "附表" not in plan
 
 
 SEED_SUBS = {6: ["免疫细胞治疗", "其他"], 30: ["医师", "护士"], 31: ["医师", "护士"],
@@ -115,16 +134,18 @@ def test_checklist_items_and_sub_items_match_annex_2(guangxi_out):
         answers.setdefault(current, []).append(row[-2])
     assert [(str(n), t) for n, t in sorted(items.items())] == [(n, t.strip()) for n, t in seed_items]
     assert subs == SEED_SUBS
-    assert answers[1] == ["抽查   人，\n违法违规   人"]
+    assert answers[1] == ["抽查______人，\n违法违规______人"]
     assert answers[3] == ["有□ 无□"]
-    assert answers[28] == ["有□ 无□，罚款  万元，没收    "]
-    assert answers[32] == ["有□ 无□，   人"] * 3
+    # the seed's spaces to write in print as underlined blanks
+    assert answers[28] == ["有□ 无□，\n罚款______万元，\n没收______"]
+    assert answers[32] == ["有□ 无□，\n______人"] * 3
     text = docx_text(annex_file(guangxi_out, 2))
     for expected in ("每家抽查20人。不足者，全查", "注：此表供检查时使用。", "陪同检查人：", "检查人：",
                      "检查时间：   年  月  日", "医疗机构名称：", "联系电话：", "社会办医□", "未定级□"):
         assert expected in text, expected
     groups = {r[0] for r in rows[1:] if r[0]}
-    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况"}
+    # 〃: the last row, gone over with the sign-off lines, continues the group above it
+    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况", "〃"}
 
 
 def test_group_and_item_cells_are_merged_vertically(guangxi_out):
@@ -135,7 +156,9 @@ def test_group_and_item_cells_are_merged_vertically(guangxi_out):
     restarts = [m for m in merges if m is not None and m.get(qn("w:val")) == "restart"]
     # three groups, plus items 6, 30, 31, 32 and 33 over their sub-items
     assert len(restarts) == 3 + 5
-    assert "〃" not in docx_text(annex_file(guangxi_out, 2))
+    # the ditto marks were merges; only the last row, kept with the sign-off lines, says 〃
+    last = document.tables[0].rows[-1].cells[0].tables[0]
+    assert docx_text(annex_file(guangxi_out, 2)).count("〃") == "".join(c.text for c in last.rows[0].cells).count("〃")
 
 
 SEED_FORM1_ROWS = ["综合医院", "专科医院", "中医类医院", "妇幼保健院", "其他二级以上公立医疗机构",
@@ -148,10 +171,13 @@ def test_statistics_form_one_matches_annex_3(guangxi_out):
     rows = table_rows(annex_file(guangxi_out, 3))
     assert rows[0] == ["机构类型", "辖区内总数", "检查数量"]
     assert [r[1] for r in rows[1:]] == SEED_FORM1_ROWS
-    assert list(dict.fromkeys(r[0] for r in rows[1:])) == ["二级以上公立医疗机构", "其他类型公立医疗机构",
+    # the last row goes over with the sign-off lines, its group cell saying 〃 (same as above)
+    assert rows[-1][0] == "〃"
+    assert list(dict.fromkeys(r[0] for r in rows[1:-1])) == ["二级以上公立医疗机构", "其他类型公立医疗机构",
                                                  "二级以上社会办医疗机构", "其他社会办医疗机构"]
     text = docx_text(annex_file(guangxi_out, 3))
-    assert "广西壮族自治区" in text and "2020年9月-12月" in text and "填表人：" in text
+    # sent down to the cities, it leaves the reporting unit to be written, as the seed's “    市”
+    assert "____________市" in text and "2020年9月-12月" in text and "填表人：" in text
 
 
 def test_statistics_form_two_matches_annex_4(guangxi_out):

@@ -243,8 +243,11 @@ def test_quarterly_dates_on_a_holiday_are_reported(tmp_path):
 
 def test_quarters_follow_the_period_and_blank_without_one(tmp_path):
     plan = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8")
+    # signed and annual_report are written as dates: they move with the start too, or check (and
+    # so build) rejects the plan (issue 14: build refuses what check rejects)
     moved = plan.replace("start: 2019-07 ", "start: 2019-04 ").replace(
-        "quarterly: {due: + 10 days}", "quarterly: {due: + 7 working days, until: inspection.end}")
+        "quarterly: {due: + 10 days}", "quarterly: {due: + 7 working days, until: inspection.end}").replace(
+        "signed: 2019-07-05", "signed: 2019-04-03").replace("annual_report: 2020-01-15", "annual_report: 2019-10-15")
     text = build(write_plan(tmp_path / "moved", moved), tmp_path / "out1")
     # the phases follow the start: inspection ends 2019-10, so the quarters ending 2019-06-30 and
     # 09-30 count; 7 working days after each, with National Day and its Saturday working day (10月12日)

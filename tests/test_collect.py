@@ -315,6 +315,43 @@ def test_totals_that_disagree_with_their_parts(tmp_path, liuzhou_plan):
     assert meta["collected_files"] == "8" and "鱼峰区" in meta["collected_units"]
 
 
+def test_the_form_sent_down_is_filled_and_summed(tmp_path, liuzhou_plan):
+    """The city's blank form goes to each county, which writes its name in 填报单位
+    (full or short) and its figures; the city's collect sums them all."""
+    names = {"chengzhong": "城中区", "rongan": "融安", "sanjiang": " 三江侗族自治县（盖章）"}
+    inbox = tmp_path / "收到"
+    for county in COUNTIES:
+        for form in ("form1", "form2"):
+            unit = names.get(county) or resolve(plan_for(county), Catalog()).jurisdiction.name
+            put(inbox, f"{county}-{form}.xlsx", fill(blank("liuzhou", form), {**values_for(county, form), "B2": unit}))
+    out = tmp_path / "汇总"
+    result = run_collect(inbox, plan=liuzhou_plan, out=out)
+    assert result.exit_code == 0, result.output
+    meta, cells = read_metadata(summed_book(out, "二"))
+    sheet = summed_book(out, "二")[meta["sheet"]]
+    want = expected_sum("form2")
+    assert all(Decimal(str(sheet[c.ref].value)) == want[c.ref] for c in cells if c.kind == "input")
+    # a name that is not a county of the city's is refused, and so is a form nobody signed
+    other = tmp_path / "其他"
+    put(other, "错名.xlsx", fill(blank("liuzhou", "form1"), {**values_for("rongan", "form1"), "B2": "雨城区"}))
+    result = run_collect(inbox, other, plan=liuzhou_plan, out=tmp_path / "汇总2")
+    assert result.exit_code == 1 and "填报单位 “雨城区” 不是柳州市的下级单位" in result.output
+
+
+def test_a_blank_form_leaves_the_reporting_unit_to_be_written(tmp_path):
+    from planmaker.kinds.stats import reporting_unit
+    book = openpyxl.load_workbook(io.BytesIO(blank("liuzhou", "form1")))
+    meta, _ = read_metadata(book)
+    sheet = book[meta["sheet"]]
+    assert sheet["A2"].value == "填报单位：" and sheet["B2"].value is None
+    assert sheet["B2"].protection.locked is False  # the one header cell the county writes in
+    assert meta["jurisdiction_id"] == "" and meta["issuer_id"] == "liuzhou"
+    city, province = (resolve(plan_for(p), Catalog()) for p in ("liuzhou", "guangxi"))
+    assert reporting_unit(city, summed=False) == "_" * 12 + "县区"  # 各县区 → ____县区
+    assert reporting_unit(province, summed=False) == "_" * 12 + "市"  # as the seed's “______市”
+    assert reporting_unit(city, summed=True) == "柳州市"
+
+
 def test_files_that_do_not_belong(tmp_path, liuzhou_plan):
     inbox = all_counties(tmp_path / "in")
     other = tmp_path / "其他"
@@ -347,7 +384,7 @@ def test_files_that_do_not_belong(tmp_path, liuzhou_plan):
         "另一版本.xlsx": "由另一版本的专项模板生成",
         "另一时段.xlsx": "统计时段为 “2021-01/2021-04”，本级为 “2020-09/2020-12”",
         "雨城区.xlsx": "填报单位 “雨城区” 不是柳州市的下级单位",
-        "柳州市本级.xlsx": "是柳州市本级的表，不是下级报送的",
+        "柳州市本级.xlsx": "没有填写填报单位（统计表一!B2）",
     }
     for name, message in expect.items():
         line = next(line for line in section.splitlines() if f"{other / name}：" in line)
@@ -417,7 +454,8 @@ def test_libreoffice_keeps_the_metadata(roundtripped):
     book = xr.Workbook((roundtripped / "liubei-form2.xlsx").read_bytes())
     assert dict(book.sheets)[META_SHEET] in ("hidden", "veryHidden")  # LibreOffice writes veryHidden as hidden
     meta = xr.read_key_values(book.cells(META_SHEET))
-    assert meta["jurisdiction_id"] == "liubei" and meta["form_id"] == "form2"
+    # a blank form built by liubei's plan: filled by whoever writes in 填报单位, issued by liubei
+    assert meta["issuer_id"] == "liubei" and meta["jurisdiction_id"] == "" and meta["form_id"] == "form2"
     cells = book.cells("统计表二")
     assert cells["D44"].formula == "SUM(D37:D40)" and cells["D44"].kind == "n"  # recalculated: value cached
     _, expected = read_metadata(openpyxl.load_workbook(roundtripped / "liubei-form2.xlsx"))
@@ -479,12 +517,15 @@ def test_help_is_chinese():
     assert "汇总下级报送的统计表" in result.output and "--plan" in result.output and "退出码" in result.output
 
 
-def test_output_folder_inside_the_inbox_is_not_collected(tmp_path, liuzhou_plan):
+@pytest.mark.parametrize("inside", [False, True], ids=["the-inbox", "inside-the-inbox"])
+def test_an_output_folder_in_the_inbox_is_refused(tmp_path, liuzhou_plan, inside):
+    """Issue 14: -o equal to the inbox read 0 files and wrote all-zero totals into it."""
     inbox = all_counties(tmp_path / "in")
-    out = inbox / "汇总"
-    for _ in range(2):
-        result = run_collect(inbox, plan=liuzhou_plan, out=out)
-        assert result.exit_code == 0, result.output
+    before = sorted(inbox.rglob("*"))
+    result = run_collect(inbox, plan=liuzhou_plan, out=inbox / "汇总" if inside else inbox)
+    assert result.exit_code == 2
+    assert "收到的统计表所在的文件夹" in result.output and "未写入任何文件" in result.output
+    assert sorted(inbox.rglob("*")) == before
 
 
 # ---------------------------------------------------------------- the reader

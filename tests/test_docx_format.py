@@ -1,16 +1,17 @@
 """The plan .docx follows GB/T 9704-2012, checked on the file itself."""
 
 import datetime as dt
+import io
 
 import docx
 import pytest
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import EXAMPLES, docx_paragraphs, files_of_kind, run_cli, write_plan
 from planmaker.office.plan_docx import plan_docx
-from planmaker.plan.document import AnnexNote, Document, Paragraph, Signature
+from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
 
 GOOD = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
 
@@ -88,7 +89,7 @@ def test_dropping_a_task_keeps_the_numbering_consecutive(tmp_path):
     texts = docx_paragraphs(files_of_kind(out, "plan")[0])
     start = texts.index("三、工作任务")
     end = texts.index("四、实施步骤")
-    tasks = texts[start + 1:end]
+    tasks = [t for t in texts[start + 1:end] if t.startswith("（")]
     assert [t[:3] for t in tasks] == ["（一）", "（二）", "（三）", "（四）"]
     assert not any("知情同意原则" in t for t in tasks)
     assert tasks[2].startswith("（三）治理可能诱导过度检查")
@@ -127,10 +128,43 @@ def test_annex_note_layout():
     import io
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
-    first = texts.index("附件：1.任务分工表")
-    assert texts[first + 1] == "2.工作检查表"
-    second = document.paragraphs[first + 1]
-    assert second.paragraph_format.left_indent == Pt(16 * 5)
+    first = texts.index("附件：1．任务分工表")
+    assert texts[first + 1] == "2．工作检查表"
+    # GB/T 9704 7.3.4: wrapped lines start under the first character of the
+    # name, and the names (hence the numbers) line up: hanging indents
+    one, two = (document.paragraphs[i].paragraph_format for i in (first, first + 1))
+    # 附件：1． in the condensed body runs: four and a half cells, less 0.25 pt a character
+    prefix = 4.5 * 16 - 5 * 0.25
+    assert one.left_indent == two.left_indent
+    assert one.left_indent.pt == pytest.approx(16 * 2 + prefix, abs=0.05)
+    assert one.first_line_indent.pt == pytest.approx(-prefix, abs=0.05)
+    assert two.first_line_indent.pt == pytest.approx(-(1.5 * 16 - 2 * 0.25), abs=0.05)
+    # the note and the signature go over to a new page with the body's last lines
+    tail = document.paragraphs[texts.index("正文。"):]
+    assert all(p.paragraph_format.keep_with_next for p in tail[:-1])
+
+
+def test_single_annex_note_has_no_number():
+    plan = Document("测试方案", [Paragraph("正文。"), AnnexNote(("任务分工表",))], None)
+    texts = [p.text for p in docx.Document(io.BytesIO(plan_docx(plan, dt.datetime(2021, 8, 20)))).paragraphs]
+    assert "附件：任务分工表" in texts
+
+
+def test_runs_are_simplified_chinese_and_punctuation_may_hang():
+    plan = Document("测试方案", [Heading(1, "一、", "工作目标"), Paragraph("正文。")], None)
+    document = docx.Document(io.BytesIO(plan_docx(plan, dt.datetime(2021, 8, 20))))
+    body = document.element.body
+    langs = {lang.get(qn("w:eastAsia")) for lang in body.iter(qn("w:lang"))}
+    assert langs == {"zh-CN"} and len(list(body.iter(qn("w:r")))) == len(list(body.iter(qn("w:lang"))))
+    # punctuation may hang: LibreOffice then carries a character over with a mark that does not
+    # fit, where without it the mark is dropped; Word hangs it in the margin
+    assert all(p._p.pPr.find(qn("w:overflowPunct")).get(qn("w:val")) == "1" for p in document.paragraphs)
+    # a heading on a line of its own keeps with the text under it
+    assert document.paragraphs[2].paragraph_format.keep_with_next
+    # the title leaves the line grid: its own exact spacing, no blank line inside
+    title = document.paragraphs[0]
+    assert title._p.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+    assert title.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
 
 
 def test_heading_levels_three_and_four_numbering():
@@ -152,3 +186,46 @@ def test_title_lines_keep_words_whole(title, words):
     assert len(lines) == 2 and "".join(lines) == title
     for word in words:
         assert any(word in line for line in lines), (word, lines)
+
+
+def test_masthead_and_imprint_when_the_plan_asks(tmp_path):
+    """版头 (GB/T 9704 7.2): the red 发文机关标志, the 发文字号 with 〔〕 and the red line under it;
+    版记 (7.4): 抄送, 印发机关 and 印发日期 between lines.  Neither unless the plan file asks."""
+    extra = ("number: 柳卫发〔2021〕12号\nmasthead: {}\n"
+             "imprint:\n  cc: [自治区卫生健康委, 各县区人民政府]\n  date: 2021-08-23\n")
+    plan = write_plan(tmp_path, GOOD + extra)
+    out = tmp_path / "out"
+    assert run_cli("build", plan, "-o", out, "--only", "plan").exit_code == 0
+    document = docx.Document(str(files_of_kind(out, "plan")[0]))
+    mark = document.paragraphs[0]
+    assert mark.text == "柳州市卫生健康委员会文件" and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert {str(r.font.color.rgb) for r in mark.runs} == {"FF0000"} and east_asia(mark.runs[0]) == "方正小标宋简体"
+    number = next(p for p in document.paragraphs if p.text == "柳卫发〔2021〕12号")
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    line = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert line.get(qn("w:color")) == "FF0000" and line.get(qn("w:val")) == "single"
+    texts = [p.text for p in document.paragraphs]
+    assert texts.index("柳卫发〔2021〕12号") < texts.index("柳州市2021年开展不合理\n医疗检查专项治理行动工作方案")
+    imprint = document.tables[-1]
+    rows = [row.cells[0].text for row in imprint.rows]
+    assert rows == ["抄送：自治区卫生健康委，各县区人民政府。", "柳州市卫生健康委员会办公室\t2021年8月23日印发"]
+    borders = imprint._tbl.tblPr.find(qn("w:tblBorders"))
+    assert [borders.find(qn(f"w:{side}")).get(qn("w:val")) for side in ("top", "insideH", "bottom")] == ["single"] * 3
+
+    plain = tmp_path / "plain"
+    assert run_cli("build", write_plan(tmp_path, GOOD), "-o", plain, "--only", "plan").exit_code == 0
+    document = docx.Document(str(files_of_kind(plain, "plan")[0]))
+    assert not document.tables and "FF0000" not in document.element.xml
+
+
+def test_joint_masthead_stacks_the_issuers_with_wenjian_beside(tmp_path):
+    extra = "number: 柳卫发〔2021〕12号\nmasthead:\n  issuers: [柳州市卫生健康委员会, 柳州市医疗保障局]\n"
+    out = tmp_path / "out"
+    assert run_cli("build", write_plan(tmp_path, GOOD + extra), "-o", out, "--only", "plan").exit_code == 0
+    document = docx.Document(str(files_of_kind(out, "plan")[0]))
+    names, suffix = document.tables[0].rows[0].cells
+    assert [p.text for p in names.paragraphs] == ["柳州市卫生健康委员会", "柳州市医疗保障局"]
+    assert suffix.text == "文件"
+    assert all(str(r.font.color.rgb) == "FF0000" for p in names.paragraphs + suffix.paragraphs for r in p.runs)
+    # the names spread to one width (7.2.3), 文件 centred on them
+    assert {p.alignment for p in names.paragraphs} == {WD_ALIGN_PARAGRAPH.DISTRIBUTE}

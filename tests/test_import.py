@@ -253,7 +253,8 @@ def test_task_table_gives_each_task_its_departments(tmp_path):
     result = run_cli("build", folder / "plan.yaml", "-o", tmp_path / "out", "--only", "tasks")
     assert result.exit_code == 0, result.output
     table = docx_text(next(p for p in files_of_kind(tmp_path / "out", "tasks") if p.suffix == ".docx"))
-    assert "自治区医保局" in table and "自治区中医药局" in table
+    names = table.replace("\n", "")  # a name wider than its column is broken over two lines
+    assert "自治区医保局" in names and "自治区中医药局" in names
 
 
 @pytest.mark.parametrize("name", ["libreoffice", "libreoffice-numbering"])

@@ -13,9 +13,18 @@ from pathlib import Path
 import click
 
 from planmaker import __version__, clihelp
-from planmaker.base.errors import InputError
+from planmaker.base.errors import InputError, Refusal
 from planmaker.clihelp import CONTEXT, Group, Range
-from planmaker.cliout import EXIT_PROBLEMS, emit_json, fail, json_option, report_build, say, verbosity_options
+from planmaker.cliout import (
+    EXIT_BAD_INPUT,
+    EXIT_PROBLEMS,
+    emit_json,
+    fail,
+    json_option,
+    report_build,
+    say,
+    verbosity_options,
+)
 
 clihelp.install()
 option = functools.partial(click.option, cls=clihelp.Option)
@@ -142,7 +151,8 @@ def check(plan, profiles_dirs, campaigns_dirs, as_json):
         else:
             say(f"检查通过（{warnings} 个警告）。" if warnings else "检查通过，未发现问题。")
     if errors:
-        sys.exit(EXIT_PROBLEMS)
+        # A template over its budget or a broken file: the input is refused, as by build.
+        sys.exit(EXIT_BAD_INPUT if any(isinstance(p, Refusal) for p in errors) else EXIT_PROBLEMS)
 
 
 @main.command()

@@ -218,6 +218,39 @@ class Group(click.Group):
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
+    def invoke(self, ctx):
+        """A defect reaches the clerk as one Chinese sentence and the path of a
+        log holding the traceback, exit code 2 (PLANMAKER_DEBUG=1: the traceback)."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception:
+            import os
+
+            if os.environ.get("PLANMAKER_DEBUG"):
+                raise
+            click.echo(f"错误：出现了意外的问题（程序缺陷），命令未能完成。详细信息已写入 {log_unexpected()}，"
+                       "请把这个文件发给维护人员。", err=True)
+            sys.exit(2)
+
+
+def log_unexpected() -> str:
+    """The traceback of the exception being handled, in a file of its own; its path."""
+    import os
+    import tempfile
+    import time
+    import traceback
+
+    text = f"planmaker，{time.strftime('%Y-%m-%d %H:%M:%S')}\n命令行：{sys.argv!r}\n\n{traceback.format_exc()}"
+    try:
+        fd, path = tempfile.mkstemp(prefix="planmaker-错误-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+        return path
+    except OSError:
+        return "（无法写入日志文件）"
+
 
 class Range(click.IntRange):
     """An integer range whose help and errors say 至少 1 or 0～60 (Click builds "x>=1" without gettext)."""

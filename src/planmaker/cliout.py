@@ -61,10 +61,14 @@ def fail(exc: InputError, command: str = "", as_json: bool = False) -> None:
     if as_json:
         from planmaker.commands import summary
 
-        emit_json(summary.error(command, exc.problems))
+        emit_json(summary.error(command, exc.problems, exc.wrote))
     for problem in exc.problems:
         click.echo(str(problem), err=True)
-    click.echo("未写入任何文件。", err=True)
+    if exc.wrote:  # stopped part way (a full disk): say so, never "nothing written"
+        click.echo(f"已写入 {exc.wrote} 个文件后停止；问题解决后重新运行同一命令，会接着完成（清单 manifest.json 届时更新）。",
+                   err=True)
+    else:
+        click.echo("未写入任何文件。", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

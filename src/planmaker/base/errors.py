@@ -40,11 +40,17 @@ class Problem:
         return f"{label}：{prefix}：{self.message}" if prefix else f"{label}：{self.message}"
 
 
+class Refusal(Problem):
+    """Input refused outright: a template over its budget, a broken or
+    exploding file.  `check` exits 2 on one, as every other command does."""
+
+
 @dataclass
 class InputError(Exception):
     """Raised when input cannot be used; carries every problem found."""
 
     problems: list[Problem] = field(default_factory=list)
+    wrote: int = 0  # files already written when the error stopped a command part way
 
     def __post_init__(self) -> None:
         super().__init__(self.__str__())
@@ -55,3 +61,39 @@ class InputError(Exception):
     @classmethod
     def single(cls, message: str, file=None, line=None, field=None) -> InputError:
         return cls([Problem(message, file, line, field)])
+
+    @classmethod
+    def refused(cls, message: str, file=None, line=None, field=None) -> InputError:
+        return cls([Refusal(message, file, line, field)])
+
+
+_OS_REASONS = {
+    "ENOSPC": "磁盘已满",
+    "EDQUOT": "超出磁盘配额",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "EROFS": "文件系统是只读的",
+    "ENOTDIR": "路径中有一段是文件而不是文件夹",
+    "EISDIR": "这是一个文件夹而不是文件",
+    "EEXIST": "已有同名的文件",
+    "ENOENT": "文件或文件夹不存在",
+    "ELOOP": "符号链接层数过多或指向自身",
+    "ENAMETOOLONG": "文件名或路径过长",
+    "EIO": "读写磁盘出错",
+    "EMFILE": "打开的文件过多",
+    "EBUSY": "文件正被占用",
+}
+
+
+def os_problem(exc: OSError, path: Path | str | None = None, what: str = "无法写入") -> Problem:
+    """An OSError as a sentence a clerk can act on, naming the file."""
+    import errno as errno_names
+
+    code = errno_names.errorcode.get(exc.errno or 0, "")
+    reason = _OS_REASONS.get(code) or (exc.strerror or type(exc).__name__)
+    where = exc.filename if exc.filename is not None else path
+    if isinstance(where, bytes):
+        where = where.decode("utf-8", "backslashreplace")
+    if isinstance(where, str):
+        where = where.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return Problem(f"{what}：{reason}", where)

@@ -12,23 +12,50 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_NAME_BYTES = 180
-_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ud800-\udfff]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+# How a new version is named beside a file the user edited (commands/output.py):
+# no generated name may end so, or an institution called “甲医院（新生成）” would
+# take the place of the copy beside 甲医院's edited checklist.
+_BESIDE_MARK = re.compile(r"（新生成\d*）$")
 
 
 def safe_filename(name: str, fallback: str = "未命名") -> str:
     """A file name that is safe on Windows, macOS and Linux and stays one name."""
     name = unicodedata.normalize("NFC", name)
+    # Zero-width and direction marks (format characters) are invisible: two
+    # names that differ only by them would look alike, or read backwards.
+    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     name = _FORBIDDEN.sub("_", name)
-    name = name.strip(" .")
+    name = name.strip(" .\u3000")
     if not name or set(name) <= {"_", "."}:
         name = fallback
     if _RESERVED.match(name):
         name = "_" + name
+    if _BESIDE_MARK.search(name):
+        name += "_"
     encoded = name.encode("utf-8")
     if len(encoded) > MAX_NAME_BYTES:
         name = encoded[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip(" .")
+        if _BESIDE_MARK.search(name):
+            name = name[:-1] + "_"
     return name
+
+
+def shown_path(path) -> str:
+    """A path as text that can be printed and saved: a file name that is not
+    UTF-8 (unzipping a Windows archive gives GBK names) is decoded as GBK and
+    marked, or its stray bytes escaped."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030") + "（文件名为 GBK 编码）"
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 def sha256(data: bytes) -> str:

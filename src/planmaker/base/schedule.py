@@ -168,6 +168,11 @@ def apply_steps(base: PlanDate, steps, ref: str) -> PlanDate:
     return value
 
 
+# Office files (zip) cannot date anything before 1980 or after 2107; a plan
+# for the next century is a typo.
+FIRST_YEAR, LAST_YEAR = 1980, 2099
+
+
 class Schedule:
     """Evaluates every date of a plan, each once, in dependency order."""
 
@@ -188,10 +193,18 @@ class Schedule:
             raise ScheduleError(f"日期互相引用，形成循环：{cycle}")
         spec = self.specs[name]
         self._visiting.append(name)
+        result: PlanDate | None
         try:
-            result = self._evaluate(spec) if isinstance(spec, DateExpr) else spec
+            result = self._evaluate(spec) if isinstance(spec, DateExpr) else spec  # type: ignore[assignment]
+        except ScheduleError:
+            raise
+        except (ValueError, OverflowError):  # + 9999999 days: past any calendar
+            raise ScheduleError(f"日期 “{spec}” 推算出的日期超出可用范围（{FIRST_YEAR}—{LAST_YEAR} 年）") from None
         finally:
             self._visiting.pop()
+        if result is not None and not FIRST_YEAR <= result.year <= LAST_YEAR:
+            raise ScheduleError(f"日期 “{spec}” 为 {result.year} 年，超出可用范围（{FIRST_YEAR}—{LAST_YEAR} 年）："
+                                "文件中的日期须能写入 Office 文档，也须有法定节假日安排可查")
         self.values[name] = result
         return result
 

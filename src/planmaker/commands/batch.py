@@ -61,8 +61,8 @@ class _Work:
 _state: dict[str, Any] = {}
 
 
-def _start(prepared, jobs, out_dir, known, force) -> None:
-    _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force)
+def _start(prepared, jobs, out_dir, known, force, journal=None) -> None:
+    _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force, journal=journal)
 
 
 def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
@@ -71,19 +71,27 @@ def _write_chunk(chunk: list[_Work]) -> list[tuple[str, str, str] | None]:
     A document the prepared template cannot take is rendered the ordinary way
     here when the worker has the jobs (a forked worker inherits them; a
     spawned one could not be sent their functions)."""
-    results = []
+    results: list = []
     jobs = _state["jobs"]
-    for work in chunk:
-        prepared: PreparedTemplate | None = _state["prepared"][work.job]
-        if prepared is not None and prepared.plain(work.values):
-            data = prepared.fill(work.values)
-        elif jobs is not None:
-            data = jobs[work.job].render(work.values)
-        else:
-            results.append(None)
-            continue
-        results.append(place(_state["out_dir"], work.path, data, _state["known"], _state["force"], durable=False))
+    try:
+        for work in chunk:
+            prepared: PreparedTemplate | None = _state["prepared"][work.job]
+            if prepared is not None and prepared.plain(work.values):
+                data = prepared.fill(work.values)
+            elif jobs is not None:
+                data = jobs[work.job].render(work.values)
+            else:
+                results.append(None)
+                continue
+            results.append(place(_state["out_dir"], work.path, data, _state["known"], _state["force"],
+                                 durable=False, journal=_state["journal"]))
+    except Exception as exc:
+        raise ChunkFailed(results, exc) from None
     return results
+
+
+class ChunkFailed(Exception):
+    """A chunk stopped part way: args (the results before the failure, the failure)."""
 
 
 def _same_parts(a: bytes, b: bytes) -> bool:
@@ -142,13 +150,18 @@ class BatchWriter:
             result.append(Artifact(item.path, job.kind, data, {**job.extra, "institution": item.name}))
         return result
 
+    def check_first(self) -> None:
+        """Render the first institution's documents, in memory (a dry run)."""
+        for item in itertools.islice(self._work(), len(self.jobs)):
+            self.jobs[item.job].render(item.values)
+
     def _share(self) -> int:
         k, n = self.shard
         total = len(self.institutions)
         return (total - k) // n + 1 if total >= k else 0
 
-    def __call__(self, out_dir: Path, known: dict[str, str], force: bool, report: WriteReport,
-                 manifest: Manifest) -> None:
+    def __call__(self, out_dir: Path, known: dict[str, Any], force: bool, report: WriteReport,
+                 manifest: Manifest, journal=None) -> None:
         if not self.jobs:
             return
         work = iter(self._work())
@@ -159,13 +172,16 @@ class BatchWriter:
         chunks = _chunks(itertools.chain(head, work), CHUNK)
         total = self._share() * len(self.jobs)
         bar = _progress(total) if self.progress else None
+        failure = None
         try:
-            for chunk, results in self._results(chunks, prepared, out_dir, known, force, total):
+            for chunk, results in self._results(chunks, prepared, out_dir, known, force, total, journal):
+                if isinstance(results, ChunkFailed):  # record what landed, then stop
+                    results, failure = results.args[0], failure or results.args[1]
                 for work_item, result in zip(chunk, results):
                     if result is None:
                         job = self.jobs[work_item.job]
                         result = place(out_dir, work_item.path, job.render(work_item.values), known, force,
-                                       durable=False)
+                                       durable=False, journal=journal)
                     path, digest, outcome = result
                     job = self.jobs[work_item.job]
                     report.record(work_item.path, path, outcome)
@@ -173,33 +189,60 @@ class BatchWriter:
                                  {**job.extra, "institution": work_item.name})
                 if bar is not None:
                     bar.update(len(chunk))
+            if failure is not None:
+                raise failure
         finally:
             if bar is not None:
                 bar.render_finish()
 
-    def _results(self, chunks, prepared, out_dir, known, force, total):
+    def _results(self, chunks, prepared, out_dir, known, force, total, journal):
         workers = min(self.workers, max(1, -(-total // CHUNK)))
         if workers == 1:
-            _start(prepared, self.jobs, out_dir, known, force)
+            _start(prepared, self.jobs, out_dir, known, force, journal)
             try:
                 for chunk in chunks:
-                    yield chunk, _write_chunk(chunk)
+                    outcome = _outcome(_write_chunk, chunk)
+                    yield chunk, outcome
+                    if isinstance(outcome, ChunkFailed):
+                        return
             finally:
                 _state.clear()
             return
         method = start_method()
         fork = method == "fork"
         context = multiprocessing.get_context(method)
-        with context.Pool(workers, _start, (prepared, self.jobs if fork else None, out_dir, known, force)) as pool:
+        with context.Pool(workers, _start, (prepared, self.jobs if fork else None, out_dir, known, force, journal)) as pool:
             pending: deque = deque()
             for chunk in chunks:
                 pending.append((chunk, pool.apply_async(_write_chunk, (chunk,))))
                 if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                     chunk, result = pending.popleft()
-                    yield chunk, result.get()
+                    outcome = _outcome(result.get, chunk)
+                    if isinstance(outcome, ChunkFailed):
+                        break  # the chunks already sent are finished and counted below
+                    yield chunk, outcome
+            else:
+                outcome = None
+            if isinstance(outcome, ChunkFailed):
+                # Every chunk in flight has written its files: all of them go in
+                # the report and the manifest before the failure is raised.
+                for other, result in pending:
+                    late = _outcome(result.get, other)
+                    yield other, (ChunkFailed(late.args[0], outcome.args[1]) if isinstance(late, ChunkFailed)
+                                  else late)
+                yield chunk, outcome
+                return
             while pending:
                 chunk, result = pending.popleft()
-                yield chunk, result.get()
+                yield chunk, _outcome(result.get, chunk)
+
+
+def _outcome(get, chunk):
+    """The chunk's results, or the ChunkFailed that carries those it had."""
+    try:
+        return get(chunk) if get is _write_chunk else get()
+    except ChunkFailed as failed:
+        return failed
 
 
 def start_method() -> str:

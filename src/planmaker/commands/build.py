@@ -7,7 +7,6 @@ module knows none of them by name."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,8 @@ from planmaker.base.versions import versions
 from planmaker.commands.output import WriteReport, write_outputs
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds import registry
-from planmaker.kinds.base import InstitutionDocs, Job
-from planmaker.office.ooxml import EPOCH
+from planmaker.kinds.base import InstitutionDocs
+from planmaker.kinds.making import document_time, make_job  # noqa: F401 (document_time: part of build's API)
 from planmaker.plan.resolve import Resolved, resolve
 
 parse_only = registry.parse_only
@@ -30,27 +29,6 @@ class BuildResult:
     resolved: Resolved
     artifacts: list[Artifact]
     report: WriteReport
-
-
-def document_time(resolved: Resolved) -> dt.datetime:
-    """The timestamp stamped into files: the plan's own date, never the clock."""
-    for name in ("signed", "start"):
-        value = resolved.dates.get(name)
-        if value is not None:
-            return dt.datetime.combine(value.first_day, dt.time())
-    return EPOCH
-
-
-def make_job(resolved: Resolved, with_institutions: bool = False) -> Job:
-    """The plan composed, its annexes loaded and titled: what every kind renders from."""
-    from planmaker.plan import annexes as ax
-    from planmaker.plan.compose import base_context, compose_plan, plan_title
-
-    annexes = ax.load_annexes(resolved)
-    ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": plan_title(resolved)})
-    plan = compose_plan(resolved, [a.title for a in annexes])
-    author = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
-    return Job(resolved, annexes, plan, document_time(resolved), author, registry.KINDS, with_institutions)
 
 
 def render_all(resolved: Resolved, only: Iterable[str] | None = None, with_institutions: bool = False,
@@ -76,21 +54,27 @@ def load_institutions(resolved: Resolved, institutions_file: Path | None):
 def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
           only: Iterable[str] | None = None, force: bool = False,
           institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
-          shard: tuple[int, int] = (1, 1), progress: bool = False) -> BuildResult:
+          shard: tuple[int, int] = (1, 1), progress: bool = False, write: bool = True) -> BuildResult:
     """Build every document of the plan into ``out_dir``.
 
     ``shard`` (k, n) builds the k-th of n shares of the per-institution
     documents; the first share also builds the plan's own documents, so the
     shares together are exactly one whole build.  ``also`` names kinds that are
-    not built by default (pdf, asked for with --format pdf).
+    not built by default (pdf, asked for with --format pdf).  ``write=False``
+    renders everything and writes nothing (cascade's check of every child).
     """
     from planmaker.commands.batch import BatchWriter
+    from planmaker.commands.check import refuse_errors
+    from planmaker.commands.journal import FolderLock
 
+    if write:
+        FolderLock(Path(out_dir)).refuse_if_busy()
     catalog = catalog or Catalog()
     kinds = registry.chosen(only, also)
     for kind in kinds:
         kind.require()  # before any work: a missing tool is reported before anything is built
     resolved = resolve(Path(plan_path), catalog)
+    refuse_errors(resolved)  # the plan check rejects is not built
     institutions = load_institutions(resolved, institutions_file)
     resolved.institutions = institutions  # the plan's coverage counts come from the same list
     job = make_job(resolved, with_institutions=bool(institutions))
@@ -104,6 +88,10 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         batch = None
     for kind in finishing:
         artifacts += kind.derive(job, artifacts)
+    if not write:
+        if batch is not None:
+            batch.check_first()
+        return BuildResult(resolved, artifacts, WriteReport())
     meta = {
         "generator": f"planmaker {__version__}",
         "plan": Path(plan_path).name,

@@ -8,6 +8,7 @@ the parent's, so that it can aggregate before it reports upward."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -141,12 +142,61 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         data = child_plan(parent, child, out_dir / child_folder(child), lead_days)
         plan_files.append(Artifact(f"{child_folder(child)}/plan.yaml", "plan-file", _plan_text(parent, child, data, lead_days),
                                    {"jurisdiction": child.name}))
+    _dry_run(parent, children, out_dir, plan_files, catalog, lead_days, force)
     meta = {"parent_plan": Path(plan_path).name, "jurisdiction": parent.jurisdiction.name,
             "lead_working_days": lead_days}
     # Plan files are the clerks' to edit: an edited one is kept, like any generated file.
     report = write_outputs(out_dir, plan_files, meta, force=force)
-    results = []
+    results: list[tuple[Jurisdiction, Path, BuildResult]] = []
+    wrote = len(report.written) + len(report.kept)
     for child in children:
         child_dir = out_dir / child_folder(child)
-        results.append((child, child_dir / "plan.yaml", build(child_dir / "plan.yaml", child_dir, catalog, force=force)))
+        try:
+            built = build(child_dir / "plan.yaml", child_dir, catalog, force=force)
+        except InputError as exc:  # a disk that filled up, a folder another build holds
+            done = "、".join(c.name for c, _, _ in results) or "无"
+            exc.problems.append(Problem(f"已完成的下级：{done}；{child.name}及其后的下级未完成"))
+            exc.wrote += wrote
+            raise
+        wrote += len(built.report.written) + len(built.report.kept)
+        results.append((child, child_dir / "plan.yaml", built))
     return CascadeResult(parent, report, results)
+
+
+def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan_files: list[Artifact],
+             catalog: Catalog, lead_days: int, force: bool) -> None:
+    """Build every child in memory first, so that one child's error (an edited
+    plan that no longer parses, a profile without a role) stops the cascade
+    before anything is written, with every child's problems listed."""
+    import shutil
+    import tempfile
+
+    from planmaker.base.files import sha256
+    from planmaker.commands.output import read_manifest
+
+    known = {e.get("path"): e.get("sha256") for e in read_manifest(out_dir).get("files", []) if isinstance(e, dict)}
+    problems: list[Problem] = []
+    stage = Path(tempfile.mkdtemp(prefix="planmaker-cascade-"))
+    try:
+        for child, artifact in zip(children, plan_files):
+            target = out_dir / artifact.path
+            try:
+                current = sha256(target.read_bytes()) if target.is_file() else None
+            except OSError:
+                current = None
+            if current is not None and not force and current not in (known.get(artifact.path), sha256(artifact.data)):
+                plan = target  # edited by the clerk: the child is built from it, as below
+            else:
+                folder = stage / child_folder(child)
+                folder.mkdir(parents=True)
+                plan = folder / "plan.yaml"
+                # the same plan, its own profile and campaign referred to from where it is staged
+                plan.write_bytes(_plan_text(parent, child, child_plan(parent, child, folder, lead_days), lead_days))
+            try:
+                build(plan, target.parent, catalog, write=False)
+            except InputError as exc:
+                problems += [dataclasses.replace(p, file=target) if p.file == plan else p for p in exc.problems]
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    if problems:
+        raise InputError(problems)

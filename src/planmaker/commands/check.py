@@ -30,7 +30,16 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
             compose_plan(resolved)
         except InputError as exc:
             return warnings + exc.problems
-    return warnings + campaign_problems(resolved, catalog) + date_problems(resolved)
+    from planmaker.commands.check_render import render_problems
+
+    return warnings + campaign_problems(resolved, catalog) + date_problems(resolved) + render_problems(resolved)
+
+
+def refuse_errors(resolved: Resolved) -> None:
+    """What `build` does with the plan's problems: errors stop it, in check's words."""
+    errors = [p for p in campaign_problems(resolved) + date_problems(resolved) if p.severity == "error"]
+    if errors:
+        raise InputError(errors + [Problem(f"planmaker check {resolved.plan_file} 列出全部问题；改正后再生成")])
 
 
 def campaign_problems(resolved: Resolved, catalog: Catalog | None = None) -> list[Problem]:

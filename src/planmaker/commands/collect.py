@@ -22,6 +22,7 @@ from pathlib import Path
 
 from planmaker import __version__
 from planmaker.base.errors import InputError
+from planmaker.base.files import shown_path
 from planmaker.base.versions import versions
 from planmaker.commands.collect_forms import (
     CATEGORY_TITLES,
@@ -51,10 +52,16 @@ def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path],
     are read (an .xls or .ods is reported, not skipped: it may be a form saved
     in the wrong format) and other files are listed as skipped.  Lock files of
     Excel (~$…) and LibreOffice (.~lock…) and the output folder are left out."""
-    problems = [f"找不到 “{path}”" for path in inputs if not path.exists()]
+    problems = [f"找不到 “{shown_path(path)}”" for path in inputs if not path.exists()]
     if problems:
         raise InputError.single("；".join(problems))
     excluded = exclude.resolve() if exclude is not None else None
+    for path in inputs:
+        inbox = path.resolve()
+        if path.is_dir() and excluded is not None and (excluded == inbox or inbox in excluded.parents):
+            raise InputError.single(
+                f"输出文件夹 {shown_path(exclude)} 在收到的统计表所在的文件夹 {shown_path(path)} 之内：汇总表会混进"
+                "待汇总的文件中；请用 -o 另指一个文件夹（如与收件文件夹并列的“汇总”）", field="-o")
     files, ignored, seen = [], [], set()
     for path in inputs:
         found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -143,7 +150,7 @@ def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
             good = [s for s in subs if not s.issues]
             if len(subs) > 1:
                 same = len(good) == len(subs) and len({tuple(sorted(s.values.items())) for s in subs}) == 1
-                names = "、".join(str(s.path) for s in subs)
+                names = "、".join(shown_path(s.path) for s in subs)
                 note = ("各份数字相同，只计入一份" if same else "各份数字不同，均未计入汇总，请确认后只保留一份")
                 issues.append(Issue(DUPLICATE, subs[0].path,
                                     f"{subs[0].unit}的{form.annex.title}报送了 {len(subs)} 份（{names}）：{note}"))

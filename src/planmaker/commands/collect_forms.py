@@ -3,18 +3,24 @@ its cells, its totals, and every problem with file, sheet and cell."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from pathlib import Path
 
-from planmaker.base.files import sha256
+from planmaker.base.errors import InputError
+from planmaker.base.files import sha256, shown_path
+from planmaker.base.zipguard import check_zip
 from planmaker.inputs.catalog import Jurisdiction
 from planmaker.office import xlsx_read as xr
-from planmaker.office.stats_layout import FORMAT, META_SHEET, Cell
+from planmaker.office.stats_layout import FORMAT, META_SHEET, UNIT_CELL, Cell
 from planmaker.plan.resolve import Resolved
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
 _FIFTEEN = Context(prec=15)  # the digits Excel and LibreOffice keep and show
+MAX_FORM_BYTES = 20 * 1024 * 1024  # a filled form is some 20 KB
+MAX_FORM_UNPACKED = 100 * 1024 * 1024
+_TOO_LARGE = Decimal("1E15")  # no count or sum of money in a form has more digits
 
 # Problem categories, in the order the report lists them.
 FOREIGN = "foreign"  # not a form of this campaign, form, period or jurisdiction
@@ -38,7 +44,7 @@ class Issue:
 
     def __str__(self) -> str:
         place = f"［{self.where}］" if self.where else ""
-        return f"{self.file}{place}：{self.text}"
+        return f"{shown_path(self.file)}{place}：{self.text}"
 
 
 @dataclass
@@ -122,10 +128,9 @@ class FormReader:
         def foreign(text: str):
             return None, Issue(FOREIGN, path, text)
 
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return foreign(f"无法读取（{exc.strerror or exc}）")
+        data = _read_form(path)
+        if isinstance(data, str):
+            return foreign(data)
         try:
             book = xr.Workbook(data)
             if META_SHEET not in book.sheet_names():
@@ -143,18 +148,15 @@ class FormReader:
                 return foreign(f"{form.annex.title}的格式与本级的不同（由另一版本的专项模板生成），不能直接相加")
             if meta.get("period") != self.period:
                 return foreign(f"统计时段为 “{meta.get('period', '')}”，本级为 “{self.period}”")
-            unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
-            own = self.resolved.jurisdiction
-            if unit_id == own.id:
-                return foreign(f"是{own.name}本级的表，不是下级报送的")
-            if unit_id not in self.subordinates:
-                return foreign(f"填报单位 “{unit}” 不是{own.name}的下级单位")
             sheet = meta.get("sheet", "")
             if sheet not in book.sheet_names():
                 return foreign(f"找不到工作表 “{sheet}”（工作表可能被改名或删除）")
             cells = book.cells(sheet)
         except xr.XlsxError as exc:
             return foreign(str(exc))
+        unit_id, refused = self._reporting_unit(meta, cells, sheet)
+        if refused:
+            return foreign(refused)
         moved = next(((ref, text) for ref, text in form.layout.items() if xr.text_of(cells.get(ref, xr.EMPTY)) != text),
                      None)
         if moved is not None:
@@ -165,6 +167,45 @@ class FormReader:
         submission = Submission(path, unit_id, self.subordinates[unit_id].name, form.form_id, sha256(data))
         self._check(submission, form, sheet, cells)
         return submission, None
+
+    def _reporting_unit(self, meta: dict[str, str], cells, sheet: str) -> tuple[str, str]:
+        """(the subordinate's id, or why the form is refused).
+
+        A summed form names its jurisdiction in the metadata.  A blank form,
+        sent down and filled in there, names it where the clerk wrote it, in
+        the 填报单位 cell: full or short name (柳州市, 柳州); left empty on a
+        form a subordinate built from its own plan, it is that subordinate's."""
+        own = self.resolved.jurisdiction
+        unit_id, unit = meta.get("jurisdiction_id", ""), meta.get("jurisdiction", "")
+        if not unit_id:
+            unit = re.sub(r"\s+|（盖章）|\(盖章\)", "", xr.text_of(cells.get(UNIT_CELL, xr.EMPTY)))
+            issuer = meta.get("issuer_id", "")
+            if not unit and issuer in self.subordinates:
+                # a subordinate's own form (from its own plan), filled in by itself
+                return issuer, ""
+            if not unit and issuer and issuer != own.id:
+                return "", f"填报单位 “{meta.get('issuer', issuer)}” 不是{own.name}的下级单位"
+            if not unit:
+                return "", f"没有填写填报单位（{sheet}!{UNIT_CELL}），不知道是哪个下级报送的"
+            unit_id = next((i for i, j in self.subordinates.items()
+                            if unit in {j.name, j.short_name, j.full_name}), "")
+            if not unit_id:
+                return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
+            if issuer in self.subordinates and issuer != unit_id:
+                # a subordinate's own form claiming another's name, or its metadata edited (issue 14)
+                return "", _disagree(unit, meta.get("issuer", issuer))
+        else:
+            shown = re.sub(r"\s+|（盖章）|\(盖章\)", "", xr.text_of(cells.get(UNIT_CELL, xr.EMPTY)))
+            named = self.subordinates.get(unit_id)
+            names = {unit} | ({named.name, named.short_name, named.full_name} if named else set())
+            if shown and not any(n and (shown.startswith(n) or n.startswith(shown)) for n in names):
+                # the hidden sheet edited to claim another unit's form (issue 14)
+                return "", _disagree(shown, unit)
+        if unit_id == own.id:
+            return "", f"是{own.name}本级的表，不是下级报送的"
+        if unit_id not in self.subordinates:
+            return "", f"填报单位 “{unit}” 不是{own.name}的下级单位"
+        return unit_id, ""
 
     def _check(self, sub: Submission, form: FormResult, sheet: str, cells: dict[str, xr.RawCell]) -> None:
         def issue(category: str, ref: str, text: str):
@@ -206,6 +247,29 @@ class FormReader:
                 issue(TOTAL, ref, f"合计单元格不是数字（{_describe(raw)}），各分项之和为 {shown}")
 
 
+def _read_form(path: Path) -> bytes | str:
+    """The file's bytes, or why it was not read: refused by size, and by
+    compression when it is a zip, before it is read."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+        if size > MAX_FORM_BYTES:
+            return f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FORM_BYTES // 1024 // 1024} MB），不像统计表，未读取"
+        if magic == b"PK\x03\x04":
+            check_zip(path, "文件", MAX_FORM_BYTES, MAX_FORM_UNPACKED, unreadable_ok=True)
+        return path.read_bytes()
+    except InputError as exc:
+        return exc.problems[0].message
+    except OSError as exc:
+        return f"无法读取（{exc.strerror or exc}）"
+
+
+def _disagree(shown: str, hidden: str) -> str:
+    return (f"表上的填报单位是 “{shown}”，表内隐藏的元数据却是 “{hidden}”：二者不符，无法确定是哪个单位的表，"
+            "请核实后用下发的空白表重新填报")
+
+
 def _depends_on(ref: str, sums: dict[str, tuple[list[str], str]], bad: set[str]) -> bool:
     parts = sums.get(ref, ([], ""))[0]
     return any(p in bad or _depends_on(p, sums, bad) for p in parts)
@@ -235,6 +299,8 @@ def _input_value(raw: xr.RawCell, decimals: bool) -> tuple[Decimal | None, str |
     if raw.kind != "n":
         return None, f"不是数字，而是{_describe(raw)}"
     value = number(raw.value)
+    if abs(value) >= _TOO_LARGE:
+        return None, f"{raw.value} 过大（超过 15 位数字，表格无法准确保存和计算），请核实"
     if value < 0:
         return None, f"{number_text(value)} 是负数（应为不小于 0 的数）"
     if not decimals and value != value.to_integral_value():

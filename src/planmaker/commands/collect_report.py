@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from planmaker.base.files import Artifact
+from planmaker.base.files import Artifact, shown_path
 from planmaker.commands.collect_forms import CATEGORY_TITLES, Collection, number_text
 
 REPORT_FILE = "汇总报告.txt"
@@ -41,16 +41,16 @@ def report_text(collection: Collection) -> str:
         lines.extend(f"  {issue}" for issue in found) if found else lines.append("  无。")
     excluded = [s for f in collection.forms for s in f.submissions if not s.included]
     heading(f"未计入汇总的下级报表（{len(excluded)}）")
-    lines.extend(f"  {s.unit}　{s.path}" for s in excluded) if excluded else lines.append("  无。")
+    lines.extend(f"  {s.unit}　{shown_path(s.path)}" for s in excluded) if excluded else lines.append("  无。")
     heading("计入汇总的文件")
     for form in collection.forms:
         lines.append(f"  {form.annex.title}（{len(form.included)} 个）：")
         for sub in sorted(form.included, key=lambda s: s.unit_id):
             blanks = f"（{sub.blanks} 个空白单元格按 0 计）" if sub.blanks else ""
-            lines.append(f"    {sub.unit}　{sub.path}　sha256:{sub.digest[:12]}{blanks}")
+            lines.append(f"    {sub.unit}　{shown_path(sub.path)}　sha256:{sub.digest[:12]}{blanks}")
     if collection.ignored:
         heading(f"已跳过的非表格文件（{len(collection.ignored)}）")
-        lines.extend(f"  {p}" for p in collection.ignored)
+        lines.extend(f"  {shown_path(p)}" for p in collection.ignored)
     lines.append("")
     if collection.clean:
         lines.append("结论：全部下级均已报送，未发现问题，汇总完整。")

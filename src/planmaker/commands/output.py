@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from planmaker.base import notices
+from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.base.files import Artifact, sha256
+from planmaker.commands.journal import FolderLock, Journal
 
 MANIFEST = "manifest.json"
 
@@ -43,7 +46,7 @@ class WriteReport:
 def _inside(root: Path, relative: str) -> Path:
     pure = PurePosixPath(relative)
     if pure.is_absolute() or ".." in pure.parts:
-        raise ValueError(f"输出路径越界：{relative}")
+        raise PathRefused(f"输出路径越界：{relative}", relative)
     # Folders are resolved once each: a batch puts thousands of files in one.
     # Keyed by the absolute root: a relative one means another folder after a chdir.
     return _folder_inside(Path(os.path.abspath(root)), str(pure.parent)) / pure.name
@@ -54,7 +57,8 @@ def _folder_inside(root: Path, folder: str) -> Path:
     resolved_root = root.resolve()
     target = (resolved_root / folder).resolve()
     if target != resolved_root and resolved_root not in target.parents:
-        raise ValueError(f"输出路径越界：{folder}")
+        raise PathRefused(f"输出文件夹中的 {folder} 是指向文件夹之外（{target}）的链接，不能写入；"
+                          "请删去这个链接，或换一个输出文件夹", folder)
     return target
 
 
@@ -114,44 +118,83 @@ def _file_sha(path: Path) -> str | None:
         return sha256(path.read_bytes())
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        return "(folder)"  # never ours to replace: place() refuses it
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The previous build's manifest; a BOM (Notepad saves one) is fine."""
     try:
-        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
         return {}
+    except (ValueError, OSError, RecursionError):
+        notices.warn(Problem("无法读取上次生成的清单，本次把已有的文件都当作手工修改过的文件保留", out_dir / MANIFEST,
+                             severity="warning"))
+        return {}
+    return data if isinstance(data, dict) and isinstance(data.get("files", []), list) else {}
 
 
-def _beside(path: str) -> str:
+class PathRefused(ValueError):
+    """A generated file that cannot go where it should; args: (message, path)."""
+
+
+BESIDE = "（新生成{}）"
+MAX_BESIDE = 99
+
+
+def _beside(path: str, number: int = 1) -> str:
     pure = PurePosixPath(path)
-    return str(pure.with_name(f"{pure.stem}（新生成）{pure.suffix}"))
+    mark = BESIDE.format("" if number == 1 else number)
+    return str(pure.with_name(f"{pure.stem}{mark}{pure.suffix}"))
+
+
+def _ours(known: dict[str, Any], path: str, current: str | None) -> bool:
+    """Whether ``current`` is what a build of ours last put at ``path``."""
+    value = known.get(path)
+    return value == current if isinstance(value, str) else value is not None and current in value
 
 
 WRITTEN, UNCHANGED, KEPT = "written", "unchanged", "kept"
 
 
-def place(out_dir: Path, relative: str, data: bytes, known: dict[str, str], force: bool,
-          durable: bool = True) -> tuple[str, str, str]:
+def place(out_dir: Path, relative: str, data: bytes, known: dict[str, Any], force: bool,
+          durable: bool = True, journal=None) -> tuple[str, str, str]:
     """Put one generated file in the output folder, keeping the user's edits.
 
     Returns the path it went to (beside the user's file when that was edited
-    since the last build), its sha256 and what happened: WRITTEN, UNCHANGED or KEPT.
+    since the last build), its sha256 and what happened: WRITTEN, UNCHANGED or
+    KEPT.  ``known`` maps each path to what a build of ours wrote there; a
+    file holding anything else is the user's, wherever it is, the copies
+    beside edited files included, and is never overwritten without ``force``.
     """
     digest = sha256(data)
     target = _inside(out_dir, relative)
     current = _file_sha(target)
     if current == digest:
         return relative, digest, UNCHANGED
-    if current is None or force or known.get(relative) == current:
-        atomic_write(target, data, durable)
+    if current is None or (force and current != "(folder)") or _ours(known, relative, current):
+        _land(out_dir, relative, target, data, digest, durable, journal)
         return relative, digest, WRITTEN
-    # The user changed this file (or it was never ours): keep it.
-    path = _beside(relative)
-    beside = _inside(out_dir, path)
-    if _file_sha(beside) != digest:
-        atomic_write(beside, data, durable)
-    return path, digest, KEPT
+    # The user changed this file (or it was never ours): keep it, and put
+    # the new version beside it, in the first copy that is not the user's too.
+    for number in range(1, MAX_BESIDE + 1):
+        path = _beside(relative, number)
+        beside = _inside(out_dir, path)
+        found = _file_sha(beside)
+        if found == digest:
+            return path, digest, KEPT
+        if found is None or _ours(known, path, found):
+            _land(out_dir, path, beside, data, digest, durable, journal)
+            return path, digest, KEPT
+    raise PathRefused(f"{relative} 及其旁边的 {MAX_BESIDE} 个“（新生成）”副本都被手工修改过，无处写入新版本；"
+                      "请整理后重新生成，或加 --force 覆盖", relative)
+
+
+def _land(out_dir: Path, relative: str, target: Path, data: bytes, digest: str, durable: bool, journal) -> None:
+    if journal is not None:
+        journal.landing(relative, digest)  # before the temporary file: the next build finds both
+    atomic_write(target, data, durable)
 
 
 class Manifest:
@@ -160,14 +203,16 @@ class Manifest:
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
-        self._entries = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.produced: set[str] = set()
+        self._entries = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape")
+        self.produced: set[str] = set()  # logical paths
+        self.paths: set[str] = set()  # where they went
 
     def add(self, artifact_path: str, path: str, kind: str, digest: str, extra: dict[str, Any]) -> None:
         entry = {"path": path, "kind": kind, "sha256": digest, **extra}
         if path != artifact_path:
             entry["logical"] = artifact_path
         self.produced.add(artifact_path)
+        self.paths.add(path)
         self._entries.write(_entry_text(entry))
 
     def close(self, meta: dict[str, Any], carried: list[dict[str, Any]]) -> None:
@@ -182,7 +227,9 @@ class Manifest:
         try:
             with os.fdopen(fd, "wb") as handle:
                 def emit(text: str) -> None:
-                    data = text.encode("utf-8")
+                    # A name that is not UTF-8 (a plan file from a Windows archive) stays
+                    # JSON: its undecodable bytes are written as \udcxx escapes.
+                    data = text.encode("utf-8", "backslashreplace")
                     digest.update(data)
                     handle.write(data)
 
@@ -230,25 +277,112 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
     entries of files this run did not produce (a build with --only).
 
     Each of ``streams`` writes files of its own (the per-institution batch):
-    it is called with the previous build's checksums, ``force``, the report
-    and the manifest.
+    it is called with the previous build's checksums, ``force``, the report,
+    the manifest and the journal.
+
+    The folder is locked throughout, and every file is journaled before it
+    lands (commands/journal.py): a build killed at any moment is completed or
+    rolled back by the next one.
     """
     out_dir = Path(out_dir)
-    previous = read_manifest(out_dir)
-    known = {entry.get("logical", entry["path"]): entry["sha256"]
-             for entry in previous.get("files", []) if "path" in entry and "sha256" in entry}
-    report = WriteReport()
-    manifest = Manifest(out_dir)
-    for artifact in artifacts:
-        path, digest, outcome = place(out_dir, artifact.path, artifact.data, known, force)
-        report.record(artifact.path, path, outcome)
-        manifest.add(artifact.path, path, artifact.kind, digest, artifact.extra)
-    for stream in streams:
-        stream(out_dir, known, force, report, manifest)
-    carried = []
-    if partial:
-        carried = [entry for entry in previous.get("files", [])
-                   if entry.get("logical", entry.get("path")) not in manifest.produced
-                   and (out_dir / entry.get("path", "")).is_file()]
-    manifest.close(meta, carried)
+    created = not out_dir.exists()
+    try:
+        return _write_locked(out_dir, artifacts, meta, force, partial, streams)
+    except InputError as error:
+        if created and not error.wrote:
+            _remove_if_empty(out_dir)  # refused before anything landed: no trace left
+        raise
+
+
+def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any], force: bool, partial: bool,
+                  streams) -> WriteReport:
+    with FolderLock(out_dir):
+        journal = Journal(out_dir)
+        landed = journal.recover()
+        previous = read_manifest(out_dir)
+        known = _known(previous, landed)
+        report = WriteReport()
+        manifest = Manifest(out_dir)
+        try:
+            for artifact in artifacts:
+                path, digest, outcome = place(out_dir, artifact.path, artifact.data, known, force, journal=journal)
+                report.record(artifact.path, path, outcome)
+                manifest.add(artifact.path, path, artifact.kind, digest, artifact.extra)
+            for stream in streams:
+                stream(out_dir, known, force, report, manifest, journal)
+            carried = _carried(out_dir, previous, landed, manifest) if partial else []
+            manifest.close(meta, carried)
+            _roll_back(out_dir, landed, manifest.paths | {e["path"] for e in carried}, previous)
+        except (OSError, PathRefused, InputError) as exc:
+            if isinstance(exc, OSError):
+                problems = [os_problem(exc, out_dir)]
+            else:
+                problems = exc.problems if isinstance(exc, InputError) else [Problem(exc.args[0], out_dir)]
+            error = _unfinished(problems, report)
+            if not error.wrote and not landed:
+                journal.finish()  # nothing landed: nothing to recover
+            raise error from None
+        journal.finish()
     return report
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def _unfinished(problems: list[Problem], report: WriteReport) -> InputError:
+    """The error of a build stopped part way, saying what it had written."""
+    error = InputError(problems)
+    error.wrote = len(report.written) + len(report.kept)
+    return error
+
+
+def _known(previous: dict[str, Any], landed: dict[str, str]) -> dict[str, Any]:
+    """{path: sha256 (or several)}: what builds of ours put where, by the
+    last manifest and by the journal of a build that did not finish."""
+    known: dict[str, Any] = {}
+    for entry in previous.get("files", []):
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str):
+            known[entry["path"]] = entry["sha256"]
+    for path, digest in landed.items():
+        old = known.get(path)
+        known[path] = digest if old in (None, digest) else (old, digest) if isinstance(old, str) else (*old, digest)
+    return known
+
+
+def _carried(out_dir: Path, previous: dict[str, Any], landed: dict[str, str], manifest: Manifest) -> list[dict]:
+    """The previous manifest's entries for files this (partial) build did not produce."""
+    carried = []
+    for entry in previous.get("files", []):
+        if not (isinstance(entry, dict) and isinstance(entry.get("path"), str) and "sha256" in entry
+                and "kind" in entry):
+            continue
+        if entry.get("logical", entry["path"]) in manifest.produced or entry["path"] in manifest.paths:
+            continue
+        path = _inside(out_dir, entry["path"])
+        if not path.is_file():
+            continue
+        if entry["path"] in landed and _file_sha(path) == landed[entry["path"]]:
+            entry = {**entry, "sha256": landed[entry["path"]]}  # rewritten by the build that did not finish
+        carried.append(entry)
+    return carried
+
+
+def _roll_back(out_dir: Path, landed: dict[str, str], listed: set[str], previous: dict[str, Any]) -> None:
+    """Delete what an unfinished build wrote that neither manifest lists,
+    where the file still holds exactly what it wrote."""
+    if not landed:
+        return
+    before = {entry.get("path") for entry in previous.get("files", []) if isinstance(entry, dict)}
+    for path, digest in landed.items():
+        if path in listed or path in before:
+            continue
+        target = _inside(out_dir, path)
+        if _file_sha(target) == digest:
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass

@@ -27,10 +27,14 @@ def problem(p: Problem) -> dict[str, Any]:
             "line": p.line, "field": p.field, "text": str(p)}
 
 
-def error(command: str, problems: list[Problem]) -> dict[str, Any]:
-    """Input that could not be used (exit code 2): nothing was written."""
-    return {**_head(command, False), "schema": f"planmaker.error/{SCHEMA_VERSION}", "written": False,
-            "problems": [problem(p) for p in problems]}
+def error(command: str, problems: list[Problem], wrote: int = 0) -> dict[str, Any]:
+    """Input that could not be used (exit code 2): nothing was written; or a
+    command stopped part way (a full disk), having written ``wrote`` files."""
+    document = {**_head(command, False), "schema": f"planmaker.error/{SCHEMA_VERSION}", "written": bool(wrote),
+                "problems": [problem(p) for p in problems]}
+    if wrote:
+        document["written_files"] = wrote
+    return document
 
 
 def check(plan: Path, problems: list[Problem]) -> dict[str, Any]:

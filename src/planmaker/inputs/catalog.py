@@ -15,8 +15,9 @@ from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.divisions import Ambiguous, Division, Divisions, looks_like_path, national
 from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction
-from planmaker.inputs.models import Campaign, Profile, VocabularyFile
+from planmaker.inputs.models import Campaign, Profile
 from planmaker.inputs.validation import did_you_mean, parse_model
+from planmaker.inputs.vocabulary import VocabularyFile
 from planmaker.inputs.yamlfile import load_file
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -71,13 +72,19 @@ class Catalog:
 
     def find_profile(self, ref: str, base: Path | None = None, origin=None) -> Path | Division:
         """A profile file by id (``liuzhou``), by name or by path (``./my-county.yaml``); else a
-        unit of the national table by name (思南县), code (522424) or path (贵州省/铜仁市/思南县)."""
-        where = (*(origin or (None, None)), "profile")
+        unit of the national table by name (思南县), code (520624) or path (贵州省/铜仁市/思南县).
+
+        ``origin``: (file, line) of the reference, or (file, line, field) for
+        a profile's ``parent``."""
+        file, line, *named = origin or (None, None)
+        field = named[0] if named else "profile"
+        what = "上级辖区配置" if field == "parent" else "辖区配置"
+        where = (file, line, field)
         if ref.endswith((".yaml", ".yml")) or (looks_like_path(ref) and not self._division_path(ref)):
             path = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
             if path.is_file():
                 return path
-            raise InputError([Problem(f"找不到辖区配置文件 “{ref}”", *where)])
+            raise InputError([Problem(f"找不到{what}文件 “{ref}”", *where)])
         ids = self.profile_ids()
         if ref in ids:
             return ids[ref]
@@ -95,7 +102,7 @@ class Catalog:
         if ref.strip().isdigit():
             raise InputError([Problem(f"全国行政区划表中没有代码 “{ref}”：代码随区划调整而变，"
                                       f"可用 planmaker profiles 名称的一部分 查找现行代码", *where)])
-        raise InputError([Problem(f"未知的辖区配置 “{ref}”：既没有这个辖区配置，全国行政区划表中也没有这个辖区{hint}"
+        raise InputError([Problem(f"未知的{what} “{ref}”：既没有这个辖区配置，全国行政区划表中也没有这个辖区{hint}"
                                   f"（可用 planmaker profiles 名称的一部分 查找）", *where)])
 
     def _division_path(self, ref: str) -> bool:
@@ -137,7 +144,7 @@ class Catalog:
         where = Sources(path.stem, path, raw)
         parent = None
         if profile.parent:
-            parent = self.load_profile(profile.parent, path.parent, (path, raw.line_of("parent")),
+            parent = self.load_profile(profile.parent, path.parent, (path, raw.line_of("parent"), "parent"),
                                        _chain + (path,))
         self._check_roles(profile, where)
         division = self._division_of(profile, parent, where)

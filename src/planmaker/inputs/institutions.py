@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from planmaker.base import notices, textclean
-from planmaker.base.errors import InputError, Problem
+from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.inputs.institution_terms import Term, Vocabulary, load_vocabulary, term_key
 from planmaker.inputs.models import Institution
 from planmaker.inputs.validation import did_you_mean
+from planmaker.inputs.xlsx_rows import XlsxRows
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_NAME_CHARS = 200
@@ -61,8 +65,11 @@ class InstitutionFile:
         self.path = Path(path)
         self.vocabulary = vocabulary or load_vocabulary()
         _check_file(self.path)
+        # Read from a private copy, both times: a clerk who saves the list while
+        # a build runs changes nothing in the build that is under way.
+        self._source = Snapshot(self.path)
         problems: list[Problem] = []
-        self._count = sum(1 for _ in self._records(problems))
+        self._count = sum(1 for _ in self._records(problems, first=True))
         if len(problems) > MAX_PROBLEMS:
             hidden = len(problems) - MAX_PROBLEMS
             problems = problems[:MAX_PROBLEMS] + [Problem(f"另有 {hidden} 处问题未列出，请先改正以上各处", self.path)]
@@ -80,14 +87,58 @@ class InstitutionFile:
         if problems:  # the file changed since it was checked
             raise InputError(problems)
 
-    def _records(self, problems: list[Problem]) -> Iterator[Institution]:
+    def _records(self, problems: list[Problem], first: bool = False) -> Iterator[Institution]:
         path = self.path
-        rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+        reader: XlsxRows | None = None
+        where: Path | str = path
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            reader = XlsxRows(self._source, path)
+            where, rows = reader.where, iter(reader)
+        else:
+            rows = _csv_rows(self._source, path)
         try:
-            self._header_row, columns = _find_header(rows, path)
-            yield from _read_body(rows, columns, self.vocabulary, path, problems)
+            self._header_row, columns = _find_header(rows, where)
+            yield from _read_body(rows, columns, self.vocabulary, where, problems)
         finally:
-            rows.close()  # closes the workbook or the file even on error
+            rows.close()  # closes the file even on error
+            if reader is not None:
+                reader.close()
+        if first and reader is not None:
+            _warn_unseen(reader, self._header_row)
+
+
+def _warn_unseen(reader: XlsxRows, header_row: int) -> None:
+    """What a clerk looking at the file in Excel does not see, said once."""
+    if reader.skipped:
+        notices.warn(Problem(f"隐藏的工作表 {'、'.join(f'“{n}”' for n in reader.skipped)} 未读取；"
+                             f"机构名单取自第一张可见的工作表“{reader.sheet}”", reader.path, severity="warning"))
+    hidden = [n for n in reader.hidden_rows if n > header_row]
+    if hidden:
+        shown = "、".join(map(str, hidden[:10])) + ("等" if len(hidden) > 10 else "")
+        notices.warn(Problem(f"第 {shown} 行（共 {len(hidden)} 行）被筛选或隐藏，在 Excel 中看不到，但仍计入名单；"
+                             "如不应包括，请删去这些行", reader.where, severity="warning"))
+
+
+class Snapshot:
+    """A private copy of a file, to be read as often as needed.  The copy has
+    no name (a temporary file unlinked at once, removed by Windows on close),
+    so nothing is left behind, even when the process is killed."""
+
+    def __init__(self, path: Path):
+        self._file = tempfile.TemporaryFile()
+        try:
+            with path.open("rb") as original:
+                shutil.copyfileobj(original, self._file, 1 << 20)
+            self._file.flush()
+        except OSError as exc:
+            self._file.close()
+            raise InputError([os_problem(exc, path, "无法读取机构名单")]) from None
+
+    def open(self, mode: str = "rb"):
+        """A handle from the start of the copy (one at a time: handles share a position)."""
+        handle = os.fdopen(os.dup(self._file.fileno()), "rb")
+        handle.seek(0)
+        return handle
 
 
 def _check_file(path: Path) -> None:
@@ -126,43 +177,24 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+_SPACES = re.compile(r"[^\S\u3000]+")
+
+
 def _tidy(text: str) -> tuple[str, int]:
     """One line, single spaces: Alt+Enter inside a cell is layout, not
     content.  Other control characters are invalid in the XML of a .docx and
     are removed; the count says how many."""
     cleaned, count = _CONTROL.subn("", text)
-    return " ".join(cleaned.split()), count
+    # Line breaks and runs of spaces become one space; a full-width space
+    # (U+3000), which clerks type on purpose, stays as typed.
+    return _SPACES.sub(" ", cleaned).strip(" \u3000"), count
 
 
-def _xlsx_rows(path: Path) -> Rows:
-    import openpyxl  # only xlsx needs it; importing it costs a noticeable moment
-
-    unreadable = ("无法读取 Excel 文件：文件已损坏，或并非真正的 .xlsx"
-                  "（可在 Excel 或 WPS 中打开后另存为 .xlsx 再试）")
-    try:
-        # data_only: the value a formula last showed, which is what the clerk sees.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # zipfile, XML and openpyxl errors alike mean the same to the clerk
-        raise InputError.single(unreadable, path) from None
-    try:
-        if not book.worksheets:
-            raise InputError.single("Excel 文件中没有工作表", path)
-        sheet = book.worksheets[0]
-        number = 0
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [_cell_text(v) for v in values]
-        except Exception:  # the XML of a sheet is parsed lazily, row by row
-            raise InputError.single(unreadable, path, number + 1) from None
-    finally:
-        book.close()
-
-
-def _detect_encoding(path: Path) -> str:
+def _detect_encoding(source: Snapshot, path: Path) -> str:
     """utf-8-sig, utf-8 or gb18030 (a superset of the GBK that Excel and WPS
     write on Chinese Windows).  The whole file is checked, chunk by chunk,
     because a header in ASCII would say nothing about the rows below it."""
-    with path.open("rb") as handle:
+    with source.open("rb") as handle:
         head = handle.read(4)
         if head == b"PK\x03\x04":
             raise InputError.single("这是 Excel（.xlsx）文件而扩展名是 .csv，请把扩展名改为 .xlsx", path)
@@ -184,10 +216,10 @@ def _detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def _csv_rows(path: Path) -> Rows:
-    encoding = _detect_encoding(path)
+def _csv_rows(source: Snapshot, path: Path) -> Rows:
+    encoding = _detect_encoding(source, path)
     number = 0
-    with path.open("rb") as handle:
+    with source.open("rb") as handle:
         # Decoded line by line rather than through a text wrapper, so that an
         # undecodable byte is reported at its row, not at the first read.
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -220,7 +252,7 @@ _HEADERS = {_header_key(h): (field, rank) for field, names in COLUMNS.items()
             for rank, h in enumerate(names)}
 
 
-def _find_header(rows: Rows, path: Path) -> tuple[int, dict[str, tuple[int, str]]]:
+def _find_header(rows: Rows, path: Path | str) -> tuple[int, dict[str, tuple[int, str]]]:
     """The header's row number and, per field, its column index and header text."""
     first_seen: tuple[int, list[str]] | None = None
     for number, cells in rows:
@@ -256,7 +288,7 @@ def _missing_columns(missing: list[tuple[str, ...]], cells: list[str]) -> str:
 
 
 def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Vocabulary,
-               path: Path, problems: list[Problem]) -> Iterator[Institution]:
+               path: Path | str, problems: list[Problem]) -> Iterator[Institution]:
     first_row_of: dict[str, int] = {}
     label = {field: header for field, (_, header) in columns.items()}
 

@@ -18,8 +18,9 @@ from typing import Any, cast
 
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.divisions import Division, Divisions
-from planmaker.inputs.models import Department, DepartmentOverride, Institution, KindDefaults, Profile, VocabularyFile
+from planmaker.inputs.models import Department, DepartmentOverride, Institution, Profile
 from planmaker.inputs.validation import did_you_mean, locate
+from planmaker.inputs.vocabulary import KindDefaults, VocabularyFile
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
 KIND_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "区", "县", "旗", "盟")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from planmaker.inputs.divisions import Divisions
 from planmaker.inputs.jurisdictions import short_name_of, standard_departments
-from planmaker.inputs.models import VocabularyFile
+from planmaker.inputs.vocabulary import VocabularyFile
 
 # Jinja expressions and statements are variables, not text: only what lies outside is scanned.
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)

@@ -10,6 +10,7 @@ did-you-mean) instead of being silently ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -94,38 +95,6 @@ class Profile(Strict):
         {}, description="部门名称；写另一角色名表示由该部门承担，写 null 表示本级没有此部门")
     offices: dict[Identifier, NonEmpty] = Field({}, description="内设机构的名称（医政科），代替按级别的标准名称")
     institutions: list[Institution] = []
-
-
-class KindDefaults(Strict):
-    # institution: a unit such as a hospital that issues its own plan (我院/全院/各科室)
-    level: Literal["province", "prefecture", "county", "institution"]
-    prefix: NonEmpty
-    self_: NonEmpty = Field(alias="self")
-    whole: NonEmpty
-    subordinates: NonEmpty
-    directly_under: NonEmpty
-    tiers: NonEmpty
-    committee: str | None = Field(None, description="同级党委的简称，如“自治区党委”“院党委”；不写则为前缀加“委”")
-    grade: NonEmpty
-    towns: NonEmpty
-    departments: str | None = None
-    office: str = ""
-    full_name: str | None = None
-    subordinate_units: list[str] = []
-    variants: dict[Literal["under_municipality", "under_province", "no_counties"], dict[str, Any]] = {}
-
-
-class VocabularyFile(Strict):
-    kinds: dict[str, KindDefaults]
-    aliases: dict[str, list[str]] = {}
-    unit_words: dict[str, str] = {}
-    refused: dict[str, str] = {}
-    ethnic_groups: list[str] = []
-    departments: dict[str, dict[str, Any]] = {}
-    offices: dict[Identifier, str] = {}
-    other_names: dict[Identifier, list[str]] = {}
-    national: dict[Identifier, Department] = {}
-    roles: dict[Identifier, NonEmpty]
 
 
 # ---------------------------------------------------------------- campaign
@@ -266,6 +235,21 @@ class RecurringOverride(Strict):
     until: DateSpec | None = Field(None, description="只计此日期之前结束的各期（默认为专项结束日期）")
 
 
+class Masthead(Strict):
+    """版头 (GB/T 9704 7.2): the red 发文机关标志, the 发文字号 (the plan's number) and the red line."""
+
+    issuers: list[NonEmpty] = Field([], description="发文机关全称；联合发文时依次列出，主办机关在前；不写为本级发文机关")
+    suffix: str = Field("文件", description="发文机关标志中机关名称之后的字，通常为“文件”；写空字符串则只用机关名称")
+
+
+class Imprint(Strict):
+    """版记 (GB/T 9704 7.4): 抄送, 印发机关 and 印发日期 between lines, at the foot of the last page."""
+
+    cc: list[NonEmpty] = Field([], description="抄送机关")
+    printer: str | None = Field(None, description="印发机关，一般是发文机关的办公室；不写为“发文机关+办公室”")
+    date: dt.date | None = Field(None, description="印发日期，如 2021-08-21；不写为成文日期")
+
+
 class Plan(Strict):
     profile: NonEmpty
     campaign: NonEmpty
@@ -284,6 +268,8 @@ class Plan(Strict):
     recurring: dict[Identifier, RecurringOverride] = {}
     leading_group: LeadingGroupNames = Field(LeadingGroupNames(), description="领导小组各人的姓名")
     leaders: dict[Identifier, str] = Field({}, description="各任务的责任领导（按任务 id），不写时为组长")
+    masthead: Masthead | None = Field(None, description="版头：红色发文机关标志、发文字号和红色分隔线；不写则不印")
+    imprint: Imprint | None = Field(None, description="版记：抄送、印发机关和印发日期；不写则不印")
 
 
 # ---------------------------------------------------------------- annexes

@@ -9,11 +9,13 @@ clerk's first value would be lost without a word).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from planmaker.base import notices
 from planmaker.base.errors import InputError, Problem, field_path
 
 # Profiles, campaigns and plans are a few KB; long institution lists come as
@@ -179,12 +181,36 @@ def _check_lines(text: str, filename: str) -> None:
                                     "多半是粘贴了整篇文字或选错了文件", filename, number)
 
 
+# What YAML refuses to read at all (its "special characters"): C0 controls but
+# tab and line breaks, DEL, C1 controls but NEL, lone surrogates, U+FFFE/U+FFFF.
+_UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NAMES = {"\x00": "空字符", "\x0b": "垂直制表符", "\x0c": "换页符", "\x1b": "ESC", "\x7f": "DEL",
+          "\ufffe": "非字符 U+FFFE", "\uffff": "非字符 U+FFFF"}
+
+
+def _strip_unreadable(text: str, filename: str) -> str:
+    """Remove the characters YAML cannot read, with a warning per line (copying
+    from Word brings vertical tabs and form feeds)."""
+    if not _UNREADABLE.search(text):
+        return text
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        found = _UNREADABLE.findall(line)
+        if found:
+            what = "、".join(sorted({_NAMES.get(c, f"U+{ord(c):04X}") for c in found}))
+            notices.warn(Problem(f"含有 {len(found)} 个不可见的控制字符（{what}），已删去", filename, number,
+                                 severity="warning"))
+            lines[number - 1] = _UNREADABLE.sub("", line)
+    return "\n".join(lines)
+
+
 def load_text(text: str, filename: str, loader_class: type | None = None) -> Any:
     """The data of ``text``, every mapping a LocatedDict and every list a LocatedList.
 
     Read with libyaml where PyYAML has it; a text libyaml cannot read (or that
     breaks a limit) is read again by the pure-Python loader, so that its error
     is reported in the same words and at the same line on every machine."""
+    text = _strip_unreadable(text, filename)
     _check_lines(text, filename)
     if loader_class is not None:
         data = _load(loader_class, text, filename)

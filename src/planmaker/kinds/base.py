@@ -106,7 +106,7 @@ class Kind:
 
 
 def annex_stem(annex: Annex) -> str:
-    return safe_filename(f"{annex.label}-{annex.title}")
+    return safe_filename(f"附件{annex.number}-{annex.title}")  # numbered even when alone: stable names
 
 
 def annex_extra(annex: Annex) -> dict[str, Any]:

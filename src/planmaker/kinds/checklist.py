@@ -3,6 +3,7 @@ institution, its category, grade and ownership ticked."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from planmaker.inputs.models import ChecklistSpec, Institution
@@ -42,6 +43,22 @@ def _boxes(kind: str, terms, fields: dict[str, str]) -> list[dict[str, str]]:
     return [{"name": t.name, "box": fields[f"{kind}:{t.name}"]} for t in terms]
 
 
+# A run of spaces before a unit (抽查   人) or at the end (没收    ) is where the
+# inspector writes a number: on paper it is an underlined blank three characters
+# wide, not spaces that a wrapped line swallows (the seeds' texts have spaces).
+_BLANK = re.compile(r"[ \u3000]{2,}(?=[人个条起家户元项次份例台件张天]|万元|$|\n|，)")
+WRITE_IN = "______"
+
+
+def write_in_blanks(answer: str) -> str:
+    """“有□ 无□，   人” → “有□ 无□，\n______人”; the spaces between choices (是□  否□) stay.
+
+    A part with a blank starts a line of its own, so that the narrow answer
+    column never breaks a blank or parts it from its unit."""
+    filled = _BLANK.sub(WRITE_IN, answer)
+    return re.sub(rf"，(?=[^\n，]*{WRITE_IN})", "，\n", filled)
+
+
 def _rows(spec: ChecklistSpec) -> list[dict[str, Any]]:
     rows = []
     number = 0
@@ -57,7 +74,7 @@ def _rows(spec: ChecklistSpec) -> list[dict[str, Any]]:
                     "group": group.name if first else DITTO,
                     "item": label_text if k == 0 else DITTO,
                     "sub": sub.text if sub else "",
-                    "answer": lines(answer),
+                    "answer": lines(write_in_blanks(answer)),
                     "note": (sub.note if sub else item.note),
                 })
                 first = False

@@ -40,7 +40,7 @@ def document_title(annex: Annex, institution: Institution) -> str:
 
 
 def institution_folder(annex: Annex, name: str) -> str:
-    return safe_filename(f"{annex.label}-{name}（按机构）")
+    return safe_filename(f"附件{annex.number}-{name}（按机构）")
 
 
 def render(job: Job, template: Path, context: dict[str, Any], title: str) -> bytes:

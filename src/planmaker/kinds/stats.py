@@ -40,12 +40,27 @@ def stats_rows(spec: StatsSpec, values: list[list[str]] | None = None) -> list[d
     return rows
 
 
+UNIT_BLANK = "_" * 12
+
+
+def reporting_unit(resolved: Resolved, summed: bool) -> str:
+    """Who fills the form in, as its 填报单位 line says.
+
+    A blank form goes down to the level below, which writes its own name:
+    “____________市”, as the seed's forms leave it (the kind from the
+    subordinates' word, 各市 → 市, 各县（区） → 县（区）).  A summed form is
+    the collecting jurisdiction's own, named."""
+    if summed:
+        return resolved.jurisdiction.name
+    return UNIT_BLANK + resolved.jurisdiction.subordinates.removeprefix("各")
+
+
 def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | None = None) -> dict[str, Any]:
     spec: StatsSpec = annex.spec
     return {
         "annex_label": annex.label,
         "title": title_lines(annex.title, spec.landscape),
-        "jurisdiction": resolved.jurisdiction.name,
+        "jurisdiction": reporting_unit(resolved, values is not None),
         "period": period_text(resolved),
         "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),
         "value_header": spec.value_header or "数量",
@@ -69,18 +84,23 @@ def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = Non
     from planmaker.office.xlsx_stats import stats_workbook
 
     start, end = resolved.dates["start"], resolved.dates["end"]
+    summed = values is not None
+    # A blank form is filled in below: who filled it is what the clerk writes in
+    # its 填报单位 cell (collect reads it there); the issuer is recorded apart.
     meta = {
         "generator": f"planmaker {__version__}",
         "campaign": resolved.campaign.id,
         "form": annex.spec.id,
-        "jurisdiction": resolved.jurisdiction.name,
-        "jurisdiction_id": resolved.jurisdiction.id,
+        "jurisdiction": resolved.jurisdiction.name if summed else "",
+        "jurisdiction_id": resolved.jurisdiction.id if summed else "",
+        "issuer_id": resolved.jurisdiction.id,
+        "issuer": resolved.jurisdiction.name,
         "period": f"{start.iso() if start else ''}/{end.iso() if end else ''}",
         "template_version": spec_version(annex),
         **(more or {}),
     }
-    return stats_workbook(annex.spec, annex.title, resolved.jurisdiction.name, period_text(resolved), meta, when,
-                          values)
+    unit = resolved.jurisdiction.name if summed else ""
+    return stats_workbook(annex.spec, annex.title, unit, period_text(resolved), meta, when, values)
 
 
 def spec_version(annex: Annex) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from planmaker.base.files import Artifact
 from planmaker.kinds.base import AnnexKind, Job, annex_extra, annex_stem
 from planmaker.kinds.forms import render, title_lines
+from planmaker.office import gbt9704
 from planmaker.office.docx_render import DITTO, lines
 from planmaker.plan.annexes import Annex, template_path
 from planmaker.plan.compose import render_tasks
@@ -18,14 +19,15 @@ def tasks_context(annex: Annex, rendered_tasks) -> dict[str, Any]:
     and title once, on the first (the number cell merged down, as on paper)."""
     rows = []
     number = 0
+    widths = gbt9704.TASK_DEADLINE_COLUMNS_MM if any(t.deadline for t in rendered_tasks) else gbt9704.TASK_COLUMNS_MM
     for task in rendered_tasks:
         later_part = task.part > 1
         number += 0 if later_part else 1
         rows.append({
             "number": DITTO if later_part else str(number),
             "task": task.body if later_part else task.heading + task.body,
-            "lead": lines("\n".join(task.lead)),
-            "cooperate": lines("\n".join(task.cooperate)),
+            "lead": lines("\n".join(gbt9704.cell_lines(task.lead, widths[2]))),
+            "cooperate": lines("\n".join(gbt9704.cell_lines(task.cooperate, widths[3]))),
             "deadline": task.deadline,
         })
     return {"annex_label": annex.label, "title": title_lines(annex.title), "rows": rows}

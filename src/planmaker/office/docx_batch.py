@@ -41,6 +41,8 @@ _NOT_PLAIN = re.compile("[\x00-\x1f\x7f\ue000\ue001\ufffe\uffff]|\\{_[{%]|[}%]_\
 class SlotInspected(Exception):
     """The template looked inside a per-institution value."""
 
+    passes_through = True  # render_template hands it on rather than report it
+
 
 class Slot(str):
     """A per-institution value while the template is prepared: a marker that

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +16,24 @@ from docxtpl import DocxTemplate, Listing
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planmaker.base.errors import InputError
+from planmaker.base.zipguard import check_zip
+from planmaker.inputs.validation import did_you_mean
+from planmaker.office import gbt9704
 from planmaker.office.ooxml import set_core_properties, stable_zip
-from planmaker.plan.templating import unsafe_message
+from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
+from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
 
 DITTO = "〃"  # in a template or a context, a cell that continues the cell above
 
 
 def _environment() -> SandboxedEnvironment:
-    # autoescape: a name with & or < must come out as typed, not break the XML
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    # autoescape: a name with & or < must come out as typed, not break the XML.
+    # The same budget as campaign text (plan/sandbox.py).
+    return Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+# A template's XML may grow as it renders (a row per task), but not without end.
+MAX_RENDERED_CHARS = 5_000_000  # a checklist's XML is some 100 KB; a row per item of a long list, a few MB
 
 
 def lines(text: str) -> Listing:
@@ -31,19 +42,83 @@ def lines(text: str) -> Listing:
 
 
 def render_template(path: Path, context: dict[str, Any], title: str, author: str, when: dt.datetime) -> bytes:
-    template = DocxTemplate(str(path))
+    template = open_template(path)
     try:
-        template.render(context, jinja_env=_environment(), autoescape=True)
+        with budget(MAX_RENDERED_CHARS):
+            template.render(context, jinja_env=_environment(), autoescape=True)
     except SecurityError as exc:
         raise InputError.single(unsafe_message(exc), path) from None
-    except jinja2.TemplateError as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        raise InputError.single(f"附件模板渲染失败：{message}", path) from None
+    except TemplateProblem as exc:
+        raise InputError.refused(f"附件模板渲染失败：{exc}", path) from None
+    except jinja2.UndefinedError as exc:
+        raise InputError.single(f"附件模板引用了未定义的变量：{_undefined(exc, template, context)}", path,
+                                field=_field_of(exc, template)) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError.single(f"附件模板语法错误：{exc.message}", path, exc.lineno) from None
+    except Exception as exc:
+        if getattr(exc, "passes_through", False):
+            raise
+        raise InputError.refused(f"附件模板渲染失败：{template_failure(exc)}", path) from None
     merge_ditto_cells(template.docx)
+    gbt9704.paper_defaults(template.docx)
+    let_tall_rows_split(template.docx)
+    keep_sign_off_with_table(template.docx)
     set_core_properties(template.docx, title, author, when)
     buffer = io.BytesIO()
     template.save(buffer)
     return stable_zip(buffer.getvalue(), when)
+
+
+_CHECKED: set[tuple[str, int, int]] = set()
+_MISSING = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
+
+
+def _field_of(exc: jinja2.UndefinedError, template: DocxTemplate) -> str | None:
+    """The variable as the template writes it ({{ institution.nmae }} → institution.nmae)."""
+    match = _MISSING.search(str(exc))
+    if not match:
+        return None
+    if match.group(2):
+        return match.group(2)
+    try:
+        xml = template.get_xml()
+    except Exception:
+        return match.group(1)
+    found = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(match.group(1))}\b", xml)
+    return f"{found.group(1)}.{match.group(1)}" if found else match.group(1)
+
+
+def _undefined(exc: jinja2.UndefinedError, template: DocxTemplate, context: dict[str, Any]) -> str:
+    """What is undefined, and what the template could have written instead."""
+    written = _field_of(exc, template)
+    if not written:
+        return undefined_name(exc)
+    owner, _, attribute = written.rpartition(".")
+    value = context.get(owner) if owner else None
+    if isinstance(value, dict):
+        return f"{written}{did_you_mean(attribute, value)}（{owner} 的可用字段：{'、'.join(map(str, value))}）"
+    return f"{written}{did_you_mean(written, list(context))}"
+
+
+def open_template(path: Path) -> DocxTemplate:
+    """The .docx template, refused by size and compression before it is read
+    (checked once per version of the file: a batch renders the same one often)."""
+    try:
+        stat = Path(path).stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is None or key not in _CHECKED:
+        check_zip(path, "附件模板")
+        if key is not None:
+            _CHECKED.add(key)
+    try:
+        template = DocxTemplate(str(path))
+        template.init_docx()
+        return template
+    except Exception:
+        raise InputError.refused("附件模板不是有效的 .docx 文件（文件损坏，或不是 Word 文档）；"
+                                "请在 Word 或 WPS 中打开后另存为 .docx 再试", path) from None
 
 
 def _grid_cells(row):
@@ -95,3 +170,134 @@ def merge_ditto_cells(document) -> None:
                         t.text = ""
                 else:
                     above[column] = tc
+
+
+TALL_ROW_SHARE = 0.4  # of the type area's height
+
+
+def let_tall_rows_split(document) -> None:
+    """A row the template keeps whole (cantSplit) may split when it is tall.
+
+    A task with a long body makes a row most of a page high; kept whole, it
+    leaves the page under the table's title empty.  Its height is estimated
+    from its text, each cell's width and font size."""
+    sect = document.element.body.find(qn("w:sectPr"))
+    size = sect.find(qn("w:pgSz"))
+    margins = sect.find(qn("w:pgMar"))
+    type_height = int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))
+    for row in document.element.body.iter(qn("w:tr")):
+        keep = row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}")
+        if keep is not None and _row_height_twips(row) > TALL_ROW_SHARE * type_height:
+            keep.getparent().remove(keep)
+
+
+def _row_height_twips(row) -> float:
+    tallest = 0.0
+    for tc in row.findall(qn("w:tc")):
+        width = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+        inner_pt = max(1.0, (int(width.get(qn("w:w"))) if width is not None else 1440) / 20 - 11)
+        lines = 0
+        for paragraph in tc.iter(qn("w:p")):
+            size = paragraph.find(f".//{qn('w:sz')}")
+            size_pt = int(size.get(qn("w:val"))) / 2 if size is not None else gbt9704.TABLE_PT
+            per_line = max(1, int(inner_pt // size_pt))
+            text = "".join((e.text or "") if e.tag == qn("w:t") else "\n"  # a w:br starts a line
+                           for e in paragraph.iter(qn("w:t"), qn("w:br")))
+            lines += sum(max(1, -(-int(gbt9704.text_width(part)) // per_line)) for part in text.split("\n"))
+        tallest = max(tallest, lines * size_pt * 1.3 * 20 if lines else 0)
+    return tallest
+
+
+def keep_sign_off_with_table(document) -> None:
+    """The notes and sign-off lines after a table (注, 填表人, 检查人, 自查日期)
+    never stand alone on a page: they go over together with the table's last row.
+
+    Keep-with-next cannot do it: LibreOffice ignores it on a table that is
+    already split across pages.  So the last row and the lines after the table
+    become one row that cannot split: a cell spanning the table's width holds
+    the last row (as a table of the same columns) and the lines under it.
+    Done on the rendered document, where the last row is known."""
+    body = document.element.body
+    for table in body.findall(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        following = []
+        for sibling in table.itersiblings():
+            if sibling.tag != qn("w:p") or sibling.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                break
+            following.append(sibling)
+        while following and not _text_of(following[-1]).strip():
+            following.pop()
+        if len(rows) < 2 or not following:
+            continue
+        table.append(_row_with_sign_off(table, rows[-1], following))
+
+
+def _say_ditto(tc) -> None:
+    paragraph = tc.find(qn("w:p"))
+    if paragraph is None:
+        paragraph = OxmlElement("w:p")
+        tc.append(paragraph)
+    run = OxmlElement("w:r")
+    styled = tc.getparent().find(f".//{qn('w:rPr')}")  # the row's own font and size
+    if styled is not None:
+        run.append(copy.deepcopy(styled))
+    text = OxmlElement("w:t")
+    text.text = DITTO
+    run.append(text)
+    paragraph.append(run)
+
+
+def _text_of(element) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def _row_with_sign_off(table, last_row, following):
+    grid = table.find(qn("w:tblGrid"))
+    widths = [int(col.get(qn("w:w"))) for col in grid.findall(qn("w:gridCol"))]
+    inner = OxmlElement("w:tbl")
+    tbl_pr = copy.deepcopy(table.find(qn("w:tblPr")))
+    for tag in ("w:tblInd", "w:jc"):
+        for old in tbl_pr.findall(qn(tag)):
+            tbl_pr.remove(old)
+    inner.append(tbl_pr)
+    inner.append(copy.deepcopy(grid))
+    for tc in last_row.findall(qn("w:tc")):
+        merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+        if merge is not None and merge.get(qn("w:val")) != "restart":
+            # its merge ends above; the cell says “same as above” as clerks write it
+            merge.getparent().remove(merge)
+            _say_ditto(tc)
+    inner.append(last_row)  # moved out of the outer table
+    row = OxmlElement("w:tr")
+    tr_pr = OxmlElement("w:trPr")
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    row.append(tr_pr)
+    cell = OxmlElement("w:tc")
+    tc_pr = OxmlElement("w:tcPr")
+    width = OxmlElement("w:tcW")
+    width.set(qn("w:w"), str(sum(widths)))
+    width.set(qn("w:type"), "dxa")
+    tc_pr.append(width)
+    if len(widths) > 1:
+        span = OxmlElement("w:gridSpan")
+        span.set(qn("w:val"), str(len(widths)))
+        tc_pr.append(span)
+    borders = OxmlElement("w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    tc_pr.append(borders)
+    margins = OxmlElement("w:tcMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "0")
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    tc_pr.append(margins)
+    cell.append(tc_pr)
+    cell.append(inner)
+    for paragraph in following:
+        cell.append(paragraph)  # moved from after the table into the cell
+    row.append(cell)
+    return row

@@ -28,6 +28,16 @@ LINE_PITCH_PT = 28.95  # 22 lines in the 225 mm type area
 TYPE_WIDTH_MM = 156
 LANDSCAPE_TYPE_WIDTH_MM = 225
 CHARS_PER_LINE = 28
+TABLE_PT = 12  # 小四, the text of the annexes' tables
+# Word's default cell margins, 0.19 cm each side, which every table cell keeps
+CELL_MARGINS_MM = 3.8
+# Column widths of the task table (序号, 重点任务, 牵头部门, 配合部门[, 完成时限]):
+# the department columns hold a six-character name (市卫生健康委) on one line.
+TASK_COLUMNS_MM = (13, 77, 33, 33)  # 13 mm: 序号 on one line
+TASK_DEADLINE_COLUMNS_MM = (13, 57, 30, 30, 26)
+# The checklist (项目, 检查内容, 子项, 检查结果, 备注): the answer column holds
+# “违法违规______人” on a line, room to write the number before the unit.
+CHECKLIST_COLUMNS_MM = (20, 50, 22, 42, 22)
 # 28 characters of 3号 need 448 pt but the line is 442 pt: body text is
 # condensed by 0.25 pt a character (in twentieths of a point).
 CONDENSE_TWIPS = -5
@@ -36,6 +46,13 @@ CONDENSE_TWIPS = -5
 _BREAK_BEFORE = ("专项", "工作方案", "实施方案", "开展", "关于", "工作检查表", "工作量化统计表", "任务分工",
                  "不合理", "医疗")
 _BREAK_AFTER = ("年", "的", "、", "和")
+# where a department's name may break: before the words names are made of
+_NAME_BREAK_BEFORE = ("卫生", "社会", "人力", "市场", "监督", "监管", "管理", "医疗", "医保", "中医",
+                      "保障", "发展", "改革", "财政", "公安", "宣传", "纪委", "监委", "纪检", "监察", "药品",
+                      "委员会", "办公室", "部门", "科室", "各", "等")
+_NAME_BREAK_AFTER = ("、", "和", "及", "局", "委", "部", "办", "院", "科", "）")
+# the last character of a place's name (自治区, 柳州市, 融安县, 兴安盟 …), before its department's
+_PLACE_ENDS = "省区市县州盟旗"
 _NO_LINE_START = "，。、；：？！）》”’—"
 _NO_LINE_END = "（《“‘"
 
@@ -68,6 +85,91 @@ def set_page(section, landscape: bool = False) -> None:
             del grid.attrib[qn(attr)]
 
 
+# pPr children that come after w:overflowPunct in the schema's sequence
+PPR_AFTER_OVERFLOW = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                   "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                   "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                   "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def insert_ppr_child(p_pr, element, after_tags=PPR_AFTER_OVERFLOW) -> None:
+    """Put ``element`` into a pPr before the first child the schema orders after it."""
+    for child in p_pr:
+        if child.tag in {qn(t) for t in after_tags}:
+            child.addprevious(element)
+            return
+    p_pr.append(element)
+
+
+def punctuation_may_hang(p_pr) -> None:
+    """Allow a mark to hang (w:overflowPunct on), and say so in the file.
+
+    The body runs are condensed so that exactly 28 characters fill a line, so
+    a comma is often the 29th.  Word hangs it in the margin, as typesetters
+    do.  LibreOffice with hanging off (its reading of a silent file) squeezes
+    it into the line's last point and the mark vanishes from page and PDF;
+    with hanging on, LibreOffice carries the mark and the character before it
+    over to the next line.  Either way no mark is lost."""
+    old = p_pr.find(qn("w:overflowPunct"))
+    if old is None:
+        old = OxmlElement("w:overflowPunct")
+        insert_ppr_child(p_pr, old)
+    old.set(qn("w:val"), "1")
+
+
+def paper_defaults(document) -> None:
+    """Document-wide settings every paragraph inherits, whoever made the template.
+
+    Simplified Chinese as the East Asian language (python-docx's default
+    template says ja-JP, and a renderer then picks Japanese glyph forms and
+    fonts), and punctuation that may hang rather than vanish (see
+    punctuation_may_hang)."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    r_default = _child(defaults, "w:rPrDefault", first=True)
+    set_language(_child(r_default, "w:rPr"))
+    p_default = _child(defaults, "w:pPrDefault")
+    punctuation_may_hang(_child(p_default, "w:pPr"))
+    settings = document.settings.element
+    compat = _child(settings, "w:compat")
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        # a justified line ended by a line break (the subtasks of a task in a
+        # table cell) keeps its spacing instead of being stretched to the edge
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _child(parent, tag: str, first: bool = False):
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        if first:
+            parent.insert(0, found)
+        else:
+            parent.append(found)
+    return found
+
+
+def set_language(r_pr) -> None:
+    """zh-CN on the East Asian text of a run: simplified glyph forms, Chinese line breaking."""
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        # w:lang sits after every formatting child but w:eastAsianLayout and later
+        later = [r_pr.find(qn(t)) for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(lang)
+        else:
+            r_pr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def set_fonts(run, east_asia: str, size_pt: float, bold: bool = False) -> None:
     run.font.size = Pt(size_pt)
     run.font.bold = bold
@@ -86,6 +188,7 @@ def set_fonts(run, east_asia: str, size_pt: float, bold: bool = False) -> None:
     fonts.set(qn("w:cs"), LATIN)
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:hint"), "eastAsia")
+    set_language(r_pr)
 
 
 def add_run(paragraph, text: str, east_asia: str = FANGSONG, size_pt: float = BODY_PT, bold: bool = False):
@@ -102,6 +205,7 @@ def body_format(paragraph, indent_chars: float = 2, align=WD_ALIGN_PARAGRAPH.JUS
     fmt.space_after = Pt(0)
     fmt.alignment = align
     fmt.widow_control = False
+    punctuation_may_hang(paragraph._p.get_or_add_pPr())
     if indent_chars:
         fmt.first_line_indent = Pt(BODY_PT * indent_chars)
         ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
@@ -133,7 +237,23 @@ def text_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
 
 
-def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_WIDTH_MM) -> list[str]:
+def body_width_pt(text: str) -> float:
+    """How wide ``text`` sets in the condensed body runs, in points."""
+    return text_width(text) * BODY_PT + len(text) * CONDENSE_TWIPS / 20
+
+
+def no_grid(paragraph) -> None:
+    """Out of the 22-line page grid: its own exact spacing is the spacing.
+
+    On the grid, a line taller than the pitch takes two grid lines, which
+    opens a blank line's gap inside a two-line title."""
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    insert_ppr_child(paragraph._p.get_or_add_pPr(), snap, PPR_AFTER_OVERFLOW[6:])
+
+
+def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_WIDTH_MM,
+                  before: tuple[str, ...] = _BREAK_BEFORE, after: tuple[str, ...] = _BREAK_AFTER) -> list[str]:
     """Break a long title into lines of near-equal width, at natural places."""
     capacity = math.floor(Mm(width_mm).pt / size_pt)
     total = text_width(title)
@@ -152,7 +272,7 @@ def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_
             if rest[i - 1].isascii() and rest[i - 1].isalnum() and rest[i].isascii() and rest[i].isalnum():
                 continue
             score = abs(width - target)
-            if rest[i:].startswith(_BREAK_BEFORE) or left.endswith(_BREAK_AFTER):
+            if rest[i:].startswith(before) or left.endswith(after):
                 score -= 2.5
             else:
                 # A break between two natural places is likely inside a word
@@ -168,6 +288,32 @@ def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_
         rest = rest[best:]
     lines.append(rest)
     return lines
+
+
+def cell_lines(names: list[str], width_mm: float, size_pt: float = TABLE_PT) -> list[str]:
+    """Names in a table cell, one a line; a name too long for the cell is broken
+    where its words meet (市人力资源/社会保障局), never inside one (市卫生健康/委)."""
+    inner = width_mm - CELL_MARGINS_MM
+    found = []
+    for name in names:
+        found.extend(_place_then_department(name, size_pt, inner)
+                     or balance_title(name, size_pt, inner, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER))
+    return found
+
+
+def _place_then_department(name: str, size_pt: float, inner_mm: float) -> list[str] | None:
+    """A department's full name with the department on a line of its own, after its place
+    (广西壮族自治区/医疗保障局): a balanced break would fall inside the place (广西壮族自治/区医疗保障局)."""
+    capacity = math.floor(Mm(inner_mm).pt / size_pt)
+    if text_width(name) <= capacity:
+        return None
+    breaks = [i for i in range(2, len(name) - 1)
+              if name[i - 1] in _PLACE_ENDS and name[i:].startswith(_NAME_BREAK_BEFORE)]
+    if not breaks:
+        return None
+    place, department = name[:breaks[-1]], name[breaks[-1]:]  # the last place: 石家庄市长安区/卫生健康局
+    return [line for part in (place, department)
+            for line in balance_title(part, size_pt, inner_mm, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER)]
 
 
 def add_page_number_field(paragraph, size_pt: float = PAGE_NUMBER_PT) -> None:

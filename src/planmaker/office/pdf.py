@@ -7,6 +7,7 @@ reproducible afterwards: LibreOffice stamps the clock and a random document ID."
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -17,12 +18,25 @@ from planmaker.base.errors import InputError
 from planmaker.base.files import Artifact
 
 INSTALL_HINT = ("生成 PDF 需要 LibreOffice，但本机没有找到 soffice 命令。请先安装，例如 Debian/Ubuntu："
-                "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk；"
+                "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-crosextra-carlito，"
+                "字体另装 apt-get install --no-install-recommends texlive-lang-chinese；"
                 "Windows 或 macOS 请从 LibreOffice 官网安装后把 soffice 加入 PATH。")
 CONVERTIBLE = (".docx", ".xlsx")
 _DATE = re.compile(rb"(/(?:CreationDate|ModDate)\(D:)[0-9]{14}")
 _CHECKSUM = re.compile(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)")
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
+
+
+# The Office font names of GB/T 9704 mapped onto free families for LibreOffice
+# (see the file: which family plays which role, and why).
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
+
+
+def environment() -> dict[str, str]:
+    """The environment for soffice: our font roles on top of the system's fonts."""
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    return env
 
 
 def soffice() -> str | None:
@@ -80,7 +94,7 @@ def to_pdf(artifacts: list[Artifact], when) -> list[Artifact]:
             result = subprocess.run(
                 [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                  "--convert-to", "pdf", "--outdir", str(work / "pdf"), *names],
-                cwd=work, capture_output=True, text=True, timeout=limit)
+                cwd=work, env=environment(), capture_output=True, text=True, timeout=limit)
         except subprocess.TimeoutExpired:
             raise InputError.single(f"LibreOffice 在 {limit} 秒内未能完成 PDF 转换，已中止；"
                                     "请关闭正在运行的 LibreOffice 后重试") from None

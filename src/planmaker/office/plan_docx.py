@@ -6,10 +6,11 @@ import datetime as dt
 import io
 
 import docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Pt
 
 from planmaker.office import gbt9704 as gb
+from planmaker.office.masthead import add_imprint, add_masthead
 from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph
 
@@ -19,6 +20,7 @@ _HEADING_FONTS = {1: gb.HEITI, 2: gb.KAITI, 3: gb.FANGSONG, 4: gb.FANGSONG}
 def new_document():
     document = docx.Document()
     gb.set_default_fonts(document)
+    gb.paper_defaults(document)
     section = document.sections[0]
     gb.set_page(section)
     gb.set_page_numbers(document, section)
@@ -33,8 +35,13 @@ def add_title(document, title: str) -> None:
     paragraph = document.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(gb.TITLE_PT * 1.6)
     fmt.space_after = Pt(0)
+    fmt.keep_together = True
+    fmt.keep_with_next = True
+    gb.no_grid(paragraph)
+    gb.punctuation_may_hang(paragraph._p.get_or_add_pPr())
     for i, line in enumerate(gb.balance_title(title)):
         run = gb.add_run(paragraph, line, gb.XIAOBIAOSONG, gb.TITLE_PT)
         if i:
@@ -60,32 +67,34 @@ def add_heading(document, heading: Heading) -> None:
     gb.add_run(paragraph, heading.lead, _HEADING_FONTS[heading.level])
     if heading.body:
         gb.add_run(paragraph, heading.body)
+    else:
+        # a heading on its own line never ends a page: it goes over with its text
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_together = True
 
 
 def add_annex_note(document, note: AnnexNote) -> None:
+    """GB/T 9704 7.3.4: a long annex name wraps under its own first character.
+
+    Each name is a paragraph with a hanging indent as wide as what stands
+    before it (“附件：1．” on the first, “2．” after), so the numbers line up
+    and every wrapped line starts where the names start."""
     blank(document)
-    for i, line in enumerate(note.lines()):
+    names_at = gb.BODY_PT * 2 + gb.body_width_pt(note.entries()[0][0])
+    for prefix, name in note.entries():
         paragraph = document.add_paragraph()
-        if i == 0:
-            gb.body_format(paragraph)
-        else:
-            # Continuation lines align with the first annex name, after “附件：”.
-            gb.body_format(paragraph, indent_chars=0)
-            paragraph.paragraph_format.left_indent = Pt(gb.BODY_PT * 5)
-        gb.add_run(paragraph, line)
+        gb.body_format(paragraph, indent_chars=0)
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = Pt(names_at)
+        fmt.first_line_indent = Pt(-gb.body_width_pt(prefix))
+        fmt.keep_together = True
+        gb.add_run(paragraph, prefix + name)
 
 
 def add_signature(document, issuer: str, date: str) -> None:
-    """Issuer centred over the date; the date four characters from the right.
-
-    The blank lines and the issuer keep with the next paragraph, so the date
-    never stands alone at the top of a page."""
-    if document.paragraphs:
-        # some body text comes along to the signature's page: it never stands alone
-        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    """Issuer centred over the date; the date four characters from the right."""
     for _ in range(2):
         blank(document)
-        document.paragraphs[-1].paragraph_format.keep_with_next = True
     issuer_w, date_w = gb.text_width(issuer), gb.text_width(date)
     if issuer and issuer_w > date_w:
         issuer_indent, date_indent = 2, 2 + (issuer_w - date_w) / 2
@@ -108,16 +117,34 @@ def page_break(document) -> None:
 
 
 def write_plan_body(document, plan: Document) -> None:
+    if plan.masthead:
+        add_masthead(document, plan.masthead)
     add_title(document, plan.title)
+    body_end = 0
     for block in plan.blocks:
         if isinstance(block, Heading):
             add_heading(document, block)
         elif isinstance(block, AnnexNote):
             add_annex_note(document, block)
+            continue
         elif isinstance(block, Paragraph):
             add_body(document, block.text)
+        body_end = len(document.paragraphs)
     if plan.signature:
         add_signature(document, plan.signature.issuer, plan.signature.date)
+    keep_tail_together(document.paragraphs[max(body_end - 1, 0):])
+    if plan.imprint:
+        add_imprint(document, plan.imprint)
+
+
+def keep_tail_together(tail) -> None:
+    """GB/T 9704 7.3.5: the annex note, issuer and date never start a page.
+
+    From the last line of the body to the date every paragraph keeps with the
+    next one, so a page break that would fall among them falls inside the
+    body instead and body lines go over with them."""
+    for paragraph in tail[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def to_bytes(document, title: str, author: str, when: dt.datetime) -> bytes:

@@ -37,6 +37,8 @@ TITLE_PT = 16
 BODY_PT = 10.5
 
 TITLE_ROW, INFO_ROW, HEAD_ROW = 1, 2, 3
+# Where the level below writes its name on a blank form (填报单位：[      ]).
+UNIT_CELL = f"B{INFO_ROW}"
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 
+from planmaker.office import xlsx_print
 from planmaker.office.ooxml import stable_zip
 
 META_SHEET = "_planmaker"
@@ -32,9 +31,11 @@ _UNLOCKED = Protection(locked=False)
 _LOCKED = Protection(locked=True)
 
 SELFCHECK_HEADER = ("序号", "问题类别", "自查内容", "是否存在问题", "问题描述", "整改措施")
-SELFCHECK_WIDTHS = (6, 14, 56, 12, 30, 30)
+# Landscape A4 holds these at 100 %: the text prints at its own 12 pt, with room to write.
+SELFCHECK_WIDTHS = (5, 14, 50, 12, 28, 28)
 LEDGER_HEADER = ("序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）")
-LEDGER_WIDTHS = (6, 14, 50, 36, 14, 10, 12, 16)
+LEDGER_WIDTHS = (5, 14, 40, 31, 14, 9, 12, 14)
+SPARE_ROW_PT = 42  # a spare row of the ledger takes two handwritten lines
 HEAD_ROW = 4  # title, two rows of institution header, then the column header
 
 
@@ -63,6 +64,7 @@ class _Sheet:
                 ws.merge_cells(start_row=row, start_column=middle + 1, end_row=row, end_column=self.ncols)
         for col, text in enumerate(header, start=1):
             self.put(HEAD_ROW, col, text, font=Font(name=BODY_FONT, size=12, bold=True))
+        ws.row_dimensions[HEAD_ROW].height = xlsx_print.row_height(list(zip(header, widths)))
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = f"A{HEAD_ROW + 1}"
@@ -101,10 +103,12 @@ class _Sheet:
                 self.ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
 
     def footer(self, row: int, lines) -> int:
+        width = sum(self.ws.column_dimensions[get_column_letter(c)].width for c in range(1, self.ncols + 1))
         for line in lines:
             if line:
-                self.put(row, 1, line, border=None, align=Alignment(vertical="center"))
+                self.put(row, 1, line, border=None, align=Alignment(vertical="center", wrap_text=True))
                 self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.ncols)
+                self.ws.row_dimensions[row].height = xlsx_print.row_height([(line, width)])
                 row += 1
         return row
 
@@ -114,14 +118,7 @@ class _Sheet:
         ws.protection.sheet = True
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
-        setup = ws.page_setup
-        setup.paperSize = ws.PAPERSIZE_A4
-        setup.orientation = "landscape" if landscape else "portrait"
-        setup.fitToWidth, setup.fitToHeight = 1, 0
-        if ws.sheet_properties.pageSetUpPr is None:
-            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_area = f"A1:{get_column_letter(self.ncols)}{last_row}"
+        xlsx_print.print_setup(ws, self.ncols, last_row, f"{HEAD_ROW}:{HEAD_ROW}", landscape)
         hidden = self.book.create_sheet(META_SHEET)
         for key, value in meta.items():
             hidden.append([key, value])
@@ -137,12 +134,8 @@ class _Sheet:
         return stable_zip(buffer.getvalue(), when)
 
 
-def _fit_height(sheet: _Sheet, row: int, text: str, width: float) -> None:
-    """Row height for wrapped text: spreadsheets do not grow a row for a written height-less wrap
-    reliably (LibreOffice keeps the default), so the lines are counted here."""
-    per_line = max(1, int(width / 2.2))  # a CJK character at 12 pt is about 2.2 width units
-    lines = max(1, math.ceil(len(text) / per_line))
-    sheet.ws.row_dimensions[row].height = max(20, lines * 16 + 6)
+def _fit_height(sheet: _Sheet, row: int, text: str, width: float, minimum: float = xlsx_print.MIN_ROW_PT) -> None:
+    sheet.ws.row_dimensions[row].height = xlsx_print.row_height([(text, width)], 12, minimum)
 
 
 def _group_spans(rows, first_row: int) -> list[tuple[int, int]]:
@@ -177,7 +170,7 @@ def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str],
         sheet.choice(4, first, last, answers, "是否存在问题")
     end = sheet.footer(last + 2, [context["note"], *context["signatures"]])
     return sheet.finish(max(last, end - 1), {"format": "planmaker-selfcheck/1", **meta}, author, title, when,
-                        landscape=False)
+                        landscape=True)
 
 
 def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], author: str,
@@ -195,6 +188,7 @@ def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], a
             sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
             _fit_height(sheet, row, r["item"], LEDGER_WIDTHS[2])
         else:  # a spare row: the institution writes a problem the list does not have
+            sheet.ws.row_dimensions[row].height = SPARE_ROW_PT
             sheet.input(row, 2)
             sheet.input(row, 3)
         for col in range(4, 9):

@@ -186,9 +186,21 @@ class _Form:
         self._text(TITLE_ROW, 1, title, last_col=lay.ncols, border=None,
                    font=Font(name=TITLE_FONT, size=TITLE_PT, bold=True), align=_align("center"))
         self._need(TITLE_ROW, TITLE_ROW, title, total, TITLE_PT, minimum=32)
-        info = f"填报单位：{jurisdiction}{' ' * 8}统计时段：{period}"
-        self._text(INFO_ROW, 1, info, last_col=lay.ncols, border=None, align=_align("left"))
-        self._need(INFO_ROW, INFO_ROW, info, total, minimum=24)
+        if jurisdiction:
+            info = f"填报单位：{jurisdiction}{' ' * 8}统计时段：{period}"
+            self._text(INFO_ROW, 1, info, last_col=lay.ncols, border=None, align=_align("left"))
+            self._need(INFO_ROW, INFO_ROW, info, total, minimum=24)
+            return
+        # A blank form: the reporting unit writes its name in the tinted cell
+        # (UNIT_CELL, read back by collect), the period is set.
+        self._text(INFO_ROW, 1, "填报单位：", border=None, align=_align("right"))
+        unit_last = max(2, lay.label_cols[-1])
+        self._put(INFO_ROW, 2, None, last_col=unit_last, border=_UNDERLINE, fill=_INPUT_FILL,
+                  protection=_UNLOCKED, align=_align("left"))
+        info = f"统计时段：{period}"
+        self._text(INFO_ROW, unit_last + 1, info, last_col=max(lay.ncols, unit_last + 1), border=None,
+                   align=_align("left"))
+        self.heights[INFO_ROW] = 24.0
 
     def _header(self) -> None:
         lay, spec = self.layout, self.spec

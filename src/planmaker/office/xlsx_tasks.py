@@ -8,10 +8,17 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from planmaker.office import xlsx_print
+from planmaker.office.gbt9704 import cell_lines
 from planmaker.office.ooxml import stable_zip
 
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+# 序号, 重点任务, 牵头部门, 配合部门: one portrait page wide at 12 pt;
+# with 完成时限 the table is set landscape, the task column wider.
+WIDTHS = (5, 52, 17, 19)
+DEADLINE_WIDTHS = (5, 70, 18, 20, 16)
+SIZE_PT = 12
 
 
 def tasks_workbook(title: str, tasks, author: str, when: dt.datetime) -> bytes:
@@ -26,8 +33,14 @@ def tasks_workbook(title: str, tasks, author: str, when: dt.datetime) -> bytes:
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 48
     sheet.append(header)
+    widths = DEADLINE_WIDTHS if with_deadline else WIDTHS
+
+    def names(departments, column: int) -> str:
+        # one name a line, a long one broken where its words meet (as in the .docx)
+        return "\n".join(cell_lines(list(departments), xlsx_print.width_mm(widths[column]), SIZE_PT))
+
     for number, task in enumerate(tasks, start=1):
-        row = [number, task.heading + task.body, "\n".join(task.lead), "\n".join(task.cooperate)]
+        row = [number, task.heading + task.body, names(task.lead, 2), names(task.cooperate, 3)]
         sheet.append(row + ([task.deadline] if with_deadline else []))
     for row in sheet.iter_rows():
         for cell in row:
@@ -36,14 +49,14 @@ def tasks_workbook(title: str, tasks, author: str, when: dt.datetime) -> bytes:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.border = _BORDER
-            cell.font = Font(name="仿宋_GB2312", size=12, bold=cell.row == 2)
+            cell.font = Font(name="仿宋_GB2312", size=SIZE_PT, bold=cell.row == 2)
             cell.alignment = Alignment(wrap_text=True, vertical="center",
                                        horizontal="left" if cell.column == 2 and cell.row > 2 else "center")
-    for letter, width in zip("ABCDE", (6, 70, 18, 22, 14)):
-        sheet.column_dimensions[letter].width = width
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
+    xlsx_print.set_widths(sheet, widths)
+    for row in sheet.iter_rows(min_row=2):
+        sheet.row_dimensions[row[0].row].height = xlsx_print.row_height(
+            [(cell.value, width) for cell, width in zip(row, widths) if isinstance(cell.value, str)], SIZE_PT)
+    xlsx_print.print_setup(sheet, len(header), sheet.max_row, "2:2", landscape=with_deadline)
     sheet.freeze_panes = "A3"
     book.properties.creator = author
     book.properties.lastModifiedBy = author

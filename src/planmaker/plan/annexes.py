@@ -40,10 +40,13 @@ class Annex:
     source: Source  # where the title was written
     title: str = ""
     template: Path | None = None  # the .docx a checklist is laid out in
+    alone: bool = False  # the plan's only annex
 
     @property
     def label(self) -> str:
-        return f"附件{self.number}"
+        """附件1 at the top of the annex's first page; a single annex is just 附件,
+        as the note names it without a number (GB/T 9704 7.3.4)."""
+        return "附件" if self.alone else f"附件{self.number}"
 
     @property
     def kind(self) -> str:
@@ -91,6 +94,8 @@ def load_annexes(resolved: Resolved) -> list[Annex]:
         annexes.append(Annex(number, ref, spec, source))
     if problems:
         raise InputError(problems)
+    if len(annexes) == 1:
+        annexes[0].alone = True
     return annexes
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from planmaker.base.dates import format_date
 from planmaker.base.numbering import heading_number
 from planmaker.inputs.groups import person
-from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph, Signature
+from planmaker.plan.document import AnnexNote, Document, Heading, Imprint, Masthead, Paragraph, Signature
 from planmaker.plan.group import group_view
 from planmaker.plan.names import Departments, LazyGroup, Offices
 from planmaker.plan.resolve import Item, Resolved, Source
@@ -162,8 +162,7 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     if annex_titles:
         blocks.append(AnnexNote(tuple(annex_titles)))
 
-    issuer = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
-    document.signature = Signature(issuer, format_date(resolved.dates["signed"]))
+    document.signature, document.masthead, document.imprint = issuing_parts(resolved)
     return document
 
 
@@ -227,6 +226,23 @@ def _contact_blocks(resolved: Resolved, r, c_src: Source) -> list:
             if rendered:
                 blocks.append(Paragraph(rendered))
     return blocks
+
+
+def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Imprint | None]:
+    """The signature, and the 版头 and 版记 as the plan file asks for them (neither by default)."""
+    plan = resolved.plan
+    issuer = plan.issuer if plan.issuer is not None else resolved.jurisdiction.issuer
+    signed = format_date(resolved.dates["signed"])
+    masthead = imprint = None
+    if plan.masthead is not None:
+        issuers = tuple(plan.masthead.issuers) or (issuer,)
+        masthead = Masthead(issuers, plan.masthead.suffix, plan.number or "")
+    if plan.imprint is not None:
+        when = plan.imprint.date
+        printed = f"{when.year}年{when.month}月{when.day}日" if when else signed
+        printer = plan.imprint.printer or (issuer + "办公室" if issuer else "")
+        imprint = Imprint(tuple(plan.imprint.cc), printer, printed)
+    return Signature(issuer, signed), masthead, imprint
 
 
 def _suffix(owner, extra, r, campaign) -> str:

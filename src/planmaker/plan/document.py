@@ -34,17 +34,44 @@ class Heading:
 
 @dataclass(frozen=True)
 class AnnexNote:
+    """GB/T 9704 7.3.4: “附件：” and the annex names, numbered when there are several.
+
+    The number takes the full-width point (1．), as in the standard's example
+    pages: with a half-width one, “1.2020年……” reads as the number 1.2020."""
+
     titles: tuple[str, ...]
 
-    def lines(self) -> list[str]:
+    def entries(self) -> list[tuple[str, str]]:
+        """(what stands before the name, the name), one pair an annex."""
         if len(self.titles) == 1:
-            return [f"附件：{self.titles[0]}"]
-        return [("附件：" if i == 0 else "") + f"{i + 1}.{t}" for i, t in enumerate(self.titles)]
+            return [("附件：", self.titles[0])]
+        return [(("附件：" if i == 0 else "") + f"{i + 1}．", t) for i, t in enumerate(self.titles)]
+
+    def lines(self) -> list[str]:
+        return [prefix + name for prefix, name in self.entries()]
 
 
 @dataclass(frozen=True)
 class Signature:
     issuer: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """版头: the issuers' names (several for a joint document), what follows them (文件), the number."""
+
+    issuers: tuple[str, ...]
+    suffix: str
+    number: str
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """版记: the organs copied, the printing office and the date it printed."""
+
+    cc: tuple[str, ...]
+    printer: str
     date: str
 
 
@@ -57,6 +84,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     signature: Signature | None = None
     number: str = ""
+    masthead: Masthead | None = None
+    imprint: Imprint | None = None
 
     def text_lines(self) -> list[str]:
         """The document's text, one paragraph a line, as a reader sees it."""

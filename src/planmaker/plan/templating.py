@@ -16,13 +16,10 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from planmaker.base import notices, textclean
 from planmaker.base.dates import BLANK_YEAR, PlanDate, format_date, format_month, format_span
-from planmaker.base.errors import InputError, Problem, field_path
+from planmaker.base.errors import InputError, Problem, Refusal, field_path
 from planmaker.base.numbering import chinese_number
 from planmaker.inputs.validation import did_you_mean, locate
-
-
-class TemplateProblem(Exception):
-    """Raised from inside a template helper with a message for the user."""
+from planmaker.plan.sandbox import Sandbox, TemplateProblem, bounded_text, budget
 
 
 def _date(value, year: bool = True) -> str:
@@ -81,30 +78,11 @@ def _cn(value: int) -> str:
 # characters; a template that produces millions is a mistake or an attack,
 # and must stop before it fills the memory.
 MAX_OUTPUT_CHARS = 100_000
-MAX_EXPONENT = 100
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, with the two operators that can exhaust memory in one
-    expression ('x' * 10**9, 9**(9**9)) held to sane sizes.  (Loops are
-    bounded by the sandbox's range() limit and by MAX_OUTPUT_CHARS.)"""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise TemplateProblem(f"模板中的乘方指数过大（{right}，上限 {MAX_EXPONENT}）")
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
-                        and len(sequence) * count > MAX_OUTPUT_CHARS:
-                    raise TemplateProblem(f"模板中的重复（*）产生的内容过长（超过 {MAX_OUTPUT_CHARS} 项）")
-        return super().call_binop(context, operator, left, right)
 
 
 def make_environment() -> SandboxedEnvironment:
-    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False,
-                   trim_blocks=True, lstrip_blocks=True)
+    """The sandbox every campaign text runs in (plan/sandbox.py: the same policy as .docx templates)."""
+    env = Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(date=_date, month=_month, year=_year, span=_span, cn=_cn, dates=_dates)
     return env
 
@@ -118,19 +96,21 @@ def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any
     """Render one field of a YAML file, reporting failures at that field's line."""
     if "{" not in text:
         return text.strip()
-    where = dict(file=file, line=locate(raw, loc), field=field_path(loc) or None)
+    line, field = locate(raw, loc), field_path(loc) or None
+    where = dict(file=file, line=line, field=field)
     try:
-        result = _bounded(_ENV.from_string(text).generate(context)).strip()
+        with budget(MAX_OUTPUT_CHARS):
+            result = bounded_text(_ENV.from_string(text).generate(context)).strip()
     except TemplateProblem as exc:
-        raise InputError([Problem(str(exc), **where)]) from None
+        raise InputError([Refusal(str(exc), file, line, field)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError([Problem(f"模板语法错误：{exc.message}", **where)]) from None
     except jinja2.UndefinedError as exc:
-        raise InputError([Problem(f"模板引用了未定义的变量：{_undefined_name(exc)}", **where)]) from None
+        raise InputError([Problem(f"模板引用了未定义的变量：{undefined_name(exc)}", **where)]) from None
     except SecurityError as exc:
         raise InputError([Problem(unsafe_message(exc), **where)]) from None
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise InputError([Problem(f"模板计算出错：{exc}", **where)]) from None
+    except Exception as exc:
+        raise InputError([Refusal(template_failure(exc), file, line, field)]) from None
     cleaned, count = textclean.clean(result)
     if count:
         # A template can write them too ('\x0c' in a Jinja string).
@@ -139,15 +119,19 @@ def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any
     return cleaned
 
 
-def _bounded(chunks) -> str:
-    """The rendered text, stopping as soon as it grows past MAX_OUTPUT_CHARS."""
-    parts, size = [], 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > MAX_OUTPUT_CHARS:
-            raise TemplateProblem(f"模板生成的文字过长（超过 {MAX_OUTPUT_CHARS} 字），已停止")
-        parts.append(chunk)
-    return "".join(parts)
+def template_failure(exc: Exception) -> str:
+    """Any other failure of a template, in Chinese."""
+    if isinstance(exc, RecursionError):
+        return "模板中的宏或循环嵌套过深（可能是宏在调用自身），已停止"
+    if isinstance(exc, MemoryError):
+        return "模板生成的内容过大，内存不足，已停止"
+    if isinstance(exc, ZeroDivisionError):
+        return "模板计算出错：除数为零"
+    if isinstance(exc, OverflowError):
+        return f"模板计算出错：数值过大（{exc}）"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"模板出错：{getattr(exc, 'message', None) or exc}"
+    return f"模板计算出错：{exc}"
 
 
 _UNSAFE_ATTRIBUTE = re.compile(r"attribute '([^']+)'")
@@ -161,7 +145,7 @@ def unsafe_message(exc: SecurityError) -> str:
             "模板中只能使用 j、dept、dates 等文档变量；请核实该模板的来源")
 
 
-def _undefined_name(exc: jinja2.UndefinedError) -> str:
+def undefined_name(exc: jinja2.UndefinedError) -> str:
     match = _NAME_IN_MESSAGE.search(str(exc))
     if not match:
         return str(exc)

@@ -1,0 +1,32 @@
+"""A plan made ready for its kinds of document: the Job every kind renders from.
+Used by build (commands/build.py) and by check, which renders what build will."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planmaker.kinds import registry
+from planmaker.kinds.base import Job
+from planmaker.office.ooxml import EPOCH
+from planmaker.plan.resolve import Resolved
+
+
+def document_time(resolved: Resolved) -> dt.datetime:
+    """The timestamp stamped into files: the plan's own date, never the clock."""
+    for name in ("signed", "start"):
+        value = resolved.dates.get(name)
+        if value is not None:
+            return dt.datetime.combine(value.first_day, dt.time())
+    return EPOCH
+
+
+def make_job(resolved: Resolved, with_institutions: bool = False) -> Job:
+    """The plan composed, its annexes loaded and titled: what every kind renders from."""
+    from planmaker.plan import annexes as ax
+    from planmaker.plan.compose import base_context, compose_plan, plan_title
+
+    annexes = ax.load_annexes(resolved)
+    ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": plan_title(resolved)})
+    plan = compose_plan(resolved, [a.title for a in annexes])
+    author = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
+    return Job(resolved, annexes, plan, document_time(resolved), author, registry.KINDS, with_institutions)

@@ -1,0 +1,139 @@
+"""Template bombs: campaign text and a campaign's own checklist .docx, each
+written to exhaust time or memory or to crash the renderer (issue 14).
+Shared by test_template_bombs.py (in-process) and its memory test (a child
+process, run as ``python template_bombs.py``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+CAMPAIGNS = ROOT / "templates" / "campaigns"
+EXAMPLES = ROOT / "examples"
+
+BOMBS = {
+    "power": "{{ 9**(9**9) }}",
+    "repeat": "{{ 'x'*10**9 }}",
+    "range": "{% for i in range(10**9) %}{% endfor %}",
+    "lipsum": "{{ lipsum(10**6) }}",
+    "silent-loops": "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+    "string-loops": "{% set s = 'ab' * 9999 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+    "macro-recursion": "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(1) }}",
+    "macro-fork": "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(60) }}",
+    "replace": "{% set s = 'x' * 99999 %}{{ s | replace('x', s) }}",
+    "doubling": "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "squaring": "{% set ns = namespace(n=3) %}{% for i in range(64) %}{% set ns.n = ns.n * ns.n %}{% endfor %}",
+    "format-width": "{{ '{:>999999999}'.format('x') }}",
+    "percent-width": "{{ '%999999999s' % 'x' }}",
+    "center": "{{ 'x' | center(999999999) }}",
+    "join": "{{ (['x' * 9999] * 9999) | join }}",
+    "divide": "{{ 1 / 0 }}",
+}
+
+# The ones issue 14 names, run through check and build in a child process whose
+# memory is measured (test_template_bombs.py); the hostile corpus runs them all.
+ISSUE_BOMBS = ("power", "repeat", "range", "lipsum", "silent-loops", "macro-recursion", "replace")
+
+# Broken .docx files: not a zip, broken XML, a zip bomb.
+BROKEN_DOCX = ["not-a-zip", "broken-xml", "zip-bomb"]
+
+
+def campaign_with_text(folder: Path, payload: str) -> Path:
+    """The unreasonable-exams campaign with ``payload`` in a paragraph."""
+    campaigns = folder / "campaigns"
+    shutil.copytree(CAMPAIGNS / "unreasonable-exams", campaigns / "unreasonable-exams")
+    path = campaigns / "unreasonable-exams" / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '"{{ j.whole }}各级'
+    assert old in text
+    path.write_text(text.replace(old, '"' + payload.replace('"', "'") + '{{ j.whole }}各级', 1), encoding="utf-8")
+    return campaigns
+
+
+def campaign_with_checklist(folder: Path, payload: str | None = None, broken: str | None = None) -> Path:
+    """The medical-abuses-2020 campaign with a checklist .docx of its own, holding ``payload``."""
+    campaigns = folder / "campaigns"
+    campaign = campaigns / "medical-abuses-2020"
+    shutil.copytree(CAMPAIGNS / "medical-abuses-2020", campaign)
+    template = campaign / "own-checklist.docx"
+    if broken == "not-a-zip":
+        template.write_bytes(b"This is not a Word document.\n" * 100)
+    elif broken == "zip-bomb":
+        with (zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive,
+              archive.open("word/document.xml", "w", force_zip64=True) as member):
+            block = b"\0" * (1 << 20)
+            for _ in range(256):  # 256 MB of zeros, about 250 KB packed
+                member.write(block)
+    else:
+        with zipfile.ZipFile(ROOT / "templates" / "annexes" / "checklist.docx") as source, \
+                zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "word/document.xml":
+                    text = data.decode("utf-8")
+                    if broken == "broken-xml":
+                        text = text.replace("</w:body>", "<w:p><w:r></w:body>")
+                    else:
+                        text = text.replace("{{ institution.name }}", escape(payload or ""), 1)
+                    data = text.encode("utf-8")
+                target.writestr(item, data)
+    path = campaign / "checklist.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("columns: [项目", "template: own-checklist.docx\ncolumns: [项目", 1), encoding="utf-8")
+    return campaigns
+
+
+def cases():
+    """(id, where, payload or broken kind) for each bomb issue 14 names."""
+    for name in ISSUE_BOMBS:
+        payload = BOMBS[name]
+        yield f"campaign-{name}", "campaign", payload
+        yield f"docx-{name}", "docx", payload
+    for broken in BROKEN_DOCX:
+        yield f"docx-{broken}", "broken", broken
+
+
+def setup(folder: Path, where: str, what: str) -> tuple[list[str], list[str]]:
+    """The check and build command lines for one bomb."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if where == "campaign":
+        campaigns = campaign_with_text(folder, what)
+        plan = EXAMPLES / "liuzhou-2021" / "plan.yaml"
+        only = ["--only", "plan"]
+    else:
+        campaigns = campaign_with_checklist(folder, *((what, None) if where == "docx" else (None, what)))
+        plan = EXAMPLES / "guangxi-2020" / "plan.yaml"
+        only = ["--only", "checklist"]
+    common = [str(plan), "--campaigns", str(campaigns)]
+    return ["check", *common], ["build", *common, "-o", str(folder / "out"), *only]
+
+
+def run_all(folder: Path) -> dict:
+    """Run every bomb through check and build in this process: exit codes, seconds, output."""
+    from click.testing import CliRunner
+
+    from planmaker.cli import main
+
+    results = {}
+    for name, where, what in cases():
+        for command in setup(folder / name, where, what):
+            began = time.perf_counter()
+            result = CliRunner().invoke(main, command)
+            results[f"{name} {command[0]}"] = {
+                "exit": result.exit_code, "seconds": time.perf_counter() - began, "output": result.output,
+                "exception": repr(result.exception) if result.exit_code not in (0, 1, 2) else None}
+    return results
+
+
+if __name__ == "__main__":
+    import resource
+
+    outcome = run_all(Path(sys.argv[1]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"results": outcome, "max_rss_kb": peak}, ensure_ascii=False))

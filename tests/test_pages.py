@@ -1,0 +1,152 @@
+"""Every page of every document of every bundled example, as a clerk would print it.
+
+All the examples are built (as they are, and with a small institution list, so
+that the per-institution checklists, self-checks and ledgers are printed too),
+every .docx and .xlsx goes through one LibreOffice run with planmaker's font
+set-up, and the pages are read back with their positions (tests/pagecheck.py):
+
+- no character of a .docx is lost on paper (a punctuation mark pushed past the
+  line's end, a cell too narrow);
+- no page holds only the signature, or only the notes and sign-off lines of a
+  table (GB/T 9704 7.3.5);
+- a table that runs on to another page starts it with its header row;
+- no heading (一、 in 黑体, （一） in 楷体, a title, 附件1) is the last line of a page;
+- every workbook prints within the page's width, at 10 pt or more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+
+import pagecheck
+from conftest import EXAMPLES, run_cli
+
+INSTITUTIONS = ("名称,类别,等级,性质,地址\n"
+                "柳州市第一人民医院,综合医院,三级,公立,人民路1号\n"
+                "康宁诊所,诊所,未定级,社会办医,中山路3号\n")
+
+ISSUED = """
+number: 柳卫发〔2021〕12号
+masthead:
+  issuers: [柳州市卫生健康委员会, 柳州市医疗保障局, 柳州市市场监督管理局]
+imprint:
+  cc: [自治区卫生健康委, 市纪委监委驻市卫生健康委纪检监察组, 各县区人民政府]
+  date: 2021-08-23
+"""
+
+pytestmark = pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
+                                reason="needs LibreOffice and poppler-utils")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """{document: its PDF} for every distinct .docx and .xlsx the examples build."""
+    root = tmp_path_factory.mktemp("pages")
+    names = root / "名单.csv"
+    names.write_text(INSTITUTIONS, encoding="utf-8")
+    issued = root / "issued.yaml"  # an issued document: 版头 of joint issuers and 版记
+    issued.write_text((EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8") + ISSUED, encoding="utf-8")
+    sources, seen = [], set()
+    builds = [(plan, plan.parent.name, variant, extra) for plan in sorted(EXAMPLES.glob("*/plan.yaml"))
+              for variant, extra in (("", ()), ("+institutions", ("--institutions", names, "--workers", "1")))]
+    for plan, name, variant, extra in builds + [(issued, "issued", "", ("--only", "plan"))]:
+        out = root / f"{name}{variant}"
+        result = run_cli("build", plan, "-o", out, *extra)
+        assert result.exit_code == 0, result.output
+        for path in sorted(out.rglob("*")):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+            if path.suffix in (".docx", ".xlsx") and digest not in seen:
+                seen.add(digest)
+                sources.append(path)
+    return {path.relative_to(root).as_posix(): (path, pdf)
+            for path, pdf in pagecheck.convert(sources, root / "converted").items()}
+
+
+def test_every_page_is_ready_to_issue(printed):
+    faults = [f"{name}: {fault}" for name, (path, pdf) in sorted(printed.items())
+              for fault in pagecheck.faults(path, pdf)]
+    assert not faults, "\n".join(faults)
+
+
+def test_every_kind_of_document_is_printed(printed):
+    names = " ".join(printed)
+    for part in ("工作方案.docx", "任务分工.docx", "任务分工.xlsx", "检查表", "统计表", "自查表", "整改台账", "含附件",
+                 "issued/"):
+        assert part in names, part
+
+
+ROLES = {"body": "仿宋_GB2312", "一、 headings": "黑体", "（一） headings": "楷体_GB2312", "title": "方正小标宋简体"}
+
+
+def test_each_role_prints_in_a_family_of_its_own(printed):
+    """pdffonts on a plan's PDF: body, 一、 headings, （一） headings and title each in a different
+    CJK family (the free family fonts.conf maps the GB/T 9704 name to), not one fallback for all."""
+    import os
+    import re
+    import subprocess
+
+    from planmaker.office.pdf import environment
+
+    env = {**os.environ, **environment()}
+    family = {role: subprocess.run(["fc-match", "-f", "%{postscriptname}", name], env=env, capture_output=True,
+                                   text=True, check=True).stdout.split("-")[0] for role, name in ROLES.items()}
+    assert len(set(family.values())) == len(ROLES), family
+    (path, pdf), = [v for k, v in printed.items() if k == "liuzhou-2021/柳州市2021年开展不合理医疗检查专项治理行动工作方案.docx"]
+    listed = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    embedded = {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]).split("-")[0] for line in listed.splitlines()[2:]}
+    for role, name in family.items():
+        assert name in embedded, (role, name, embedded)
+
+
+def _page(*lines: str) -> pagecheck.Page:
+    page = pagecheck.Page(595, 842)
+    for i, text in enumerate(lines):
+        page.lines.append([pagecheck.Word(text, 80, 100 + 30 * i, 80 + 16 * len(text), 116 + 30 * i)])
+    return page
+
+
+def test_the_checks_find_what_the_clerk_found():
+    """Each check, on pages laid out as the issue saw them, names the fault."""
+    import collections
+    facts = pagecheck.DocxFacts(collections.Counter("工作要求，结合"), headings=["三、重点任务及责任分工"],
+                                closing=["柳州市卫生健康委员会", "2021年8月20日"],
+                                tables=[pagecheck.Table(["序号", "重点任务", "牵头部门", "配合部门"], "市卫生健康委")])
+    lost = pagecheck.lost_characters(facts, [_page("工作要求"), _page("结合")])
+    assert lost and "，" in lost[0]
+    stranded = pagecheck.stranded_pages(facts, [_page("正文"), _page("柳州市卫生健康委员会", "2021年8月20日", "—2—")])
+    assert stranded and "page 2" in stranded[0]
+    foot = pagecheck.headings_at_page_foot(facts, [_page("正文", "三、重点任务及责任分工"), _page("正文")])
+    assert foot and "page 1" in foot[0]
+    table_pages = [_page("序号重点任务牵头部门配合部门", "1"), _page("2", "市卫生健康委")]
+    assert pagecheck.headers_not_repeated(facts, table_pages)
+    table_pages[1] = _page("序号重点任务牵头部门配合部门", "2", "市卫生健康委")
+    assert not pagecheck.headers_not_repeated(facts, table_pages)
+
+
+def test_sign_off_lines_alone_are_caught_and_the_render_keeps_them_with_the_table(tmp_path):
+    """Nine rows fill a page: the sign-off lines after them fall alone onto the next one,
+    which the check reports, until docx_render puts them in one row with the last row."""
+    from planmaker.office.docx_render import keep_sign_off_with_table
+    from planmaker.office.plan_docx import new_document
+
+    paths = []
+    for name, keep in (("alone.docx", False), ("kept.docx", True)):
+        document = new_document()
+        table = document.add_table(rows=0, cols=2)
+        table.style = document.styles["Table Grid"]
+        for i in range(9):
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = f"第{i + 1}项", "检查内容\n两行"
+        for text in ("注：此表供检查时使用。", "检查人：", "检查时间：    年  月  日"):
+            document.add_paragraph(text)
+        if keep:
+            keep_sign_off_with_table(document)
+        document.save(tmp_path / name)
+        paths.append(tmp_path / name)
+    pdfs = pagecheck.convert(paths, tmp_path / "converted")
+    alone, kept = (pagecheck.faults(path, pdfs[path]) for path in paths)
+    assert any("holds only closing lines" in fault for fault in alone), alone
+    assert kept == [], kept

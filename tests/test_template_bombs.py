@@ -1,0 +1,56 @@
+"""Each template bomb (template_bombs.py) ends within 10 s and under 500 MB,
+with exit 2 and a Chinese message naming the file, in `check` and in `build`;
+`build` writes nothing.  All run in one child process, whose peak memory is
+measured; each case is then asserted on its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import planmaker
+from template_bombs import cases
+
+SRC = str(Path(planmaker.__file__).resolve().parent.parent)
+HERE = Path(__file__).resolve().parent
+LIMIT_SECONDS = 10
+LIMIT_MB = 500
+CASES = [(name, command) for name, _, _ in cases() for command in ("check", "build")]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def outcome(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bombs")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, str(HERE), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(HERE / "template_bombs.py"), str(folder)], env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(done.stdout)
+    data["folder"] = folder
+    return data
+
+
+def test_all_bombs_together_stay_under_500_mb(outcome):
+    assert outcome["max_rss_kb"] / 1024 < LIMIT_MB
+
+
+@pytest.mark.parametrize("name, command", CASES, ids=[f"{n}-{c}" for n, c in CASES])
+def test_bomb_ends_fast_with_exit_2_and_a_chinese_message(outcome, name, command):
+    result = outcome["results"][f"{name} {command}"]
+    assert result["exception"] is None, result
+    assert result["seconds"] < LIMIT_SECONDS, result
+    assert result["exit"] == 2, result["output"]
+    output = result["output"]
+    assert "Traceback" not in output
+    file = "campaign.yaml" if name.startswith("campaign") else "own-checklist.docx"
+    assert f"{file}" in output and "错误：" in output, output
+    if command == "build":
+        assert "未写入任何文件" in output
+        assert not (outcome["folder"] / name / "out").exists()
