@@ -37,18 +37,20 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
 
 def refuse_errors(resolved: Resolved) -> None:
     """What `build` does with the plan's problems: errors stop it, in check's words."""
-    errors = [p for p in campaign_problems(resolved) + date_problems(resolved) if p.severity == "error"]
+    # the words a campaign should not hard-code are for check to list: a draft (an import) still builds
+    errors = [p for p in campaign_problems(resolved, lint=False) + date_problems(resolved) if p.severity == "error"]
     if errors:
         raise InputError(errors + [Problem(f"planmaker check {resolved.plan_file} 列出全部问题；改正后再生成")])
 
 
-def campaign_problems(resolved: Resolved, catalog: Catalog | None = None) -> list[Problem]:
+def campaign_problems(resolved: Resolved, catalog: Catalog | None = None, lint: bool = True) -> list[Problem]:
     campaign = resolved.campaign
     problems = []
-    catalog = catalog or Catalog()
-    words = word_lists(catalog.divisions, catalog.vocabulary)
     bundled = resources.campaigns_dir().resolve() in campaign.file.resolve().parents
-    chain = _plausible_level_words(resolved.jurisdiction, catalog)
+    if lint:
+        catalog = catalog or Catalog()
+        words = word_lists(catalog.divisions, catalog.vocabulary)
+        chain = _plausible_level_words(resolved.jurisdiction, catalog)
 
     def walk(node, loc, file=campaign.file, raw=campaign.raw):
         if isinstance(node, str):
@@ -57,7 +59,8 @@ def campaign_problems(resolved: Resolved, catalog: Catalog | None = None) -> lis
                 problems.append(Problem(
                     f"专项模板中写了具体日期 “{match.group(0)}”：日期应写在方案文件中，模板里用 dates.* 或 phases 引用",
                     file, locate(raw, loc), ".".join(map(str, loc))))
-            problems.extend(_jurisdiction_words(node, loc, file, raw, words, bundled, chain))
+            if lint:
+                problems.extend(_jurisdiction_words(node, loc, file, raw, words, bundled, chain))
         elif isinstance(node, dict):
             for key, value in node.items():
                 walk(value, loc + (key,), file, raw)
@@ -70,7 +73,7 @@ def campaign_problems(resolved: Resolved, catalog: Catalog | None = None) -> lis
         walk(resolved.problems_source.raw, (), resolved.problems_source.file, resolved.problems_source.raw)
     # the annexes' data files (checklist, statistics forms, self-check) are campaign text as well
     seen = {campaign.file.resolve()} | ({resolved.problems_source.file.resolve()} if resolved.problems_source else set())
-    for annex in campaign.model.annexes:
+    for annex in campaign.model.annexes if lint else ():
         path = (campaign.folder / annex.source).resolve() if annex.source else None
         if path is None or path in seen or not path.is_file() or campaign.folder.resolve() not in path.parents:
             continue
