@@ -14,11 +14,13 @@ import re
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 import yaml
+from docx.oxml.ns import qn
 
-from conftest import EXAMPLES, docx_text
+from conftest import EXAMPLES
 from planmaker.commands.build import build
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.lint import office_words, word_lists
@@ -111,16 +113,31 @@ def hospital_profile(folder: Path, code: str) -> str:
     return str(path)
 
 
+def _docx_text(path: Path) -> str:
+    """Paragraphs one a line, each table cell as one run of text (its names broken over lines
+    where the column is narrow: 湖南省/医疗保障局), in document order."""
+    document = docx.Document(str(path))
+    parts = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            parts.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+        elif tag == "tbl":
+            parts += ["".join(t.text or "" for t in cell.iter(qn("w:t"))) for cell in block.iter(qn("w:tc"))]
+    return "\n".join(parts)
+
+
 def texts_of(out: Path) -> dict[str, str]:
     """Every text a clerk would read: .docx paragraphs and tables, .xlsx cells, previews, .ics."""
     texts = {}
     for path in sorted(out.iterdir()):
         if path.suffix == ".docx":
-            texts[path.name] = docx_text(path)
+            texts[path.name] = _docx_text(path)
         elif path.suffix == ".xlsx":
             book = openpyxl.load_workbook(path)
-            texts[path.name] = "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                                         for c in row if c is not None)
+            # a name too wide for its cell is broken over lines: the cell is read as one run of text
+            texts[path.name] = "\n".join(str(c).replace("\n", "") for ws in book.worksheets
+                                         for row in ws.iter_rows(values_only=True) for c in row if c is not None)
         elif path.suffix in (".md", ".ics"):
             texts[path.name] = path.read_text(encoding="utf-8")
         elif path.suffix == ".html":
