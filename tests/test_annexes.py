@@ -75,9 +75,10 @@ def test_task_table_rows_match_annex_1(guangxi_out):
     assert rows[0] == ["序号", "重点任务", "牵头部门", "配合部门"]
     body = rows[1:]
     assert [r[0] for r in body] == ["1", "2", "3", "4"]
-    # a name longer than the column breaks where its words meet
-    assert [r[2] for r in body] == ["自治区医保局", "自治区医保局", "自治区\n卫生健康委", "自治区\n卫生健康委"]
-    assert body[0][3].split("\n") == ["自治区", "卫生健康委", "自治区", "中医药局"]
+    # each department in full at its first mention in the table (a document of its own), short after;
+    # a name longer than the column breaks where its words meet, the place before the department
+    assert [r[2] for r in body] == ["广西壮族\n自治区\n医疗保障局", "自治区医保局", "自治区\n卫生健康委", "自治区\n卫生健康委"]
+    assert body[0][3].split("\n") == ["广西壮族", "自治区", "卫生健康", "委员会", "广西壮族", "自治区", "中医药管理局"]
     assert body[2][3].split("\n") == ["自治区医保局", "自治区", "中医药局"]
     seed_tasks = re.findall(r"\n\t\d\n\t(.+)", seed_annex(1))
     for ours, theirs in zip(body, seed_tasks):
@@ -86,7 +87,8 @@ def test_task_table_rows_match_annex_1(guangxi_out):
     sheet = book.active
     assert [c.value for c in sheet[2]] == ["序号", "重点任务", "牵头部门", "配合部门"]
     # one name a line; a name wider than its column breaks where its words meet
-    assert sheet["C3"].value == "自治区医保局" and sheet["D3"].value == "自治区\n卫生健康委\n自治区中医药局"
+    assert sheet["C3"].value == "广西壮族\n自治区\n医疗保障局"
+    assert sheet["D3"].value == "广西壮族自治区\n卫生健康委员会\n广西壮族自治区\n中医药管理局"
 
 
 def test_task_table_speaks_for_the_jurisdiction_built(tmp_path):
@@ -96,13 +98,13 @@ def test_task_table_speaks_for_the_jurisdiction_built(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", plan, "-o", out, "--only", "tasks").exit_code == 0
     rows = table_rows(annex_file(out, 1))
-    assert [r[2] for r in rows[1:]] == ["市医保局", "市医保局", "市卫生健康委", "市卫生健康委"]
+    assert [r[2] for r in rows[1:]] == ["柳州市\n医疗保障局", "市医保局", "市卫生健康委", "市卫生健康委"]
 
 
 def test_seed_001_campaign_gets_a_task_table(liuzhou_out):
     rows = table_rows(annex_file(liuzhou_out, 1))
-    assert len(rows) == 6 and rows[1][2] == "市卫生健康委"
-    assert "市市场监管局" in rows[1][3]
+    assert len(rows) == 6 and rows[1][2] == "柳州市\n卫生健康\n委员会"
+    assert "柳州市\n市场监督\n管理局" in rows[1][3]
     # the only annex: “附件” on its page as in the plan's note, without a number (GB/T 9704 7.3.4)
     assert docx_text(annex_file(liuzhou_out, 1)).startswith("附件\n")
     plan = docx_text(files_of_kind(liuzhou_out, "plan")[0])

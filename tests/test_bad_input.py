@@ -74,8 +74,8 @@ def test_unknown_profile_and_campaign(tmp_path):
 def test_role_the_profile_does_not_define(tmp_path):
     profiles = tmp_path / "profiles"
     profiles.mkdir()
-    own = (ROOT / "profiles" / "rongan.yaml").read_text(encoding="utf-8")
-    own = "\n".join(line for line in own.splitlines() if not line.strip().startswith("tcm:"))
+    # a county that says it has no TCM department at all (tcm: null), and a campaign that needs one
+    own = "name: 融安县\nparent: liuzhou\ndepartments:\n  tcm: null\n"
     (profiles / "my-county.yaml").write_text(own, encoding="utf-8")
     text = GOOD.replace("profile: liuzhou", "profile: my-county")
     output = build_bad(tmp_path, text, "--profiles", profiles)

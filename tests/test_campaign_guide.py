@@ -68,11 +68,12 @@ def test_guide_example_checks_and_builds(workdir):
     text = docx_text(plan)
     guide = GUIDE.read_text(encoding="utf-8")
     # what the guide says the output holds
-    for promised in ("结合我县实际，制定本方案。", "（县卫健局负责）", "自查整改阶段（2023年5月—8月）"):
+    for promised in ("结合我县实际，制定本方案。", "（荥经县卫生健康局负责）", "自查整改阶段（2023年5月—8月）"):
         assert promised in guide and promised in text, promised
     assert text.startswith("荥经县2023年示例专项整治实施方案")
     assert "覆盖60%以上" in text and "于8月25日前报送上级" in text
-    assert "2、荥经县卫生健康局汇总自查情况" in text.replace("\n", "")
+    # named in full in the task before it, so short here
+    assert "2、县卫健局汇总自查情况" in text.replace("\n", "")
     assert {f.suffix for f in files_of_kind(out, "tasks")} == {".docx", ".xlsx"}
 
 
@@ -145,8 +146,8 @@ def test_example_two_milestones_recurring_subtasks(tmp_path):
     out = build(folder, "--institutions", "医疗机构名单.csv")
     text = docx_text(files_of_kind(out, "plan")[0]).replace("\n", "")
     promised = [
-        "1.查处超出登记范围开展诊疗活动等行为。（责任单位：县卫健局）",
-        "（责任单位：县市场监管局、县卫健局）",
+        "1.查处超出登记范围开展诊疗活动等行为。（责任单位：荥经县卫生健康局）",
+        "（责任单位：荥经县市场监督管理局、县卫健局）",
         "各级医院全覆盖（3家），其他医疗机构覆盖60%以上（不少于3家）",  # 4 × 60% = 2.4, rounded up
         "各部门分别于2023年7月7日、10月11日前报送季度统计表",  # + 5 working days, National Day counted
         "总结阶段（2023年12月20日前）",
@@ -210,9 +211,9 @@ def test_example_four_hospital(tmp_path):
     folder = write_example(tmp_path, "例四")
     out = build(folder)
     text = docx_text(files_of_kind(out, "plan")[0])
-    for words in ("为推进清廉荥经建设，结合我院实际，制定本方案。", "（一）医德医风建设行动（责任科室：医务科、党办）"):
+    for words in ("为推进清廉荥经建设，结合我院实际，制定本方案。", "（一）医德医风建设行动（责任科室：医务科、党委办公室）"):
         assert words in guide() and words in text.replace("\n", ""), words
-    assert "（责任科室：医务科、党办）。" not in text  # task_title: no full stop added
+    assert "（责任科室：医务科、党委办公室）。" not in text  # task_title: no full stop added
     assert "1.具体措施：建立医务人员医德医风考评档案。" in text.replace("\n", "")
     assert "开展处方点评，医务科通报点评结果。" in text
     assert not files_of_kind(out, "tasks")  # task_table: false

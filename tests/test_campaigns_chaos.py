@@ -69,13 +69,15 @@ def test_example_plan_matches_its_seed_section(built, key, part):
 
 def test_first_plan_keeps_the_seed_structure(built):
     text, _ = built["1"]
-    for expected in ("（一）严厉打击各类违法违规执业行为", "（责任单位：区卫生健康局、区市场监管局、区公安分局）",
+    # each department in full at its first mention, short after (石家庄市公安局长安分局, then 区公安分局)
+    for expected in ("（一）严厉打击各类违法违规执业行为", "（责任单位：石家庄市长安区卫生健康局）",
+                     "（责任单位：区卫生健康局、区市场监管局、石家庄市公安局长安分局）",
                      "（责任单位：区公安分局、区卫生健康局）", "专项整治活动时间为2019年7月至2020年2月，分4个阶段实施",
                      "自查自纠阶段（2019年7月）", "集中整治阶段（2019年8月—10月）",
                      "检查评估阶段（2019年11月—2020年1月）", "总结交流阶段（2020年2月）",
                      "其中8月份完成机构总数的40%（__家），9月份完成机构总数的70%（__家），10月份完成机构总数的100%（__家）",
                      "分别于2019年10月10日、2020年1月10日前上报专项整治行动工作量化统计表",
-                     "2020年1月15日前上报2019年全年工作总结", "健康石家庄、健康长安", "上报市卫生健康委"):
+                     "2020年1月15日前上报2019年全年工作总结", "健康石家庄、健康长安", "上报石家庄市卫生健康委员会"):
         assert expected in text, expected
 
 
@@ -99,7 +101,9 @@ def test_subtasks_become_rows_of_the_task_table(built):
     assert organs[2] == "区公安分局" and organs[3] == "区卫生健康局"
     pricing = next(r for r in rows if "术中加价" in r[1])
     assert pricing[1].startswith("坚决查处不规范收费") and "2.对违反诊疗常规" in pricing[1]
-    assert pricing[3].split("\n") == ["区市场监管局", "区发展改革局", "区委宣传部", "区医疗保障局"]
+    # the table is a document of its own: full names at their first mention in it
+    # (a full name wider than the column breaks after its place)
+    assert pricing[3].split("\n") == ["区市场监管局", "石家庄市长安区", "发展和改革局", "区委宣传部", "区医疗保障局"]
 
 
 def test_task_table_docx_names_a_task_once_over_its_subtasks(built):

@@ -95,8 +95,10 @@ def test_clean_hospital_actions_carry_their_departments_and_parts(hospital_out):
     (plan,) = files_of_kind(hospital_out, "plan")
     text = docx_text(plan)
     assert "三、清廉医院创建十大行动" in text
-    assert "（一）医疗系统权力运行监督机制完善行动（责任科室：党办、纪检办、工会办、审计科）" in text
-    assert "（八）过度检查问题专项治理行动（责任科室：医务科、全质办）" in text
+    # each office in full at its first mention (党委办公室), short after (纪检办 in 六 after 一's 纪检监察办公室)
+    assert "（一）医疗系统权力运行监督机制完善行动（责任科室：党委办公室、纪检监察办公室、工会办公室、审计科）" in text
+    assert "（六）红包、回扣不良行为专项整治行动（责任科室：纪检办）" in text
+    assert "（八）过度检查问题专项治理行动（责任科室：医务科、全面质量管理办公室）" in text
     assert text.count("1.具体措施：") == text.count("2.进度安排：") == text.count("3.目标成效：") == 10
     # the issuing unit is the hospital: its own words, its city's words
     for words in ("制定我院清廉医院创建行动工作方案", "各科室要及时传达学习", "是市委着眼我市实际",
@@ -122,10 +124,11 @@ phases:
 # profile: (own words, words of other jurisdictions or levels that must not appear)
 CONDUCT_CASES = {
     "anhui": ("安徽省", ["全省", "安徽省卫生健康委员会"], ["蚌埠", "怀远", "全县", "我县", "全市", "县卫生健康委", "广西"]),
-    "bengbu": ("蚌埠市", ["全市", "我市", "蚌埠市卫生健康委员会", "省卫生健康委将对我市"],
+    "bengbu": ("蚌埠市", ["全市", "我市", "蚌埠市卫生健康委员会", "安徽省卫生健康委员会将对我市"],
                ["怀远", "全县", "我县", "县卫生健康委", "柳州", "广西"]),
-    "huaiyuan": ("怀远县", ["全县", "我县", "怀远县卫生健康委员会", "县卫生健康委", "市卫生健康委将对我县",
-                           "省市县工作部署", "安徽省医疗服务综合监管平台"], ["蚌埠市卫生健康委员会", "柳州", "融安", "广西"]),
+    # the parent's department by name at its first mention, not a guessed “市卫生健康委”
+    "huaiyuan": ("怀远县", ["全县", "我县", "怀远县卫生健康委员会", "县卫生健康委", "蚌埠市卫生健康委员会将对我县",
+                           "省市县工作部署", "安徽省医疗服务综合监管平台"], ["柳州", "融安", "广西"]),
     "guangxi": ("广西壮族自治区", ["全区", "自治区卫生健康委"], ["安徽", "蚌埠", "怀远", "柳州", "全县", "全市"]),
     "liuzhou": ("柳州市", ["全市", "柳州市卫生健康委员会"], ["安徽", "蚌埠", "怀远", "融安", "全县", "我县"]),
     "rongan": ("融安县", ["全县", "融安县卫生健康局", "自治区市县工作部署"], ["安徽", "蚌埠", "怀远", "县卫生健康委"]),

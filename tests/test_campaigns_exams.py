@@ -72,7 +72,8 @@ def test_county_plan_names_its_responsible_units(built):
     text = plan_text(built["county-rational-exams"])
     assert text.startswith("荥经县进一步加强行风建设规范医疗行为促进合理医疗检查实施方案")
     assert "依托雅安市全民健康信息平台" in text
-    assert "（县卫健局、县人社局、县财政局按职责分工负责）" in text
+    # full names at the first mention, short after
+    assert "（县卫健局、荥经县人力资源和社会保障局、荥经县财政局按职责分工负责）" in text
     assert "（县医疗保障局负责）" in text
     assert "开展为期一年的" in text
     assert "准备阶段（2023年5月—6月）" in text and "督查整改阶段（2023年8月—2024年2月）" in text

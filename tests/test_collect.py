@@ -23,6 +23,7 @@ from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
 from planmaker.commands.build import document_time
 from planmaker.commands.collect import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.divisions import national
 from planmaker.kinds.stats import stats_xlsx
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import META_SHEET, read_metadata
@@ -203,7 +204,10 @@ def test_the_summed_form_is_collected_one_level_up(tmp_path, liuzhou_plan):
     assert run_collect(all_counties(tmp_path / "in"), plan=liuzhou_plan, out=city).exit_code == 0
     region = tmp_path / "广西汇总"
     result = run_collect(city, plan=EXAMPLES / "guangxi-2020" / "plan.yaml", out=region)
-    assert result.exit_code == 0, result.output  # 广西's only profiled city is 柳州市
+    # 广西's cities are every prefecture-level unit of the national table: only 柳州市 has reported
+    assert result.exit_code == 1, result.output
+    others = [d.name for d in national().children("450000") if d.name != "柳州市"]
+    assert len(others) == 13 and all(name in report(region) for name in others)
     meta, cells = read_metadata(summed_book(region, "二"))
     assert meta["jurisdiction"] == "广西壮族自治区" and meta["collected_units"] == "柳州市"
     sheet = summed_book(region, "二")["统计表二"]

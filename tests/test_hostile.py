@@ -177,8 +177,9 @@ SPECIALS = "&<>\"'"
 
 def test_xml_special_characters_come_out_as_typed(tmp_path):
     profiles = own_profile(tmp_path, "liuzhou", {
-        "name: 柳州市": "name: '柳州市<&>\"''测试'",
-        "full: 柳州市卫生健康委员会, short: 市卫生健康委": "full: '柳州市卫生健康委员会&<\"''>', short: '市卫生健康委&<\"''>'",
+        # a made-up name: not in the national table, so the kind is stated
+        "name: 柳州市": "name: '柳州市<&>\"''测试'\nkind: 地级市",
+        "departments:\n": "departments:\n  health: {full: '柳州市卫生健康委员会&<\"''>', short: '市卫生健康委&<\"''>'}\n",
     })
     plan = LIUZHOU.replace("profile: liuzhou", "profile: hostile") + (
         "tasks:\n  add:\n    - {id: extra, title: '核查“A&B”<C> \"D\" ''E''', lead: [health]}\n")
@@ -214,7 +215,7 @@ def test_xml_special_characters_come_out_as_typed(tmp_path):
 
 
 def test_control_characters_are_removed_with_a_warning_naming_the_field(tmp_path):
-    profiles = own_profile(tmp_path, "liuzhou", {"issuer: 柳州市卫生健康委员会": '"issuer": "柳州市卫生\\f健康委员会\\v"'})
+    profiles = own_profile(tmp_path, "liuzhou", {"name: 柳州市\n": 'name: 柳州市\n"issuer": "柳州市卫生\\f健康委员会\\v"\n'})
     plan = LIUZHOU.replace("profile: liuzhou", "profile: hostile").replace(
         "  title: 广西壮族", '  title: "\\x1b\\x01广西壮族')
     plan = plan.replace("工作方案\n  number:", '工作方案"\n  number:')

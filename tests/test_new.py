@@ -89,7 +89,8 @@ def test_new_from_flags_alone_never_asks(tmp_path):
     (("--profile", "柳州市"), "请用选项 --campaign 给出"),
     (("--profile", "柳州"), "柳州市"),  # 柳州 alone is fine: 柳州市
     (("--profile", "柳"), "可能是以下辖区之一"),
-    (("--profile", "广东省", "--campaign", "unreasonable-exams"), "没有名为 “广东省” 的辖区配置"),
+    # 广东省 is a unit of the national table: only a place that is none is unknown
+    (("--profile", "乌有县", "--campaign", "unreasonable-exams"), "没有名为 “乌有县” 的辖区配置"),
     (("--profile", "liuzhou", "--campaign", "nope"), "未知的专项模板 “nope”"),
     (("--profile", "liuzhou", "--campaign", "unreasonable-exams", "--start", "五月"), "开始月份 “五月” 无法识别"),
 ], ids=["no-profile", "no-campaign", "short-name", "ambiguous", "unknown", "bad-campaign", "bad-month"])

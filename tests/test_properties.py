@@ -108,7 +108,8 @@ def write_all(artifacts, folder: Path) -> None:
 
 # ------------------------------------------------------------------ profiles
 
-PROFILE = yaml.safe_load((ROOT / "profiles" / "liuzhou.yaml").read_text(encoding="utf-8"))
+# a city the national table does not have (its name is made up), so its kind is stated
+PROFILE = {**yaml.safe_load((ROOT / "profiles" / "liuzhou.yaml").read_text(encoding="utf-8")), "kind": "地级市"}
 profile_fields = st.fixed_dictionaries({
     "name": text(1, 24), "short_name": text(1, 8), "issuer": text(0, 24),
     "health_full": text(1, 24), "health_short": text(1, 12),

@@ -301,8 +301,10 @@ def test_cascade_with_a_county_profile_lacking_a_role_writes_nothing(tmp_path):
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     text = (EXAMPLES.parent / "profiles" / "yufeng.yaml").read_text(encoding="utf-8")
-    lacking = "\n".join(line for line in text.splitlines() if not line.strip().startswith("insurance:"))
-    (profiles / "yufeng.yaml").write_text(lacking + "\n", encoding="utf-8")
+    # a profile states only what differs from its kind's defaults: here, that it has no insurance bureau
+    lacking = text.replace("departments:\n", "departments:\n  insurance: null\n", 1)
+    assert lacking != text
+    (profiles / "yufeng.yaml").write_text(lacking, encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("cascade", LIUZHOU, "-o", out, "--profiles", profiles)
     assert result.exit_code == 2, result.output

@@ -258,17 +258,41 @@ def _ask(question: str, default: str) -> str:
 @_dirs_option("--profiles", "profiles_dirs", "PLANMAKER_PROFILES",
               "另外列出此文件夹中的辖区配置（可多次给出）。", "--dir")
 @json_option
-def profiles(profiles_dirs, as_json):
-    """列出可用的辖区配置（自带的和指定文件夹中的）。"""
+@argument("query", required=False, metavar="[关键字]")
+def profiles(profiles_dirs, as_json, query):
+    """列出可用的辖区配置（自带的和指定文件夹中的）；给出关键字时，按名称的一部分或代码的开头查找全国的辖区，
+    找到的辖区可直接写在方案文件的 profile 中（名称、代码或路径）。"""
     from planmaker.cliout import print_profiles
     from planmaker.commands import summary
 
     catalog = _catalog(profiles_dirs, ())
     try:
-        rows = [catalog.load_profile(pid) for pid in catalog.profile_ids()]
+        if query:
+            found = catalog.search(query.strip())
+            rows = [catalog.load_profile(pid or code) for code, _path, kind, pid in found
+                    if kind not in catalog.vocabulary.refused]
+        else:
+            rows = [catalog.load_profile(pid) for pid in catalog.profile_ids()]
     except InputError as exc:
         fail(exc, "profiles", as_json)
-    emit_json(summary.profiles(rows)) if as_json else print_profiles(rows)
+    if as_json:
+        emit_json(summary.profiles(rows))
+    elif query:
+        _print_found(found, query)
+    else:
+        print_profiles(rows)
+        click.echo("全国的省级、地级、县级辖区不用写配置，方案文件可直接写名称、代码或路径；"
+                   "用 planmaker profiles 关键字 查找。")
+
+
+def _print_found(found, query: str) -> None:
+    if not found:
+        click.echo(f"没有名称含“{query}”或代码以“{query}”开头的辖区。")
+        raise SystemExit(1)
+    for code, path, kind, pid in found:
+        own = f"  配置：{pid}" if pid else ""
+        click.echo(f"{code or '—':6}  {path}（{kind}）{own}")
+    click.echo(f"共 {len(found)} 个。")
 
 
 @main.command()

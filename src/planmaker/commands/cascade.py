@@ -54,6 +54,18 @@ def _reference(path: Path, bundled: Path, name: str, child_dir: Path) -> str:
         return os.path.relpath(path, child_dir)
 
 
+def _profile_reference(child: Jurisdiction, child_dir: Path) -> str:
+    """A profile file as above; a unit of the national table by its path (四川省/雅安市/名山区)."""
+    if child.file is None:
+        return child.id
+    return _reference(child.file, resources.profiles_dir(), child.id, child_dir)
+
+
+def child_folder(child: Jurisdiction) -> str:
+    """The child's folder: its profile's id, or its name (unique among its siblings in the table)."""
+    return child.id if child.file is not None else child.name
+
+
 def child_plan(parent: Resolved, child: Jurisdiction, child_dir: Path, lead_days: int) -> dict:
     plan = parent.plan
     dates: dict[str, str | None] = {"start": _iso(parent.dates["start"]), "end": _iso(parent.dates["end"])}
@@ -76,7 +88,7 @@ def child_plan(parent: Resolved, child: Jurisdiction, child_dir: Path, lead_days
         phases[item.model.id] = {"start": _iso(first), "end": _iso(last)}
     issuer = plan.issuer if plan.issuer is not None else parent.jurisdiction.issuer
     data = {
-        "profile": _reference(child.file, resources.profiles_dir(), child.id, child_dir),
+        "profile": _profile_reference(child, child_dir),
         "campaign": _reference(parent.campaign.folder, resources.campaigns_dir(), parent.campaign.id, child_dir),
         "parent_document": {"issuer": issuer, "title": plan_title(parent)},
         "dates": dates,
@@ -122,13 +134,13 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     parent = resolve(Path(plan_path), catalog)
     children = catalog.children_of(parent.jurisdiction)
     if not children:
-        raise InputError([Problem(f"辖区 {parent.jurisdiction.name} 没有下级辖区配置（下级配置的 parent 应为 "
-                                  f"{parent.jurisdiction.id}）", parent.jurisdiction.file)])
+        raise InputError([Problem(f"辖区 {parent.jurisdiction.name} 没有下级辖区：全国行政区划表中没有它的下级，"
+                                  f"也没有 parent 为 {parent.jurisdiction.id} 的辖区配置", parent.jurisdiction.file)])
     out_dir = Path(out_dir)
     plan_files = []
     for child in children:
-        data = child_plan(parent, child, out_dir / child.id, lead_days)
-        plan_files.append(Artifact(f"{child.id}/plan.yaml", "plan-file", _plan_text(parent, child, data, lead_days),
+        data = child_plan(parent, child, out_dir / child_folder(child), lead_days)
+        plan_files.append(Artifact(f"{child_folder(child)}/plan.yaml", "plan-file", _plan_text(parent, child, data, lead_days),
                                    {"jurisdiction": child.name}))
     _dry_run(parent, children, out_dir, plan_files, catalog, lead_days, force)
     meta = {"parent_plan": Path(plan_path).name, "jurisdiction": parent.jurisdiction.name,
@@ -138,7 +150,7 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     results: list[tuple[Jurisdiction, Path, BuildResult]] = []
     wrote = len(report.written) + len(report.kept)
     for child in children:
-        child_dir = out_dir / child.id
+        child_dir = out_dir / child_folder(child)
         try:
             built = build(child_dir / "plan.yaml", child_dir, catalog, force=force)
         except InputError as exc:  # a disk that filled up, a folder another build holds
@@ -175,7 +187,7 @@ def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan
             if current is not None and not force and current not in (known.get(artifact.path), sha256(artifact.data)):
                 plan = target  # edited by the clerk: the child is built from it, as below
             else:
-                folder = stage / child.id
+                folder = stage / child_folder(child)
                 folder.mkdir(parents=True)
                 plan = folder / "plan.yaml"
                 # the same plan, its own profile and campaign referred to from where it is staged

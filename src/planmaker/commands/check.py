@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from planmaker.base import notices
+from planmaker.base import notices, resources
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
 from planmaker.base.schedule import calendar_covers, holiday_name, is_workday, previous_workday
 from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.lint import word_lists
 from planmaker.inputs.validation import locate
+from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.compose import compose_plan
 from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
 
@@ -30,19 +32,25 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
             return warnings + exc.problems
     from planmaker.commands.check_render import render_problems
 
-    return warnings + campaign_problems(resolved) + date_problems(resolved) + render_problems(resolved)
+    return warnings + campaign_problems(resolved, catalog) + date_problems(resolved) + render_problems(resolved)
 
 
 def refuse_errors(resolved: Resolved) -> None:
     """What `build` does with the plan's problems: errors stop it, in check's words."""
-    errors = [p for p in campaign_problems(resolved) + date_problems(resolved) if p.severity == "error"]
+    # the words a campaign should not hard-code are for check to list: a draft (an import) still builds
+    errors = [p for p in campaign_problems(resolved, lint=False) + date_problems(resolved) if p.severity == "error"]
     if errors:
         raise InputError(errors + [Problem(f"planmaker check {resolved.plan_file} 列出全部问题；改正后再生成")])
 
 
-def campaign_problems(resolved: Resolved) -> list[Problem]:
+def campaign_problems(resolved: Resolved, catalog: Catalog | None = None, lint: bool = True) -> list[Problem]:
     campaign = resolved.campaign
     problems = []
+    bundled = resources.campaigns_dir().resolve() in campaign.file.resolve().parents
+    if lint:
+        catalog = catalog or Catalog()
+        words = word_lists(catalog.divisions, catalog.vocabulary)
+        chain = _plausible_level_words(resolved.jurisdiction, catalog)
 
     def walk(node, loc, file=campaign.file, raw=campaign.raw):
         if isinstance(node, str):
@@ -51,6 +59,8 @@ def campaign_problems(resolved: Resolved) -> list[Problem]:
                 problems.append(Problem(
                     f"专项模板中写了具体日期 “{match.group(0)}”：日期应写在方案文件中，模板里用 dates.* 或 phases 引用",
                     file, locate(raw, loc), ".".join(map(str, loc))))
+            if lint:
+                problems.extend(_jurisdiction_words(node, loc, file, raw, words, bundled, chain))
         elif isinstance(node, dict):
             for key, value in node.items():
                 walk(value, loc + (key,), file, raw)
@@ -61,7 +71,63 @@ def campaign_problems(resolved: Resolved) -> list[Problem]:
     walk(campaign.raw, ())
     if resolved.problems_source is not None:  # the problem list is campaign text too
         walk(resolved.problems_source.raw, (), resolved.problems_source.file, resolved.problems_source.raw)
+    # the annexes' data files (checklist, statistics forms, self-check) are campaign text as well
+    seen = {campaign.file.resolve()} | ({resolved.problems_source.file.resolve()} if resolved.problems_source else set())
+    for annex in campaign.model.annexes if lint else ():
+        path = (campaign.folder / annex.source).resolve() if annex.source else None
+        if path is None or path in seen or not path.is_file() or campaign.folder.resolve() not in path.parents:
+            continue
+        seen.add(path)
+        try:
+            raw = load_file(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(_words_in(raw, (), path, raw, words, bundled, chain))
     return problems
+
+
+_LEVELS = ("province", "prefecture", "county", "institution")
+
+
+def _plausible_level_words(j, catalog: Catalog) -> set[str]:
+    """The level words that may be right in this plan: its own and its superiors' (我市, 全省, 省委);
+    where its chain stops short of a province (a made-up 某市), every higher level's."""
+    words = set()
+    for node in (j, *j.ancestors()):
+        words |= {node.self, node.whole, node.directly_under, node.committee, node.prefix + "纪委"}
+    top = j.province.level
+    for kind in catalog.vocabulary.kinds.values():
+        if kind.level in _LEVELS and _LEVELS.index(kind.level) < _LEVELS.index(top):
+            words |= {kind.self_, kind.whole, kind.directly_under, kind.committee or kind.prefix + "委",
+                      kind.prefix + "纪委"}
+    return words
+
+
+def _words_in(node, loc, file, raw, words, bundled: bool, chain: set[str]) -> list[Problem]:
+    if isinstance(node, str):
+        return _jurisdiction_words(node, loc, file, raw, words, bundled, chain)
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [p for key, value in items for p in _words_in(value, loc + (key,), file, raw, words, bundled, chain)]
+
+
+def _jurisdiction_words(text: str, loc, file, raw, words, bundled: bool, chain: set[str]) -> list[Problem]:
+    """Place names, level words and department names written into a campaign's text.
+
+    Every one is an error in a bundled campaign, which serves every jurisdiction. In a user's
+    own, which may serve only one, it is a warning, except a level word that is wrong for this
+    very plan (全盟 in a county's plan): an error."""
+    found = []
+    start = locate(raw, loc)
+    lines = text.splitlines() or [text]
+    for offset, line in enumerate(lines):
+        for finding in words.find(line):
+            wrong_here = finding.what == "层级用语" and finding.word not in chain
+            severity = "error" if bundled or wrong_here else "warning"
+            # a block of several lines starts on the line after its key
+            at = start + offset + (1 if len(lines) > 1 else 0) if start else None
+            found.append(Problem(finding.message(), file, at, ".".join(map(str, loc)), severity))
+    return found
 
 
 class _Report:

@@ -32,13 +32,13 @@ def render_problems(resolved: Resolved) -> list[Problem]:
         made = []
         kinds = registry.chosen(None)
         for kind in kinds:
-            if kind.needs_files:
+            if kind.derives:
                 continue
             made += kind.files(job)
             for docs in kind.institution_docs(job):
                 docs.render(docs.fields(sample))
         for kind in kinds:
-            if kind.needs_files:
+            if kind.derives:
                 kind.derive(job, made)
     except InputError as exc:
         return exc.problems

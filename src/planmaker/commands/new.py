@@ -91,6 +91,15 @@ def _pick(answer: str, pairs: list[tuple[str, str]]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def _from_national_table(catalog: Catalog, query: str) -> Jurisdiction | str | None:
+    """Any unit of the national table by name, code or path; else why not (同名的辖区 listed), or None."""
+    try:
+        return catalog.load_profile(query.strip())
+    except InputError as exc:
+        message = exc.problems[0].message if exc.problems else ""
+        return message if "同名" in message or "兵团" in message else None
+
+
 def choose_profile(catalog: Catalog, given: str | None, ask: Ask | None, tell: Tell) -> Jurisdiction:
     query = given
     while True:
@@ -102,8 +111,11 @@ def choose_profile(catalog: Catalog, given: str | None, ask: Ask | None, tell: T
         if matched and len(pairs) == 1:
             return catalog.load_profile(pairs[0][0])
         if not matched:
-            message = f"没有名为 “{query}” 的辖区配置（可用 planmaker profiles 查看全部）"
-            if pairs:
+            national = _from_national_table(catalog, query)
+            if isinstance(national, Jurisdiction):
+                return national
+            message = national or f"没有名为 “{query}” 的辖区配置（可用 planmaker profiles 查看全部）"
+            if pairs and not national:
                 message += f"；相近的有：\n{_choices(pairs)}"
         else:
             message = f"“{query}” 可能是以下辖区之一，请写出全称或序号：\n{_choices(pairs)}"

@@ -86,7 +86,7 @@ def profiles(rows: list) -> dict[str, Any]:
     return {**_head("profiles", True), "profiles": [{
         "id": j.id, "name": j.name, "kind": j.kind, "level": j.level,
         "parent": j.parent.id if j.parent else None, "parent_name": j.parent.name if j.parent else None,
-        "file": str(j.file)} for j in rows]}
+        "file": str(j.file) if j.file else ""} for j in rows]}
 
 
 def campaigns(loaded: list, layouts: Path) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from planmaker.base.errors import InputError
 from planmaker.inputs.catalog import Catalog, Jurisdiction
+from planmaker.inputs.jurisdictions import short_name_of
 
 # How each role's department is written after the prefix (市卫生健康委, 县医保局 …), longest first.
 ROLE_FORMS: dict[str, list[str]] = {
@@ -132,6 +133,8 @@ def _candidates(catalog: Catalog, head: str, text: str, prefix: str):
     for pid, path in catalog.profile_ids().items():
         raw = path.read_text(encoding="utf-8", errors="replace")
         names = [m.group(2).strip().strip("'\"") for m in re.finditer(r"^(name|short_name):\s*(.+)$", raw, re.MULTILINE)]
+        # a profile states its short name only where it differs from the one its name gives (广西)
+        names += [short_name_of(n, catalog.vocabulary) for n in names[:1]]
         if not names or not any(n in head or text.count(n) >= 2 for n in names if len(n) >= 2):
             continue
         try:

@@ -13,55 +13,15 @@ from typing import Any
 
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
-from planmaker.inputs.models import Campaign, Department, Institution, KindDefaults, Profile, VocabularyFile
-from planmaker.inputs.validation import did_you_mean, locate, parse_model
+from planmaker.inputs.divisions import Ambiguous, Division, Divisions, looks_like_path, national
+from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction
+from planmaker.inputs.models import Campaign, Profile
+from planmaker.inputs.validation import did_you_mean, parse_model
+from planmaker.inputs.vocabulary import VocabularyFile
 from planmaker.inputs.yamlfile import load_file
 
 CAMPAIGN_FILE = "campaign.yaml"
 VOCABULARY_FILE = "_vocabulary.yaml"
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    """A profile resolved against its kind's defaults and its parent."""
-
-    id: str
-    name: str
-    short_name: str
-    full_name: str
-    kind: str
-    level: str
-    prefix: str
-    self: str
-    whole: str
-    subordinates: str
-    directly_under: str
-    tiers: str
-    committee: str
-    issuer: str
-    province_abbr: str
-    departments: dict[str, Department]
-    institutions: tuple[Institution, ...]
-    parent: Jurisdiction | None
-    file: Path
-    raw: Any = field(repr=False, compare=False)
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def province(self) -> Jurisdiction:
-        """The top of the chain (the province for a county or a hospital)."""
-        node = self
-        while node.parent is not None:
-            node = node.parent
-        return node
-
-    def ancestors(self):
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
 
 
 @dataclass(frozen=True)
@@ -81,6 +41,8 @@ class Catalog:
         self.profile_dirs = [Path(d) for d in profile_dirs] + [resources.profiles_dir()]
         self.campaign_dirs = [Path(d) for d in campaign_dirs] + [resources.campaigns_dir()]
         self._profiles: dict[Path, Jurisdiction] = {}
+        self._by_code: dict[str, Jurisdiction] = {}
+        self._names: dict[str, list[Path]] | None = None
 
     # ------------------------------------------------------------ vocabulary
 
@@ -104,27 +66,61 @@ class Catalog:
                         found[path.stem] = path
         return dict(sorted(found.items()))
 
-    def find_profile(self, ref: str, base: Path | None = None, origin=None) -> Path:
-        """A profile by id (``liuzhou``) or by path (``./my-county.yaml``).
+    @cached_property
+    def divisions(self) -> Divisions:
+        return national()
+
+    def find_profile(self, ref: str, base: Path | None = None, origin=None) -> Path | Division:
+        """A profile file by id (``liuzhou``), by name or by path (``./my-county.yaml``); else a
+        unit of the national table by name (思南县), code (520624) or path (贵州省/铜仁市/思南县).
 
         ``origin``: (file, line) of the reference, or (file, line, field) for
         a profile's ``parent``."""
         file, line, *named = origin or (None, None)
         field = named[0] if named else "profile"
         what = "上级辖区配置" if field == "parent" else "辖区配置"
-        if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
+        where = (file, line, field)
+        if ref.endswith((".yaml", ".yml")) or (looks_like_path(ref) and not self._division_path(ref)):
             path = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
             if path.is_file():
                 return path
-            raise InputError([Problem(f"找不到{what}文件 “{ref}”", file, line, field)])
+            raise InputError([Problem(f"找不到{what}文件 “{ref}”", *where)])
         ids = self.profile_ids()
         if ref in ids:
             return ids[ref]
-        by_name = {self._peek_name(p): p for p in ids.values()}
-        if ref in by_name:
-            return by_name[ref]
+        by_name = self._profiles_by_name()
+        if by_name.get(ref):
+            return by_name[ref][0]  # the user's own before the bundled one
+        try:
+            division = self.divisions.find(ref)
+        except Ambiguous as exc:
+            raise InputError([Problem(f"“{ref}” 有 {len(exc.candidates)} 个同名辖区，请写出上级或代码："
+                                      f"{'；'.join(exc.candidates)}", *where)]) from None
+        if division is not None:
+            return division
         hint = did_you_mean(ref, list(ids) + [n for n in by_name if n])
-        raise InputError([Problem(f"未知的{what} “{ref}”{hint}（可用 planmaker profiles 查看）", file, line, field)])
+        if ref.strip().isdigit():
+            raise InputError([Problem(f"全国行政区划表中没有代码 “{ref}”：代码随区划调整而变，"
+                                      f"可用 planmaker profiles 名称的一部分 查找现行代码", *where)])
+        raise InputError([Problem(f"未知的{what} “{ref}”：既没有这个辖区配置，全国行政区划表中也没有这个辖区{hint}"
+                                  f"（可用 planmaker profiles 名称的一部分 查找）", *where)])
+
+    def _division_path(self, ref: str) -> bool:
+        try:
+            return self.divisions.find(ref) is not None
+        except Ambiguous:
+            return True
+
+    def _profiles_by_name(self) -> dict[str, list[Path]]:
+        """Profile files by the name they state, the user's folders' first."""
+        if self._names is None:
+            self._names = {}
+            live = set(self.profile_ids().values())
+            for folder in self.profile_dirs:
+                for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+                    if path in live:
+                        self._names.setdefault(self._peek_name(path) or "", []).append(path)
+        return self._names
 
     @staticmethod
     def _peek_name(path: Path) -> str | None:
@@ -135,73 +131,78 @@ class Catalog:
         return raw.get("name") if isinstance(raw, dict) else None
 
     def load_profile(self, ref: str, base: Path | None = None, origin=None, _chain=()) -> Jurisdiction:
-        path = self.find_profile(ref, base, origin).resolve()
+        found = self.find_profile(ref, base, origin)
+        if isinstance(found, Division):
+            return self.from_division(found)
+        path = found.resolve()
         if path in self._profiles:
             return self._profiles[path]
         if path in _chain:
             raise InputError.single("上级辖区（parent）形成了循环引用", path, None, "parent")
         raw = load_file(path)
         profile = parse_model(Profile, raw, path)
+        where = Sources(path.stem, path, raw)
         parent = None
         if profile.parent:
             parent = self.load_profile(profile.parent, path.parent, (path, raw.line_of("parent"), "parent"),
                                        _chain + (path,))
-        jurisdiction = self._resolve(path, raw, profile, parent)
+        self._check_roles(profile, where)
+        division = self._division_of(profile, parent, where)
+        if parent is None and division is not None and division.parent:
+            parent = self.from_division(self.divisions.by_code[division.parent])
+        jurisdiction = make_jurisdiction(profile, division, parent, self.vocabulary, self.divisions, where)
         self._profiles[path] = jurisdiction
         return jurisdiction
 
-    def _resolve(self, path: Path, raw, profile: Profile, parent: Jurisdiction | None) -> Jurisdiction:
-        kinds = self.vocabulary.kinds
-        if profile.kind not in kinds:
-            raise InputError.single(
-                f"未知的行政区划类别 “{profile.kind}”{did_you_mean(profile.kind, kinds)}"
-                f"（可选：{'、'.join(kinds)}）", path, raw.line_of("kind"), "kind")
-        problems = []
-        for role in profile.departments:
-            if role not in self.vocabulary.roles:
-                problems.append(Problem(
-                    f"未知的部门角色 “{role}”{did_you_mean(role, self.vocabulary.roles)}",
-                    path, locate(raw, ("departments", role)), f"departments.{role}"))
+    def from_division(self, division: Division) -> Jurisdiction:
+        """A unit of the national table: its own profile file if there is one, else its defaults."""
+        if division.code in self._by_code:
+            return self._by_code[division.code]
+        for path in self._profiles_by_name().get(division.name, []):
+            candidate = self.load_profile(str(path))
+            if candidate.code == division.code:
+                self._by_code[division.code] = candidate
+                return candidate
+        parent = self.from_division(self.divisions.by_code[division.parent]) if division.parent else None
+        where = Sources(self.divisions.path_of(division), None, None)
+        jurisdiction = make_jurisdiction(None, division, parent, self.vocabulary, self.divisions, where)
+        self._by_code[division.code] = jurisdiction
+        return jurisdiction
+
+    def _division_of(self, profile: Profile, parent: Jurisdiction | None, where: Sources) -> Division | None:
+        """The profile's unit in the national table: by code, or by name under its parent."""
+        if profile.code:
+            division = self.divisions.by_code.get(profile.code)
+            if division is None:
+                raise InputError([where.problem(f"全国行政区划表中没有代码 {profile.code}", "code")])
+            return division
+        if profile.kind in self.vocabulary.kinds and self.vocabulary.kinds[profile.kind].level == "institution":
+            return None
+        candidates = self.divisions.by_name.get(profile.name, [])
+        if parent is not None and parent.code:
+            candidates = [c for c in candidates if parent.code in {d.code for d in self.divisions.chain(c)}]
+        if len(candidates) > 1:
+            listed = "；".join(f"{self.divisions.path_of(c)}（{c.code}）" for c in candidates)
+            raise InputError([where.problem(f"全国行政区划表中有 {len(candidates)} 个 “{profile.name}”，"
+                                            f"请用 code 写明是哪一个：{listed}", "name")])
+        return candidates[0] if candidates else None
+
+    def _check_roles(self, profile: Profile, where: Sources) -> None:
+        roles = self.vocabulary.roles
+        problems = [where.problem(f"未知的部门角色 “{role}”{did_you_mean(role, roles)}", "departments", role)
+                    for role, value in profile.departments.items() if role not in roles]
+        problems += [where.problem(f"部门 “{role}” 指向未知的角色 “{value}”{did_you_mean(value, roles)}",
+                                   "departments", role)
+                     for role, value in profile.departments.items() if isinstance(value, str) and value not in roles]
+        problems += [where.problem(f"未知的内设机构 “{office}”{did_you_mean(office, self.vocabulary.offices)}",
+                                   "offices", office)
+                     for office in profile.offices if office not in self.vocabulary.offices]
         if problems:
             raise InputError(problems)
-        defaults: KindDefaults = kinds[profile.kind]
-        if defaults.level == "institution" and parent is None:
-            # a hospital's plan speaks of its city (市委、全市) and answers to its health commission
-            raise InputError.single(f"{profile.kind}的配置须用 parent 指明所在辖区（如 liuzhou）", path,
-                                    raw.line_of("kind"), "parent")
-        words = profile.vocabulary
-
-        def word(name: str) -> str:
-            own = getattr(words, name)
-            return own if own is not None else getattr(defaults, name)
-
-        # Only province_abbr is inherited: a name, a department or an issuer
-        # taken from the parent would make the child speak as its parent.
-        abbr = profile.province_abbr or (parent.province_abbr if parent else "")
-        return Jurisdiction(
-            id=path.stem,
-            name=profile.name,
-            short_name=profile.short_name,
-            full_name=profile.full_name or profile.name,
-            kind=profile.kind,
-            level=defaults.level,
-            prefix=word("prefix"),
-            self=word("self_"),
-            whole=word("whole"),
-            subordinates=word("subordinates"),
-            directly_under=word("directly_under"),
-            tiers=word("tiers"),
-            committee=word("committee") or word("prefix") + "委",
-            issuer=profile.issuer or "",
-            province_abbr=abbr,
-            departments=dict(profile.departments),
-            institutions=tuple(profile.institutions),
-            parent=parent,
-            file=path,
-            raw=raw,
-        )
 
     def children_of(self, jurisdiction: Jurisdiction) -> list[Jurisdiction]:
+        """The subordinate jurisdictions: those whose profile names this one as parent, and
+        every unit the national table puts under it."""
         children = []
         for _pid, path in self.profile_ids().items():
             # A child names its parent's id: a look at the text spares parsing every profile.
@@ -212,7 +213,48 @@ class Catalog:
             if isinstance(child.raw, dict) and child.raw.get("parent") == jurisdiction.id \
                     and child.level != "institution":
                 children.append(child)
+        if jurisdiction.code:
+            known = {child.code for child in children}
+            for division in self.divisions.children(jurisdiction.code):
+                if division.code not in known and division.kind not in self.vocabulary.refused:
+                    children.append(self.from_division(division))
         return children
+
+    def search(self, text: str) -> list[tuple[str, str, str, str]]:
+        """Units whose name has ``text`` in it or whose code starts with it, and profiles whose id
+        or name has it: (code, path, kind, profile id), in code order, profiles without code last."""
+        profiles = {}
+        for name, paths in self._profiles_by_name().items():
+            for path in paths:
+                profiles[path.stem] = name
+        rows, found = [], set()
+        for division in self.divisions.search(text):
+            own = [pid for pid, name in profiles.items() if name == division.name
+                   and self.load_profile(pid).code == division.code]
+            rows.append((division.code, self.divisions.path_of(division), division.kind, own[0] if own else ""))
+            found.update(own)
+        for pid, name in sorted(profiles.items()):
+            if pid not in found and (text in pid or (name and text in name)):
+                j = self.load_profile(pid)
+                where = self.divisions.path_of(self.divisions.by_code[j.code]) if j.code else name or pid
+                rows.append((j.code, where, j.kind, pid))
+        return rows
+
+    def subordinate_departments(self, jurisdiction: Jurisdiction) -> dict[str, str]:
+        """“各县（区）卫生健康局”: the subordinates' departments, by role, where they all name
+        theirs alike (by short name, else by full name); the role's general name where not."""
+        children = list(self.children_of(jurisdiction)) if jurisdiction.level != "county" else []
+        result = {}
+        for role, general in self.roles.items():
+            endings = None
+            for attribute, start in (("short", "prefix"), ("full", "full_name")):
+                found = {_after(getattr(c.departments[role], attribute), getattr(c, start), c.name)
+                         for c in children if role in c.departments}
+                if children and len(found) == 1 and None not in found and all(role in c.departments for c in children):
+                    endings = found.pop()
+                    break
+            result[role] = jurisdiction.subordinates + (endings or general)
+        return result
 
     # ------------------------------------------------------------ campaigns
 
@@ -244,3 +286,11 @@ class Catalog:
         raw = load_file(path)
         model = parse_model(Campaign, raw, path)
         return LoadedCampaign(path.parent.name, model, path, raw)
+
+
+def _after(name: str, *starts: str) -> str | None:
+    """卫生健康局 from 县卫生健康局 (start 县) or from 荥经县卫生健康局 (start 荥经县)."""
+    for start in starts:
+        if start and name.startswith(start):
+            return name[len(start):]
+    return None

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from planmaker.base.dates import PlanDate
 from planmaker.base.schedule import DateExpr, parse_date_spec
+from planmaker.inputs.groups import LeadingGroup, LeadingGroupNames
 
 DateField = Annotated[
     PlanDate,
@@ -44,6 +45,14 @@ class Department(Strict):
     short: NonEmpty
 
 
+class DepartmentOverride(Strict):
+    """A profile's own name for a department; the short name, when left out, is the
+    full name with the jurisdiction's name replaced by its prefix (铜仁市卫生健康局 → 市卫生健康局)."""
+
+    full: NonEmpty
+    short: str | None = None
+
+
 class Vocabulary(Strict):
     """How a jurisdiction speaks of itself; defaults come from its kind."""
 
@@ -54,6 +63,8 @@ class Vocabulary(Strict):
     directly_under: str | None = None
     tiers: str | None = None
     committee: str | None = None
+    grade: str | None = None
+    towns: str | None = None
 
 
 class Institution(Strict):
@@ -67,33 +78,23 @@ class Institution(Strict):
 
 
 class Profile(Strict):
+    """What a jurisdiction's profile states: only what differs from the national table
+    and the defaults of its kind (docs/辖区配置.md)."""
+
     name: NonEmpty
-    short_name: NonEmpty
+    code: str | None = Field(None, pattern=r"^\d{6}$", description="行政区划代码，同名辖区（长安区）须写")
+    short_name: str | None = None
     full_name: str | None = None
-    kind: NonEmpty
-    parent: Identifier | None = None
+    kind: str | None = None
+    parent: str | None = Field(None, min_length=1, max_length=200,
+                               description="上级：辖区配置名（liuzhou），或行政区划的名称、代码、路径")
     province_abbr: str | None = None
     vocabulary: Vocabulary = Vocabulary()
     issuer: str | None = None
-    departments: dict[Identifier, Department] = {}
+    departments: dict[Identifier, DepartmentOverride | Identifier | None] = Field(
+        {}, description="部门名称；写另一角色名表示由该部门承担，写 null 表示本级没有此部门")
+    offices: dict[Identifier, NonEmpty] = Field({}, description="内设机构的名称（医政科），代替按级别的标准名称")
     institutions: list[Institution] = []
-
-
-class KindDefaults(Strict):
-    # institution: a unit such as a hospital that issues its own plan (我院/全院/各科室)
-    level: Literal["province", "prefecture", "county", "institution"]
-    prefix: NonEmpty
-    self_: NonEmpty = Field(alias="self")
-    whole: NonEmpty
-    subordinates: NonEmpty
-    directly_under: NonEmpty
-    tiers: NonEmpty
-    committee: str | None = Field(None, description="同级党委的简称，如“自治区党委”“院党委”；不写则为前缀加“委”")
-
-
-class VocabularyFile(Strict):
-    kinds: dict[str, KindDefaults]
-    roles: dict[Identifier, NonEmpty]
 
 
 # ---------------------------------------------------------------- campaign
@@ -122,6 +123,7 @@ class Task(Strict):
     cooperate: list[Identifier] = []
     deadline: str | None = Field(None, description="完成时限，可含模板变量")
     subtasks: list[Subtask] = Field([], description="任务下的分项（1. 2. ……），各有责任单位")
+    offices: list[Identifier] = Field([], description="责任科室：本级卫生健康部门的内设机构角色（medical、tcm……）")
 
 
 class Phase(Strict):
@@ -167,8 +169,8 @@ class Recurring(Strict):
 class Section(Strict):
     heading: NonEmpty
     paragraphs: list[str] = []
-    items: Literal["tasks", "phases", "requirements", "problems"] | list[Point] | None = Field(
-        None, description="tasks、phases、requirements、problems 之一，或直接写在本节的条目列表")
+    items: Literal["tasks", "phases", "requirements", "problems", "leading_group"] | list[Point] | None = Field(
+        None, description="tasks、phases、requirements、problems、leading_group 之一，或直接写在本节的条目列表")
     runin: bool = Field(True, description="小标题与正文同段（“（一）……。正文”）")
     after: list[str] = []
 
@@ -199,6 +201,7 @@ class Campaign(Strict):
         "{% if contact.email %}电子邮箱：{{ contact.email }}{% endif %}",
     ]
     annexes: list[AnnexRef] = []
+    leading_group: LeadingGroup | None = Field(None, description="领导小组：组长、副组长的职务，成员（内设机构、部门）")
 
 
 # ---------------------------------------------------------------- plan file
@@ -263,6 +266,8 @@ class Plan(Strict):
     milestones: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(
         {}, description="改写专项模板中进度节点的百分比")
     recurring: dict[Identifier, RecurringOverride] = {}
+    leading_group: LeadingGroupNames = Field(LeadingGroupNames(), description="领导小组各人的姓名")
+    leaders: dict[Identifier, str] = Field({}, description="各任务的责任领导（按任务 id），不写时为组长")
     masthead: Masthead | None = Field(None, description="版头：红色发文机关标志、发文字号和红色分隔线；不写则不印")
     imprint: Imprint | None = Field(None, description="版记：抄送、印发机关和印发日期；不写则不印")
 
@@ -358,11 +363,11 @@ ListChoice = Annotated[str, Field(min_length=1, max_length=40, pattern=r'^[^,，
 class SelfcheckSpec(Strict):
     """How the self-inspection checklist and the ledger present a problem list."""
 
-    title: str | None = Field(None, description="附件标题；也可在 campaign.yaml 的 annexes 中用 title 给出")
-    answers: list[ListChoice] = Field(["是", "否"], min_length=2, description="“是否存在”一栏的可选答案")
-    statuses: list[ListChoice] = Field(["未整改", "整改中", "已整改销号"], min_length=2,
+    title: str | None = Field(default=None, description="附件标题；也可在 campaign.yaml 的 annexes 中用 title 给出")
+    answers: list[ListChoice] = Field(default=["是", "否"], min_length=2, description="“是否存在”一栏的可选答案")
+    statuses: list[ListChoice] = Field(default=["未整改", "整改中", "已整改销号"], min_length=2,
                                      description="整改台账“完成情况”一栏的可选值")
-    spare_rows: int = Field(5, ge=0, le=100, description="清单之外发现的问题留空行数")
+    spare_rows: int = Field(default=5, ge=0, le=100, description="清单之外发现的问题留空行数")
     note: str = ""
     signatures: list[str] = []
 

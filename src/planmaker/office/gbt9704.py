@@ -51,6 +51,8 @@ _NAME_BREAK_BEFORE = ("卫生", "社会", "人力", "市场", "监督", "监管"
                       "保障", "发展", "改革", "财政", "公安", "宣传", "纪委", "监委", "纪检", "监察", "药品",
                       "委员会", "办公室", "部门", "科室", "各", "等")
 _NAME_BREAK_AFTER = ("、", "和", "及", "局", "委", "部", "办", "院", "科", "）")
+# the last character of a place's name (自治区, 柳州市, 融安县, 兴安盟 …), before its department's
+_PLACE_ENDS = "省区市县州盟旗"
 _NO_LINE_START = "，。、；：？！）》”’—"
 _NO_LINE_END = "（《“‘"
 
@@ -294,8 +296,24 @@ def cell_lines(names: list[str], width_mm: float, size_pt: float = TABLE_PT) -> 
     inner = width_mm - CELL_MARGINS_MM
     found = []
     for name in names:
-        found.extend(balance_title(name, size_pt, inner, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER))
+        found.extend(_place_then_department(name, size_pt, inner)
+                     or balance_title(name, size_pt, inner, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER))
     return found
+
+
+def _place_then_department(name: str, size_pt: float, inner_mm: float) -> list[str] | None:
+    """A department's full name with the department on a line of its own, after its place
+    (广西壮族自治区/医疗保障局): a balanced break would fall inside the place (广西壮族自治/区医疗保障局)."""
+    capacity = math.floor(Mm(inner_mm).pt / size_pt)
+    if text_width(name) <= capacity:
+        return None
+    breaks = [i for i in range(2, len(name) - 1)
+              if name[i - 1] in _PLACE_ENDS and name[i:].startswith(_NAME_BREAK_BEFORE)]
+    if not breaks:
+        return None
+    place, department = name[:breaks[-1]], name[breaks[-1]:]  # the last place: 石家庄市长安区/卫生健康局
+    return [line for part in (place, department)
+            for line in balance_title(part, size_pt, inner_mm, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER)]
 
 
 def add_page_number_field(paragraph, size_pt: float = PAGE_NUMBER_PT) -> None:

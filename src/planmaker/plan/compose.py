@@ -3,53 +3,19 @@ document order, into numbered blocks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from planmaker.base.dates import format_date
 from planmaker.base.numbering import heading_number
-from planmaker.inputs.models import Department
+from planmaker.inputs.groups import person
 from planmaker.plan.document import AnnexNote, Document, Heading, Imprint, Masthead, Paragraph, Signature
-from planmaker.plan.resolve import Item, Resolved, Source, department_names
-from planmaker.plan.templating import TemplateProblem, render
+from planmaker.plan.group import group_view
+from planmaker.plan.names import Departments, LazyGroup, Offices
+from planmaker.plan.resolve import Item, Resolved, Source
+from planmaker.plan.templating import render
 
 _CLOSING = tuple("。！？：；…")
-
-
-class DepartmentName:
-    """A department that writes its full name the first time and its short name after.
-
-    ``{{ dept.health }}`` follows that rule; ``.full`` and ``.short`` force one.
-    """
-
-    def __init__(self, department: Department, seen: set[str]):
-        self.full = department.full
-        self.short = department.short
-        self._seen = seen
-
-    def __str__(self) -> str:
-        if self.full in self._seen:
-            return self.short
-        self._seen.add(self.full)
-        return self.full
-
-
-class Departments:
-    def __init__(self, departments: dict[str, Department], roles: dict[str, str], jurisdiction: str):
-        self._departments = departments
-        self._roles = roles
-        self._jurisdiction = jurisdiction
-        self._seen: set[str] = set()
-
-    def __getattr__(self, role: str) -> DepartmentName:
-        if role.startswith("_"):
-            raise AttributeError(role)
-        if role not in self._departments:
-            label = f"（{self._roles[role]}）" if role in self._roles else ""
-            raise TemplateProblem(f"模板用到部门角色 “{role}”{label}，但辖区 {self._jurisdiction} 的配置中没有定义它")
-        return DepartmentName(self._departments[role], self._seen)
-
-    __getitem__ = __getattr__
 
 
 @dataclass
@@ -62,23 +28,32 @@ class PhaseView:
 
 @dataclass
 class TaskView:
+    """A task's departments are named when the text shows them, so that the first to
+    appear in the document is the one written in full."""
+
     id: str
     title: str
-    lead: list[str]
-    cooperate: list[str]
+    lead: list
+    cooperate: list
+    offices: list = field(default_factory=list)  # 责任科室, by the level's names
+    leader: str = "__"  # 责任领导: the plan's name for this task, else the group's leader
+
+    @property
+    def office_names(self) -> str:
+        return "、".join(map(str, self.offices))
 
     @property
     def lead_names(self) -> str:
-        return "、".join(self.lead)
+        return "、".join(map(str, self.lead))
 
     @property
     def cooperate_names(self) -> str:
-        return "、".join(self.cooperate)
+        return "、".join(map(str, self.cooperate))
 
     @property
     def units(self) -> str:
         """All responsible units, lead first (“责任单位：区卫生健康局、区市场监管局”)."""
-        return "、".join(self.lead + self.cooperate)
+        return "、".join(map(str, self.lead + self.cooperate))
 
 
 def province_of(j):
@@ -93,6 +68,9 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
     from planmaker.plan.coverage import resolved_milestones
 
     j = resolved.jurisdiction
+    province = province_of(j) or j.province
+    seen: set[str] = set()
+    above = j.parent.departments if j.parent else resolved.national
     phases = []
     for item in resolved.phases:
         start, end = resolved.phase_dates(item.model.id)
@@ -101,7 +79,16 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
         "j": j,
         "jurisdiction": j,
         "parent": j.parent,
-        "dept": Departments(j.departments, resolved.roles, j.name),
+        "dept": Departments(j.departments, resolved.roles, j.name, seen),
+        # the parent's departments by role (国家卫生健康委 above a province); in full every time
+        # where the parent's short name would read as one's own (县级市 under 市)
+        "parent_dept": Departments(above, resolved.roles, j.parent.name if j.parent else "国家", seen,
+                                   always_full=bool(j.parent and j.parent.prefix == j.prefix)),
+        "sub_dept": resolved.subordinate_departments,
+        # the province's departments (省卫生健康委), named like the parent's
+        "province_dept": Departments(province.departments, resolved.roles, province.name, seen,
+                                     always_full=province is not j and province.prefix == j.prefix),
+        "office": Offices(j),
         "parent_document": resolved.plan.parent_document,
         "dates": resolved.dates,
         "period": {"start": resolved.dates["start"], "end": resolved.dates["end"]},
@@ -120,9 +107,14 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
 
 def task_view(resolved: Resolved, task, context) -> TaskView:
     """The view of a task, or of a subtask (which has neither id nor title of its own)."""
-    departments = resolved.jurisdiction.departments
-    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), department_names(task.lead, departments),
-                    department_names([r for r in task.cooperate if r not in task.lead], departments))
+    dept: Departments = context["dept"]
+    lead = dept.names(task.lead)
+    known = {d.key for d in lead}
+    cooperate = [d for d in dept.names(task.cooperate) if d.key not in known]
+    offices = [context["office"][role] for role in getattr(task, "offices", ())]
+    plan = resolved.plan
+    leader = person(plan.leaders.get(getattr(task, "id", ""), "") or plan.leading_group.leader)
+    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), lead, cooperate, offices, leader)
 
 
 def _lines(text: str) -> list[str]:
@@ -144,80 +136,96 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
 
     title = r(campaign.model.title, c_src.at("title"))
     context["title"] = title
+    # built at its first mention, so that the departments its posts name are named in document order
+    context["leading_group"] = LazyGroup(lambda: group_view(resolved, context, lambda text, loc: r(text, c_src.at(*loc))))
     document = Document(title=title, number=resolved.plan.number or "")
     blocks = document.blocks
     for i, text in enumerate(campaign.model.preamble):
         blocks.extend(Paragraph(line) for line in _lines(r(text, c_src.at("preamble", i))))
 
-    phase_views = {p.id: p for p in context["phases"]}
-    number = 0
     for s, section in enumerate(campaign.model.sections):
         s_src = c_src.at("sections", s)
-        number += 1
-        blocks.append(Heading(1, heading_number(1, number), r(section.heading, s_src.at("heading"))))
+        blocks.append(Heading(1, heading_number(1, s + 1), r(section.heading, s_src.at("heading"))))
         for i, text in enumerate(section.paragraphs):
             blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("paragraphs", i))))
         if section.items == "problems":
             blocks.extend(_problem_blocks(resolved, section.runin, r))
+        elif section.items == "leading_group":
+            blocks.extend(Paragraph(line) for line in context["leading_group"].lines())
         elif section.items:
-            if isinstance(section.items, str):
-                items = getattr(resolved, section.items)
-            else:
-                items = [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
-            for n, item in enumerate(items, start=1):
-                model, src = item.model, item.source
-                if not isinstance(section.items, str):
-                    extra = {}
-                    heading = r(model.title, src.at("title"))
-                elif section.items == "phases":
-                    extra = {"phase": phase_views[model.id]}
-                    if model.title:
-                        heading = r(model.title, src.at("title"), **extra)
-                    else:
-                        heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
-                elif section.items == "tasks":
-                    extra = {"task": task_view(resolved, model, context)}
-                    heading = _task_heading(model, src, r, extra, c_src)
-                    if model.subtasks:
-                        _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
-                        continue
-                else:
-                    extra = {"requirement": model}
-                    heading = r(model.title, src.at("title"), **extra)
-                body = r(model.text, src.at("text"), **extra) if model.text else ""
-                if section.items == "tasks":
-                    body += _suffix(model, extra, r, campaign)
-                if not (section.items == "tasks" and campaign.model.task_title):
-                    heading = _sentence(heading)
-                # A body of several lines is several paragraphs (a phase's numbered measures).
-                first, *more = _lines(body) or [""]
-                if section.runin:
-                    blocks.append(Heading(2, heading_number(2, n), heading, first))
-                else:
-                    blocks.append(Heading(2, heading_number(2, n), heading))
-                    if first:
-                        blocks.append(Paragraph(first))
-                blocks.extend(Paragraph(line) for line in more)
-                for k, (label, text) in enumerate(_parts(model, src, r, extra), start=1):
-                    blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
+            _item_blocks(blocks, section, s_src, resolved, context, r)
         for i, text in enumerate(section.after):
             blocks.extend(Paragraph(line) for line in _lines(r(text, s_src.at("after", i))))
 
-    departments = resolved.jurisdiction.departments
-    for contact in resolved.plan.contacts:
-        # A contact's unit may be given as a role (health) or written out.
-        unit = departments[contact.unit].short if contact.unit in departments else contact.unit
-        view = contact.model_copy(update={"unit": unit})
-        for i, line in enumerate(campaign.model.contact_lines):
-            rendered = r(line, c_src.at("contact_lines", i), contact=view)
-            if rendered:
-                blocks.append(Paragraph(rendered))
+    blocks.extend(_contact_blocks(resolved, r, c_src))
 
     if annex_titles:
         blocks.append(AnnexNote(tuple(annex_titles)))
 
     document.signature, document.masthead, document.imprint = issuing_parts(resolved)
     return document
+
+
+def _item_blocks(blocks, section, s_src: Source, resolved: Resolved, context, r) -> None:
+    """A section's numbered items (（一）（二）…): tasks, phases, requirements or its own points."""
+    campaign = resolved.campaign
+    c_src = Source(campaign.file, campaign.raw, ())
+    phase_views = {p.id: p for p in context["phases"]}
+    if isinstance(section.items, str):
+        items = getattr(resolved, section.items)
+    else:
+        items = [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
+    for n, item in enumerate(items, start=1):
+        model, src = item.model, item.source
+        if not isinstance(section.items, str):
+            extra = {}
+            heading = r(model.title, src.at("title"))
+        elif section.items == "phases":
+            extra = {"phase": phase_views[model.id]}
+            if model.title:
+                heading = r(model.title, src.at("title"), **extra)
+            else:
+                heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
+        elif section.items == "tasks":
+            extra = {"task": task_view(resolved, model, context)}
+            heading = _task_heading(model, src, r, extra, c_src)
+            if model.subtasks:
+                _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
+                continue
+        else:
+            extra = {"requirement": model}
+            heading = r(model.title, src.at("title"), **extra)
+        body = r(model.text, src.at("text"), **extra) if model.text else ""
+        if section.items == "tasks":
+            body += _suffix(model, extra, r, campaign)
+        if not (section.items == "tasks" and campaign.model.task_title):
+            heading = _sentence(heading)
+        # A body of several lines is several paragraphs (a phase's numbered measures).
+        first, *more = _lines(body) or [""]
+        if section.runin:
+            blocks.append(Heading(2, heading_number(2, n), heading, first))
+        else:
+            blocks.append(Heading(2, heading_number(2, n), heading))
+            if first:
+                blocks.append(Paragraph(first))
+        blocks.extend(Paragraph(line) for line in more)
+        for k, (label, text) in enumerate(_parts(model, src, r, extra), start=1):
+            blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
+
+
+def _contact_blocks(resolved: Resolved, r, c_src: Source) -> list:
+    blocks = []
+    campaign = resolved.campaign
+    departments = resolved.jurisdiction.departments
+    for contact in resolved.plan.contacts:
+        # A contact's unit may be given as a role (health) or written out; a label, as the seeds write it: short.
+        unit = departments[contact.unit].short if contact.unit in departments else contact.unit
+        view = contact.model_copy(update={"unit": unit})
+        for i, line in enumerate(campaign.model.contact_lines):
+            rendered = r(line, c_src.at("contact_lines", i), contact=view)
+            if rendered:
+                blocks.append(Paragraph(rendered))
+    return blocks
 
 
 def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Imprint | None]:
@@ -239,7 +247,7 @@ def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Impri
 
 def _suffix(owner, extra, r, campaign) -> str:
     """The campaign's task_suffix (“（责任单位：……）”) for a task or subtask with departments."""
-    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate):
+    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate or getattr(owner, "offices", None)):
         return ""
     return r(campaign.model.task_suffix, Source(campaign.file, campaign.raw, ("task_suffix",)), **extra)
 
@@ -262,8 +270,7 @@ def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
     template = c_src.raw.get("task_title") if hasattr(c_src.raw, "get") else None
     if not template:
         return title
-    view = extra["task"]
-    shown = TaskView(view.id, title, view.lead, view.cooperate)
+    shown = replace(extra["task"], title=title)
     return r(template, c_src.at("task_title"), **{**extra, "task": shown})
 
 
@@ -340,12 +347,17 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         if task.deadline:
             deadline = render(task.deadline, {**context, **extra}, src.file, src.raw, src.loc + ("deadline",))
         if not task.subtasks:
-            rendered.append(RenderedTask(task.id, heading, body, view.lead, view.cooperate, deadline))
+            rendered.append(RenderedTask(task.id, heading, body, _named(view.lead), _named(view.cooperate), deadline))
             continue
         # A task of several subtasks, each with its own units: one row each, under the task's title.
         for k, sub in enumerate(task.subtasks, start=1):
             sub_view = task_view(resolved, sub, context)
             text = render(sub.text, {**context, "task": sub_view}, src.file, src.raw, src.loc + ("subtasks", k - 1, "text"))
             rendered.append(RenderedTask(f"{task.id}.{k}", heading, heading_number(3, k) + text,
-                                         sub_view.lead, sub_view.cooperate, deadline, part=k))
+                                         _named(sub_view.lead), _named(sub_view.cooperate), deadline, part=k))
     return rendered
+
+
+def _named(departments) -> list[str]:
+    """Names in the order the table shows them: after the row's text, lead before cooperating."""
+    return [str(d) for d in departments]

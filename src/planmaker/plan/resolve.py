@@ -19,6 +19,7 @@ from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.yamlfile import load_file
+from planmaker.plan.group import group_problems
 
 FIXED_DATES = ("start", "end", "signed")
 
@@ -82,6 +83,9 @@ class Resolved:
         return labels
     problems: ProblemList | None = None
     problems_source: Source | None = None
+    # above a province: the national departments; below: “各县（区）卫生健康局” by role
+    national: dict[str, Department] = field(default_factory=dict)
+    subordinate_departments: dict[str, str] = field(default_factory=dict)
 
     @property
     def year(self) -> str:
@@ -96,6 +100,49 @@ class Resolved:
 
 def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     plan_path = Path(plan_path)
+    plan, raw, jurisdiction, campaign = _load_inputs(plan_path, catalog)
+    problems: list[Problem] = []
+
+    model = campaign.model
+    here = Source(plan_path, raw, ())
+    there = Source(campaign.file, campaign.raw, ())
+
+    allowed_dates = FIXED_DATES + tuple(model.dates)
+    phase_ids = [p.id for p in model.phases]
+    problems.extend(_name_problems(plan, raw, plan_path, campaign, allowed_dates, phase_ids))
+
+    problems_list, problems_source = _load_problems(campaign, problems)
+
+    tasks = _apply_overrides("tasks", Task, model.tasks, plan.tasks, there, here, problems)
+    requirements = _apply_overrides("requirements", Requirement, model.requirements,
+                                    plan.requirements, there, here, problems)
+    phases = [Item(p, there.at("phases", i)) for i, p in enumerate(model.phases)]
+
+    roles = catalog.roles
+    problems.extend(_role_problems(tasks, jurisdiction, roles))
+    problems.extend(group_problems(tasks, plan, raw, plan_path, campaign, jurisdiction, roles))
+    if problems:
+        raise InputError(problems)
+
+    dates, phase_dates = _evaluate_dates(plan, raw, plan_path, allowed_dates, phase_ids, problems)
+    if problems:
+        raise InputError(problems)
+    milestone_dates = _milestone_dates(model, dates, phase_dates)
+    series = _recurring_dates(plan, raw, plan_path, campaign, dates, phase_dates, problems)
+    if problems:
+        raise InputError(problems)
+    params = {**model.params, **plan.params}
+    return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
+                    tasks, phases, requirements, phase_schedule=phase_dates,
+                    milestone_dates=milestone_dates, series=series,
+                    institutions=list(jurisdiction.institutions),
+                    problems=problems_list, problems_source=problems_source,
+                    national=dict(catalog.vocabulary.national),
+                    subordinate_departments=catalog.subordinate_departments(jurisdiction))
+
+
+def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdiction, LoadedCampaign]:
+    """The plan file, its profile and its campaign; every problem of the three in one report."""
     raw = load_file(plan_path)
     base = plan_path.parent
     problems: list[Problem] = []
@@ -126,18 +173,21 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
         plan.campaign, base, (plan_path, raw.line_of("campaign"))))
     if problems:
         raise InputError(problems)
+    return plan, raw, jurisdiction, campaign
 
+
+def _name_problems(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, allowed_dates,
+                   phase_ids) -> list[Problem]:
+    """Every name a plan file sets (dates, phases, params …) is one its campaign defines, and
+    every milestone's date is a named date or a phase's start or end."""
+    found: list[Problem] = []
     model = campaign.model
-    here = Source(plan_path, raw, ())
-    there = Source(campaign.file, campaign.raw, ())
 
     def unknown(kind: str, name: str, known, loc: tuple) -> None:
-        problems.append(Problem(
+        found.append(Problem(
             f"{kind} “{name}” 不在专项模板 {campaign.id} 中{did_you_mean(name, known)}",
             plan_path, locate(raw, loc), ".".join(map(str, loc))))
 
-    allowed_dates = FIXED_DATES + tuple(model.dates)
-    phase_ids = [p.id for p in model.phases]
     # Every name a plan file sets must be one its campaign defines.
     for kind, key, known in (("日期", "dates", allowed_dates), ("阶段", "phases", phase_ids),
                                ("参数", "params", list(model.params)),
@@ -150,19 +200,31 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     for i, milestone in enumerate(model.milestones):
         if milestone.date is not None and milestone.date not in date_refs:
             loc = ("milestones", i, "date")
-            problems.append(Problem(
+            found.append(Problem(
                 f"进度节点 {milestone.id} 的日期 “{milestone.date}” 既不是具名日期也不是阶段起止"
                 f"{did_you_mean(milestone.date, date_refs)}",
                 campaign.file, locate(campaign.raw, loc), field_path(loc)))
+    return found
 
-    problems_list, problems_source = _load_problems(campaign, problems)
 
-    tasks = _apply_overrides("tasks", Task, model.tasks, plan.tasks, there, here, problems)
-    requirements = _apply_overrides("requirements", Requirement, model.requirements,
-                                    plan.requirements, there, here, problems)
-    phases = [Item(p, there.at("phases", i)) for i, p in enumerate(model.phases)]
+def _milestone_dates(model, dates, phase_dates) -> dict[str, PlanDate | None]:
+    """Each milestone's date: a named date, or a phase's start or end."""
+    result: dict[str, PlanDate | None] = {}
+    for milestone in model.milestones:
+        ref = milestone.date
+        if ref is None:
+            result[milestone.id] = None
+        elif "." in ref:
+            pid, side = ref.rsplit(".", 1)
+            result[milestone.id] = phase_dates[pid][0 if side == "start" else 1]
+        else:
+            result[milestone.id] = dates[ref]
+    return result
 
-    roles = catalog.roles
+
+def _role_problems(tasks: list[Item], jurisdiction: Jurisdiction, roles: dict[str, str]) -> list[Problem]:
+    """Every department role a task or subtask names: known, and defined for the jurisdiction."""
+    found: list[Problem] = []
     owners = [(item.model, item.source) for item in tasks]
     owners += [(sub, item.source.at("subtasks", k)) for item in tasks for k, sub in enumerate(item.model.subtasks)]
     for owner, source in owners:
@@ -170,39 +232,16 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
             for j, role in enumerate(getattr(owner, which)):
                 src = source.at(which, j)
                 if role not in roles:
-                    problems.append(Problem(
+                    found.append(Problem(
                         f"未知的部门角色 “{role}”{did_you_mean(role, roles)}",
                         src.file, locate(src.raw, src.loc), field_path(src.loc)))
                 elif role not in jurisdiction.departments:
-                    problems.append(Problem(
+                    found.append(Problem(
                         f"任务 “{getattr(owner, 'title', None) or owner.text[:20]}” 需要部门角色 “{role}”（{roles[role]}），"
-                        f"但辖区配置 {jurisdiction.file.name} 的 departments 中没有定义它",
+                        f"但辖区{'配置 ' + jurisdiction.file.name if jurisdiction.file else ' ' + jurisdiction.id}"
+                        f" 的 departments 中没有定义它",
                         src.file, locate(src.raw, src.loc), field_path(src.loc)))
-    if problems:
-        raise InputError(problems)
-
-    dates, phase_dates = _evaluate_dates(plan, raw, plan_path, allowed_dates, phase_ids, problems)
-    if problems:
-        raise InputError(problems)
-    milestone_dates = {}
-    for milestone in model.milestones:
-        ref = milestone.date
-        if ref is None:
-            milestone_dates[milestone.id] = None
-        elif "." in ref:
-            pid, side = ref.rsplit(".", 1)
-            milestone_dates[milestone.id] = phase_dates[pid][0 if side == "start" else 1]
-        else:
-            milestone_dates[milestone.id] = dates[ref]
-    series = _recurring_dates(plan, raw, plan_path, campaign, dates, phase_dates, problems)
-    if problems:
-        raise InputError(problems)
-    params = {**model.params, **plan.params}
-    return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
-                    tasks, phases, requirements, phase_schedule=phase_dates,
-                    milestone_dates=milestone_dates, series=series,
-                    institutions=list(jurisdiction.institutions),
-                    problems=problems_list, problems_source=problems_source)
+    return found
 
 
 def _recurring_dates(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, dates, phase_dates,
@@ -352,13 +391,3 @@ def _located(raw, loc, body):
         copy.lines, copy.start_line = node.lines, node.start_line
         return copy
     return body
-
-
-def department_names(roles: list[str], departments: dict[str, Department], short: bool = True) -> list[str]:
-    """Names for roles, each department once (a county's TCM role is its health bureau)."""
-    names: list[str] = []
-    for role in roles:
-        name = departments[role].short if short else departments[role].full
-        if name not in names:
-            names.append(name)
-    return names

@@ -1,0 +1,87 @@
+"""The leadership group as a plan writes it: “组长：张__盟卫生健康委党组成员、副主任”, one line a
+member, each office head with the suffix of the level (医政医管科科长, 医政医管股股长)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planmaker.inputs.groups import person
+
+_OFFICE_SUFFIXES = "处科股"
+
+
+@dataclass
+class GroupView:
+    leader: str = ""  # name and post, as the 组长 line writes them
+    leader_name: str = "__"
+    deputies: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    office: object = None  # the OfficeName that does the group's daily work
+
+    def lines(self) -> list[str]:
+        lines = [f"组长：{self.leader}"] + [f"副组长：{d}" for d in self.deputies]
+        lines += [("成员：" if i == 0 else "") + m for i, m in enumerate(self.members)]
+        return lines
+
+
+def head_of(office_name: str) -> str:
+    """医政医管科 → 医政医管科科长; an office without a level suffix has a 负责人."""
+    last = office_name[-1:]
+    return office_name + (last + "长" if last and last in _OFFICE_SUFFIXES else "负责人")
+
+
+def group_view(resolved, context, render_post) -> GroupView | None:
+    """The campaign's group with the plan's names; ``render_post(text, loc)`` renders a post."""
+    spec = resolved.campaign.model.leading_group
+    if spec is None:
+        return None
+    names = resolved.plan.leading_group
+    health = context["dept"]["health"] if "health" in resolved.jurisdiction.departments else None
+    unit = health.short if health is not None else ""
+    view = GroupView(leader_name=person(names.leader))
+    view.leader = view.leader_name + render_post(spec.leader, ("leading_group", "leader"))
+    for i, post in enumerate(spec.deputies):
+        name = names.deputies[i] if i < len(names.deputies) else ""
+        view.deputies.append(person(name) + render_post(post, ("leading_group", "deputies", i)))
+    for role in spec.member_offices:
+        view.members.append(person(names.members.get(role, "")) + unit + head_of(str(context["office"][role])))
+    for role in spec.member_departments:
+        view.members.append(person(names.members.get(role, "")) + str(context["dept"][role]) + "分管负责同志")
+    if spec.office:
+        view.office = context["office"][spec.office]
+    return view
+
+
+def group_problems(resolved_tasks, plan, plan_raw, plan_path, campaign, jurisdiction, roles) -> list:
+    """Offices and members a jurisdiction does not have; leaders named for tasks that do not exist."""
+    from planmaker.base.errors import Problem
+    from planmaker.inputs.validation import did_you_mean, field_path, locate
+
+    problems = []
+
+    def report(message, file, raw, loc):
+        problems.append(Problem(message, file, locate(raw, loc), field_path(loc)))
+
+    offices = jurisdiction.offices
+    for item in resolved_tasks:
+        for k, role in enumerate(getattr(item.model, "offices", ())):
+            if role not in offices:
+                src = item.source.at("offices", k)
+                report(f"责任科室 “{role}” 不是 {jurisdiction.name} 的内设机构{did_you_mean(role, offices)}"
+                       f"（可用：{'、'.join(offices) or '无'}）", src.file, src.raw, src.loc)
+    spec = campaign.model.leading_group
+    if spec is not None:
+        for role in spec.member_offices + ([spec.office] if spec.office else []):
+            if role not in offices:
+                report(f"领导小组的内设机构 “{role}” 不是 {jurisdiction.name} 的内设机构{did_you_mean(role, offices)}",
+                       campaign.file, campaign.raw, ("leading_group",))
+        for role in spec.member_departments:
+            if role not in jurisdiction.departments:
+                report(f"领导小组的成员部门 “{role}”（{roles.get(role, '未知角色')}）在 {jurisdiction.name} 没有定义",
+                       campaign.file, campaign.raw, ("leading_group", "member_departments"))
+    task_ids = [item.model.id for item in resolved_tasks]
+    for task_id in plan.leaders:
+        if task_id not in task_ids:
+            report(f"责任领导所属的任务 “{task_id}” 不存在{did_you_mean(task_id, task_ids)}",
+                   plan_path, plan_raw, ("leaders", task_id))
+    return problems
