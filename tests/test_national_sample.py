@@ -10,6 +10,7 @@ out from the campaign itself, so every date is given and no blank may remain.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from pathlib import Path
@@ -74,6 +75,7 @@ def sample() -> list[str]:
 CODES = sample()
 
 
+@functools.cache
 def _example_plans() -> dict[str, dict]:
     """Each campaign's first bundled example (for its params)."""
     plans = {}
@@ -127,6 +129,7 @@ def _docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+@functools.cache  # each check reads the same builds
 def texts_of(out: Path) -> dict[str, str]:
     """Every text a clerk would read: .docx paragraphs and tables, .xlsx cells, previews, .ics."""
     texts = {}
@@ -145,21 +148,20 @@ def texts_of(out: Path) -> dict[str, str]:
     return texts
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
-    root = tmp_path_factory.mktemp("national")
+def build_all(code: str, root: Path) -> dict[str, Path]:
+    """Every bundled campaign built for the unit ``code`` (a hospital of it for hospital
+    campaigns), each into its own folder."""
     outputs = {}
-    for code in CODES:
-        for campaign_id in CATALOG.campaign_ids():
-            folder = root / code / campaign_id
-            folder.mkdir(parents=True)
-            model = CATALOG.load_campaign(campaign_id).model
-            hospital = "party_office" in {r for t in model.tasks for r in t.lead + t.cooperate}
-            profile = hospital_profile(folder, code) if hospital else code
-            plan = folder / "plan.yaml"
-            plan.write_text(yaml.safe_dump(plan_for(campaign_id, profile), allow_unicode=True), encoding="utf-8")
-            build(plan, folder / "out", CATALOG, only=ONLY)
-            outputs[(code, campaign_id)] = folder
+    for campaign_id in CATALOG.campaign_ids():
+        folder = root / campaign_id
+        folder.mkdir(parents=True)
+        model = CATALOG.load_campaign(campaign_id).model
+        hospital = "party_office" in {r for t in model.tasks for r in t.lead + t.cooperate}
+        profile = hospital_profile(folder, code) if hospital else code
+        plan = folder / "plan.yaml"
+        plan.write_text(yaml.safe_dump(plan_for(campaign_id, profile), allow_unicode=True), encoding="utf-8")
+        build(plan, folder / "out", CATALOG, only=ONLY)
+        outputs[campaign_id] = folder
     return outputs
 
 
@@ -174,14 +176,15 @@ def test_the_sample_covers_every_kind_and_the_special_cases():
     assert any(table.by_code[table.by_code[c].parent].kind == "直辖市" for c in CODES if table.by_code[c].parent)
 
 
-def _literal_blanks(campaign_id: str) -> set[str]:
+@functools.cache
+def _literal_blanks(campaign_id: str) -> frozenset[str]:
     """The blanks a campaign writes itself (每月__日前, as its seed did): they stay, whatever the plan gives."""
     campaign = CATALOG.load_campaign(campaign_id)
     own = yaml.safe_load(campaign.file.read_text(encoding="utf-8"))
     own["params"] = {k: v for k, v in (own.get("params") or {}).items() if k not in GIVEN_PARAMS}
     text = repr(own) + "".join(p.read_text(encoding="utf-8") for p in campaign.folder.glob("*.yaml")
                                if p != campaign.file)
-    return {blank for blank in BLANKS if blank in text}
+    return frozenset(blank for blank in BLANKS if blank in text)
 
 
 def _own_words(j) -> tuple[set[str], set[str], set[str]]:
@@ -200,11 +203,12 @@ def _own_words(j) -> tuple[set[str], set[str], set[str]]:
     return names, levels, departments
 
 
-def test_every_text_speaks_for_its_own_jurisdiction_only(built):
+def wrong_words(built: dict[str, Path]) -> list[str]:
+    """Another jurisdiction's words, template syntax or blanks, in any text of ``built``."""
     words = word_lists(CATALOG.divisions, CATALOG.vocabulary)
     offices = office_words(CATALOG.vocabulary)
     wrong = []
-    for (_code, campaign_id), folder in built.items():
+    for campaign_id, folder in built.items():
         plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
         j = CATALOG.load_profile(plan["profile"])
         county = j if j.level != "institution" else j.parent
@@ -223,7 +227,7 @@ def test_every_text_speaks_for_its_own_jurisdiction_only(built):
             for office in offices:
                 if office in masked and not office.endswith(county.office_suffix):
                     wrong.append(f"{where}: 内设机构 {office}")
-    assert not wrong, "\n".join(sorted(set(wrong))[:80])
+    return wrong
 
 
 def _first_mentions_in_order(text: str, departments) -> list[str]:
@@ -245,9 +249,10 @@ def _first_mentions_in_order(text: str, departments) -> list[str]:
     return late
 
 
-def test_each_department_is_named_in_full_at_its_first_mention(built):
+def late_full_names(built: dict[str, Path]) -> list[str]:
+    """Departments whose short name comes before their full name in a text of ``built``."""
     wrong = []
-    for (_code, campaign_id), folder in built.items():
+    for campaign_id, folder in built.items():
         plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
         j = CATALOG.load_profile(plan["profile"])
         own = list({d.full: d for d in j.departments.values()}.values())
@@ -259,13 +264,19 @@ def test_each_department_is_named_in_full_at_its_first_mention(built):
                 continue  # the calendar lists events; the .html is the .md again
             for late in _first_mentions_in_order(text, own + above):
                 wrong.append(f"{j.name}/{campaign_id}/{name}: {late}")
-    assert not wrong, "\n".join(wrong[:60])
+    return wrong
 
 
-def test_every_build_wrote_its_plan(built):
-    """The builds above produced what the scans read: a plan, its preview, and workbooks."""
-    for folder in built.values():
+@pytest.mark.parametrize("code", CODES)
+def test_every_campaign_speaks_for_the_unit_only_and_names_departments_in_full_first(code, tmp_path):
+    """One sampled unit a test, so that the 900-odd builds spread over the test workers."""
+    built = build_all(code, tmp_path)
+    for folder in built.values():  # the builds produced what the scans read
         suffixes = {p.suffix for p in (folder / "out").iterdir()}
         assert {".docx", ".md", ".html", ".ics"} <= suffixes, folder
     books = [b for folder in built.values() for b in (folder / "out").glob("*.xlsx")]
     assert books and all(zipfile.is_zipfile(b) for b in books)
+    wrong = wrong_words(built)
+    assert not wrong, "\n".join(sorted(set(wrong))[:80])
+    late = late_full_names(built)
+    assert not late, "\n".join(late[:60])

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import EXAMPLES, run_cli
 from planmaker.commands import batch as batch_module
+from planmaker.inputs.catalog import Catalog
 from planmaker.kinds.pdf import PdfKind
 from planmaker.office.pdf import soffice
 
@@ -104,7 +105,10 @@ def test_collect_report_lists_counts_first_and_every_problem_in_csv(tmp_path):
     text = (summed / "汇总报告.txt").read_text(encoding="utf-8")
     assert "……另有" not in text and text.count("整张表没有填写任何数字") == 60
     rows = list(csv.DictReader(io.StringIO((summed / PROBLEMS_FILE).read_text(encoding="utf-8-sig"))))
-    assert sum(r["类别"] == "missing" for r in rows) == 60 + 2  # form 2 of each institution; 柳州市 sent neither
+    # form 2 of each institution, and both forms of each of the region's cities (none sent any)
+    cities = len(Catalog().children_of(Catalog().load_profile("guangxi")))
+    assert cities == 14
+    assert sum(r["类别"] == "missing" for r in rows) == 60 + 2 * cities
     assert sum(r["类别"] == "cell" for r in rows) == 60
     assert report_text  # the API the command prints with
 
