@@ -43,6 +43,10 @@ class Catalog:
         self._profiles: dict[Path, Jurisdiction] = {}
         self._by_code: dict[str, Jurisdiction] = {}
         self._names: dict[str, list[Path]] | None = None
+        # Listed and read once per catalog (one command): collect looks up the parent of
+        # every unit, and the 3,000th lookup must cost what the first did.
+        self._ids: dict[str, Path] | None = None
+        self._parents: dict[str, list[Path]] | None = None
 
     # ------------------------------------------------------------ vocabulary
 
@@ -58,13 +62,30 @@ class Catalog:
     # ------------------------------------------------------------ profiles
 
     def profile_ids(self) -> dict[str, Path]:
-        found: dict[str, Path] = {}
-        for folder in reversed(self.profile_dirs):
-            if folder.is_dir():
-                for path in sorted(folder.glob("*.yaml")):
-                    if not path.name.startswith("_"):
-                        found[path.stem] = path
-        return dict(sorted(found.items()))
+        """Every profile file by id, a user's folder before the bundled one."""
+        if self._ids is None:
+            found: dict[str, Path] = {}
+            for folder in reversed(self.profile_dirs):
+                if folder.is_dir():
+                    for path in sorted(folder.glob("*.yaml")):
+                        if not path.name.startswith("_"):
+                            found[path.stem] = path
+            self._ids = dict(sorted(found.items()))
+        return dict(self._ids)
+
+    def _profiles_by_parent(self) -> dict[str, list[Path]]:
+        """Profile files by the parent they name (as written: an id, a name or a code)."""
+        if self._parents is None:
+            self._parents = {}
+            for path in self.profile_ids().values():
+                try:
+                    raw = load_file(path)
+                except InputError:
+                    continue  # reported when that profile itself is loaded
+                parent = raw.get("parent") if isinstance(raw, dict) else None
+                if isinstance(parent, (str, int)):
+                    self._parents.setdefault(str(parent), []).append(path)
+        return self._parents
 
     @cached_property
     def divisions(self) -> Divisions:
@@ -86,6 +107,9 @@ class Catalog:
                 return path
             raise InputError([Problem(f"找不到{what}文件 “{ref}”", *where)])
         ids = self.profile_ids()
+        if ref not in ids:  # a profile written since the folders were listed
+            self._ids = self._parents = None
+            ids = self.profile_ids()
         if ref in ids:
             return ids[ref]
         by_name = self._profiles_by_name()
@@ -204,10 +228,7 @@ class Catalog:
         """The subordinate jurisdictions: those whose profile names this one as parent, and
         every unit the national table puts under it."""
         children = []
-        for _pid, path in self.profile_ids().items():
-            # A child names its parent's id: a look at the text spares parsing every profile.
-            if jurisdiction.id not in path.read_text(encoding="utf-8", errors="replace"):
-                continue
+        for path in self._profiles_by_parent().get(jurisdiction.id, []):
             child = self.load_profile(str(path))
             # a hospital under a city issues its own plans; it is no subordinate jurisdiction
             if isinstance(child.raw, dict) and child.raw.get("parent") == jurisdiction.id \
