@@ -43,9 +43,9 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from planmaker.commands.build import document_time  # noqa: E402
 from planmaker.commands.collect import _forms  # noqa: E402
 from planmaker.inputs.catalog import Catalog  # noqa: E402
+from planmaker.kinds.making import document_time  # noqa: E402
 from planmaker.kinds.stats import stats_xlsx  # noqa: E402
 from planmaker.office.stats_layout import read_metadata  # noqa: E402
 from planmaker.plan.resolve import resolve  # noqa: E402

@@ -20,10 +20,10 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
-from planmaker.commands.build import document_time
 from planmaker.commands.collect import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
+from planmaker.kinds.making import document_time
 from planmaker.kinds.stats import stats_xlsx
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import META_SHEET, read_metadata

@@ -17,8 +17,8 @@ from planmaker.base.versions import versions
 from planmaker.commands.output import WriteReport, write_outputs
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds import registry
-from planmaker.kinds.base import InstitutionDocs
-from planmaker.kinds.making import document_time, make_job  # noqa: F401 (document_time: part of build's API)
+from planmaker.kinds.base import InstitutionDocs, Job, Kind
+from planmaker.kinds.making import make_job
 from planmaker.plan.resolve import Resolved, resolve
 
 parse_only = registry.parse_only
@@ -37,9 +37,16 @@ def render_all(resolved: Resolved, only: Iterable[str] | None = None, with_insti
     per-institution documents for the batch to write."""
     job = make_job(resolved, with_institutions)
     kinds = registry.chosen(only, also)
-    artifacts = [artifact for kind in kinds if not kind.derives for artifact in kind.files(job)]
-    per_institution = [docs for kind in kinds for docs in kind.institution_docs(job)]
-    return artifacts, per_institution
+    return _plan_files(job, kinds), _institution_docs(job, kinds)
+
+
+def _plan_files(job: Job, kinds: list[Kind]) -> list[Artifact]:
+    """The plan's own files, from every kind that does not derive its files from the others'."""
+    return [artifact for kind in kinds if not kind.derives for artifact in kind.files(job)]
+
+
+def _institution_docs(job: Job, kinds: list[Kind]) -> list[InstitutionDocs]:
+    return [docs for kind in kinds for docs in kind.institution_docs(job)]
 
 
 def load_institutions(resolved: Resolved, institutions_file: Path | None):
@@ -78,7 +85,7 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     institutions = load_institutions(resolved, institutions_file)
     resolved.institutions = institutions  # the plan's coverage counts come from the same list
     job = make_job(resolved, with_institutions=bool(institutions))
-    artifacts = [a for kind in kinds if not kind.derives for a in kind.files(job)] if shard[0] == 1 else []
+    artifacts = _plan_files(job, kinds) if shard[0] == 1 else []
     finishing = [kind for kind in kinds if kind.derives]
     for kind in finishing:
         artifacts += kind.derive(job, artifacts)
@@ -86,8 +93,8 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     def finish(group: list[Artifact]) -> list[Artifact]:  # each group of per-institution files, once written
         return [derived for kind in finishing for derived in kind.derive(job, group)]
 
-    batch = BatchWriter([docs for kind in kinds for docs in kind.institution_docs(job)], institutions, workers,
-                        shard, progress, finish if finishing else None)
+    batch = BatchWriter(_institution_docs(job, kinds), institutions, workers, shard, progress,
+                        finish if finishing else None)
     if not write:
         batch.check_first()
         return BuildResult(resolved, artifacts, WriteReport())

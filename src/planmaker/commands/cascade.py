@@ -86,7 +86,7 @@ def child_plan(parent: Resolved, child: Jurisdiction, child_dir: Path, lead_days
     for item in parent.phases:
         first, last = parent.phase_dates(item.model.id)
         phases[item.model.id] = {"start": _iso(first), "end": _iso(last)}
-    issuer = plan.issuer if plan.issuer is not None else parent.jurisdiction.issuer
+    issuer = parent.issuer
     data = {
         "profile": _profile_reference(child, child_dir),
         "campaign": _reference(parent.campaign.folder, resources.campaigns_dir(), parent.campaign.id, child_dir),

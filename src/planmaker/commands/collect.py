@@ -83,7 +83,7 @@ def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path],
 # ------------------------------------------------------------------ the whole collection
 
 def _forms(resolved: Resolved) -> list[FormResult]:
-    from planmaker.commands.build import make_job
+    from planmaker.kinds.making import make_job
     from planmaker.kinds.stats import spec_version
 
     forms = []
@@ -109,7 +109,7 @@ def _layout(resolved: Resolved, annex) -> dict[str, str]:
     """The labels of the blank form as planmaker builds it (headers, line texts, units,
     footer): a filled form must have each in the same cell, or its numbers are not
     where the cell map says."""
-    from planmaker.commands.build import document_time
+    from planmaker.kinds.making import document_time
     from planmaker.kinds.stats import stats_xlsx
 
     book = xr.Workbook(stats_xlsx(resolved, annex, document_time(resolved)))

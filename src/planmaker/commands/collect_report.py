@@ -123,12 +123,12 @@ def _cell_value(value: Decimal, decimals: bool):
 def render(collection: Collection) -> list[Artifact]:
     """The summed forms (.xlsx and .docx) and the report, in memory."""
     from planmaker.base.files import safe_filename
-    from planmaker.commands.build import document_time
+    from planmaker.kinds.making import document_time
     from planmaker.kinds.stats import stats_docx, stats_xlsx
 
     resolved = collection.resolved
     when = document_time(resolved)
-    author = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
+    author = resolved.issuer
     artifacts = []
     for form in collection.forms:
         annex = form.annex

@@ -28,5 +28,4 @@ def make_job(resolved: Resolved, with_institutions: bool = False) -> Job:
     annexes = ax.load_annexes(resolved)
     ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": plan_title(resolved)})
     plan = compose_plan(resolved, [a.title for a in annexes])
-    author = resolved.plan.issuer if resolved.plan.issuer is not None else resolved.jurisdiction.issuer
-    return Job(resolved, annexes, plan, document_time(resolved), author, registry.KINDS, with_institutions)
+    return Job(resolved, annexes, plan, document_time(resolved), resolved.issuer, registry.KINDS, with_institutions)

@@ -173,7 +173,7 @@ def _group_spans(rows, first_row: int) -> list[tuple[int, int]]:
 
 def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str], author: str,
                        when: dt.datetime) -> bytes:
-    """``context`` is annexes.selfcheck_context's: rows of number, group, item."""
+    """``context`` is kinds.selfcheck.SelfcheckKind.context's: rows of number, group, item."""
     sheet = _Sheet(title, SELFCHECK_HEADER, SELFCHECK_WIDTHS, context["institution"])
     sheet.ws.title = "自查表"
     rows = context["rows"]
@@ -197,7 +197,7 @@ def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str],
 
 def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], author: str,
                     when: dt.datetime) -> bytes:
-    """``context`` is annexes.ledger_context's: listed problems, then spare rows to write in."""
+    """``context`` is kinds.ledger.LedgerKind.context's: listed problems, then spare rows to write in."""
     sheet = _Sheet(title, LEDGER_HEADER, LEDGER_WIDTHS, context["institution"])
     sheet.ws.title = "整改台账"
     rows = context["rows"]

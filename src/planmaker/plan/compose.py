@@ -231,7 +231,7 @@ def _contact_blocks(resolved: Resolved, r, c_src: Source) -> list:
 def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Imprint | None]:
     """The signature, and the 版头 and 版记 as the plan file asks for them (neither by default)."""
     plan = resolved.plan
-    issuer = plan.issuer if plan.issuer is not None else resolved.jurisdiction.issuer
+    issuer = resolved.issuer
     signed = format_date(resolved.dates["signed"])
     masthead = imprint = None
     if plan.masthead is not None:

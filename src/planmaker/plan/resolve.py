@@ -88,6 +88,11 @@ class Resolved:
     subordinate_departments: dict[str, str] = field(default_factory=dict)
 
     @property
+    def issuer(self) -> str:
+        """Who issues the plan: the plan file's issuer, else its jurisdiction's."""
+        return self.plan.issuer if self.plan.issuer is not None else self.jurisdiction.issuer
+
+    @property
     def year(self) -> str:
         if self.plan.year:
             return str(self.plan.year)
