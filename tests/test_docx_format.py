@@ -211,6 +211,10 @@ def test_masthead_and_imprint_when_the_plan_asks(tmp_path):
     assert rows == ["抄送：自治区卫生健康委，各县区人民政府。", "柳州市卫生健康委员会办公室\t2021年8月23日印发"]
     borders = imprint._tbl.tblPr.find(qn("w:tblBorders"))
     assert [borders.find(qn(f"w:{side}")).get(qn("w:val")) for side in ("top", "insideH", "bottom")] == ["single"] * 3
+    # at the foot of the type area, its text one character (4号) in from the margin, where the lines start
+    place = imprint._tbl.tblPr.find(qn("w:tblpPr"))
+    assert (place.get(qn("w:vertAnchor")), place.get(qn("w:tblpYSpec"))) == ("margin", "bottom")
+    assert (place.get(qn("w:horzAnchor")), int(place.get(qn("w:tblpX")))) == ("page", document.sections[-1].left_margin.twips + 14 * 20)
 
     plain = tmp_path / "plain"
     assert run_cli("build", write_plan(tmp_path, GOOD), "-o", plain, "--only", "plan").exit_code == 0

@@ -108,6 +108,21 @@ def _page(*lines: str) -> pagecheck.Page:
     return page
 
 
+def test_the_imprint_stands_at_the_foot_of_the_last_page(printed):
+    """GB/T 9704 7.4: the 版记 is the last thing on the last page, its last line at the foot of the
+    type area (bottom margin 35 mm), below the signature, not straight after it."""
+    (path, pdf), = [v for k, v in printed.items() if k.startswith("issued/") and k.endswith("工作方案.docx")]
+    last = pagecheck.read_pages(pdf)[-1]
+    rows = sorted(((min(w.y0 for w in line), max(w.y1 for w in line), pagecheck.squash("".join(w.text for w in line)))
+                   for line in last.lines), key=lambda row: row[0])
+    rows = [row for row in rows if not pagecheck.PAGE_NUMBER.match(row[2])]
+    printed_by = next(row for row in rows if row[2].endswith("印发"))
+    signed = next(row for row in rows if row[2] == "2021年8月20日")
+    foot = last.height - 35 / 25.4 * 72
+    assert rows[-1] == printed_by and foot - 16 <= printed_by[1] <= foot + 2, (printed_by, foot)
+    assert printed_by[0] - signed[1] > 60, "版记 follows the signature instead of standing at the page's foot"
+
+
 def test_the_checks_find_what_the_clerk_found():
     """Each check, on pages laid out as the issue saw them, names the fault."""
     import collections

@@ -6,9 +6,13 @@ two lines below, the 发文字号 centred; 4 mm under it a red line as wide as
 the type area.  版记: 抄送 and 印发机关 with 印发日期 in 4号仿宋, between
 lines as wide as the type area (the first and last thick, the middle thin),
 after the signature, in a table positioned at the foot of the type area
-(w:tblpPr, bottom of the margin box), where 7.4 wants it; LibreOffice 7.4 sets a
-positioned table as wide as the type area in line, so its PDF shows the 版记
-right after the signature (not checked in Word or WPS, which were not at hand).
+(w:tblpPr, bottom of the margin box), where 7.4 wants it; when the last page
+has no room left it moves, whole, to a page of its own.  The table is placed
+from the page's edge, not the margin's: LibreOffice (7.4 at least) floats a
+positioned table only when text could stand beside it, and measures that
+against the page when the table is placed from the page (writerfilter's
+FloatingTableConversion); placed from the margin, a table as wide as the
+type area would be set in line, right after the signature.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
 
 from planmaker.office import gbt9704 as gb
 from planmaker.plan.document import Imprint, Masthead
@@ -127,13 +131,16 @@ def add_imprint(document, imprint: Imprint) -> None:
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), str(IMPRINT_PT * 20))
+        edge.set(qn("w:w"), str(Pt(IMPRINT_PT).twips))
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
     _tbl_pr_put(tbl_pr, margins)
     floating = OxmlElement("w:tblpPr")
-    for key, value in (("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"), ("w:tblpYSpec", "bottom"),
-                       ("w:tblpXSpec", "center")):
+    # the position is that of the first cell's text (Word's rule, which LibreOffice follows): one
+    # cell margin in from the margin, so that the lines start on the margin
+    left = Length(document.sections[-1].left_margin + Pt(IMPRINT_PT))
+    for key, value in (("w:vertAnchor", "margin"), ("w:horzAnchor", "page"), ("w:tblpYSpec", "bottom"),
+                       ("w:tblpX", str(left.twips))):
         floating.set(qn(key), value)
     _tbl_pr_put(tbl_pr, floating)
     # a document ends with a paragraph, never a table (Word calls it damaged otherwise)
