@@ -1,7 +1,7 @@
 """A build killed at any moment (SIGKILL) is completed by the next one, and two
 builds into one folder at once cannot both write.
 
-A 20,000-institution checklist batch (workers=1, a real child process) is
+A 10,000-institution checklist batch (workers=1, a real child process) is
 killed at random moments; after each kill a rebuild exits 0 and leaves the
 folder byte-identical to a clean build: no "（新生成）" copy, no temporary file,
 no journal or lock, and a manifest that matches every file.
@@ -32,7 +32,7 @@ from test_batch import institutions_csv
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
 
 PLAN = EXAMPLES / "guangxi-2020" / "plan.yaml"
-COUNT = 20_000
+COUNT = 10_000
 KILLS = 5
 SRC = str(Path(planmaker.__file__).resolve().parent.parent)
 
