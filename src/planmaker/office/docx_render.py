@@ -288,13 +288,7 @@ def _row_with_sign_off(table, last_row, following):
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
     tc_pr.append(borders)
-    margins = OxmlElement("w:tcMar")
-    for side in ("left", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), "0")
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    tc_pr.append(margins)
+    tc_pr.append(gbt9704.side_margins("w:tcMar", 0))
     cell.append(tc_pr)
     cell.append(inner)
     for paragraph in following:

@@ -232,6 +232,17 @@ def set_default_fonts(document) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
+def side_margins(tag: str, twips: int):
+    """A cell-margin element (w:tblCellMar for a table, w:tcMar for a cell) setting left and right."""
+    margins = OxmlElement(tag)
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    return margins
+
+
 def text_width(text: str) -> float:
     """Width in character cells: Latin letters and digits take half a cell."""
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)

@@ -81,13 +81,7 @@ def _joint_mark(document, names: list[str], suffix: str, size: float) -> None:
     suffix_mm = gb.text_width(suffix) * size * 25.4 / 72 + 4 if suffix else 0
     table = document.add_table(rows=1, cols=2 if suffix else 1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), "0")
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    _tbl_pr_put(table._tbl.tblPr, margins)
+    _tbl_pr_put(table._tbl.tblPr, gb.side_margins("w:tblCellMar", 0))
     table.autofit = False
     cells = table.rows[0].cells
     table.columns[0].width = cells[0].width = Mm(name_mm)
@@ -128,13 +122,7 @@ def add_imprint(document, imprint: Imprint) -> None:
     gb.add_run(paragraph, f"{imprint.printer}\t{imprint.date}印发", gb.FANGSONG, IMPRINT_PT)
     tbl_pr = table._tbl.tblPr
     _tbl_pr_put(tbl_pr, _borders("w:tblBorders", top=THICK, bottom=THICK, insideH=THIN))
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), str(Pt(IMPRINT_PT).twips))
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    _tbl_pr_put(tbl_pr, margins)
+    _tbl_pr_put(tbl_pr, gb.side_margins("w:tblCellMar", Pt(IMPRINT_PT).twips))
     floating = OxmlElement("w:tblpPr")
     # the position is that of the first cell's text (Word's rule, which LibreOffice follows): one
     # cell margin in from the margin, so that the lines start on the margin
