@@ -40,6 +40,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from problem_campaign import problem_campaign  # noqa: E402 -- shared with the county test
+
 PLAN = ROOT / "examples" / "guangxi-2020" / "plan.yaml"
 CATEGORIES = ["综合医院", "中医医院", "专科医院", "妇幼保健院", "乡镇卫生院", "社区卫生服务中心", "诊所", "门诊部",
               "村卫生室", "体检中心"]
@@ -58,27 +61,7 @@ def synthetic_institutions(path: Path, n: int, seed: int = 20201) -> None:
                              "（姓名）", f"0771-{rng.randint(1000000, 9999999)}"])
 
 
-CAMPAIGN = "abuses-problems"
 PROVINCE_PLAN = "profile: guangxi\ncampaign: abuses-problems\ndates: {start: 2020-09, end: 2020-12, report: 2020-12-05}\n"
-
-
-def problem_campaign(folder: Path) -> Path:
-    """medical-abuses-2020 with the problem list of clinical-conduct: checklist,
-    statistics form 1, self-check and ledger, every one per institution."""
-    source = ROOT / "templates" / "campaigns"
-    target = folder / CAMPAIGN
-    if not target.exists():
-        shutil.copytree(source / "medical-abuses-2020", target)
-        for name in ("problems.yaml", "selfcheck.yaml", "ledger.yaml"):
-            shutil.copy(source / "clinical-conduct" / name, target / name)
-        head = (target / "campaign.yaml").read_text(encoding="utf-8").split("\nannexes:", 1)[0]
-        annexes = "".join(f"  - kind: {kind}\n    source: {name}.yaml\n"
-                          for kind, name in (("checklist", "checklist"), ("stats", "stats-1"),
-                                             ("selfcheck", "selfcheck"), ("ledger", "ledger")))
-        (target / "campaign.yaml").write_text(f"{head}\nproblems: problems.yaml\n\nannexes:\n{annexes}",
-                                              encoding="utf-8")
-        (folder / "plan.yaml").write_text(PROVINCE_PLAN, encoding="utf-8")
-    return folder
 
 
 def label(job) -> str:
@@ -94,7 +77,7 @@ def _jobs(kind: str | None = None, work: Path | None = None):
     if kind is None:
         _, jobs = render_all(resolve(PLAN, Catalog()), only=["checklist"], with_institutions=True)
         return jobs
-    folder = problem_campaign(work / "campaigns")
+    folder = problem_campaign(work / "campaigns", PROVINCE_PLAN)
     _, jobs = render_all(resolve(folder / "plan.yaml", Catalog(campaign_dirs=[folder])), with_institutions=True)
     return [job for job in jobs if label(job) == kind]
 
@@ -187,7 +170,7 @@ def every_kind(n: int, work: Path, repeat: int) -> None:
 
 def province(n: int, work: Path) -> float:
     """`planmaker build --institutions` of a province: every per-institution kind, one worker, fresh process."""
-    folder = problem_campaign(work / "campaigns")
+    folder = problem_campaign(work / "campaigns", PROVINCE_PLAN)
     out = work / f"province-{n}"
     command = [sys.executable, "-c", "from planmaker.cli import main; main()", "build", str(folder / "plan.yaml"),
                "-o", str(out), "--campaigns", str(folder), "--institutions", str(work / f"institutions-{n}.csv"),

@@ -96,14 +96,14 @@ def filled_forms(profiles: Path, ids: list[str], plans: Path, inbox: Path) -> li
 def institution_forms(work: Path, n: int) -> tuple[Path, Path, Path, Path]:
     """N institutions' filled forms: (inbox, list, plan, campaigns folder)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from batch import problem_campaign
+    from batch import PROVINCE_PLAN, problem_campaign
 
     from planmaker.office.stats_layout import cell_map
     from planmaker.office.xlsx_batch import prepare_workbooks
     from planmaker.office.xlsx_stats import info_measure
     from planmaker.plan.annexes import period_text
 
-    campaigns = problem_campaign(work / "campaigns")
+    campaigns = problem_campaign(work / "campaigns", PROVINCE_PLAN)
     plan = campaigns / "plan.yaml"
     resolved = resolve(plan, Catalog(campaign_dirs=[campaigns]))
     [form] = _forms(resolved)

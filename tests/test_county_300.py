@@ -24,30 +24,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, run_cli, write_plan
+from conftest import run_cli, write_plan
 from planmaker.office.stats_layout import read_metadata
+from problem_campaign import problem_campaign
 
 COUNTY = "rongan"
 OTHERS = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongshui", "sanjiang", "yufeng"]
-CAMPAIGN = "abuses-problems"
 PLAN = "profile: {profile}\ncampaign: abuses-problems\ndates: {{start: 2020-09, end: 2020-12, report: {report}}}\n"
 CATEGORIES = ["综合医院", "乡镇卫生院", "诊所", "社区卫生服务中心", "专科医院", "中医医院", "村卫生室", "体检中心"]
-
-
-def problem_campaign(folder: Path) -> Path:
-    """medical-abuses-2020 with the problem list of clinical-conduct: checklist,
-    statistics form 1, self-check and ledger, every one per institution."""
-    source = ROOT / "templates" / "campaigns"
-    target = folder / CAMPAIGN
-    shutil.copytree(source / "medical-abuses-2020", target)
-    for name in ("problems.yaml", "selfcheck.yaml", "ledger.yaml"):
-        shutil.copy(source / "clinical-conduct" / name, target / name)
-    head = (target / "campaign.yaml").read_text(encoding="utf-8").split("\nannexes:", 1)[0]
-    annexes = "".join(f"  - kind: {kind}\n    source: {name}.yaml\n"
-                      for kind, name in (("checklist", "checklist"), ("stats", "stats-1"),
-                                         ("selfcheck", "selfcheck"), ("ledger", "ledger")))
-    (target / "campaign.yaml").write_text(f"{head}\nproblems: problems.yaml\n\nannexes:\n{annexes}", encoding="utf-8")
-    return folder
 
 
 def institution_list(path: Path, prefix: str, count: int) -> Path:
