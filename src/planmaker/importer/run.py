@@ -69,7 +69,7 @@ def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None
     _refer_to_profile(speaker, catalog, out_dir)
     book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
     wording = Wording(speaker, book)
-    result = assemble(doc, wording)
+    result = assemble(doc, wording, source.lines)
     result.plan = plan_dict(doc, speaker, book, wording.parent_document, result.plan.get("contacts", []))
     _date_list(result.campaign, book)
     files = _files(result, speaker, path)
@@ -134,15 +134,16 @@ def _files(result, speaker, path: Path) -> dict[str, str]:
 
 
 def _verify(files: dict[str, str], catalog: Catalog) -> None:
-    """Compose the plan in a scratch folder: what build will do, without its files."""
-    from planmaker.plan.compose import compose_plan
+    """Compose the plan and load its annexes (stats-N.yaml against their layouts) in a scratch
+    folder: what build will do, without its files."""
+    from planmaker.kinds.making import make_job
     from planmaker.plan.resolve import resolve
 
     scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
     try:
         for name, text in files.items():
             (scratch / name).write_text(text, encoding="utf-8")
-        compose_plan(resolve(scratch / "plan.yaml", catalog))
+        make_job(resolve(scratch / "plan.yaml", catalog))
     except InputError as exc:
         raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + str(exc)) from None
     finally:
