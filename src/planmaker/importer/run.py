@@ -29,10 +29,20 @@ from planmaker.inputs.catalog import Catalog
 
 @dataclass
 class ImportReport:
-    recognised: list[str] = field(default_factory=list)
-    unplaced: list[tuple[int, str]] = field(default_factory=list)
+    """What an import did: the CLI prints it, ``--json`` and ``planmaker.api.import_plan`` return it."""
+
+    recognised: list[str] = field(default_factory=list)          # “第N行 ……” where the line is known
+    unplaced: list[tuple[int, str]] = field(default_factory=list)   # (line, 0 when none; what was kept as written)
     written: list[Path] = field(default_factory=list)
-    jurisdiction: str = ""
+    jurisdiction: str = ""                                       # the issuer's name
+    profile: str = ""                                            # as plan.yaml names it (an id, or ./辖区.yaml)
+    inferred: str = ""                                           # how the jurisdiction was found
+    source: Path = Path()
+    output: Path = Path()
+
+    @property
+    def plan(self) -> Path:
+        return self.output / "plan.yaml"
 
 
 class _Dumper(yaml.SafeDumper):
@@ -74,7 +84,8 @@ def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None
     _date_list(result.campaign, book)
     files = _files(result, speaker, path)
     _verify(files, catalog)
-    report = ImportReport(jurisdiction=speaker.name)
+    report = ImportReport(jurisdiction=speaker.name, profile=result.plan["profile"], inferred=speaker.inferred,
+                          source=path, output=out_dir)
     report.recognised = _recognised(doc, speaker, wording, result)
     report.unplaced = sorted(set(doc.notes + wording.notes + _other_places(source.paras, speaker)), key=lambda n: n[0])
     out_dir.mkdir(parents=True, exist_ok=True)
