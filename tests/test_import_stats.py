@@ -197,3 +197,13 @@ def test_a_form_no_layout_fits_is_kept_as_its_text(tmp_path):
     assert "是统计表，但有 3 个数值列，现有版式只有 2 列或 4 列，原文另存为 附件1（原文）.txt" in result.output
     assert (tmp_path / "imported" / "附件1（原文）.txt").is_file()
     assert not (tmp_path / "imported" / "stats-1.yaml").exists()
+
+
+def test_a_numbered_list_to_fill_in_is_no_form(tmp_path):
+    """序号 | 问题 | 整改措施 | 完成时限, the last cells empty: a ledger, not a form's groups."""
+    rows = [["序号", "问题", "整改措施", "完成时限"]] + [[str(k), f"问题{k}", "", ""] for k in range(1, 5)]
+    source = _word_plan(tmp_path / "方案.docx", rows, [], [])
+    result = run_cli("import", source, "-o", tmp_path / "imported")
+    assert result.exit_code == 0, result.output
+    assert "不是任务分工表、检查表或统计表，原文另存为 附件1（原文）.txt" in result.output
+    assert not (tmp_path / "imported" / "stats-1.yaml").exists()

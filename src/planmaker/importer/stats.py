@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from planmaker.importer.paragraphs import Para
-from planmaker.importer.wording import Wording
+from planmaker.inputs.models import StatsSpec
 
 STATS_FILE = "stats-{}.yaml"
 # the units the seeds' forms count in; a 单位 column may hold others, read from its place
@@ -25,7 +25,7 @@ UNITS = {"起", "条", "个", "人", "万元", "元", "千元", "家", "次", "�
 _MONEY = {"万元", "元", "千元"}
 _UNIT_HEADER = {"单位", "计量单位"}
 _FOOTER = re.compile(r"填表人|联系电话|填表日期|审核人|负责人")
-DEFAULT_FOOTER = ["填表人：", "联系电话：", "填表日期：", "审核人："]
+DEFAULT_FOOTER = StatsSpec.model_fields["footer"].default
 # value columns the bundled layouts print: stats-simple.docx two (no unit, no sub-lines), stats.docx four
 _LAYOUTS = (2, 4)
 _TOTAL = re.compile(r"^(?:合计|小计|总计)$")
@@ -162,7 +162,8 @@ def stats_form(title: str, number: int, annex_rows: list[Para], lines: list[str]
     first = next((k for k, r in enumerate(rows) if _trail(r.cells) >= width and any(_split(r.cells, width, True)[0])),
                  None)
     # the title is a hint: a form called 统计表 may be short, any other table must look the part
-    if not first or len(rows) - first < (2 if re.search(r"统计|报表", title) else 3):
+    hinted = bool(re.search(r"统计|报表|汇总表|量化", title))
+    if not first or len(rows) - first < (2 if hinted else 3):
         return None
     data = rows[first:]
     if sum(_trail(r.cells) >= width for r in data) * 3 < len(data) * 2:
@@ -174,7 +175,9 @@ def stats_form(title: str, number: int, annex_rows: list[Para], lines: list[str]
     groups = _groups(data, width, header, form.notes)
     if groups is None:
         form.reason = "只有一列项目，现有版式须有分组一列"
-        return form
+        return form if hinted else None
+    if any(re.fullmatch(r"[\d.、]+", g["name"]) for g in groups):
+        return None     # numbered rows (序号): a ledger or a list to fill in, not groups of a form
     form.reason = _unsupported(width, header, groups)
     if not groups and not form.reason:
         form.reason = "没有一行可以归入分组"
@@ -289,6 +292,6 @@ def _unsupported(width: int, header: Header, groups: list[dict]) -> str:
         return f"有 {width} 个数值列，现有版式只有 2 列或 4 列"
     if width == 2 and (subs or header.show_unit):
         return "有 2 个数值列，又有单位列或子项，现有的两列版式（stats-simple.docx）容纳不下"
-    if len(header.label_header) > 3:
-        return f"项目表头有 {len(header.label_header)} 列，现有版式至多 3 列"
+    if len(header.label_header) > (3 if subs else 2):
+        return f"项目表头有 {len(header.label_header)} 列，多于项目的层数"
     return ""
