@@ -56,8 +56,9 @@ def _clean(text: str) -> str:
 
 
 def _value(cell: str) -> bool:
-    """A cell a form leaves to be filled: empty (or 　) on a blank form, a figure on a filled one."""
-    return not cell.strip() or bool(re.fullmatch(r"[\d.,，\s-]+", cell.strip()))
+    """A cell a form leaves to be filled: empty (or 　) on a blank form, a figure on a filled one,
+    or struck out (/, —) where the figure does not apply."""
+    return not cell.strip() or bool(re.fullmatch(r"[\d.,，\s\-/／—－]+", cell.strip()))
 
 
 def table_rows(annex_rows: list[Para], lines: list[str], start: int, end: int) -> tuple[list[Row], list[Row]]:
