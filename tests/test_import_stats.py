@@ -207,3 +207,33 @@ def test_a_numbered_list_to_fill_in_is_no_form(tmp_path):
     assert result.exit_code == 0, result.output
     assert "不是任务分工表、检查表或统计表，原文另存为 附件1（原文）.txt" in result.output
     assert not (tmp_path / "imported" / "stats-1.yaml").exists()
+
+
+def test_cells_that_cannot_be_placed_are_said_with_their_lines(tmp_path):
+    """Pasted as text (a cell a tab-indented line, rows apart): a line before any group, a sub-line
+    with no item above it, and a unit with no label are reported, each with its line."""
+    def row(*cells):
+        return "\n".join("\t" + c for c in cells) + "\n\n"
+
+    form = ("附件1\n\n荥经县收费检查情况统计表\n\n"
+            + row("类别", "项目", "", "数量", "单位")
+            + row("", "", "", "县直", "乡镇", "村", "民营", "")
+            + row("", "无组之行", "　", "　", "　", "　", "起")                # line 7: no group yet
+            + row("检查情况", "检查机构数", "　", "　", "　", "　", "家")
+            + row("", "", "孤立子项", "　", "　", "　", "　", "起")          # no item with sub-lines above
+            + row("", "发现问题", "分解收费", "　", "　", "　", "　", "起")
+            + row("", "", "重复收费", "　", "　", "　", "　", "起")
+            + row("", "", "　", "　", "　", "　", "人"))                   # a unit, no label
+    source = tmp_path / "方案.txt"
+    source.write_text(WRITTEN_PLAN + "\n" + form, encoding="utf-8")
+    result = run_cli("import", source, "-o", tmp_path / "imported")
+    assert result.exit_code == 0, result.output
+    lines = source.read_text(encoding="utf-8").splitlines()
+    where = {text: k for k, text in enumerate(lines, start=1)}
+    assert f"第{where[chr(9) + '无组之行']}行 统计表的“无组之行”不知属于哪一组（分组一栏为空），未收入" in result.output
+    assert f"第{where[chr(9) + '孤立子项']}行 统计表的子项“孤立子项”之前没有可归属的项目，未收入" in result.output
+    assert re.search(r"第\d+行 统计表中一行没有项目文字（人），未收入", result.output)
+    spec = load(tmp_path / "imported" / "stats-1.yaml")
+    assert [(x.text, [s.text for s in x.subs]) for x in spec.groups[0].lines] == \
+        [("检查机构数", []), ("发现问题", ["分解收费", "重复收费"])]
+    assert spec.columns == ["县直", "乡镇", "村", "民营"]

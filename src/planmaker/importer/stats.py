@@ -85,6 +85,8 @@ def _text_rows(lines: list[str], start: int, end: int) -> tuple[list[Row], list[
             if current is None:
                 current = Row(number, [])
                 rows.append(current)
+            if raw.strip() and not any(current.cells):
+                current.line = number          # a row is told by its first words, not its empty merged cells
             current.cells.append(_clean(raw))
         elif not raw.strip():
             current = None                         # a blank line ends the row
