@@ -17,7 +17,7 @@ LIUZHOU = EXAMPLES / "liuzhou-2021" / "plan.yaml"
 
 
 def test_every_function_is_typed_and_documented():
-    for name in ("build", "check", "cascade", "collect"):
+    for name in ("build", "check", "cascade", "collect", "import_plan"):
         function = getattr(api, name)
         signature = inspect.signature(function)
         assert function.__doc__ and all(p.annotation is not inspect.Parameter.empty
@@ -58,3 +58,27 @@ def test_collect_without_writing(tmp_path):
     assert [s.unit_id for f in result.collection.forms for s in f.included] == ["rongan"]
     with pytest.raises(api.InputError):
         api.collect([tmp_path / "nowhere"], plan)
+
+
+def test_import_plan_returns_what_the_command_prints(tmp_path):
+    from seed_plans import plans
+
+    source = tmp_path / "003.txt"
+    source.write_text(plans()["003"], encoding="utf-8")
+    report = api.import_plan(source, tmp_path / "imported")
+    assert isinstance(report, api.ImportReport) and report.jurisdiction == "广西壮族自治区"
+    assert report.profile == "guangxi" and report.plan == tmp_path / "imported" / "plan.yaml"
+    assert any("统计表，3 组 41 行（stats-2.yaml）" in line for line in report.recognised)
+    assert all(path.is_file() for path in report.written) and report.plan in report.written
+    assert not [p for p in api.check(report.plan) if p.severity == "error"]
+    document = api.summary(report)
+    jsonschema.validate(document, json.loads(schema_path("import").read_text(encoding="utf-8")))
+    assert document["counts"]["written"] == len(report.written)
+    with pytest.raises(api.InputError):           # the folder holds a campaign now
+        api.import_plan(source, tmp_path / "imported")
+    assert api.import_plan(source, tmp_path / "imported", force=True, profile="guangxi").written
+    empty = tmp_path / "空.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(api.InputError) as caught:
+        api.import_plan(empty, tmp_path / "nothing")
+    assert "是空的" in caught.value.problems[0].message and not (tmp_path / "nothing").exists()

@@ -453,7 +453,7 @@ def test_a_list_of_problems_becomes_the_problem_list(tmp_path):
 
 def test_checklist_annex_becomes_the_campaign_checklist(tmp_path):
     """Seed 003 annex 2, pasted as text: the same items, sub-items, answers and notes as the checklist
-    bundled by hand (medical-abuses-2020); annexes 3 and 4 (statistics forms) are kept as their text."""
+    bundled by hand (medical-abuses-2020); annexes 3 and 4 are statistics forms (test_import_stats.py)."""
     source = tmp_path / "003.txt"
     source.write_text(SEED_PLANS["003"], encoding="utf-8")
     folder = import_file(source, tmp_path / "imported")
@@ -471,8 +471,7 @@ def test_checklist_annex_becomes_the_campaign_checklist(tmp_path):
         {k: re.sub(r"\s+", "", v) for k, v in bundled["answers"].items()}
     assert ours["signatures"] == ["陪同检查人：", "检查人：", "检查时间：   年  月  日"]
     campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
-    assert [a["kind"] for a in campaign["annexes"]] == ["tasks", "checklist"]
-    assert (folder / "附件3（原文）.txt").is_file() and (folder / "附件4（原文）.txt").is_file()
+    assert [a["kind"] for a in campaign["annexes"]] == ["tasks", "checklist", "stats", "stats"]
     result = run_cli("build", folder / "plan.yaml", "-o", tmp_path / "out", "--only", "checklist")
     assert result.exit_code == 0, result.output
 

@@ -33,7 +33,7 @@ def run_json(*args):
 
 
 def test_every_schema_is_shipped_and_valid():
-    for name in ("check", "build", "collect", "profiles", "campaigns", "error"):
+    for name in ("check", "build", "collect", "profiles", "campaigns", "import", "error"):
         jsonschema.Draft202012Validator.check_schema(json.loads(schema_path(name).read_text(encoding="utf-8")))
 
 
@@ -121,3 +121,27 @@ def test_workers_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PLANMAKER_WORKERS", "0")
     result = run_cli("build", LIUZHOU, "-o", tmp_path / "o")
     assert result.exit_code == 2 and "--workers 的值无效" in result.output
+
+
+def test_import_json(tmp_path):
+    from seed_plans import plans
+
+    source = tmp_path / "003.txt"
+    source.write_text(plans()["003"], encoding="utf-8")
+    result = run_json("import", source, "-o", tmp_path / "imported", "--json")
+    assert result.exit_code == 0
+    document = validated(result, "import")
+    assert document["jurisdiction"] == "广西壮族自治区" and document["profile"] == "guangxi"
+    assert {"line": 382, "text": "附件“广西医疗卫生领域突出问题专项整治行动工作量化统计表二”：统计表，3 组 41 行（stats-2.yaml）"} \
+        in document["recognised"]
+    assert document["unplaced"] and all(u["line"] and u["text"] for u in document["unplaced"])
+    assert document["counts"]["written"] == len(document["written"]) == 5   # campaign, plan, checklist, two forms
+    assert all(Path(p).is_file() for p in document["written"]) and document["plan"] in document["written"]
+    # refused: an error document, exit code 2, nothing written
+    picture = tmp_path / "扫描件.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    refused = run_json("import", picture, "-o", tmp_path / "none", "--json")
+    assert refused.exit_code == 2
+    error = validated(refused, "error")
+    assert error["command"] == "import" and not error["written"] and "PNG" in error["problems"][0]["message"]
+    assert not (tmp_path / "none").exists()

@@ -1,4 +1,4 @@
-"""planmaker as a library: the four jobs of the command line as functions.
+"""planmaker as a library: the jobs of the command line as functions.
 
     from planmaker import api
 
@@ -19,7 +19,7 @@ Errors
 :class:`InputError`
     Input that cannot be used: a plan, profile or campaign with a fault, a
     missing file, an unknown kind in ``only``, LibreOffice missing for
-    ``formats=["pdf"]``.  ``error.problems`` lists each as a :class:`Problem`
+    ``formats=["pdf"]``, a file ``import_plan`` cannot read as a plan.  ``error.problems`` lists each as a :class:`Problem`
     (``message``, ``file``, ``line``, ``field``, ``severity``); nothing was
     written.  ``check`` returns these problems instead of raising.
 ``OSError``
@@ -42,14 +42,15 @@ from planmaker.base.errors import InputError, Problem
 from planmaker.commands.build import BuildResult
 from planmaker.commands.cascade import DEFAULT_LEAD_DAYS, CascadeResult
 from planmaker.commands.output import WriteReport
+from planmaker.importer.run import ImportReport
 
 if TYPE_CHECKING:
     from planmaker.commands.collect_forms import Collection
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-__all__ = ["BuildResult", "CascadeResult", "CollectResult", "InputError", "Problem", "WriteReport", "build",
-           "cascade", "check", "collect", "summary"]
+__all__ = ["BuildResult", "CascadeResult", "CollectResult", "ImportReport", "InputError", "Problem", "WriteReport",
+           "build", "cascade", "check", "collect", "import_plan", "summary"]
 
 
 def _catalog(profiles: Sequence[PathLike], campaigns: Sequence[PathLike]):
@@ -140,11 +141,34 @@ def collect(inputs: Sequence[PathLike], plan: PathLike, output: PathLike | None 
     return CollectResult(collection, report)
 
 
-def summary(result: BuildResult | CollectResult | list[Problem], plan: PathLike,
+def import_plan(file: PathLike, output: PathLike, *, profile: str | None = None, force: bool = False,
+                profiles: Sequence[PathLike] = ()) -> ImportReport:
+    """Import a received plan (.docx, .txt or .md) into ``output`` as a campaign and a
+    draft plan file (``planmaker import``).  ``profile``: the issuing jurisdiction (id,
+    name or a profile's path); found from the document when None.  An existing
+    campaign.yaml or plan.yaml in ``output`` is overwritten only with ``force``.
+    Returns the :class:`ImportReport` the command prints (``recognised``, ``unplaced``
+    with their lines, ``written``, ``jurisdiction``, ``profile``).
+    Raises :class:`InputError` when the file cannot be imported; nothing is written then."""
+    from planmaker.importer.run import import_plan as run
+    from planmaker.importer.source import ImportRefused
+
+    try:
+        return run(Path(file), Path(output), _catalog(profiles, ()), profile=profile, force=force)
+    except ImportRefused as exc:
+        raise InputError.single(str(exc), Path(file)) from None
+
+
+def summary(result: BuildResult | CollectResult | ImportReport | list[Problem], plan: PathLike | None = None,
             output: PathLike | None = None) -> dict:
-    """The JSON document ``--json`` prints for a result (schemas in planmaker/schemas)."""
+    """The JSON document ``--json`` prints for a result (schemas in planmaker/schemas);
+    ``plan`` names the plan of a build, a check or a collection (an import's report knows its files)."""
     from planmaker.commands import summary as documents
 
+    if isinstance(result, ImportReport):
+        return documents.import_(result)
+    if plan is None:
+        raise TypeError("summary() needs the plan of a build, a check or a collection")
     if isinstance(result, BuildResult):
         return documents.build(Path(plan), Path(output or "."), result)
     if isinstance(result, CollectResult):

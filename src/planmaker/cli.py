@@ -373,13 +373,15 @@ LISTED_ON_SCREEN = 30  # lines a section of the collect report shows on screen; 
 @option("--profile", metavar="辖区", help="发文辖区（辖区配置的名称或 id，如 liuzhou、柳州市）；不写时按落款和正文推断。")
 @option("--force", is_flag=True, help="输出文件夹中已有 campaign.yaml 或 plan.yaml 时覆盖它们。")
 @profile_dirs_option
+@json_option
 @verbosity_options
-def import_(file, out_dir, profile, force, profiles_dirs):
+def import_(file, out_dir, profile, force, profiles_dirs, as_json):
     """把收到的上级方案 FILE（.docx、.txt 或 .md）导入为专项模板和方案文件草稿。
 
     写出的 plan.yaml 可直接 planmaker build；屏幕上列出识别到的内容，以及未能归类、按原文保留的内容（注明行号）。
 
     文件无法导入时（空文件、图片或扫描件、旧版 .doc、不是实施方案）说明原因，退出码为 2，不写入任何文件。"""
+    from planmaker.commands import summary
     from planmaker.importer.report import report_text
     from planmaker.importer.run import import_plan
     from planmaker.importer.source import ImportRefused
@@ -387,5 +389,7 @@ def import_(file, out_dir, profile, force, profiles_dirs):
     try:
         report = import_plan(file, out_dir, _catalog(profiles_dirs, ()), profile=profile, force=force)
     except ImportRefused as exc:
-        fail(InputError.single(str(exc), file), "import")
-    say(report_text(report, out_dir), nl=False)
+        fail(InputError.single(str(exc), file), "import", as_json)
+    except InputError as exc:
+        fail(exc, "import", as_json)
+    emit_json(summary.import_(report)) if as_json else say(report_text(report, out_dir), nl=False)

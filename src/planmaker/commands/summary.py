@@ -7,6 +7,7 @@ relative), with ``/`` inside the output folder."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,25 @@ def campaigns(loaded: list, layouts: Path) -> dict[str, Any]:
         for c in loaded], "annex_layouts": str(layouts)}
 
 
+def _placed(text: str) -> dict[str, Any]:
+    """“第12行 附件……” → its line and the rest; lines the importer knows no place for have none."""
+    m = re.match(r"^第(\d+)行\s*", text)
+    return {"line": int(m.group(1)), "text": text[m.end():]} if m else {"line": None, "text": text}
+
+
+def import_(report) -> dict[str, Any]:
+    """``report``: the importer's ImportReport."""
+    return {**_head("import", True), "source": str(report.source), "output": str(report.output),
+            "plan": str(report.plan), "jurisdiction": report.jurisdiction, "profile": report.profile,
+            "inferred": report.inferred,
+            "recognised": [_placed(text) for text in report.recognised],
+            "unplaced": [{"line": line or None, "text": text} for line, text in report.unplaced],
+            "written": [str(path) for path in report.written],
+            "counts": {"recognised": len(report.recognised), "unplaced": len(report.unplaced),
+                       "written": len(report.written)}}
+
+
 def schema_path(name: str) -> Path:
-    """The JSON Schema of a document (``check``, ``build``, ``collect``, ``profiles``, ``campaigns``, ``error``)."""
+    """The JSON Schema of a document (``check``, ``build``, ``collect``, ``profiles``, ``campaigns``, ``import``,
+    ``error``)."""
     return Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json"

@@ -9,6 +9,7 @@ from typing import Any
 from planmaker.importer.checklist import CHECKLIST_FILE, checklist
 from planmaker.importer.outline import PHASE, Outline, Section
 from planmaker.importer.problems import PROBLEMS_FILE, problem_groups
+from planmaker.importer.stats import STATS_FILE, stats_form
 from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
 from planmaker.importer.wording import Wording
 
@@ -25,7 +26,7 @@ class Assembled:
     files: dict[str, dict] = field(default_factory=dict)                # data files of the campaign (problems.yaml)
 
 
-def assemble(doc: Outline, w: Wording) -> Assembled:
+def assemble(doc: Outline, w: Wording, lines: list[str] | None = None) -> Assembled:
     out = Assembled({}, {})
     c = out.campaign
     title = w.convert(doc.title, doc.title_para.line)
@@ -36,7 +37,7 @@ def assemble(doc: Outline, w: Wording) -> Assembled:
     c["sections"] = []
     for section in doc.sections:
         c["sections"].append(_section(section, w, c, out))
-    entries, table = _annexes(doc, w, out)
+    entries, table = _annexes(doc, w, out, lines or [])
     _assign_table(c.get("tasks", []), table, w, out)
     c["task_table"] = bool(table) and bool(c.get("tasks"))
     entries = [e for e in entries if e["kind"] != "tasks" or c["task_table"]]
@@ -162,9 +163,9 @@ def _subtasks(item, w: Wording) -> list[dict]:
     return subtasks
 
 
-def _annexes(doc: Outline, w: Wording, out: Assembled) -> tuple[list[dict], tuple[str, list] | None]:
-    """The document's annexes in order: a task table and a checklist become the campaign's own;
-    any other is kept as its text beside the campaign (附件N（原文）.txt), never dropped."""
+def _annexes(doc: Outline, w: Wording, out: Assembled, lines: list[str]) -> tuple[list[dict], tuple[str, list] | None]:
+    """The document's annexes in order: a task table, a checklist and statistics forms become the
+    campaign's own; any other is kept as its text beside the campaign (附件N（原文）.txt), never dropped."""
     entries: list[dict] = []
     table = None
     if doc.task_table:
@@ -193,18 +194,47 @@ def _annexes(doc: Outline, w: Wording, out: Assembled) -> tuple[list[dict], tupl
             out.recognised.append(f"第{annex.para.line}行 附件“{title[:24]}”：工作检查表，{len(spec['groups'])} 组 "
                                   f"{count} 项（{CHECKLIST_FILE}）")
             continue
+        end = doc.annexes[k].para.line - 1 if k < len(doc.annexes) else len(lines)
+        reason = _stats_annex(title, annex, (lines, end), w, out, entries)
+        if reason is None:
+            continue
         text = "\n".join([annex.para.text, annex.title] + [("\t" if p.indented else "") + p.text for p in annex.rows])
         out.raw_annexes.append((f"附件{k}（原文）.txt", text))
-        w.notes.append((annex.para.line, f"附件“{title[:24]}”不是任务分工表或检查表，原文另存为 附件{k}（原文）.txt，"
+        what = f"是统计表，但{reason}" if reason else "不是任务分工表、检查表或统计表"
+        w.notes.append((annex.para.line, f"附件“{title[:24]}”{what}，原文另存为 附件{k}（原文）.txt，"
                                          "请照编写指南第十节写成数据文件"))
     return entries, table
 
 
+def _stats_annex(title: str, annex, text: tuple[list[str], int], w: Wording, out: Assembled,
+                 entries: list[dict]) -> str | None:
+    """A statistics form made the campaign's stats-N.yaml: None when done, else why not ("" when
+    the annex is no form at all)."""
+    number = sum(e["kind"] == "stats" for e in entries) + 1
+    form = stats_form(w.convert(title, annex.para.line), number, annex.rows, text[0], annex.para.line, text[1])
+    if form is None:
+        return ""
+    if form.spec is None:
+        return form.reason
+    name = STATS_FILE.format(number)
+    out.files[name] = form.spec
+    entries.append({"kind": "stats", "source": name})
+    w.notes.extend(form.notes)
+    groups = form.spec["groups"]
+    rows = sum(len(line.get("subs", [])) or 1 for g in groups for line in g["lines"])
+    out.recognised.append(f"第{annex.para.line}行 附件“{title[:30]}”：统计表，{len(groups)} 组 {rows} 行（{name}）")
+    return None
+
+
 def _annex_title(annex) -> str:
     """The annex's title, over one or two lines (广西……专项整治行动 / 工作检查表)."""
+    # a form's 填报单位 line run on after its title (“……统计表二”+“市      2020年  月-  月”) is not the title
     title = annex.title
+    if re.search(r"\s{3,}", title):
+        title = re.sub(r"(?:(?<=表)|(?<=表[一二三四五六七八九十\d]))[省市县区州盟旗]$", "", re.split(r"\s{3,}", title)[0])
     for row in annex.rows:
-        if row.cells or row.indented or re.search(r"[：:□]", row.text) or len(title) + len(row.text) > 60:
+        # a line spaced out for filling in (“____市      2020年  月-  月”) is the form's own, not its title
+        if row.cells or row.indented or re.search(r"[：:□]|\s{3,}", row.text) or len(title) + len(row.text) > 60:
             break
         title += row.text
     return title

@@ -29,10 +29,20 @@ from planmaker.inputs.catalog import Catalog
 
 @dataclass
 class ImportReport:
-    recognised: list[str] = field(default_factory=list)
-    unplaced: list[tuple[int, str]] = field(default_factory=list)
+    """What an import did: the CLI prints it, ``--json`` and ``planmaker.api.import_plan`` return it."""
+
+    recognised: list[str] = field(default_factory=list)          # “第N行 ……” where the line is known
+    unplaced: list[tuple[int, str]] = field(default_factory=list)   # (line, 0 when none; what was kept as written)
     written: list[Path] = field(default_factory=list)
-    jurisdiction: str = ""
+    jurisdiction: str = ""                                       # the issuer's name
+    profile: str = ""                                            # as plan.yaml names it (an id, or ./辖区.yaml)
+    inferred: str = ""                                           # how the jurisdiction was found
+    source: Path = Path()
+    output: Path = Path()
+
+    @property
+    def plan(self) -> Path:
+        return self.output / "plan.yaml"
 
 
 class _Dumper(yaml.SafeDumper):
@@ -69,12 +79,13 @@ def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None
     _refer_to_profile(speaker, catalog, out_dir)
     book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
     wording = Wording(speaker, book)
-    result = assemble(doc, wording)
+    result = assemble(doc, wording, source.lines)
     result.plan = plan_dict(doc, speaker, book, wording.parent_document, result.plan.get("contacts", []))
     _date_list(result.campaign, book)
     files = _files(result, speaker, path)
     _verify(files, catalog)
-    report = ImportReport(jurisdiction=speaker.name)
+    report = ImportReport(jurisdiction=speaker.name, profile=result.plan["profile"], inferred=speaker.inferred,
+                          source=path, output=out_dir)
     report.recognised = _recognised(doc, speaker, wording, result)
     report.unplaced = sorted(set(doc.notes + wording.notes + _other_places(source.paras, speaker)), key=lambda n: n[0])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -134,15 +145,16 @@ def _files(result, speaker, path: Path) -> dict[str, str]:
 
 
 def _verify(files: dict[str, str], catalog: Catalog) -> None:
-    """Compose the plan in a scratch folder: what build will do, without its files."""
-    from planmaker.plan.compose import compose_plan
+    """Compose the plan and load its annexes (stats-N.yaml against their layouts) in a scratch
+    folder: what build will do, without its files."""
+    from planmaker.kinds.making import make_job
     from planmaker.plan.resolve import resolve
 
     scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
     try:
         for name, text in files.items():
             (scratch / name).write_text(text, encoding="utf-8")
-        compose_plan(resolve(scratch / "plan.yaml", catalog))
+        make_job(resolve(scratch / "plan.yaml", catalog))
     except InputError as exc:
         raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + str(exc)) from None
     finally:

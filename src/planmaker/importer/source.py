@@ -22,6 +22,8 @@ class SourceText:
     path: Path
     paras: list[Para] = field(default_factory=list)
     kind: str = "txt"
+    # a text's lines as received: a table pasted as text keeps its empty cells and row breaks only here
+    lines: list[str] = field(default_factory=list)
 
 
 _SIGNATURES = {
@@ -63,7 +65,7 @@ def read_source(path: Path) -> SourceText:
         raise ImportRefused(f"无法导入 “{path.name}”：只能导入 Word 文档（.docx）、文本（.txt）或 Markdown（.md）")
     text = _decode(path.read_bytes(), path)
     return SourceText(path, text_paragraphs(text, markdown=path.suffix.lower() in (".md", ".markdown")),
-                      "md" if path.suffix.lower() in (".md", ".markdown") else "txt")
+                      "md" if path.suffix.lower() in (".md", ".markdown") else "txt", text.splitlines())
 
 
 def _decode(data: bytes, path: Path) -> str:
