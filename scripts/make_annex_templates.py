@@ -182,7 +182,7 @@ def stats_template():
     gb.set_page(document.sections[0], landscape=True)
     heading(document)
     para(document, "{{ jurisdiction }}                    {{ period }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    widths = [30, 66, 20, 26, 26, 26, 26, 14]
+    widths = [26, 60, 30, 26, 26, 26, 26, 14]  # the sub-line column takes six characters (移送司法机关)
     tbl = table(document, widths)
     row(tbl, ["{{ label_header[0] }}", "{{ label_header[1] }}", "{{ value_header }}", "单位"], widths,
         spans={1: 2, 2: 4}, header=True)

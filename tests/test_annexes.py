@@ -36,7 +36,7 @@ def table_rows(path):
     for table in document.tables:
         for row in table.rows:
             if len(row.cells) and row.cells[0].tables and len({id(c._tc) for c in row.cells}) == 1:
-                # the last row, kept with the sign-off lines in one row that cannot split
+                # the last rows, kept with the sign-off lines in one row that cannot split
                 rows.extend(r for t in row.cells[0].tables for r in _rows_of(t))
                 continue
             rows.append(_cells(row))
@@ -144,7 +144,7 @@ def test_checklist_items_and_sub_items_match_annex_2(guangxi_out):
                      "检查时间：   年  月  日", "医疗机构名称：", "联系电话：", "社会办医□", "未定级□"):
         assert expected in text, expected
     groups = {r[0] for r in rows[1:] if r[0]}
-    # 〃: the last row, gone over with the sign-off lines, continues the group above it
+    # 〃: the last item's rows, gone over with the sign-off lines, continue the group above them
     assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况", "〃"}
 
 
@@ -154,11 +154,13 @@ def test_group_and_item_cells_are_merged_vertically(guangxi_out):
     merges = [tc.find(qn("w:tcPr")).find(qn("w:vMerge")) for tc in table._tbl.iter(qn("w:tc"))
               if tc.find(qn("w:tcPr")) is not None]
     restarts = [m for m in merges if m is not None and m.get(qn("w:val")) == "restart"]
-    # three groups, plus items 6, 30, 31, 32 and 33 over their sub-items
-    assert len(restarts) == 3 + 5
-    # the ditto marks were merges; only the last row, kept with the sign-off lines, says 〃
-    last = document.tables[0].rows[-1].cells[0].tables[0]
-    assert docx_text(annex_file(guangxi_out, 2)).count("〃") == "".join(c.text for c in last.rows[0].cells).count("〃")
+    # three groups, plus items 6, 30, 31, 32 and 33 over their sub-items, plus the last group
+    # again over item 33's rows, which go over with the sign-off lines (its cell there says 〃)
+    assert len(restarts) == 3 + 5 + 1
+    # the ditto marks were merges; only the rows kept with the sign-off lines say 〃, once
+    kept = document.tables[0].rows[-1].cells[0].tables[0]
+    assert [c.text for c in kept.rows[0].cells][:2] == ["〃", "33.合计"] and len(kept.rows) == 2
+    assert docx_text(annex_file(guangxi_out, 2)).count("〃") == 1
 
 
 SEED_FORM1_ROWS = ["综合医院", "专科医院", "中医类医院", "妇幼保健院", "其他二级以上公立医疗机构",
@@ -171,10 +173,10 @@ def test_statistics_form_one_matches_annex_3(guangxi_out):
     rows = table_rows(annex_file(guangxi_out, 3))
     assert rows[0] == ["机构类型", "辖区内总数", "检查数量"]
     assert [r[1] for r in rows[1:]] == SEED_FORM1_ROWS
-    # the last row goes over with the sign-off lines, its group cell saying 〃 (same as above)
-    assert rows[-1][0] == "〃"
-    assert list(dict.fromkeys(r[0] for r in rows[1:-1])) == ["二级以上公立医疗机构", "其他类型公立医疗机构",
-                                                 "二级以上社会办医疗机构", "其他社会办医疗机构"]
+    # the last group goes over with the sign-off lines whole, its name merged beside its rows
+    assert list(dict.fromkeys(r[0] for r in rows[1:])) == ["二级以上公立医疗机构", "其他类型公立医疗机构",
+                                               "二级以上社会办医疗机构", "其他社会办医疗机构"]
+    assert "〃" not in docx_text(annex_file(guangxi_out, 3))
     text = docx_text(annex_file(guangxi_out, 3))
     # sent down to the cities, it leaves the reporting unit to be written, as the seed's “    市”
     assert "____________市" in text and "2020年9月-12月" in text and "填表人：" in text

@@ -191,10 +191,12 @@ def test_summed_docx_carries_the_numbers(tmp_path, liuzhou_plan):
     want = expected_sum("form2")
     first = [c.text for c in table.rows[2].cells]
     assert first[1].startswith("医师出租") and first[3:7] == [str(int(want[f"{c}5"])) for c in "DEFG"]
-    penalized = next(r for r in table.rows if r.cells[2].text == "行政处罚")  # 合计 row, computed
-    parts = [r for r in table.rows if r.cells[1].text in ("吊销执业证书", "暂停执业")]
+    # the last rows stand in a table of their own, kept with the sign-off lines
+    rows = list(table.rows)[:-1] + list(table.rows[-1].cells[0].tables[0].rows)
+    penalized = next(r for r in rows if r.cells[2].text == "行政处罚")  # 合计 row, computed
+    parts = [r for r in rows if r.cells[1].text in ("吊销执业证书", "暂停执业")]
     assert int(penalized.cells[3].text) == sum(int(r.cells[3].text) for r in parts)
-    fines = next(r for r in table.rows if r.cells[1].text == "罚款总额度")
+    fines = next(r for r in rows if r.cells[1].text == "罚款总额度")
     assert Decimal(fines.cells[3].text) == want["D36"].normalize()
     assert "柳州市" in "".join(p.text for p in document.paragraphs)
 

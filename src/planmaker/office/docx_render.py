@@ -181,10 +181,7 @@ def let_tall_rows_split(document) -> None:
     A task with a long body makes a row most of a page high; kept whole, it
     leaves the page under the table's title empty.  Its height is estimated
     from its text, each cell's width and font size."""
-    sect = document.element.body.find(qn("w:sectPr"))
-    size = sect.find(qn("w:pgSz"))
-    margins = sect.find(qn("w:pgMar"))
-    type_height = int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))
+    type_height = _type_height(document)
     for row in document.element.body.iter(qn("w:tr")):
         keep = row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}")
         if keep is not None and _row_height_twips(row) > TALL_ROW_SHARE * type_height:
@@ -216,8 +213,11 @@ def keep_sign_off_with_table(document) -> None:
     already split across pages.  So the last row and the lines after the table
     become one row that cannot split: a cell spanning the table's width holds
     the last row (as a table of the same columns) and the lines under it.
+    When the last row continues a merged cell (a group's name), the rows the
+    merge spans go with it, so that the name still stands beside them all.
     Done on the rendered document, where the last row is known."""
     body = document.element.body
+    type_height = _type_height(document)
     for table in body.findall(qn("w:tbl")):
         rows = table.findall(qn("w:tr"))
         following = []
@@ -229,7 +229,7 @@ def keep_sign_off_with_table(document) -> None:
             following.pop()
         if len(rows) < 2 or not following:
             continue
-        table.append(_row_with_sign_off(table, rows[-1], following))
+        table.append(_row_with_sign_off(table, _tail(rows, type_height), following))
 
 
 def _say_ditto(tc) -> None:
@@ -251,7 +251,44 @@ def _text_of(element) -> str:
     return "".join(t.text or "" for t in element.iter(qn("w:t")))
 
 
-def _row_with_sign_off(table, last_row, following):
+TAIL_SHARE = 0.25  # of the type area's height: the most that goes over to a new page with the sign-off lines
+
+
+def _tail(rows: list, type_height: int) -> list:
+    """The rows that go over with the sign-off lines: the last, and the rows above it that
+    its merged cells span, as many merges whole as are short enough to go as one row."""
+    starts = set()
+    for column, _ in _grid_cells(rows[-1]):
+        k = len(rows) - 1
+        while k > 1 and _continues_merge(_cell_at(rows[k], column)):
+            k -= 1
+        starts.add(k)
+    one_line = gbt9704.TABLE_PT * 1.3 * 20
+    for start in sorted(starts):
+        tail = rows[start:]
+        if start >= 1 and sum(max(_row_height_twips(row), one_line) for row in tail) <= TAIL_SHARE * type_height:
+            return tail
+    return rows[-1:]
+
+
+def _cell_at(row, column: int):
+    return next((tc for at, tc in _grid_cells(row) if at == column), None)
+
+
+def _continues_merge(tc) -> bool:
+    merge = None if tc is None else tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    return merge is not None and merge.get(qn("w:val")) != "restart"
+
+
+def _type_height(document) -> int:
+    """The type area's height in twips, from the body's last section."""
+    sect = document.element.body.find(qn("w:sectPr"))
+    size = sect.find(qn("w:pgSz"))
+    margins = sect.find(qn("w:pgMar"))
+    return int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))
+
+
+def _row_with_sign_off(table, tail: list, following):
     grid = table.find(qn("w:tblGrid"))
     widths = [int(col.get(qn("w:w"))) for col in grid.findall(qn("w:gridCol"))]
     inner = OxmlElement("w:tbl")
@@ -261,13 +298,18 @@ def _row_with_sign_off(table, last_row, following):
             tbl_pr.remove(old)
     inner.append(tbl_pr)
     inner.append(copy.deepcopy(grid))
-    for tc in last_row.findall(qn("w:tc")):
-        merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-        if merge is not None and merge.get(qn("w:val")) != "restart":
-            # its merge ends above; the cell says “same as above” as clerks write it
-            merge.getparent().remove(merge)
+    for column, tc in list(_grid_cells(tail[0])):
+        if _continues_merge(tc):
+            # its merge starts above (the rows it spans are too tall to go over): the cell
+            # says “same as above”, as clerks write it, over the tail's rows the merge spans
+            if len(tail) > 1 and _continues_merge(_cell_at(tail[1], column)):
+                _set_vmerge(tc, "restart")
+            else:
+                tc_pr = tc.find(qn("w:tcPr"))
+                tc_pr.remove(tc_pr.find(qn("w:vMerge")))
             _say_ditto(tc)
-    inner.append(last_row)  # moved out of the outer table
+    for row in tail:
+        inner.append(row)  # moved out of the outer table
     row = OxmlElement("w:tr")
     tr_pr = OxmlElement("w:trPr")
     tr_pr.append(OxmlElement("w:cantSplit"))
