@@ -124,8 +124,9 @@ def add_imprint(document, imprint: Imprint) -> None:
     _tbl_pr_put(tbl_pr, _borders("w:tblBorders", top=THICK, bottom=THICK, insideH=THIN))
     _tbl_pr_put(tbl_pr, gb.side_margins("w:tblCellMar", Pt(IMPRINT_PT).twips))
     floating = OxmlElement("w:tblpPr")
-    # the position is that of the first cell's text (Word's rule, which LibreOffice follows): one
-    # cell margin in from the margin, so that the lines start on the margin
+    # the position is that of the first cell's text, not of the border: Word's rule for documents in
+    # compatibility mode 14, which python-docx's template declares and LibreOffice follows; so one
+    # cell margin in from the margin, and the lines start on the margin
     left = Length(document.sections[-1].left_margin + Pt(IMPRINT_PT))
     for key, value in (("w:vertAnchor", "margin"), ("w:horzAnchor", "page"), ("w:tblpYSpec", "bottom"),
                        ("w:tblpX", str(left.twips))):
