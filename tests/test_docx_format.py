@@ -215,6 +215,9 @@ def test_masthead_and_imprint_when_the_plan_asks(tmp_path):
     place = imprint._tbl.tblPr.find(qn("w:tblpPr"))
     assert (place.get(qn("w:vertAnchor")), place.get(qn("w:tblpYSpec"))) == ("margin", "bottom")
     assert (place.get(qn("w:horzAnchor")), int(place.get(qn("w:tblpX")))) == ("page", document.sections[-1].left_margin.twips + 14 * 20)
+    # which holds while the document says compatibility mode 14 (Word 2013's mode 15 measures to the border)
+    mode = document.settings.element.find(f"{qn('w:compat')}/{qn('w:compatSetting')}[@{qn('w:name')}='compatibilityMode']")
+    assert mode.get(qn("w:val")) == "14"
 
     plain = tmp_path / "plain"
     assert run_cli("build", write_plan(tmp_path, GOOD), "-o", plain, "--only", "plan").exit_code == 0
