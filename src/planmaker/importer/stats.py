@@ -299,8 +299,10 @@ def _simple(width: int, header: Header, groups: list[dict]) -> bool:
 def _unsupported(width: int, header: Header, groups: list[dict]) -> str:
     subs = any(line.get("subs") for g in groups for line in g["lines"])
     most = max(TEMPLATE_COLUMNS.values())
-    if not _MIN_COLUMNS <= width <= most:
-        return f"有 {width} 个数值列，现有版式可容纳 {_MIN_COLUMNS} 至 {most} 列"
+    if width > most:
+        return f"有 {width} 个数值列，现有版式至多 {most} 列"
+    if width < _MIN_COLUMNS:
+        return f"只有 {width} 个数值列，与留一栏空白的清单难以区分，未转换（可按原文自写统计表数据文件）"
     if len(header.label_header) > (3 if subs else 2):
         return f"项目表头有 {len(header.label_header)} 列，多于项目的层数"
     return ""

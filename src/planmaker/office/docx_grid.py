@@ -4,13 +4,14 @@ leave its grid spread evenly, which no form with label columns wants."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
 
-def grid_cells(row) -> Iterator[tuple[int, object]]:
+def grid_cells(row) -> Iterator[tuple[int, Any]]:
     """(grid column, tc element) for each cell of a table row, spans accounted."""
     column = 0
     for tc in row.findall(qn("w:tc")):

@@ -6,8 +6,8 @@ import copy
 import datetime as dt
 import io
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jinja2
