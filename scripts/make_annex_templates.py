@@ -1,7 +1,7 @@
 """Write the starting versions of the annex templates (templates/annexes/*.docx).
 
 The .docx files are the source of truth once written: clerks may open and
-edit them in Word (the {{ … }} and {%tr … %} tags are docxtpl's).  Run this
+edit them in Word (the {{ … }}, {%tr … %} and {%tc … %} tags are docxtpl's).  Run this
 script only to recreate them from scratch (all, or the ones named):
 
     python scripts/make_annex_templates.py [tasks checklist stats selfcheck ledger]
@@ -177,46 +177,58 @@ def checklist_template():
 
 
 def stats_template():
-    """Statistics form two: group | item | sub | four value columns | unit (landscape)."""
+    """Statistics form two: group | item | sub | value columns | unit (landscape)."""
     document = new_document()
     gb.set_page(document.sections[0], landscape=True)
     heading(document)
     para(document, "{{ jurisdiction }}                    {{ period }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    widths = [26, 60, 30, 26, 26, 26, 26, 14]  # the sub-line column takes six characters (移送司法机关)
+    widths = _loop_widths("stats.docx")
     tbl = table(document, widths)
-    row(tbl, ["{{ label_header[0] }}", "{{ label_header[1] }}", "{{ value_header }}", "单位"], widths,
-        spans={1: 2, 2: 4}, header=True)
-    row(tbl, [DITTO, DITTO, "{{ columns[0] }}", "{{ columns[1] }}", "{{ columns[2] }}", "{{ columns[3] }}", DITTO],
-        widths, spans={1: 2}, header=True)
+    row(tbl, ["{{ label_header[0] }}", "{{ label_header[1] }}", "{% colspan columns|length %}{{ value_header }}",
+              "单位"], widths, spans={1: 2, 2: 3}, header=True)
+    row(tbl, [DITTO, DITTO, *_value_loop("column", "columns"), DITTO], widths, spans={1: 2}, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
     tag_row(tbl, "{%tr if row.sub %}")
-    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.sub }}", "{{ row.cells[0] }}", "{{ row.cells[1] }}",
-              "{{ row.cells[2] }}", "{{ row.cells[3] }}", "{{ row.unit }}"], widths,
-        aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.sub }}", *_value_loop("value", "row.cells"),
+              "{{ row.unit }}"], widths, aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
     tag_row(tbl, "{%tr else %}")
-    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.cells[0] }}", "{{ row.cells[1] }}",
-              "{{ row.cells[2] }}", "{{ row.cells[3] }}", "{{ row.unit }}"], widths, spans={1: 2},
-        aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", *_value_loop("value", "row.cells"), "{{ row.unit }}"], widths,
+        spans={1: 2}, aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
     tag_row(tbl, "{%tr endif %}")
     tag_row(tbl, "{%tr endfor %}")
     para(document)
     para(document, "{{ footer }}")
     save(document, "stats.docx")
 
-    """Statistics form one: group | category | two value columns (portrait)."""
+    """Statistics form one: group | category | value columns (portrait)."""
     document = new_document()
     heading(document)
     para(document, "{{ jurisdiction }}                {{ period }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    widths = [36, 68, 26, 26]
+    widths = _loop_widths("stats-simple.docx")
     tbl = table(document, widths)
-    row(tbl, ["{{ label_header[0] }}", "{{ columns[0] }}", "{{ columns[1] }}"], widths, spans={0: 2}, header=True)
+    row(tbl, ["{{ label_header[0] }}", *_value_loop("column", "columns")], widths, spans={0: 2}, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
-    row(tbl, ["{{ row.group }}", "{{ row.item }}", "{{ row.cells[0] }}", "{{ row.cells[1] }}"], widths,
+    row(tbl, ["{{ row.group }}", "{{ row.item }}", *_value_loop("value", "row.cells")], widths,
         aligns={1: WD_ALIGN_PARAGRAPH.LEFT})
     tag_row(tbl, "{%tr endfor %}")
     para(document)
     para(document, "{{ footer }}")
     save(document, "stats-simple.docx")
+
+
+def _value_loop(name, items):
+    """The value columns as docxtpl renders them: one cell repeated for each of ``items``
+    (the cells holding the {%tc %} tags vanish)."""
+    return [f"{{%tc for {name} in {items} %}}", f"{{{{ {name} }}}}", "{%tc endfor %}"]
+
+
+def _loop_widths(template):
+    """The template's columns: the labels and unit as printed, the value columns' share in
+    three for the loop (its two tag cells and the repeated cell); the rendered form's grid is
+    set from the layout (planmaker.kinds.stats), however many value columns it has."""
+    labels = gb.STATS_LABEL_COLUMNS_MM[template]
+    unit = gb.STATS_UNIT_COLUMN_MM[template]
+    return [*labels, *[gb.stats_values_mm(template) / 3] * 3, *([unit] if unit else [])]
 
 
 def selfcheck_template():

@@ -185,8 +185,8 @@ def test_word_statistics_table_becomes_a_form(tmp_path):
     assert len(files_of_kind(out, "stats")) == 2
 
 
-def test_a_form_no_layout_fits_is_kept_as_its_text(tmp_path):
-    """Three value columns: no bundled layout prints them, so the annex stays as written, and says why."""
+def test_a_three_column_form_becomes_a_portrait_form(tmp_path):
+    """Three value columns, no unit, no sub-lines: the portrait layout takes them."""
     rows = [["类别", "项目", "应检查", "已检查", "发现问题"],
             ["检查情况", "医院", "", "", ""],
             ["", "卫生院", "", "", ""],
@@ -194,7 +194,45 @@ def test_a_form_no_layout_fits_is_kept_as_its_text(tmp_path):
     source = _word_plan(tmp_path / "方案.docx", rows, [(1, 0, 3, 0)], [])
     result = run_cli("import", source, "-o", tmp_path / "imported")
     assert result.exit_code == 0, result.output
-    assert "是统计表，但有 3 个数值列，现有版式只有 2 列或 4 列，原文另存为 附件1（原文）.txt" in result.output
+    folder = import_file(source, tmp_path / "imported", "--force")
+    spec = load(folder / "stats-1.yaml")
+    assert spec.columns == ["应检查", "已检查", "发现问题"] and not spec.show_unit
+    assert spec.template == "stats-simple.docx" and not spec.landscape
+    assert [(g.name, [x.text for x in g.lines]) for g in spec.groups] == [("检查情况", ["医院", "卫生院", "诊所"])]
+    assert not list(folder.glob("附件*（原文）.txt"))
+    out = tmp_path / "out"
+    assert run_cli("build", folder / "plan.yaml", "-o", out, "--only", "stats").exit_code == 0
+    assert len(files_of_kind(out, "stats")) == 2
+
+
+def test_a_five_column_form_with_units_turns_the_page(tmp_path):
+    """Five value columns and a unit: stats.docx, landscape."""
+    rows = [["类别", "项目", "县直医院", "乡镇卫生院", "村卫生室", "民营医院", "诊所", "单位"],
+            ["检查情况", "检查机构数", "", "", "", "", "", "家"],
+            ["", "发现问题", "", "", "", "", "", "起"],
+            ["处理情况", "约谈负责人", "", "", "", "", "", "人"]]
+    source = _word_plan(tmp_path / "方案.docx", rows, [(1, 0, 2, 0)], [])
+    result = run_cli("import", source, "-o", tmp_path / "imported")
+    assert result.exit_code == 0, result.output
+    folder = import_file(source, tmp_path / "imported", "--force")
+    spec = load(folder / "stats-1.yaml")
+    assert spec.columns == ["县直医院", "乡镇卫生院", "村卫生室", "民营医院", "诊所"] and spec.show_unit
+    assert spec.template == "stats.docx" and spec.landscape
+    assert [x.unit for g in spec.groups for x in g.lines] == ["家", "起", "人"]
+    out = tmp_path / "out"
+    assert run_cli("build", folder / "plan.yaml", "-o", out, "--only", "stats").exit_code == 0
+
+
+def test_a_form_no_layout_fits_is_kept_as_its_text(tmp_path):
+    """Eight value columns: more than any bundled layout prints legibly, so the annex stays as written, and says why."""
+    rows = [["类别", "项目", *[f"第{k}类" for k in range(1, 9)]],
+            ["检查情况", "医院", *[""] * 8],
+            ["", "卫生院", *[""] * 8],
+            ["", "诊所", *[""] * 8]]
+    source = _word_plan(tmp_path / "方案.docx", rows, [(1, 0, 3, 0)], [])
+    result = run_cli("import", source, "-o", tmp_path / "imported")
+    assert result.exit_code == 0, result.output
+    assert "是统计表，但有 8 个数值列，现有版式至多 7 列，原文另存为 附件1（原文）.txt" in result.output
     assert (tmp_path / "imported" / "附件1（原文）.txt").is_file()
     assert not (tmp_path / "imported" / "stats-1.yaml").exists()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from planmaker.importer.paragraphs import Para
 from planmaker.inputs.models import StatsSpec
+from planmaker.plan.annexes import TEMPLATE_COLUMNS
 
 STATS_FILE = "stats-{}.yaml"
 # the units the seeds' forms count in; a 单位 column may hold others, read from its place
@@ -26,8 +27,8 @@ _MONEY = {"万元", "元", "千元"}
 _UNIT_HEADER = {"单位", "计量单位"}
 _FOOTER = re.compile(r"填表人|联系电话|填表日期|审核人|负责人")
 DEFAULT_FOOTER = StatsSpec.model_fields["footer"].default
-# value columns the bundled layouts print: stats-simple.docx two (no unit, no sub-lines), stats.docx four
-_LAYOUTS = (2, 4)
+# A form has two value columns at least: one blank column last (备注) is what many a list has
+_MIN_COLUMNS = 2
 _TOTAL = re.compile(r"^(?:合计|小计|总计)$")
 
 
@@ -192,10 +193,10 @@ def stats_form(title: str, number: int, annex_rows: list[Para], lines: list[str]
     spec["columns"] = header.columns
     if not header.show_unit:
         spec["show_unit"] = False
-    if width >= 4:
-        spec["landscape"] = True     # four figures and a unit beside the labels: the page turns
-    if width == 2:
+    if _simple(width, header, groups):
         spec["template"] = "stats-simple.docx"
+    else:
+        spec["landscape"] = True     # stats.docx: the figures and a unit beside three label columns turn the page
     spec["groups"] = groups
     footer = _footer(after, form.notes)
     if footer and footer != DEFAULT_FOOTER:
@@ -289,12 +290,19 @@ def _footer(after: list[Row], notes: list[tuple[int, str]]) -> list[str]:
     return footer
 
 
+def _simple(width: int, header: Header, groups: list[dict]) -> bool:
+    """The portrait layout (stats-simple.docx) takes it: no unit, no sub-lines, few enough figures."""
+    subs = any(line.get("subs") for g in groups for line in g["lines"])
+    return not subs and not header.show_unit and width <= TEMPLATE_COLUMNS["stats-simple.docx"]
+
+
 def _unsupported(width: int, header: Header, groups: list[dict]) -> str:
     subs = any(line.get("subs") for g in groups for line in g["lines"])
-    if width not in _LAYOUTS:
-        return f"有 {width} 个数值列，现有版式只有 2 列或 4 列"
-    if width == 2 and (subs or header.show_unit):
-        return "有 2 个数值列，又有单位列或子项，现有的两列版式（stats-simple.docx）容纳不下"
+    most = max(TEMPLATE_COLUMNS.values())
+    if width > most:
+        return f"有 {width} 个数值列，现有版式至多 {most} 列"
+    if width < _MIN_COLUMNS:
+        return f"只有 {width} 个数值列，与留一栏空白的清单难以区分，未转换（可按原文自写统计表数据文件）"
     if len(header.label_header) > (3 if subs else 2):
         return f"项目表头有 {len(header.label_header)} 列，多于项目的层数"
     return ""

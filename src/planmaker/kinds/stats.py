@@ -8,11 +8,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from docx.oxml.ns import qn
+
 from planmaker import __version__
 from planmaker.base.files import Artifact
 from planmaker.inputs.models import StatsSpec
 from planmaker.kinds.base import AnnexKind, InstitutionDocs, Job, annex_extra, annex_stem
 from planmaker.kinds.forms import institution_folder, title_lines
+from planmaker.office import gbt9704
+from planmaker.office.docx_grid import set_table_grid
 from planmaker.office.docx_render import DITTO, render_template
 from planmaker.plan.annexes import Annex, period_text, template_path
 from planmaker.plan.resolve import Resolved
@@ -75,8 +79,15 @@ def stats_template(spec: StatsSpec) -> Path:
 
 
 def stats_docx(resolved: Resolved, annex: Annex, author: str, when, values: list[list[str]] | None = None) -> bytes:
+    widths = gbt9704.stats_columns_mm(annex.spec.template, len(annex.spec.columns))
+
+    def lay_out(document) -> None:
+        # the template loops over the value columns; their widths follow from how many there are
+        for table in document.element.body.findall(qn("w:tbl")):
+            set_table_grid(table, widths)
+
     return render_template(stats_template(annex.spec), stats_context(resolved, annex, values), annex.title,
-                           author, when)
+                           author, when, lay_out)
 
 
 def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = None, more: dict | None = None,

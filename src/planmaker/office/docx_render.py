@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from planmaker.base.errors import InputError
 from planmaker.base.zipguard import check_zip
 from planmaker.inputs.validation import did_you_mean
 from planmaker.office import gbt9704
+from planmaker.office.docx_grid import grid_cells
 from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
 from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
@@ -41,7 +43,10 @@ def lines(text: str) -> Listing:
     return Listing(text)
 
 
-def render_template(path: Path, context: dict[str, Any], title: str, author: str, when: dt.datetime) -> bytes:
+def render_template(path: Path, context: dict[str, Any], title: str, author: str, when: dt.datetime,
+                    lay_out: Callable[[Any], None] | None = None) -> bytes:
+    """The rendered .docx; ``lay_out`` finishes the rendered document (python-docx)
+    before the rest, e.g. sets the widths of columns a template loops over."""
     template = open_template(path)
     try:
         with budget(MAX_RENDERED_CHARS):
@@ -59,6 +64,8 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
         if getattr(exc, "passes_through", False):
             raise
         raise InputError.refused(f"附件模板渲染失败：{template_failure(exc)}", path) from None
+    if lay_out is not None:
+        lay_out(template.docx)
     merge_ditto_cells(template.docx)
     gbt9704.paper_defaults(template.docx)
     let_tall_rows_split(template.docx)
@@ -121,15 +128,6 @@ def open_template(path: Path) -> DocxTemplate:
                                 "请在 Word 或 WPS 中打开后另存为 .docx 再试", path) from None
 
 
-def _grid_cells(row):
-    """(grid column, tc element) for each cell of a table row, spans accounted."""
-    column = 0
-    for tc in row.findall(qn("w:tc")):
-        yield column, tc
-        span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        column += int(span.get(qn("w:val"))) if span is not None else 1
-
-
 def _set_vmerge(tc, value: str | None) -> None:
     tc_pr = tc.find(qn("w:tcPr"))
     if tc_pr is None:
@@ -160,7 +158,7 @@ def merge_ditto_cells(document) -> None:
     for table in document.element.body.iter(qn("w:tbl")):
         above: dict[int, Any] = {}
         for row in table.findall(qn("w:tr")):
-            for column, tc in _grid_cells(row):
+            for column, tc in grid_cells(row):
                 text = "".join(t.text or "" for t in tc.iter(qn("w:t"))).strip()
                 if text == DITTO and column in above:
                     head = above[column]
@@ -258,7 +256,7 @@ def _tail(rows: list, type_height: int) -> list:
     """The rows that go over with the sign-off lines: the last, and the rows above it that
     its merged cells span, as many merges whole as are short enough to go as one row."""
     starts = set()
-    for column, _ in _grid_cells(rows[-1]):
+    for column, _ in grid_cells(rows[-1]):
         k = len(rows) - 1
         while k > 1 and _continues_merge(_cell_at(rows[k], column)):
             k -= 1
@@ -272,7 +270,7 @@ def _tail(rows: list, type_height: int) -> list:
 
 
 def _cell_at(row, column: int):
-    return next((tc for at, tc in _grid_cells(row) if at == column), None)
+    return next((tc for at, tc in grid_cells(row) if at == column), None)
 
 
 def _continues_merge(tc) -> bool:
@@ -298,7 +296,7 @@ def _row_with_sign_off(table, tail: list, following):
             tbl_pr.remove(old)
     inner.append(tbl_pr)
     inner.append(copy.deepcopy(grid))
-    for column, tc in list(_grid_cells(tail[0])):
+    for column, tc in list(grid_cells(tail[0])):
         if _continues_merge(tc):
             # its merge starts above (the rows it spans are too tall to go over): the cell
             # says “same as above”, as clerks write it, over the tail's rows the merge spans

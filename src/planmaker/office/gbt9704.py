@@ -38,6 +38,17 @@ TASK_DEADLINE_COLUMNS_MM = (13, 57, 30, 30, 26)
 # The checklist (项目, 检查内容, 子项, 检查结果, 备注): the answer column holds
 # “违法违规______人” on a line, room to write the number before the unit.
 CHECKLIST_COLUMNS_MM = (20, 50, 22, 42, 22)
+# A statistics form (templates/annexes/stats*.docx): its label columns keep
+# their widths, its value columns (any number) share what is left of the table,
+# as wide as the forms have always printed: stats.docx (group, item, sub-line
+# of six characters (移送司法机关) | values | 单位) 234 mm, a little into the
+# landscape margins; stats-simple.docx (group, item | values) the type area.
+STATS_LABEL_COLUMNS_MM = {"stats.docx": (26, 60, 30), "stats-simple.docx": (36, 68)}
+STATS_UNIT_COLUMN_MM = {"stats.docx": 14, "stats-simple.docx": 0}
+STATS_TABLE_MM = {"stats.docx": 234, "stats-simple.docx": 156}
+# A value column holds a five-digit figure (半角, half the font size a digit)
+# on a line inside its cell margins, and so two characters of its header a line.
+MIN_VALUE_COLUMN_MM = CELL_MARGINS_MM + 5 * (TABLE_PT / 2) * 25.4 / 72
 # 28 characters of 3号 need 448 pt but the line is 442 pt: body text is
 # condensed by 0.25 pt a character (in twentieths of a point).
 CONDENSE_TWIPS = -5
@@ -362,3 +373,19 @@ def set_page_numbers(document, section) -> None:
         else:
             fmt.left_indent = Pt(PAGE_NUMBER_PT)
         add_page_number_field(paragraph)
+
+
+def stats_values_mm(template: str) -> float:
+    """The width a statistics form's value columns share."""
+    return STATS_TABLE_MM[template] - sum(STATS_LABEL_COLUMNS_MM[template]) - STATS_UNIT_COLUMN_MM[template]
+
+
+def max_stats_columns(template: str) -> int:
+    """The most value columns a statistics form's layout prints legibly."""
+    return int(stats_values_mm(template) // MIN_VALUE_COLUMN_MM)
+
+
+def stats_columns_mm(template: str, count: int) -> list[float]:
+    """Every column's width of a statistics form with ``count`` value columns."""
+    unit = STATS_UNIT_COLUMN_MM[template]
+    return [*STATS_LABEL_COLUMNS_MM[template], *[stats_values_mm(template) / count] * count, *([unit] if unit else [])]

@@ -40,6 +40,12 @@ from planmaker.office.stats_layout import (
     sum_formula,
 )
 
+# column widths in Excel's units (a digit of Calibri 11, 7 px, and 5 px of padding a column)
+VALUE_WIDTH, UNIT_WIDTH = 15.0, 9.0
+MIN_VALUE_WIDTH = 8.0  # three characters of a header a line, a five-digit figure
+_PX_PER_UNIT, _PX_PADDING = 7, 5
+PAGE_IN = {False: 8.27, True: 11.69}  # A4's width upright and turned
+SIDE_MARGIN_IN = 0.6
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _UNDERLINE = Border(bottom=_THIN)
@@ -131,11 +137,24 @@ class _Form:
             widths[lay.item_col] = max(span - widths[lay.sub_col], min(20.0, max(parents) + 2))
         else:
             widths[lay.item_col] = span
+        labels = {**widths, **({lay.unit_col: UNIT_WIDTH} if lay.unit_col else {})}
+        # the value columns as wide as the seed's, narrower where more of them would not
+        # fit the page (fit-to-width would print all the text smaller); turned when even
+        # at their narrowest they would not fit it upright
+        self.landscape = self.spec.landscape or self._share(labels, False) < MIN_VALUE_WIDTH
+        value = max(MIN_VALUE_WIDTH, min(VALUE_WIDTH, self._share(labels, self.landscape)))
         for col in lay.value_cols:
-            widths[col] = 15.0
+            widths[col] = value
         if lay.unit_col:
-            widths[lay.unit_col] = 9.0
+            widths[lay.unit_col] = UNIT_WIDTH
         return widths
+
+    def _share(self, labels: dict[int, float], landscape: bool) -> float:
+        """Each value column's width when they share what the label columns leave of the page."""
+        count = len(self.layout.value_cols)
+        columns = len(labels) + count
+        printable = ((PAGE_IN[landscape] - 2 * SIDE_MARGIN_IN) * 96 - columns * _PX_PADDING) / _PX_PER_UNIT
+        return math.floor((printable - sum(labels.values())) / count * 10) / 10
 
     def _span_width(self, first: int, last: int) -> float:
         return sum(self.widths[c] for c in range(first, last + 1))
@@ -205,9 +224,14 @@ class _Form:
         self._put(INFO_ROW, 2, None, last_col=unit_last, border=_UNDERLINE, fill=_INPUT_FILL,
                   protection=_UNLOCKED, align=_align("left"))
         info = f"统计时段：{period}"
+        room = self._span_width(unit_last + 1, max(lay.ncols, unit_last + 1))
+        if _lines(info, room) > 1:
+            # beside a form of one value column: the dates on lines of their own, whole
+            info = f"统计时段：\n{period}"
         self._text(INFO_ROW, unit_last + 1, info, last_col=max(lay.ncols, unit_last + 1), border=None,
                    align=_align("left"))
         self.heights[INFO_ROW] = 24.0
+        self._need(INFO_ROW, INFO_ROW, info, room)
 
     def _header(self) -> None:
         lay, spec = self.layout, self.spec
@@ -279,13 +303,13 @@ class _Form:
         lay, ws = self.layout, self.sheet
         setup = ws.page_setup
         setup.paperSize = ws.PAPERSIZE_A4
-        setup.orientation = "landscape" if self.spec.landscape else "portrait"
+        setup.orientation = "landscape" if self.landscape else "portrait"
         setup.fitToWidth = 1
         setup.fitToHeight = 0
         if ws.sheet_properties.pageSetUpPr is None:
             ws.sheet_properties.pageSetUpPr = PageSetupProperties()
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+        ws.page_margins = PageMargins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=0.7, bottom=0.7, header=0.3, footer=0.3)
         ws.print_options.horizontalCentered = True
         ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW + lay.head_rows - 1}"
         ws.print_area = f"A1:{get_column_letter(lay.ncols)}{lay.last_row}"

@@ -23,8 +23,9 @@ PROBLEM_KINDS = {"selfcheck": "selfcheck.docx", "ledger": "ledger.docx"}
 DEFAULT_TASKS_TITLE = "{{ title }}任务分工"
 BLANK_FIELD = " " * 24
 TICKED, EMPTY = "☑", "□"
-# value columns each stats template lays out
-TEMPLATE_COLUMNS = {"stats.docx": 4, "stats-simple.docx": 2}
+# the most value columns each stats template prints legibly (one at least):
+# planmaker.office.gbt9704.max_stats_columns, from the layout's widths
+TEMPLATE_COLUMNS = {"stats.docx": 7, "stats-simple.docx": 3}
 # A checklist's layout: the bundled one by name, or a .docx the campaign brings
 # in its own folder (a clerk's edit of it in Word); never a file elsewhere on
 # the disk ("../../secret.docx").
@@ -166,12 +167,13 @@ def _check_spec(spec, path: Path, raw) -> None:
                     problems.append(Problem("没有子项的检查内容须有 answer", path,
                                             locate(raw, ("groups", g, "items", i)), f"groups[{g + 1}].items[{i + 1}]"))
     if isinstance(spec, StatsSpec):
-        expected = TEMPLATE_COLUMNS.get(spec.template)
-        if expected is None:
+        most = TEMPLATE_COLUMNS.get(spec.template)
+        if most is None:
             problems.append(Problem(f"未知的统计表模板 “{spec.template}”（可选：{'、'.join(TEMPLATE_COLUMNS)}）",
                                     path, locate(raw, ("template",)), "template"))
-        elif len(spec.columns) != expected:
-            problems.append(Problem(f"模板 {spec.template} 有 {expected} 个数值列，columns 却有 {len(spec.columns)} 个",
+        elif not 1 <= len(spec.columns) <= most:
+            problems.append(Problem(f"模板 {spec.template} 可容纳 1 至 {most} 个数值列，columns 却有 "
+                                    f"{len(spec.columns)} 个" + _wider(spec.template, len(spec.columns)),
                                     path, locate(raw, ("columns",)), "columns"))
         if spec.template == "stats-simple.docx" and any(line.subs for g in spec.groups for line in g.lines):
             problems.append(Problem("模板 stats-simple.docx 不支持子项（subs），请改用 stats.docx", path,
@@ -185,6 +187,14 @@ def _check_spec(spec, path: Path, raw) -> None:
                                                 locate(raw, ("groups", g, "lines", i, "sum_of", k)), "sum_of"))
     if problems:
         raise InputError(problems)
+
+
+def _wider(template: str, count: int) -> str:
+    """Where a form with more value columns than its template holds can go instead."""
+    wider = [name for name, most in TEMPLATE_COLUMNS.items() if name != template and count <= most]
+    if count and wider:
+        return f"，请改用 {wider[0]}"
+    return "，请拆成两张表或减少数值列" if count else ""
 
 
 def annex_titles(resolved: Resolved, annexes: list[Annex], context: dict[str, Any]) -> None:
