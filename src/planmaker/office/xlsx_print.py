@@ -27,14 +27,19 @@ LINE_FACTOR = 1.3  # a wrapped line's height, in font sizes
 MIN_ROW_PT = 20
 
 
+def column_px(width: float) -> float:
+    """A column's width at 100 %, in pixels at 96 dpi."""
+    return width * _PX_PER_UNIT + _PX_PADDING
+
+
 def fits(widths, landscape: bool) -> bool:
     """Do columns of these widths fit the printable width at 100 %?"""
-    return sum(w * _PX_PER_UNIT + _PX_PADDING for w in widths) <= PRINTABLE_PX[landscape]
+    return sum(column_px(w) for w in widths) <= PRINTABLE_PX[landscape]
 
 
 def width_mm(width: float) -> float:
     """A column's width on paper at 100 %, in millimetres."""
-    return (width * _PX_PER_UNIT + _PX_PADDING) * 25.4 / 96
+    return column_px(width) * 25.4 / 96
 
 
 def chars_per_line(width: float, size_pt: float) -> int:

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from planmaker.office import xlsx_print
+from planmaker.office import xlsx_pages, xlsx_print
 from planmaker.office.ooxml import stable_zip
 
 META_SHEET = "_planmaker"
@@ -134,13 +134,14 @@ class _Sheet:
                 row += 1
         return row
 
-    def finish(self, last_row: int, meta: dict[str, str], author: str, title: str, when: dt.datetime,
-               landscape: bool) -> bytes:
+    def finish(self, last_body_row: int, last_row: int, meta: dict[str, str], author: str, title: str,
+               when: dt.datetime, landscape: bool) -> bytes:
         ws = self.ws
         ws.protection.sheet = True
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
         xlsx_print.print_setup(ws, self.ncols, last_row, f"{HEAD_ROW}:{HEAD_ROW}", landscape)
+        xlsx_pages.break_pages(ws, last_body_row, last_row)
         hidden = self.book.create_sheet(META_SHEET)
         for key, value in meta.items():
             hidden.append([key, value])
@@ -191,7 +192,7 @@ def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str],
     if rows:
         sheet.choice(4, first, last, answers, "是否存在问题")
     end = sheet.footer(last + 2, [context["note"], *context["signatures"]])
-    return sheet.finish(max(last, end - 1), {"format": "planmaker-selfcheck/1", **meta}, author, title, when,
+    return sheet.finish(last, max(last, end - 1), {"format": "planmaker-selfcheck/1", **meta}, author, title, when,
                         landscape=True)
 
 
@@ -221,5 +222,5 @@ def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], a
     if rows:
         sheet.choice(8, first, last, statuses, "完成情况")
     end = sheet.footer(last + 2, [f"完成情况填写：{context['statuses']}。", context["note"], *context["signatures"]])
-    return sheet.finish(max(last, end - 1), {"format": "planmaker-ledger/1", **meta}, author, title, when,
+    return sheet.finish(last, max(last, end - 1), {"format": "planmaker-ledger/1", **meta}, author, title, when,
                         landscape=True)

@@ -21,6 +21,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planmaker.inputs.models import StatsSpec
+from planmaker.office import xlsx_pages
 from planmaker.office.ooxml import stable_zip
 from planmaker.office.stats_layout import (
     AUTHOR,
@@ -115,6 +116,7 @@ class _Form:
         for number, height in sorted(self.heights.items()):
             ws.row_dimensions[number].height = round(height, 1)
         self._print_setup()
+        xlsx_pages.break_pages(ws, lay.last_data, lay.last_row)
         # Protection keeps a clerk from overwriting labels and formulas by
         # accident; it is not security (no password, and xlsx protection is
         # trivially removed).  Column widths and row heights stay adjustable.
