@@ -110,9 +110,12 @@ def _paginate(ws, titles: range, last_row: int, last_body_row: int, merges: list
 def _page_start(row: int, start: int, top: int, last_body_row: int, merges: list[Merge], ws) -> int:
     """The row that begins the next page, when ``row`` no longer fits on the one begun at ``start``."""
     first = last_body_row if row > last_body_row else row
-    for merge in merges:  # a group's part above the break must hold its name, else the group goes over
-        if merge.first < first <= merge.last and sum(_height(ws, r) for r in range(merge.first, first)) < merge.need:
-            first = min(first, merge.first)
+    moved = True
+    while moved:  # a group's part above the break must hold its name, else the group goes over (and so
+        moved = False  # may the group around it, an item's merge within a group's)
+        for merge in merges:
+            if merge.first < first <= merge.last and sum(_height(ws, r) for r in range(merge.first, first)) < merge.need:
+                first, moved = merge.first, True
     return first if first > start and first >= top else row
 
 
