@@ -99,7 +99,7 @@ def _forms(resolved: Resolved) -> list[FormResult]:
                     key = entry.id or f"@{g + 1}.{i + 1}" + (f".{k + 1}" if sub else "")
                     texts[key] = f"{line.text}·{sub.text}" if sub else line.text
         cells = cell_map(spec)
-        labels = {c.ref: f"{texts[c.line_id]}／{spec.columns[c.column]}" for c in cells}
+        labels = {c.ref: f"{texts[c.line_id]}／{spec.columns[c.column].replace(chr(10), '')}" for c in cells}
         forms.append(FormResult(annex, cells, sum_cells(spec), labels, spec_version(annex),
                                 _layout(resolved, annex)))
     return forms

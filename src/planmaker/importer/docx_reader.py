@@ -43,10 +43,12 @@ def read_docx(path: Path) -> list[Para]:
         elif block.tag == f"{W}tbl":
             tables += 1
             for row in block.iter(f"{W}tr"):
-                cells = tuple(" ".join(_text(p).strip() for p in cell.iter(f"{W}p")).strip()
-                              for cell in row.findall(f"{W}tc"))
+                # a cell's lines as its author broke them (paragraphs or Shift+Enter): a column's header keeps them
+                broken = tuple("\n".join(t for t in (_text(p, breaks=True).strip() for p in cell.iter(f"{W}p")) if t)
+                               for cell in row.findall(f"{W}tc"))
+                cells = tuple(" ".join(text.split("\n")) for text in broken)
                 if any(cells):
-                    paras.append(Para(len(paras) + 1, "\t".join(cells), cells, tables))
+                    paras.append(Para(len(paras) + 1, "\t".join(cells), cells, tables, cell_lines=broken))
     return paras
 
 
@@ -54,13 +56,16 @@ def _read_xml(archive, name, names):
     return ET.fromstring(archive.read(name)) if name in names else None
 
 
-def _text(element) -> str:
+def _text(element, breaks: bool = False) -> str:
+    """The paragraph's text; with ``breaks``, a manual line break (Shift+Enter) as a new line."""
     parts = []
     for node in element.iter():
         if node.tag == f"{W}t":
             parts.append(node.text or "")
         elif node.tag == f"{W}tab":
             parts.append(" ")
+        elif breaks and node.tag in (f"{W}br", f"{W}cr"):
+            parts.append("\n")
     return "".join(parts).replace("\u3000", " ")
 
 

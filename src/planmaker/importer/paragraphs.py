@@ -16,3 +16,4 @@ class Para:
     cells: tuple[str, ...] = ()       # a table row: its cells
     table: int = 0                    # which table of the document (1, 2, …) for a row
     indented: bool = False            # a text line that began with a tab (a table cell pasted as text)
+    cell_lines: tuple[str, ...] = ()  # a table row's cells with their own line breaks (a Word cell's paragraphs)

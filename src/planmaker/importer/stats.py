@@ -36,6 +36,12 @@ _TOTAL = re.compile(r"^(?:合计|小计|总计)$")
 class Row:
     line: int
     cells: list[str]
+    broken: list[str] = field(default_factory=list)  # the cells with the source's line breaks kept
+
+
+def _lines_kept(text: str) -> str:
+    """A cell's lines, each cleaned, as the source broke them (a column header 二级以上/公立医疗/机构)."""
+    return "\n".join(line for line in (_clean(part) for part in text.split("\n")) if line)
 
 
 @dataclass
@@ -69,7 +75,8 @@ def table_rows(annex_rows: list[Para], lines: list[str], start: int, end: int) -
         rows, after = [], []
         for para in annex_rows:
             if para.cells:
-                rows.append(Row(para.line, [_clean(c) for c in para.cells]))
+                rows.append(Row(para.line, [_clean(c) for c in para.cells],
+                                [_lines_kept(c) for c in para.cell_lines or para.cells]))
             elif rows:
                 after.append(Row(para.line, [para.text]))
         return rows, after
@@ -89,10 +96,12 @@ def _text_rows(lines: list[str], start: int, end: int) -> tuple[list[Row], list[
             if raw.strip() and not any(current.cells):
                 current.line = number          # a row is told by its first words, not its empty merged cells
             current.cells.append(_clean(raw))
+            current.broken.append(_clean(raw))
         elif not raw.strip():
             current = None                         # a blank line ends the row
         elif current is not None:
             current.cells[-1] = _clean(current.cells[-1] + raw)   # the cell's text goes on
+            current.broken[-1] = _lines_kept(current.broken[-1] + "\n" + raw)
         elif rows:
             after.append(Row(number, [raw.strip()]))
     return rows, after
@@ -120,21 +129,23 @@ class Header:
 
 def _header(rows: list[Row], width: int) -> Header | None:
     """The label and value columns from the header rows (one row, or 数量 over a row of columns)."""
-    cleaned = []
+    cleaned, broken = [], []
     show_unit = False
     for row in rows:
-        cells = list(row.cells)
+        cells, lines = list(row.cells), list(row.broken or row.cells)
         while cells and not cells[-1].strip():
             cells.pop()
         if cells and _squash(cells[-1]) in _UNIT_HEADER:
             show_unit = True
             cells.pop()
         cleaned.append(cells)
+        broken.append(lines[:len(cells)])
     found = next((k for k in range(len(cleaned) - 1, -1, -1)
                   if len(cleaned[k]) >= width and all(c.strip() for c in cleaned[k][-width:])), None)
     if found is None:
         return None
-    columns = cleaned[found][-width:]
+    # a column's header keeps the lines the source broke it into: the form prints them so
+    columns = broken[found][-width:]
     if found == 0:
         return Header([c for c in cleaned[0][:-width] if c], columns, None, show_unit)
     first = [c for c in cleaned[0] if c]

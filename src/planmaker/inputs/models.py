@@ -334,7 +334,7 @@ class StatsSpec(Strict):
     title: NonEmpty
     label_header: list[str] = ["项目", "检查内容"]
     value_header: str | None = None
-    columns: list[NonEmpty]
+    columns: list[NonEmpty] = Field(description="数值列的表头；其中的换行（\\n）是表头在表格中换行的位置")
     show_unit: bool = True
     default_unit: str = "个"
     groups: list[StatsGroup]

@@ -17,7 +17,7 @@ from planmaker.kinds.base import AnnexKind, InstitutionDocs, Job, annex_extra, a
 from planmaker.kinds.forms import institution_folder, title_lines
 from planmaker.office import gbt9704
 from planmaker.office.docx_grid import set_table_grid
-from planmaker.office.docx_render import DITTO, render_template
+from planmaker.office.docx_render import DITTO, lines, render_template
 from planmaker.plan.annexes import Annex, period_text, template_path
 from planmaker.plan.resolve import Resolved
 
@@ -68,7 +68,7 @@ def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | No
         "period": period_text(resolved),
         "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),
         "value_header": spec.value_header or "数量",
-        "columns": spec.columns,
+        "columns": [lines(column) for column in spec.columns],  # a header breaks where its author broke it
         "rows": stats_rows(spec, values),
         "footer": "        ".join(spec.footer),
     }
