@@ -151,12 +151,8 @@ def import_plan(file: PathLike, output: PathLike, *, profile: str | None = None,
     with their lines, ``written``, ``jurisdiction``, ``profile``).
     Raises :class:`InputError` when the file cannot be imported; nothing is written then."""
     from planmaker.importer.run import import_plan as run
-    from planmaker.importer.source import ImportRefused
 
-    try:
-        return run(Path(file), Path(output), _catalog(profiles, ()), profile=profile, force=force)
-    except ImportRefused as exc:
-        raise InputError.single(str(exc), Path(file)) from None
+    return run(Path(file), Path(output), _catalog(profiles, ()), profile=profile, force=force)
 
 
 def summary(result: BuildResult | CollectResult | ImportReport | list[Problem], plan: PathLike | None = None,

@@ -384,12 +384,9 @@ def import_(file, out_dir, profile, force, profiles_dirs, as_json):
     from planmaker.commands import summary
     from planmaker.importer.report import report_text
     from planmaker.importer.run import import_plan
-    from planmaker.importer.source import ImportRefused
 
     try:
         report = import_plan(file, out_dir, _catalog(profiles_dirs, ()), profile=profile, force=force)
-    except ImportRefused as exc:
-        fail(InputError.single(str(exc), file), "import", as_json)
     except InputError as exc:
         fail(exc, "import", as_json)
     emit_json(summary.import_(report)) if as_json else say(report_text(report, out_dir), nl=False)

@@ -63,7 +63,14 @@ def dump(data) -> str:
 
 def import_plan(path: Path, out_dir: Path, catalog: Catalog, profile: str | None = None,
                 force: bool = False) -> ImportReport:
-    """Import ``path`` into ``out_dir``; raises ImportRefused (nothing written) when it cannot."""
+    """Import ``path`` into ``out_dir``; raises InputError naming the file (nothing written) when it cannot."""
+    try:
+        return _import(path, out_dir, catalog, profile, force)
+    except ImportRefused as exc:
+        raise InputError.single(str(exc), path) from None
+
+
+def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, force: bool) -> ImportReport:
     existing = [n for n in ("campaign.yaml", "plan.yaml") if (out_dir / n).exists()]
     if existing and not force:
         raise ImportRefused(f"输出文件夹 {out_dir} 中已有 {'、'.join(existing)}：为免覆盖已修改的模板，"
