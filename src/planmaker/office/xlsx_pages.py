@@ -27,8 +27,8 @@ from openpyxl.worksheet.pagebreak import Break
 
 from planmaker.office import xlsx_print
 
-PAGE_IN = {False: (8.27, 11.69), True: (11.69, 8.27)}  # A4 (width, height) by orientation
 DEFAULT_ROW_PT = 15.0  # openpyxl's sheetFormatPr defaultRowHeight
+DEFAULT_WIDTH = 8.43  # a column's width when the sheet sets none (Excel's default)
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,17 @@ def _height(ws, row: int) -> float:
     return ws.row_dimensions[row].height or DEFAULT_ROW_PT
 
 
+def _width(ws, column: int) -> float:
+    return ws.column_dimensions[get_column_letter(column)].width or DEFAULT_WIDTH
+
+
 def _capacity(ws) -> float:
     """The body's height on a page, in the sheet's own points (before the print scale)."""
     landscape = ws.page_setup.orientation == "landscape"
-    page_w, page_h = PAGE_IN[landscape]
+    page_w, page_h = xlsx_print.PAGE_IN[landscape]
     margins = ws.page_margins
-    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)]
     printable_w = (page_w - margins.left - margins.right) * 96
-    scale = min(1.0, printable_w / sum(xlsx_print.column_px(w) for w in widths))
+    scale = min(1.0, printable_w / sum(xlsx_print.column_px(_width(ws, c)) for c in range(1, ws.max_column + 1)))
     return (page_h - margins.top - margins.bottom) * 72 / scale
 
 
@@ -80,8 +83,7 @@ def _vertical_merges(ws, below: int) -> list[Merge]:
     for merged in ws.merged_cells.ranges:
         if merged.max_row > merged.min_row and merged.min_col == merged.max_col and merged.min_row > below:
             cell = ws.cell(merged.min_row, merged.min_col)
-            width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
-                        for c in range(merged.min_col, merged.max_col + 1))
+            width = sum(_width(ws, c) for c in range(merged.min_col, merged.max_col + 1))
             need = xlsx_print.row_height([(cell.value, width)], cell.font.sz or 12, minimum=0) if cell.value else 0
             found.append(Merge(merged.min_col, merged.min_row, merged.max_row, need))
     return sorted(found, key=lambda m: (m.first, m.column))

@@ -22,7 +22,8 @@ MARGIN_IN = 0.5  # left and right; top and bottom a little more, for binding and
 # A column width unit is one digit of the default 11 pt font, 7 px at 96 dpi,
 # plus 5 px of padding a column.
 _PX_PER_UNIT, _PX_PADDING = 7, 5
-PRINTABLE_PX = {False: (8.27 - 2 * MARGIN_IN) * 96, True: (11.69 - 2 * MARGIN_IN) * 96}
+PAGE_IN = {False: (8.27, 11.69), True: (11.69, 8.27)}  # A4 (width, height), upright and turned
+PRINTABLE_PX = {landscape: (size[0] - 2 * MARGIN_IN) * 96 for landscape, size in PAGE_IN.items()}
 LINE_FACTOR = 1.3  # a wrapped line's height, in font sizes
 MIN_ROW_PT = 20
 
@@ -30,6 +31,11 @@ MIN_ROW_PT = 20
 def column_px(width: float) -> float:
     """A column's width at 100 %, in pixels at 96 dpi."""
     return width * _PX_PER_UNIT + _PX_PADDING
+
+
+def units_within(px: float, columns: int) -> float:
+    """The width units ``columns`` columns share within ``px`` pixels at 100 % (column_px undone)."""
+    return (px - columns * _PX_PADDING) / _PX_PER_UNIT
 
 
 def fits(widths, landscape: bool) -> bool:

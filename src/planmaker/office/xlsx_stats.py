@@ -21,7 +21,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planmaker.inputs.models import StatsSpec
-from planmaker.office import xlsx_pages
+from planmaker.office import xlsx_pages, xlsx_print
 from planmaker.office.ooxml import stable_zip
 from planmaker.office.stats_layout import (
     AUTHOR,
@@ -44,8 +44,6 @@ from planmaker.office.stats_layout import (
 # column widths in Excel's units (a digit of Calibri 11, 7 px, and 5 px of padding a column)
 VALUE_WIDTH, UNIT_WIDTH = 15.0, 9.0
 MIN_VALUE_WIDTH = 8.0  # three characters of a header a line, a five-digit figure
-_PX_PER_UNIT, _PX_PADDING = 7, 5
-PAGE_IN = {False: 8.27, True: 11.69}  # A4's width upright and turned
 SIDE_MARGIN_IN = 0.6
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -155,7 +153,7 @@ class _Form:
         """Each value column's width when they share what the label columns leave of the page."""
         count = len(self.layout.value_cols)
         columns = len(labels) + count
-        printable = ((PAGE_IN[landscape] - 2 * SIDE_MARGIN_IN) * 96 - columns * _PX_PADDING) / _PX_PER_UNIT
+        printable = xlsx_print.units_within((xlsx_print.PAGE_IN[landscape][0] - 2 * SIDE_MARGIN_IN) * 96, columns)
         return math.floor((printable - sum(labels.values())) / count * 10) / 10
 
     def _span_width(self, first: int, last: int) -> float:
