@@ -157,8 +157,12 @@ class _Sheet:
         return stable_zip(buffer.getvalue(), when)
 
 
-def _fit_height(sheet: _Sheet, row: int, text: str, width: float, minimum: float = xlsx_print.MIN_ROW_PT) -> None:
-    sheet.ws.row_dimensions[row].height = xlsx_print.row_height([(text, width)], 12, minimum)
+def _listed(sheet: _Sheet, row: int, r: dict, item_width: float) -> None:
+    """A listed problem's group (empty under its group's first row: merge_groups joins them) and its
+    text, wrapped, the row as tall as the text."""
+    sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
+    sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+    sheet.ws.row_dimensions[row].height = xlsx_print.row_height([(r["item"], item_width)], 12)
 
 
 def _group_spans(rows, first_row: int) -> list[tuple[int, int]]:
@@ -182,9 +186,7 @@ def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str],
     for offset, r in enumerate(rows):
         row = first + offset
         sheet.put(row, 1, int(r["number"]))
-        sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
-        sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
-        _fit_height(sheet, row, r["item"], SELFCHECK_WIDTHS[2])
+        _listed(sheet, row, r, SELFCHECK_WIDTHS[2])
         for col in (4, 5, 6):
             sheet.input(row, col)
     last = first + len(rows) - 1
@@ -207,9 +209,7 @@ def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], a
         row = first + offset
         sheet.put(row, 1, int(r["number"]))
         if r["item"]:
-            sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
-            sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
-            _fit_height(sheet, row, r["item"], LEDGER_WIDTHS[2])
+            _listed(sheet, row, r, LEDGER_WIDTHS[2])
         else:  # a spare row: the institution writes a problem the list does not have
             sheet.ws.row_dimensions[row].height = SPARE_ROW_PT
             sheet.input(row, 2)
