@@ -24,6 +24,22 @@ GUANGXI = EXAMPLES / "guangxi-2020" / "plan.yaml"
 HEADER = "名称,地址,类别,等级,性质\n"
 
 
+def fill_disk_after(monkeypatch, files: int):
+    """Every write after the first ``files`` fails as a full disk would; returns the real
+    atomic_write, to put back."""
+    real = output.atomic_write
+    count = {"n": 0}
+
+    def filling(path, data, durable=True):
+        count["n"] += 1
+        if count["n"] > files:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data, durable)
+
+    monkeypatch.setattr(output, "atomic_write", filling)
+    return real
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -121,16 +137,7 @@ def test_an_unreadable_manifest_keeps_every_file_and_says_so(tmp_path):
 def test_a_full_disk_part_way_says_what_was_written_and_the_next_build_finishes(tmp_path, clean, monkeypatch):
     names, expected = clean
     out = tmp_path / "out"
-    real = output.atomic_write
-    count = {"n": 0}
-
-    def filling(path, data, durable=True):
-        count["n"] += 1
-        if count["n"] > 2:
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data, durable)
-
-    monkeypatch.setattr(output, "atomic_write", filling)
+    real = fill_disk_after(monkeypatch, 2)
     result = build(out, "--institutions", names)
     assert result.exit_code == 2
     assert "磁盘已满" in result.output and "已写入 2 个文件" in result.output
@@ -256,16 +263,7 @@ def test_cascade_with_one_broken_county_plan_writes_nothing(tmp_path):
 
 
 def test_cascade_stopped_part_way_by_the_disk_says_exactly_what_it_wrote(tmp_path, monkeypatch):
-    real = output.atomic_write
-    count = {"n": 0}
-
-    def filling(path, data, durable=True):
-        count["n"] += 1
-        if count["n"] > 40:
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data, durable)
-
-    monkeypatch.setattr(output, "atomic_write", filling)
+    fill_disk_after(monkeypatch, 40)
     result = run_cli("cascade", LIUZHOU, "-o", tmp_path / "out")
     assert result.exit_code == 2
     assert "磁盘已满" in result.output and "已写入 40 个文件" in result.output
@@ -318,16 +316,7 @@ def test_json_says_how_many_files_were_written_before_the_disk_filled(tmp_path, 
 
     from planmaker.commands.summary import schema_path
 
-    real = output.atomic_write
-    count = {"n": 0}
-
-    def filling(path, data, durable=True):
-        count["n"] += 1
-        if count["n"] > 3:
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data, durable)
-
-    monkeypatch.setattr(output, "atomic_write", filling)
+    fill_disk_after(monkeypatch, 3)
     result = run_cli("build", LIUZHOU, "-o", tmp_path / "out", "--json")
     assert result.exit_code == 2
     document = json.loads(result.stdout)
