@@ -41,17 +41,8 @@ def _span(tc) -> int:
     return int(span.get(qn("w:val"))) if span is not None else 1
 
 
-def cell_properties(tc):
-    """The cell's w:tcPr, made (first in the cell) if it has none."""
-    tc_pr = tc.find(qn("w:tcPr"))
-    if tc_pr is None:
-        tc_pr = OxmlElement("w:tcPr")
-        tc.insert(0, tc_pr)
-    return tc_pr
-
-
 def _set_cell_width(tc, twips: int) -> None:
-    tc_pr = cell_properties(tc)
+    tc_pr = tc.get_or_add_tcPr()
     width = tc_pr.find(qn("w:tcW"))
     if width is None:
         width = OxmlElement("w:tcW")

@@ -20,7 +20,7 @@ from planmaker.base.errors import InputError
 from planmaker.base.zipguard import check_zip
 from planmaker.inputs.validation import did_you_mean
 from planmaker.office import gbt9704
-from planmaker.office.docx_grid import cell_properties, grid_cells
+from planmaker.office.docx_grid import grid_cells
 from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
 from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
@@ -129,7 +129,7 @@ def open_template(path: Path) -> DocxTemplate:
 
 
 def _set_vmerge(tc, value: str | None) -> None:
-    tc_pr = cell_properties(tc)
+    tc_pr = tc.get_or_add_tcPr()
     merge = tc_pr.find(qn("w:vMerge"))
     if merge is None:
         merge = OxmlElement("w:vMerge")

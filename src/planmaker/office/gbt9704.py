@@ -190,7 +190,7 @@ def set_fonts(run, east_asia: str, size_pt: float, bold: bool = False) -> None:
         spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
         # Schema order: w:spacing comes before w:sz, or Word calls the file corrupt.
         r_pr.find(qn("w:sz")).addprevious(spacing)
-    fonts = _r_fonts(r_pr)
+    fonts = r_pr.get_or_add_rFonts()
     fonts.set(qn("w:ascii"), LATIN)
     fonts.set(qn("w:hAnsi"), LATIN)
     fonts.set(qn("w:cs"), LATIN)
@@ -226,7 +226,7 @@ def set_default_fonts(document) -> None:
     style.font.size = Pt(BODY_PT)
     style.font.name = LATIN
     r_pr = style.element.get_or_add_rPr()
-    fonts = _r_fonts(r_pr)
+    fonts = r_pr.get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), FANGSONG)
     fonts.set(qn("w:ascii"), LATIN)
     fonts.set(qn("w:hAnsi"), LATIN)
@@ -235,15 +235,6 @@ def set_default_fonts(document) -> None:
         lang = OxmlElement("w:lang")
         r_pr.append(lang)
     lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _r_fonts(r_pr):
-    """rPr's w:rFonts, made (first in rPr, as the schema orders it) if it has none."""
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
-    return fonts
 
 
 def side_margins(tag: str, twips: int):
