@@ -83,9 +83,9 @@ def _jobs(kind: str | None = None, work: Path | None = None):
 
 
 def run_planmaker(institutions_csv: Path, out: Path, workers: int, kind: str | None = None) -> float:
-    from planmaker.commands.batch import BatchWriter
-    from planmaker.commands.output import write_outputs
     from planmaker.inputs.institutions import InstitutionFile
+    from planmaker.writing.batch import BatchWriter
+    from planmaker.writing.output import write_outputs
 
     jobs = _jobs(kind, institutions_csv.parent)
     start = time.perf_counter()

@@ -43,7 +43,7 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from planmaker.commands.collect import _forms  # noqa: E402
+from planmaker.collect.run import _forms  # noqa: E402
 from planmaker.inputs.catalog import Catalog  # noqa: E402
 from planmaker.kinds.making import document_time  # noqa: E402
 from planmaker.kinds.stats import stats_xlsx  # noqa: E402

@@ -477,7 +477,7 @@ def fault_build(patcher, exits=(2,), says=""):
 
 def failing_writes(code: int, after: int = 0):
     def patch(monkeypatch, folder):
-        from planmaker.commands import output
+        from planmaker.writing import output
 
         real, count = output.atomic_write, {"n": 0}
 

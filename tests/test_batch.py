@@ -12,14 +12,14 @@ import docx
 import pytest
 
 from conftest import EXAMPLES, run_cli
-from planmaker.commands.batch import BatchWriter, InstitutionDocs
 from planmaker.commands.build import render_all
-from planmaker.commands.output import write_outputs
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.models import Institution
 from planmaker.office.docx_batch import prepare
 from planmaker.office.docx_render import render_template
 from planmaker.plan.resolve import resolve
+from planmaker.writing.batch import BatchWriter, InstitutionDocs
+from planmaker.writing.output import write_outputs
 
 PLAN = EXAMPLES / "guangxi-2020" / "plan.yaml"
 HEADER = ["名称", "地址", "类别", "等级", "性质", "联系人", "联系电话"]
@@ -232,7 +232,7 @@ def test_spawned_workers_as_on_windows_give_the_same_documents(tmp_path, monkeyp
         csv.writer(handle).writerows(rows)
     common = [PLAN, "--institutions", source, "--only", "checklist"]
     assert run_cli("build", *common, "-o", tmp_path / "fork", "--workers", "2").exit_code == 0
-    monkeypatch.setattr("planmaker.commands.batch.start_method", lambda: "spawn")
+    monkeypatch.setattr("planmaker.writing.batch.start_method", lambda: "spawn")
     result = run_cli("build", *common, "-o", tmp_path / "spawn", "--workers", "2")
     assert result.exit_code == 0, result.output
     assert build_files(tmp_path / "fork") == build_files(tmp_path / "spawn")

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
-from planmaker.commands.collect import REPORT_FILE, _forms
+from planmaker.collect.run import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
 from planmaker.kinds.making import document_time

@@ -145,7 +145,7 @@ def test_every_kind_is_byte_identical_across_builds(tmp_path):
 def test_an_interrupted_write_leaves_the_old_file_and_no_fragment(tmp_path, monkeypatch):
     import os
 
-    from planmaker.commands import output
+    from planmaker.writing import output
 
     target = tmp_path / "doc.docx"
     target.write_bytes(b"old")

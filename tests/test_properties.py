@@ -34,12 +34,12 @@ from planmaker.base import notices
 from planmaker.base.dates import format_date
 from planmaker.base.errors import InputError
 from planmaker.base.textclean import FORBIDDEN, clean
-from planmaker.commands.batch import BatchWriter
 from planmaker.commands.build import make_job, render_all
-from planmaker.commands.output import write_outputs
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.institutions import read_institutions
 from planmaker.plan.resolve import resolve
+from planmaker.writing.batch import BatchWriter
+from planmaker.writing.output import write_outputs
 
 # Slow (about a minute): left out by `pytest -m "not slow"` while working; CI runs them.
 pytestmark = pytest.mark.slow

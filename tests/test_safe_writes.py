@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, manifest, run_cli
-from planmaker.commands import output
-from planmaker.commands.journal import JOURNAL, LOCK
+from planmaker.writing import output
+from planmaker.writing.journal import JOURNAL, LOCK
 
 LIUZHOU = EXAMPLES / "liuzhou-2021" / "plan.yaml"
 GUANGXI = EXAMPLES / "guangxi-2020" / "plan.yaml"
@@ -231,7 +231,7 @@ def test_a_second_build_into_a_locked_folder_is_refused_and_a_killed_holder_free
 @pytest.mark.skipif(sys.platform == "win32", reason="fcntl")
 def test_a_lock_taken_between_check_and_write_still_refuses(tmp_path, monkeypatch):
     """The quick refusal at the start is a courtesy; the lock at writing time is the rule."""
-    from planmaker.commands import journal
+    from planmaker.writing import journal
 
     out = tmp_path / "out"
     holder = hold_lock(out)

@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, run_cli
-from planmaker.commands import batch as batch_module
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds.pdf import PdfKind
 from planmaker.office.pdf import soffice
+from planmaker.writing import batch as batch_module
 
 GUANGXI = EXAMPLES / "guangxi-2020" / "plan.yaml"
 
@@ -86,7 +86,7 @@ def test_institution_pdfs_through_libreoffice(tmp_path):
 
 
 def test_collect_report_lists_counts_first_and_every_problem_in_csv(tmp_path):
-    from planmaker.commands.collect_report import PROBLEMS_FILE, report_text
+    from planmaker.collect.report import PROBLEMS_FILE, report_text
 
     out = tmp_path / "out"
     names = names_csv(tmp_path / "n.csv", 60)

@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING, Union
 from planmaker.base.errors import InputError, Problem
 from planmaker.commands.build import BuildResult
 from planmaker.commands.cascade import DEFAULT_LEAD_DAYS, CascadeResult
-from planmaker.commands.output import WriteReport
 from planmaker.importer.run import ImportReport
+from planmaker.writing.output import WriteReport
 
 if TYPE_CHECKING:
-    from planmaker.commands.collect_forms import Collection
+    from planmaker.collect.forms import Collection
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -132,8 +132,8 @@ def collect(inputs: Sequence[PathLike], plan: PathLike, output: PathLike | None 
     into ``output`` unless it is None.  A faulty file is reported in
     ``result.collection.issues`` and left out of the sum, not raised.
     Raises :class:`InputError` for a plan that cannot be used or a missing input."""
-    from planmaker.commands.collect import collect as run
-    from planmaker.commands.collect import write
+    from planmaker.collect.run import collect as run
+    from planmaker.collect.run import write
 
     out = Path(output) if output is not None else None
     collection = run([Path(p) for p in inputs], Path(plan), _catalog(profiles, campaigns), exclude=out)

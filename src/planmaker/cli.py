@@ -111,9 +111,9 @@ def build(plan, out_dir, only, force, formats, institutions_file, workers, shard
           as_json):
     """按方案文件 PLAN 生成实施方案、附件（任务分工表、检查表、统计表）、合订本、预览和 manifest.json。"""
     from planmaker.commands import summary
-    from planmaker.commands.batch import default_workers, parse_shard
     from planmaker.commands.build import build as run_build
     from planmaker.commands.build import parse_only
+    from planmaker.writing.batch import default_workers, parse_shard
 
     try:
         result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
@@ -338,10 +338,10 @@ def collect(inputs, plan, out_dir, force, institutions_file, workers, profiles_d
     重复报送；以及计入汇总的文件。有问题的文件不计入汇总；空白单元格按 0 计。
 
     退出码：0 全部报送且无问题；1 发现问题（汇总表仍会生成，但不完整）；2 输入有误，未写入任何文件。"""
+    from planmaker.collect.run import collect as run_collect
+    from planmaker.collect.run import report_text, write
     from planmaker.commands import summary
-    from planmaker.commands.batch import default_workers
-    from planmaker.commands.collect import collect as run_collect
-    from planmaker.commands.collect import report_text, write
+    from planmaker.writing.batch import default_workers
 
     try:
         collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir,

@@ -14,12 +14,12 @@ from pathlib import Path
 from planmaker import __version__
 from planmaker.base.files import Artifact
 from planmaker.base.versions import versions
-from planmaker.commands.output import WriteReport, write_outputs
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds import registry
 from planmaker.kinds.base import InstitutionDocs, Job, Kind
 from planmaker.kinds.making import make_job
 from planmaker.plan.resolve import Resolved, resolve
+from planmaker.writing.output import WriteReport, write_outputs
 
 parse_only = registry.parse_only
 
@@ -70,9 +70,9 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     not built by default (pdf, asked for with --format pdf).  ``write=False``
     renders everything and writes nothing (cascade's check of every child).
     """
-    from planmaker.commands.batch import BatchWriter
     from planmaker.commands.check import refuse_errors
-    from planmaker.commands.journal import FolderLock
+    from planmaker.writing.batch import BatchWriter
+    from planmaker.writing.journal import FolderLock
 
     if write:
         FolderLock(Path(out_dir)).refuse_if_busy()

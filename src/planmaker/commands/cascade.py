@@ -22,10 +22,10 @@ from planmaker.base.errors import InputError, Problem
 from planmaker.base.files import Artifact
 from planmaker.base.schedule import add_workdays
 from planmaker.commands.build import BuildResult, build
-from planmaker.commands.output import WriteReport, write_outputs
 from planmaker.inputs.catalog import Catalog, Jurisdiction
 from planmaker.plan.compose import plan_title
 from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
+from planmaker.writing.output import WriteReport, write_outputs
 
 DEFAULT_LEAD_DAYS = 5
 
@@ -172,7 +172,7 @@ def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan
     import tempfile
 
     from planmaker.base.files import sha256
-    from planmaker.commands.output import read_manifest
+    from planmaker.writing.output import read_manifest
 
     known = {e.get("path"): e.get("sha256") for e in read_manifest(out_dir).get("files", []) if isinstance(e, dict)}
     problems: list[Problem] = []

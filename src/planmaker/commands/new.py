@@ -289,7 +289,7 @@ def plan_text(new: NewPlan) -> str:
 
 def write_plan(folder: Path, text: str, force: bool = False) -> Path:
     """``folder``/plan.yaml; an existing plan is kept unless ``force``."""
-    from planmaker.commands.output import atomic_write
+    from planmaker.writing.output import atomic_write
 
     path = Path(folder) / PLAN_FILE
     if path.exists() and not force:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from planmaker.base.files import Artifact, shown_path
-from planmaker.commands.collect_forms import CATEGORY_TITLES, Collection, number_text
+from planmaker.collect.forms import CATEGORY_TITLES, Collection, number_text
 
 REPORT_FILE = "汇总报告.txt"
 

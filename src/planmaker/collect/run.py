@@ -24,7 +24,7 @@ from planmaker import __version__
 from planmaker.base.errors import InputError
 from planmaker.base.files import shown_path
 from planmaker.base.versions import versions
-from planmaker.commands.collect_forms import (
+from planmaker.collect.forms import (
     CATEGORY_TITLES,
     DUPLICATE,
     SPREADSHEET_SUFFIXES,
@@ -36,12 +36,12 @@ from planmaker.commands.collect_forms import (
     compute_totals,
     number,
 )
-from planmaker.commands.collect_report import REPORT_FILE, render, report_text  # noqa: F401  (the command's API)
-from planmaker.commands.output import WriteReport, write_outputs
+from planmaker.collect.report import REPORT_FILE, render, report_text  # noqa: F401  (the command's API)
 from planmaker.inputs.catalog import Catalog
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import HEAD_ROW, cell_map, sum_cells
 from planmaker.plan.resolve import Resolved, resolve
+from planmaker.writing.output import WriteReport, write_outputs
 
 # ------------------------------------------------------------------ gathering
 
@@ -142,7 +142,7 @@ def _read(path: Path):
 def read_all(reader: FormReader, files: list[Path], workers: int = 1):
     """(submission, problem) for each file, in the files' order; ``workers``
     processes parse them in parallel (forked: they inherit the reader)."""
-    from planmaker.commands.batch import start_method
+    from planmaker.writing.batch import start_method
 
     workers = min(workers, max(1, len(files) // CHUNK))
     if workers <= 1 or start_method() != "fork":

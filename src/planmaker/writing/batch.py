@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planmaker.base.errors import InputError
-from planmaker.commands.output import Manifest, WriteReport, place
 from planmaker.kinds.base import InstitutionDocs
 from planmaker.office.docx_batch import PreparedTemplate, prepare
+from planmaker.writing.output import Manifest, WriteReport, place
 
 if TYPE_CHECKING:
     from planmaker.office.xlsx_batch import PreparedWorkbooks

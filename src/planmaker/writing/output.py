@@ -23,7 +23,7 @@ from typing import Any
 from planmaker.base import notices
 from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.base.files import Artifact, sha256
-from planmaker.commands.journal import FolderLock, Journal
+from planmaker.writing.journal import FolderLock, Journal
 
 MANIFEST = "manifest.json"
 
@@ -281,7 +281,7 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
     the manifest and the journal.
 
     The folder is locked throughout, and every file is journaled before it
-    lands (commands/journal.py): a build killed at any moment is completed or
+    lands (writing/journal.py): a build killed at any moment is completed or
     rolled back by the next one.
     """
     out_dir = Path(out_dir)
