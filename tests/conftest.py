@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -111,6 +112,47 @@ def run_into(tmp_path_factory, name: str, command: str, plan: Path) -> Path:
     result = run_cli(command, plan, "-o", out)
     assert result.exit_code == 0, result.output
     return out
+
+
+# What the suite may leave in the checkout: caches of Python, pytest and hypothesis.
+_CACHES = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", ".egg-info")
+
+
+def _checkout_files() -> set[str] | None:
+    """Every path in the checkout that git does not track (ignored ones too), caches aside; None outside git."""
+    try:
+        listed = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    return {line[3:] for line in listed.stdout.splitlines() if not any(c in line for c in _CACHES)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hermetic(tmp_path_factory):
+    """Every test keeps to its tmp_path.  The temporary files of planmaker and of the programs it starts
+    go to a temp folder of the session's own, which must be empty again at the end (a test cannot pass
+    because the machine's temp folder holds a file from an earlier run), and the checkout gains no file."""
+    private = tmp_path_factory.mktemp("temp")
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")}
+    os.environ.update(TMPDIR=str(private), TEMP=str(private), TMP=str(private))
+    tempfile.tempdir = None
+    before = _checkout_files()
+    yield private
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    tempfile.tempdir = None
+    left = sorted(str(p.relative_to(private)) for p in private.rglob("*"))
+    assert not left, f"测试留下了临时文件（{private}）：{left[:20]}"
+    after = _checkout_files()
+    if before is not None and after is not None:
+        grown = sorted(after - before)
+        assert not grown, f"测试在仓库中写入了文件：{grown[:20]}"
 
 
 @pytest.fixture(scope="session")

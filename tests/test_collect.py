@@ -41,10 +41,19 @@ dates:
 """
 
 
-@functools.cache
+_plans: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _plans_folder(tmp_path_factory):
+    """The plan files the helpers below write, in a folder pytest owns and clears."""
+    _plans.append(tmp_path_factory.mktemp("collect-plans"))
+    yield
+    _plans.clear()
+
+
 def plans_dir() -> Path:
-    import tempfile
-    return Path(tempfile.mkdtemp(prefix="collect-plans-"))
+    return _plans[-1]
 
 
 def plan_for(profile: str, start: str = "2020-09", end: str = "2020-12", report: str = "2020-11-27") -> Path:

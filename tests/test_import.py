@@ -404,6 +404,18 @@ def test_profile_option_names_the_issuer(tmp_path):
     built_text(tmp_path / "b" / "plan.yaml", tmp_path / "out-b")
 
 
+def test_a_relative_profile_path_works_from_any_folder(tmp_path):
+    """--profile ./我县.yaml is the file in the folder the command runs in, wherever the import checks its result."""
+    work = tmp_path / "科室" / "工作"
+    work.mkdir(parents=True)
+    (work / "篇二.txt").write_text(SEED_PLANS["000-二"], encoding="utf-8")
+    (work / "我县.yaml").write_text((ROOT / "profiles" / "rongan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("import", "篇二.txt", "-o", "导入", "--profile", "./我县.yaml", cwd=work)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((work / "导入" / "plan.yaml").read_text(encoding="utf-8"))["profile"] == "../我县.yaml"
+    assert "融安县卫生健康局" in built_text(work / "导入" / "plan.yaml", tmp_path / "out")
+
+
 def test_a_hospital_plan_speaks_as_a_hospital(tmp_path):
     source = tmp_path / "院方案.txt"
     source.write_text("融水县人民医院医疗质量安全专项整治工作方案\n为保障医疗安全，结合我院实际，制定本方案。\n"

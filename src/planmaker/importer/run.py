@@ -90,7 +90,7 @@ def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, fo
     result.plan = plan_dict(doc, speaker, book, wording.parent_document, result.plan.get("contacts", []))
     _date_list(result.campaign, book)
     files = _files(result, speaker, path)
-    _verify(files, catalog)
+    _verify(files, catalog, result.plan, speaker.file)
     report = ImportReport(jurisdiction=speaker.name, profile=result.plan["profile"], inferred=speaker.inferred,
                           source=path, output=out_dir)
     report.recognised = _recognised(doc, speaker, wording, result)
@@ -151,12 +151,17 @@ def _files(result, speaker, path: Path) -> dict[str, str]:
     return files
 
 
-def _verify(files: dict[str, str], catalog: Catalog) -> None:
+def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: Path | None) -> None:
     """Compose the plan and load its annexes (stats-N.yaml against their layouts) in a scratch
-    folder: what build will do, without its files."""
+    folder: what build will do, without its files.  A profile the plan names by its path from the
+    output folder (../我县.yaml) is named to the scratch copy by its absolute path: relative, it
+    would be looked for beside the scratch folder instead of where the user keeps it."""
     from planmaker.kinds.making import make_job
     from planmaker.plan.resolve import resolve
 
+    if profile_file is not None and not Path(plan["profile"]).is_absolute() and plan["profile"] not in (
+            catalog.profile_ids()):
+        files = dict(files, **{"plan.yaml": dump(dict(plan, profile=str(profile_file.resolve())))})
     scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
     try:
         for name, text in files.items():
