@@ -130,11 +130,20 @@ def _checkout_files() -> set[str] | None:
     return {line[3:] for line in listed.stdout.splitlines() if not any(c in line for c in _CACHES)}
 
 
+_session: list[pytest.TempPathFactory] = []
+
+
+def session_folder(name: str) -> Path:
+    """A new folder for the whole session (for helpers that are not fixtures), which pytest owns and clears."""
+    return _session[0].mktemp(name)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def hermetic(tmp_path_factory):
     """Every test keeps to its tmp_path.  The temporary files of planmaker and of the programs it starts
     go to a temp folder of the session's own, which must be empty again at the end (a test cannot pass
     because the machine's temp folder holds a file from an earlier run), and the checkout gains no file."""
+    _session.append(tmp_path_factory)
     private = tmp_path_factory.mktemp("temp")
     saved = {name: os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")}
     os.environ.update(TMPDIR=str(private), TEMP=str(private), TMP=str(private))

@@ -124,13 +124,14 @@ def test_missing_input_of_collect_names_no_field(tmp_path):
     assert "字段" not in result.output and "INPUTS" not in result.output
 
 
-def test_the_catalog_is_installed_for_the_messages_domain():
-    translation = clihelp.install_catalog()
+def test_the_catalog_speaks_while_the_command_line_runs():
+    translation = clihelp.catalog()
     assert translation.gettext("Missing argument") == "缺少参数"
     assert gettext.translation("messages", str(clihelp.LOCALE_DIR), languages=["zh_CN"]).gettext("Usage:") == "用法："
-    assert click.core._("Usage:") == "用法："
-    buffer = io.StringIO()
-    click.UsageError("x").show(buffer)
+    with clihelp.chinese_messages():
+        assert click.core._("Usage:") == "用法："
+        buffer = io.StringIO()
+        click.UsageError("x").show(buffer)
     assert buffer.getvalue() == "错误：x\n"
 
 
@@ -143,3 +144,19 @@ def test_shell_completion_completes_commands_and_options():
         result = CliRunner().invoke(main, [], prog_name="planmaker",
                                     env={"_PLANMAKER_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": cword})
         assert expected in result.output, (words, result.output)
+
+
+def test_importing_the_command_line_leaves_click_as_it_was():
+    """Click speaks Chinese while planmaker's command line runs, through its own classes; a program that
+    imports planmaker (planmaker.api, a web page) keeps Click's own messages and formatter."""
+    import gettext
+
+    import click.core
+
+    import planmaker.cli  # noqa: F401
+
+    assert click.Context.formatter_class is click.HelpFormatter
+    assert click.core._ is gettext.gettext
+    result = run_cli("build")
+    assert "缺少参数" in result.output
+    assert click.core._ is gettext.gettext

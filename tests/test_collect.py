@@ -19,7 +19,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import EXAMPLES, convert, manifest, run_cli, write_plan
+from conftest import EXAMPLES, convert, manifest, run_cli, session_folder, write_plan
 from planmaker.collect.run import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
@@ -41,19 +41,10 @@ dates:
 """
 
 
-_plans: list[Path] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _plans_folder(tmp_path_factory):
-    """The plan files the helpers below write, in a folder pytest owns and clears."""
-    _plans.append(tmp_path_factory.mktemp("collect-plans"))
-    yield
-    _plans.clear()
-
-
+@functools.cache
 def plans_dir() -> Path:
-    return _plans[-1]
+    """The plan files the helpers below write, in a folder pytest owns and clears."""
+    return session_folder("collect-plans")
 
 
 def plan_for(profile: str, start: str = "2020-09", end: str = "2020-12", report: str = "2020-11-27") -> Path:

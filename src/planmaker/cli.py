@@ -15,18 +15,8 @@ import click
 from planmaker import __version__, clihelp
 from planmaker.base.errors import InputError, Refusal
 from planmaker.clihelp import CONTEXT, Group, Range
-from planmaker.cliout import (
-    EXIT_BAD_INPUT,
-    EXIT_PROBLEMS,
-    emit_json,
-    fail,
-    json_option,
-    report_build,
-    say,
-    verbosity_options,
-)
+from planmaker.cliout import EXIT_BAD_INPUT, EXIT_PROBLEMS, emit_json, json_option, report_build, say, verbosity_options
 
-clihelp.install()
 option = functools.partial(click.option, cls=clihelp.Option)
 argument = functools.partial(click.argument, cls=clihelp.Argument)
 
@@ -42,7 +32,7 @@ def _formats(formats: str) -> list[str]:
     chosen = {f.strip().lower() for f in formats.split(",") if f.strip()}
     unknown = chosen - {"office", "pdf"}
     if unknown:
-        fail(InputError.single(f"--format 未知的格式 “{'、'.join(sorted(unknown))}”（可选：office、pdf）"))
+        raise InputError.single(f"--format 未知的格式 “{'、'.join(sorted(unknown))}”（可选：office、pdf）")
     return sorted(chosen - {"office"})
 
 
@@ -115,13 +105,10 @@ def build(plan, out_dir, only, force, formats, institutions_file, workers, shard
     from planmaker.commands.build import parse_only
     from planmaker.writing.batch import default_workers, parse_shard
 
-    try:
-        result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
-                           only=parse_only(only), force=force, institutions_file=institutions_file,
-                           also=_formats(formats), workers=workers or default_workers(),
-                           shard=parse_shard(shard), progress=sys.stderr.isatty() and not as_json)
-    except InputError as exc:
-        fail(exc, "build", as_json)
+    result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
+                       only=parse_only(only), force=force, institutions_file=institutions_file,
+                       also=_formats(formats), workers=workers or default_workers(),
+                       shard=parse_shard(shard), progress=sys.stderr.isatty() and not as_json)
     emit_json(summary.build(plan, out_dir, result)) if as_json else report_build(result, out_dir)
 
 
@@ -171,10 +158,7 @@ def cascade(plan, out_dir, lead_days, force, profiles_dirs, campaigns_dirs):
     报送时限比上级提前 --lead-days 个工作日。市的方案下发到各县（区），省的方案下发到各市。"""
     from planmaker.commands.cascade import cascade as run_cascade
 
-    try:
-        result = run_cascade(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs), lead_days, force)
-    except InputError as exc:
-        fail(exc)
+    result = run_cascade(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs), lead_days, force)
     for original, beside in result.plans.kept:
         click.echo(f"注意：{out_dir / original} 已被修改过，保留原文件，按原文件生成；新版本写在 {out_dir / beside}")
     for child, plan_file, built in result.children:
@@ -193,10 +177,7 @@ def demo(out_dir, force):
     from planmaker.commands.build import build as run_build
 
     plan = resources.examples_dir() / "liuzhou-2021" / "plan.yaml"
-    try:
-        result = run_build(plan, out_dir, force=force)
-    except InputError as exc:
-        fail(exc)
+    result = run_build(plan, out_dir, force=force)
     report_build(result, out_dir)
 
 
@@ -227,20 +208,14 @@ def new(profile, campaign, start, parent_title, parent_number, issuer, contacts,
     answers = wizard.Answers(profile, campaign, start, parent_title, parent_number, issuer,
                              [] if no_contacts else (list(contacts) or None))
     ask = _ask if _terminal() else None
-    try:
-        plan = wizard.complete(answers, _catalog(profiles_dirs, campaigns_dirs), ask, click.echo)
-        path = wizard.write_plan(out_dir, wizard.plan_text(plan), force)
-    except InputError as exc:
-        fail(exc)
+    plan = wizard.complete(answers, _catalog(profiles_dirs, campaigns_dirs), ask, click.echo)
+    path = wizard.write_plan(out_dir, wizard.plan_text(plan), force)
     say(f"方案文件：{path}")
     if no_build:
         return
     from planmaker.commands.build import build as run_build
 
-    try:
-        result = run_build(path, out_dir / "out", _catalog(profiles_dirs, campaigns_dirs), force=force)
-    except InputError as exc:
-        fail(exc)
+    result = run_build(path, out_dir / "out", _catalog(profiles_dirs, campaigns_dirs), force=force)
     report_build(result, out_dir / "out")
     say(f"修改 {path} 后运行 planmaker build {path} -o {out_dir / 'out'} 重新生成。")
 
@@ -266,15 +241,12 @@ def profiles(profiles_dirs, as_json, query):
     from planmaker.commands import summary
 
     catalog = _catalog(profiles_dirs, ())
-    try:
-        if query:
-            found = catalog.search(query.strip())
-            rows = [catalog.load_profile(pid or code) for code, _path, kind, pid in found
-                    if kind not in catalog.vocabulary.refused]
-        else:
-            rows = [catalog.load_profile(pid) for pid in catalog.profile_ids()]
-    except InputError as exc:
-        fail(exc, "profiles", as_json)
+    if query:
+        found = catalog.search(query.strip())
+        rows = [catalog.load_profile(pid or code) for code, _path, kind, pid in found
+                if kind not in catalog.vocabulary.refused]
+    else:
+        rows = [catalog.load_profile(pid) for pid in catalog.profile_ids()]
     if as_json:
         emit_json(summary.profiles(rows))
     elif query:
@@ -306,10 +278,7 @@ def campaigns(campaigns_dirs, as_json):
     from planmaker.commands import summary
 
     catalog = _catalog((), campaigns_dirs)
-    try:
-        loaded = [catalog.load_campaign(cid) for cid in catalog.campaign_ids()]
-    except InputError as exc:
-        fail(exc, "campaigns", as_json)
+    loaded = [catalog.load_campaign(cid) for cid in catalog.campaign_ids()]
     layouts = templates_dir() / "annexes"
     emit_json(summary.campaigns(loaded, layouts)) if as_json else print_campaigns(loaded, layouts)
 
@@ -343,12 +312,9 @@ def collect(inputs, plan, out_dir, force, institutions_file, workers, profiles_d
     from planmaker.commands import summary
     from planmaker.writing.batch import default_workers
 
-    try:
-        collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir,
-                                 institutions_file=institutions_file, workers=workers or default_workers())
-        result = write(collection, out_dir, force=force)
-    except InputError as exc:
-        fail(exc, "collect", as_json)
+    collection = run_collect(list(inputs), plan, _catalog(profiles_dirs, campaigns_dirs), exclude=out_dir,
+                             institutions_file=institutions_file, workers=workers or default_workers())
+    result = write(collection, out_dir, force=force)
     if as_json:
         emit_json(summary.collect(plan, out_dir, collection, result))
     else:
@@ -385,8 +351,5 @@ def import_(file, out_dir, profile, force, profiles_dirs, as_json):
     from planmaker.importer.report import report_text
     from planmaker.importer.run import import_plan
 
-    try:
-        report = import_plan(file, out_dir, _catalog(profiles_dirs, ()), profile=profile, force=force)
-    except InputError as exc:
-        fail(exc, "import", as_json)
+    report = import_plan(file, out_dir, _catalog(profiles_dirs, ()), profile=profile, force=force)
     emit_json(summary.import_(report)) if as_json else say(report_text(report, out_dir), nl=False)

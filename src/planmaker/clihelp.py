@@ -4,9 +4,11 @@ help laid out for wide characters.
 * Click wraps every message it prints in gettext (``_("Missing argument")``).
   The catalog ``locale/zh_CN/LC_MESSAGES/messages.po`` (compiled to ``.mo``,
   both committed; scripts/click_catalog.py keeps them in step with Click) is
-  bound to the ``messages`` domain and installed as the translation Click's
-  modules use, whatever the locale of the machine: planmaker speaks Chinese
-  on a server whose LANG is C or en_US too.
+  the translation Click's modules use while planmaker's command line runs
+  (``Group.main``), whatever the locale of the machine: planmaker speaks
+  Chinese on a server whose LANG is C or en_US too.  Importing this module
+  changes nothing in Click; the command line's classes (``Context``,
+  ``Command``, ``Group``) carry the rest.
 * Click's help formatter measures text with ``len()``: a Chinese character
   takes two columns on a terminal but counts one, so the columns slip, and a
   Chinese sentence has no spaces, so the wrapper breaks a long run of it
@@ -18,6 +20,7 @@ help laid out for wide characters.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import re
 import sys
@@ -26,27 +29,37 @@ from pathlib import Path
 
 import click
 
+from planmaker.base.errors import InputError
+from planmaker.cliout import InputFailure
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"  # the domain Click's ``gettext.gettext`` looks in
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "shell_completion", "termui",
                   "types", "utils")
 
 
-def install_catalog() -> gettext.NullTranslations:
-    """Make Click speak Chinese: bind the catalog to the ``messages`` domain
-    and give Click's modules its gettext/ngettext (they imported the
-    functions by name, so the locale of the machine would otherwise decide)."""
-    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    translation = gettext.translation(DOMAIN, str(LOCALE_DIR), languages=["zh_CN"], fallback=True)
+def catalog() -> gettext.NullTranslations:
+    """The zh_CN catalog of Click's messages."""
+    return gettext.translation(DOMAIN, str(LOCALE_DIR), languages=["zh_CN"], fallback=True)
+
+
+@contextlib.contextmanager
+def chinese_messages():
+    """Click's modules speak from the catalog while the block runs, and as before afterwards.  Click
+    imported gettext's functions by name, so its modules' own ``_`` and ``ngettext`` are what it calls."""
+    translation = catalog()
+    saved = []
     for name in _CLICK_MODULES:
         module = sys.modules.get(f"click.{name}")
-        if module is None:
-            continue
-        if hasattr(module, "_"):
-            vars(module)["_"] = translation.gettext
-        if hasattr(module, "ngettext"):
-            vars(module)["ngettext"] = translation.ngettext
-    return translation
+        for attr, function in (("_", translation.gettext), ("ngettext", translation.ngettext)):
+            if module is not None and hasattr(module, attr):
+                saved.append((module, attr, vars(module)[attr]))
+                vars(module)[attr] = function
+    try:
+        yield
+    finally:
+        for module, attr, function in reversed(saved):
+            vars(module)[attr] = function
 
 
 # ------------------------------------------------------------------ display width
@@ -200,7 +213,18 @@ class ChineseFormatter(click.HelpFormatter):
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class Context(click.Context):
+    """Help laid out by display width (Click's formatter measures with len())."""
+
+    formatter_class = ChineseFormatter
+
+
 class Command(click.Command):
+    """A command whose unusable input (InputError, raised anywhere below) becomes one InputFailure:
+    the exception owns its exit code and its message, and Click shows it once."""
+
+    context_class = Context
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("context_settings", CONTEXT)
@@ -209,9 +233,20 @@ class Command(click.Command):
     def get_short_help_str(self, limit: int = 45) -> str:
         return short_help(self.short_help or self.help or "", limit)
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            raise InputFailure(exc, self.name or "", bool(ctx.params.get("as_json"))) from None
+
 
 class Group(click.Group):
     command_class = Command
+    context_class = Context
+
+    def main(self, *args, **kwargs):
+        with chinese_messages():
+            return super().main(*args, **kwargs)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
@@ -262,10 +297,6 @@ class Range(click.IntRange):
             return f"至多为 {self.max}"
         return f"{self.min}～{self.max}"
 
-
-def install() -> None:
-    install_catalog()
-    click.Context.formatter_class = ChineseFormatter
 
 
 

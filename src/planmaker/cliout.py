@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -56,20 +56,34 @@ def emit_json(document: dict) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
-def fail(exc: InputError, command: str = "", as_json: bool = False) -> None:
-    """Input that cannot be used: every problem, nothing written, exit code 2."""
-    if as_json:
-        from planmaker.commands import summary
+class InputFailure(click.ClickException):
+    """Input that cannot be used: every problem, what was written (nothing, or how much before a full
+    disk stopped it), exit code 2; with --json also the error document on standard output."""
 
-        emit_json(summary.error(command, exc.problems, exc.wrote))
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    if exc.wrote:  # stopped part way (a full disk): say so, never "nothing written"
-        click.echo(f"已写入 {exc.wrote} 个文件后停止；问题解决后重新运行同一命令，会接着完成（清单 manifest.json 届时更新）。",
-                   err=True)
-    else:
-        click.echo("未写入任何文件。", err=True)
-    sys.exit(EXIT_BAD_INPUT)
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, error: InputError, command: str = "", as_json: bool = False) -> None:
+        super().__init__(str(error))
+        self.error, self.command, self.as_json = error, command, as_json
+
+    def show(self, file=None) -> None:
+        if self.as_json:
+            from planmaker.commands import summary
+
+            emit_json(summary.error(self.command, self.error.problems, self.error.wrote))
+        for problem in self.error.problems:
+            click.echo(str(problem), err=True)
+        if self.error.wrote:  # stopped part way (a full disk): say so, never "nothing written"
+            click.echo(f"已写入 {self.error.wrote} 个文件后停止；问题解决后重新运行同一命令，会接着完成"
+                       "（清单 manifest.json 届时更新）。", err=True)
+        else:
+            click.echo("未写入任何文件。", err=True)
+
+
+def fail(exc: InputError, command: str = "", as_json: bool = False) -> NoReturn:
+    """Stop the command on ``exc`` (for what a command finds itself; InputError raised below is
+    turned into the same InputFailure by clihelp.Command)."""
+    raise InputFailure(exc, command, as_json)
 
 
 def report_written(report, out_dir: Path) -> None:
