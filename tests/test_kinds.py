@@ -91,3 +91,28 @@ def test_the_worked_example_of_the_architecture_guide_works(tmp_path):
         assert "柳州市卫生健康委员会" in (tmp_path / entry["path"]).read_text(encoding="utf-8")
     finally:
         registry.KINDS.pop("contacts", None)
+
+
+def test_every_annex_kind_of_the_catalogue_has_its_document_kind():
+    """One catalogue (inputs/annex_kinds.py): each entry is laid out by a registered AnnexKind and each
+    AnnexKind has an entry; campaign.yaml may name exactly these."""
+    from planmaker.inputs.annex_kinds import CATALOGUE
+    from planmaker.kinds.base import AnnexKind
+    from planmaker.kinds.registry import KINDS
+
+    assert {k for k, kind in KINDS.items() if isinstance(kind, AnnexKind)} == set(CATALOGUE)
+
+
+def test_an_unknown_annex_kind_is_named_with_its_line(tmp_path):
+    from planmaker.base.errors import InputError
+    from planmaker.inputs.catalog import Catalog
+
+    folder = tmp_path / "专项"
+    folder.mkdir()
+    (folder / "campaign.yaml").write_text("name: 测试\ndescription: 测试\ntitle: 测试方案\nsections: []\nannexes:\n"
+                                          "  - kind: tasks\n  - kind: stat\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        Catalog().load_campaign(str(folder / "campaign.yaml"))
+    (problem,) = caught.value.problems
+    assert problem.line == 7 and problem.field == "annexes[2].kind"
+    assert "未知的附件类别 “stat”" in problem.message and "stats" in problem.message

@@ -37,6 +37,7 @@ from planmaker.collect.forms import (
     number,
 )
 from planmaker.collect.report import REPORT_FILE, render, report_text  # noqa: F401  (the command's API)
+from planmaker.inputs.annex_kinds import annex_kind
 from planmaker.inputs.catalog import Catalog
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import HEAD_ROW, cell_map, sum_cells
@@ -88,7 +89,7 @@ def _forms(resolved: Resolved) -> list[FormResult]:
 
     forms = []
     for annex in make_job(resolved).annexes:
-        if annex.kind != "stats":
+        if not annex_kind(annex.kind).collected:
             continue
         spec = annex.spec
         texts = {}

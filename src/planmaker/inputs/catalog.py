@@ -13,10 +13,11 @@ from typing import Any
 
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
+from planmaker.inputs.annex_kinds import CATALOGUE, choices
 from planmaker.inputs.divisions import Ambiguous, Division, Divisions, looks_like_path, national
 from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction
 from planmaker.inputs.models import Campaign, Profile
-from planmaker.inputs.validation import did_you_mean, parse_model
+from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.vocabulary import VocabularyFile
 from planmaker.inputs.yamlfile import load_file
 
@@ -306,6 +307,11 @@ class Catalog:
         path = self.find_campaign(ref, base, origin).resolve()
         raw = load_file(path)
         model = parse_model(Campaign, raw, path)
+        unknown = [Problem(f"未知的附件类别 “{ref.kind}”{did_you_mean(ref.kind, CATALOGUE)}（可选：{choices()}）",
+                           path, locate(raw, ("annexes", i, "kind")), f"annexes[{i + 1}].kind")
+                   for i, ref in enumerate(model.annexes) if ref.kind not in CATALOGUE]
+        if unknown:
+            raise InputError(unknown)
         return LoadedCampaign(path.parent.name, model, path, raw)
 
 

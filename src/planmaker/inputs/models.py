@@ -278,7 +278,7 @@ class AnnexRef(Strict):
     """One annex of a campaign: its kind, and for data-driven kinds the file
     (in the campaign's folder) that holds its content."""
 
-    kind: Literal["tasks", "checklist", "stats", "selfcheck", "ledger"]
+    kind: Identifier = Field(description="附件类别，见 inputs/annex_kinds.py 的目录（加载专项模板时核对）")
     title: str | None = None
     source: str | None = None
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planmaker.base.errors import InputError
-from planmaker.kinds.base import Kind
+from planmaker.inputs.annex_kinds import CATALOGUE
+from planmaker.kinds.base import AnnexKind, Kind
 from planmaker.kinds.bundle import BundleKind
 from planmaker.kinds.calendar import CalendarKind
 from planmaker.kinds.checklist import ChecklistKind
@@ -23,6 +24,10 @@ KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> Kind:
+    """Add ``kind``; one that lays out annexes must have its entry in the catalogue of annex kinds,
+    which is what campaign.yaml may name."""
+    if isinstance(kind, AnnexKind) and kind.key not in CATALOGUE:
+        raise ValueError(f"annex kind {kind.key!r} is not in planmaker.inputs.annex_kinds.CATALOGUE")
     KINDS[kind.key] = kind
     return kind
 

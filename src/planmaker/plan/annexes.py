@@ -11,15 +11,13 @@ from typing import Any
 from planmaker.base import resources
 from planmaker.base.dates import format_span
 from planmaker.base.errors import InputError, Problem
+from planmaker.inputs.annex_kinds import CATALOGUE, annex_kind
 from planmaker.inputs.models import AnnexRef, ChecklistSpec, SelfcheckSpec, StatsSpec
 from planmaker.inputs.validation import locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.resolve import Resolved, Source
 from planmaker.plan.templating import render
 
-SPEC_MODELS = {"checklist": ChecklistSpec, "stats": StatsSpec}
-# kinds built on the campaign's problem list; their own file (source) is optional
-PROBLEM_KINDS = {"selfcheck": "selfcheck.docx", "ledger": "ledger.docx"}
 DEFAULT_TASKS_TITLE = "{{ title }}任务分工"
 BLANK_FIELD = " " * 24
 TICKED, EMPTY = "☑", "□"
@@ -59,13 +57,15 @@ def load_annexes(resolved: Resolved) -> list[Annex]:
     campaign = resolved.campaign
     refs = list(campaign.model.annexes)
     sources = [Source(campaign.file, campaign.raw, ("annexes", i)) for i in range(len(refs))]
-    if resolved.tasks and campaign.model.task_table and not any(r.kind == "tasks" for r in refs):
-        refs.insert(0, AnnexRef(kind="tasks", title=DEFAULT_TASKS_TITLE))
-        sources.insert(0, Source(campaign.file, campaign.raw, ("annexes",)))
+    listed = {r.kind for r in refs}
+    for implied in (k for k in CATALOGUE.values() if k.implied_by_tasks and k.key not in listed):
+        if resolved.tasks and campaign.model.task_table:
+            refs.insert(0, AnnexRef(kind=implied.key, title=DEFAULT_TASKS_TITLE))
+            sources.insert(0, Source(campaign.file, campaign.raw, ("annexes",)))
     annexes, problems = [], []
     for number, (ref, source) in enumerate(zip(refs, sources), start=1):
-        spec = None
-        if ref.kind in SPEC_MODELS:
+        spec, kind = None, annex_kind(ref.kind)
+        if kind.source_required and kind.spec is not None:
             if not ref.source:
                 problems.append(Problem(f"{ref.kind} 类附件须用 source 指明数据文件", source.file,
                                         locate(source.raw, source.loc), "source"))
@@ -77,16 +77,16 @@ def load_annexes(resolved: Resolved) -> list[Annex]:
                 continue
             try:
                 raw = load_file(path)
-                spec = parse_model(SPEC_MODELS[ref.kind], raw, path)
+                spec = parse_model(kind.spec, raw, path)
                 _check_spec(spec, path, raw)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
-            template = _checklist_template(spec, path.parent) if ref.kind == "checklist" else None
+            template = _own_template(spec, path.parent) if kind.own_layout else None
             source = Source(path, raw, ()) if not ref.title else source.at("title")
             annexes.append(Annex(number, ref, spec, source, template=template))
             continue
-        elif ref.kind in PROBLEM_KINDS:
+        elif kind.from_problems:
             spec, source = _problem_annex(resolved, ref, source, problems)
             if spec is None:
                 continue
@@ -128,8 +128,8 @@ def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source, problems: 
     return None, source
 
 
-def _checklist_template(spec: ChecklistSpec, folder: Path) -> Path:
-    """The checklist's .docx; a name of the campaign's own is found next to its data file."""
+def _own_template(spec: Any, folder: Path) -> Path:
+    """The annex's .docx (a checklist's); a name of the campaign's own is found next to its data file."""
     if spec.template in CHECKLIST_TEMPLATES:
         return template_path(spec.template)
     return (folder / spec.template).resolve()

@@ -1,0 +1,42 @@
+"""The kinds of annex a campaign may list (``annexes: - kind: …``), each said once, here.
+
+Validation (``inputs.catalog``), loading (``plan.annexes``), the document kinds (``kinds.registry``,
+one ``AnnexKind`` per entry, which tests/test_kinds.py holds to this list) and ``collect`` all read
+this catalogue; nothing else branches on an annex kind's name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planmaker.inputs.models import ChecklistSpec, SelfcheckSpec, StatsSpec, Strict
+
+
+@dataclass(frozen=True)
+class AnnexKindInfo:
+    key: str  # as campaign.yaml writes it
+    name: str  # as a clerk calls it
+    layout: str  # its .docx layout in templates/annexes
+    spec: type[Strict] | None = None  # the model of its data file (``source:``)
+    source_required: bool = False  # the data file must be given
+    from_problems: bool = False  # presents the campaign's problem list
+    own_layout: bool = False  # may bring its own .docx layout in the campaign's folder
+    implied_by_tasks: bool = False  # added first to any campaign with tasks that does not list it
+    collected: bool = False  # filled copies come back up and are summed by collect
+
+
+CATALOGUE: dict[str, AnnexKindInfo] = {k.key: k for k in (
+    AnnexKindInfo("tasks", "任务分工表", "tasks.docx", implied_by_tasks=True),
+    AnnexKindInfo("checklist", "工作检查表", "checklist.docx", ChecklistSpec, source_required=True, own_layout=True),
+    AnnexKindInfo("stats", "量化统计表", "stats.docx", StatsSpec, source_required=True, collected=True),
+    AnnexKindInfo("selfcheck", "自查表", "selfcheck.docx", SelfcheckSpec, from_problems=True),
+    AnnexKindInfo("ledger", "整改台账", "ledger.docx", SelfcheckSpec, from_problems=True),
+)}
+
+
+def annex_kind(key: str) -> AnnexKindInfo:
+    """The catalogue's entry; every annex loaded has passed inputs.catalog's check of its kind."""
+    return CATALOGUE[key]
+
+
+def choices() -> str:
+    return "、".join(f"{k.key}（{k.name}）" for k in CATALOGUE.values())
