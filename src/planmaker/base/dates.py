@@ -28,7 +28,7 @@ class PlanDate:
     day: int | None = None
 
     @classmethod
-    def parse(cls, value) -> PlanDate:
+    def parse(cls, value: object) -> PlanDate:
         if isinstance(value, PlanDate):
             return value
         if isinstance(value, dt.datetime):
@@ -62,7 +62,7 @@ class PlanDate:
         next_month = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
         return next_month - dt.timedelta(days=1)
 
-    def _key(self):
+    def _key(self) -> tuple[int, int, int]:
         return (self.year, self.month, self.day or 0)
 
     def __lt__(self, other: PlanDate) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def field_path(loc: tuple) -> str:
+def field_path(loc: tuple[str | int, ...]) -> str:
     """("groups", 0, "items") → groups[1].items: a field as the user counts it."""
     text = ""
     for part in loc:
@@ -59,11 +59,13 @@ class InputError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
     @classmethod
-    def single(cls, message: str, file=None, line=None, field=None) -> InputError:
+    def single(cls, message: str, file: Path | str | None = None, line: int | None = None,
+               field: str | None = None) -> InputError:
         return cls([Problem(message, file, line, field)])
 
     @classmethod
-    def refused(cls, message: str, file=None, line=None, field=None) -> InputError:
+    def refused(cls, message: str, file: Path | str | None = None, line: int | None = None,
+                field: str | None = None) -> InputError:
         return cls([Refusal(message, file, line, field)])
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 MAX_NAME_BYTES = 180
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ud800-\udfff]')
@@ -42,7 +43,7 @@ def safe_filename(name: str, fallback: str = "未命名") -> str:
     return name
 
 
-def shown_path(path) -> str:
+def shown_path(path: object) -> str:
     """A path as text that can be printed and saved: a file name that is not
     UTF-8 (unzipping a Windows archive gives GBK names) is decoded as GBK and
     marked, or its stray bytes escaped."""
@@ -72,7 +73,12 @@ class Artifact:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def institution_filenames(institutions, suffix: str = ".docx") -> list[str]:
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+def institution_filenames(institutions: Iterable[Named], suffix: str = ".docx") -> list[str]:
     """One distinct, safe file name per institution, in order."""
     names = FileNames(suffix)
     return [names.next(institution.name) for institution in institutions]

@@ -7,6 +7,7 @@ there, so that commands decide where it goes and tests can read it."""
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from planmaker.base.errors import Problem
@@ -22,7 +23,7 @@ def warn(problem: Problem) -> None:
 
 
 @contextmanager
-def collecting():
+def collecting() -> Iterator[list[Problem]]:
     bucket: list[Problem] = []
     token = _CURRENT.set(bucket)
     try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, KeysView
 from dataclasses import dataclass
 from functools import cache
 
@@ -69,7 +70,7 @@ class DateExpr:
         return self.text
 
 
-def parse_date_spec(value):
+def parse_date_spec(value: object) -> PlanDate | DateExpr | None:
     """A plan file's date: absolute (PlanDate), relative (DateExpr) or unset."""
     if value is None or isinstance(value, (PlanDate, DateExpr)):
         return value
@@ -89,7 +90,7 @@ def _official(day: dt.date) -> bool | None:
     import chinese_calendar
 
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return None
 
@@ -151,7 +152,7 @@ def _day(date: dt.date) -> PlanDate:
     return PlanDate(date.year, date.month, date.day)
 
 
-def apply_steps(base: PlanDate, steps, ref: str) -> PlanDate:
+def apply_steps(base: PlanDate, steps: Iterable[tuple[int, str]], ref: str) -> PlanDate:
     value = base
     for count, unit in steps:
         if unit == "months":
@@ -182,7 +183,7 @@ class Schedule:
         self.values: dict[str, PlanDate | None] = {}
         self._visiting: list[str] = []
 
-    def names(self):
+    def names(self) -> KeysView[str]:
         return self.specs.keys()
 
     def value(self, name: str) -> PlanDate | None:
@@ -210,6 +211,7 @@ class Schedule:
 
     def _evaluate(self, expr: DateExpr) -> PlanDate | None:
         ref, pick = expr.ref, None
+        base: PlanDate | None
         if ref.endswith((".first", ".last")):
             ref, pick = ref.rsplit(".", 1)
         if re.fullmatch(r"\d{4}-\d{1,2}(?:-\d{1,2})?", ref):
@@ -238,7 +240,7 @@ _PERIOD_MONTHS = {"month": 1, "quarter": 3}
 def period_ends(first: dt.date, last: dt.date, every: str) -> list[dt.date]:
     """The last days of the months or quarters that end within [first, last]."""
     step = _PERIOD_MONTHS[every]
-    ends = []
+    ends: list[dt.date] = []
     year, month = first.year, first.month
     # the period containing ``first`` ends at the next multiple of ``step`` months
     month = ((month - 1) // step + 1) * step

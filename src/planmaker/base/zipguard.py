@@ -11,6 +11,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO, Protocol
 
 from planmaker.base.errors import InputError
 
@@ -20,15 +21,21 @@ MAX_RATIO = 100  # an Office document's XML packs 5 to 20 times; beyond 100 it i
 MAX_MEMBERS = 10_000
 
 
-def check_zip(path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
+class Openable(Protocol):
+    """A private copy of the user's file (anything that opens for reading, as a Path does)."""
+
+    def open(self, mode: str) -> IO[bytes]: ...
+
+
+def check_zip(path: Path | str | Openable, what: str = "文件", max_file: int = MAX_FILE_BYTES,
               max_unpacked: int = MAX_UNPACKED_BYTES, shown: Path | str | None = None,
               unreadable_ok: bool = False) -> None:
     """Raise InputError unless ``path`` is a zip of sane size and compression;
     messages name ``shown`` (the user's file, when ``path`` is a copy of it).
     ``path`` is a path, or anything with ``open("rb")`` (a private copy).
     ``unreadable_ok``: a file that is no zip at all is left to the caller's reader to describe."""
-    path = path if hasattr(path, "open") else Path(path)
-    name = shown if shown is not None else path
+    path = Path(path) if isinstance(path, str) else path
+    name = shown if shown is not None else path if isinstance(path, Path) else None
     gap = " " if what[:1].isascii() else ""  # 无法读取 Excel 文件
     if isinstance(path, Path) and path.exists() and not path.is_file():
         raise InputError.refused(f"{what}不是一个文件", name)
@@ -71,7 +78,7 @@ def check_zip(path, what: str = "文件", max_file: int = MAX_FILE_BYTES,
 CHUNK = 1 << 20
 
 
-def _lying_member(path, max_unpacked: int) -> str | None:
+def _lying_member(path: Path | Openable, max_unpacked: int) -> str | None:
     """The first member whose content is not what the directory says (size or CRC), if any.
 
     Every member is inflated once, a megabyte at a time, and counted: Python's
