@@ -7,6 +7,7 @@ module knows none of them by name."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,7 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     resolved = resolve(Path(plan_path), catalog)
     refuse_errors(resolved)  # the plan check rejects is not built
     institutions = load_institutions(resolved, institutions_file)
-    resolved.institutions = institutions  # the plan's coverage counts come from the same list
+    resolved = dataclasses.replace(resolved, institutions=institutions)  # the coverage counts come from the list
     job = make_job(resolved, with_institutions=bool(institutions))
     artifacts = _plan_files(job, kinds) if shard[0] == 1 else []
     finishing = [kind for kind in kinds if kind.derives]

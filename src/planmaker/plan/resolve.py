@@ -53,7 +53,7 @@ class SeriesDate:
     date: PlanDate | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Resolved:
     plan: Plan
     plan_file: Path
