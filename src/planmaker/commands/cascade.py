@@ -14,8 +14,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from planmaker.base import resources
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem
@@ -23,6 +21,8 @@ from planmaker.base.files import Artifact
 from planmaker.base.schedule import add_workdays
 from planmaker.commands.build import BuildResult, build
 from planmaker.inputs.catalog import Catalog, Jurisdiction
+from planmaker.inputs.models import Plan
+from planmaker.inputs.planfile import dump_plan
 from planmaker.plan.compose import plan_title
 from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
 from planmaker.writing.output import WriteReport, write_outputs
@@ -124,8 +124,7 @@ def _plan_text(parent: Resolved, child: Jurisdiction, data: dict, lead_days: int
         f"（{parent.plan_file.name}）生成。\n"
         f"# 报送时限比上级早 {lead_days} 个工作日；成文日期、文号、联系人等请按实际修改后再运行 planmaker build。\n"
     )
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    return (header + body).encode("utf-8")
+    return dump_plan(Plan.model_validate(data), header).encode("utf-8")
 
 
 def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
