@@ -156,9 +156,11 @@ def test_every_record_names_its_source_and_only_public_records_count_as_confirme
 
 def test_an_inferred_name_is_said_once_and_a_recorded_one_is_not(tmp_path):
     inferred = plan_for(tmp_path / "a", "仙桃")
-    result = run_cli("check", inferred)
+    result = run_cli("check", "plan.yaml", cwd=tmp_path / "a")
     notices = [line for line in result.output.splitlines() if "推断" in line]
     assert len(notices) == 1 and "仙桃市卫生健康委员会" in notices[0] and "departments:" in notices[0]
+    guide = (ROOT / "docs" / "辖区配置.md").read_text(encoding="utf-8")
+    assert notices[0] in guide.split("<!-- 例三")[1].split("```")[1]  # the guide shows it as it is
     result = run_cli("build", inferred, "-o", tmp_path / "a" / "out", "--only", "plan", "--json")
     assert {"role": "health", "name": "仙桃市卫生健康委员会"} in json.loads(result.stdout)["inferred_departments"]
     assert result.stderr.count("推断") == 1

@@ -256,7 +256,7 @@ def plan_text(new: NewPlan) -> str:
         lines.append(f"issuer: {_q(new.issuer)}  # 发文单位")
     elif "health" in j.inferred_departments and not new.health_full and j.issuer == j.departments["health"].full:
         lines += [f"# 注意：发文单位“{j.issuer}”是按{j.kind}的标准名称推断的，没有查到记录，请核对；名称不同时，",
-                  f"# 在辖区配置中写明 departments: {{health: {{full: 实际全称}}}}（见 docs/辖区配置.md）。"]
+                  "# 在辖区配置中写明 departments: {health: {full: 实际全称}}（见 docs/辖区配置.md）。"]
     lines += ["", "# 本方案所贯彻的上级文件（没有时删去这一段）"]
     if new.parent_title:
         lines += ["parent_document:", f"  title: {_q(new.parent_title)}"]

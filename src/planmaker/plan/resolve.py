@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planmaker.base import notices
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.base.schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
@@ -21,6 +20,7 @@ from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, 
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.group import group_problems
+from planmaker.plan.inferred import announce_inferred
 
 FIXED_DATES = ("start", "end", "signed")
 
@@ -87,8 +87,7 @@ class Resolved:
     # above a province: the national departments; below: “各县（区）卫生健康局” by role
     national: dict[str, Department] = field(default_factory=dict)
     subordinate_departments: dict[str, str] = field(default_factory=dict)
-    # the department names the plan uses that are only its kind's standard names: (role, full name)
-    inferred_departments: list[tuple[str, str]] = field(default_factory=list)
+    inferred_departments: list[tuple[str, str]] = field(default_factory=list)  # plan.inferred
 
     @property
     def issuer(self) -> str:
@@ -140,42 +139,13 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     if problems:
         raise InputError(problems)
     params = {**model.params, **plan.params}
-    inferred = inferred_departments(jurisdiction, tasks)
-    if inferred:
-        notices.warn(inferred_notice(inferred, jurisdiction, plan_path, raw.line_of("profile")))
     return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
                     tasks, phases, requirements, phase_schedule=phase_dates,
                     milestone_dates=milestone_dates, series=series,
-                    institutions=list(jurisdiction.institutions),
-                    problems=problems_list, problems_source=problems_source,
+                    institutions=list(jurisdiction.institutions), problems=problems_list, problems_source=problems_source,
                     national=dict(catalog.vocabulary.national),
                     subordinate_departments=catalog.subordinate_departments(jurisdiction),
-                    inferred_departments=inferred)
-
-
-def inferred_departments(jurisdiction: Jurisdiction, tasks: list[Item]) -> list[tuple[str, str]]:
-    """The names the plan uses (its issuer's health department, its tasks' departments, the parent's
-    health department it answers to) that no record or profile states: (role, full name)."""
-    owners = [t.model for t in tasks] + [s for t in tasks for s in t.model.subtasks]
-    used = {"health", *(role for o in owners for role in (*o.lead, *o.cooperate))}
-    found = [(role, jurisdiction.departments[role].full) for role in jurisdiction.inferred_departments
-             if role in used]
-    parent = jurisdiction.parent
-    if parent is not None and "health" in parent.inferred_departments and "health" in parent.departments:
-        found.append(("health", parent.departments["health"].full))
-    return found
-
-
-def inferred_notice(inferred: list[tuple[str, str]], jurisdiction: Jurisdiction, plan_path: Path,
-                    line: int | None) -> Problem:
-    names = "、".join(dict.fromkeys(full for _role, full in inferred))
-    own = [(role, full) for role, full in inferred if jurisdiction.departments.get(role) is not None
-           and jurisdiction.departments[role].full == full]
-    role, full = own[0] if own else inferred[0]
-    where = "本辖区的辖区配置" if own else "上级的辖区配置"
-    return Problem(f"以下部门名称是按辖区类别的标准名称推断的，没有查到记录，请核对：{names}。"
-                   f"如实际名称不同，在{where}中写明（如 departments: {{{role}: {{full: {full}}}}}，"
-                   f"见 docs/辖区配置.md 第三节）", plan_path, line, "profile")
+                    inferred_departments=announce_inferred(jurisdiction, tasks, plan_path, raw.line_of("profile")))
 
 
 def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdiction, LoadedCampaign]:
@@ -192,7 +162,7 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdic
             ref = raw.get(key) if isinstance(raw, dict) else None
             if isinstance(ref, (str, int)) and not isinstance(ref, bool) and str(ref):
                 try:
-                    load(ref, base, (plan_path, raw.line_of(key)))
+                    load(str(ref), base, (plan_path, raw.line_of(key)))
                 except InputError as more:
                     problems.extend(more.problems)
         raise InputError(problems) from None
