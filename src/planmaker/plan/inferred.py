@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from planmaker.base import notices
 from planmaker.base.errors import Problem
 from planmaker.inputs.jurisdictions import Jurisdiction
 
@@ -33,13 +32,13 @@ def inferred_notice(inferred: list[tuple[str, str]], jurisdiction: Jurisdiction,
     where = "本辖区的辖区配置" if own else "上级的辖区配置"
     return Problem(f"以下部门名称是按辖区类别的标准名称推断的，没有查到记录，请核对：{names}。"
                    f"如实际名称不同，在{where}中写明（如 departments: {{{role}: {{full: {full}}}}}，"
-                   f"见 docs/辖区配置.md 第三节）", plan_path, line, "profile")
+                   f"见 docs/辖区配置.md 第三节）", plan_path, line, "profile", severity="warning")
 
 
-def announce_inferred(jurisdiction: Jurisdiction, tasks: list[Any], plan_path: Path,
-                      line: int | None) -> list[tuple[str, str]]:
-    """The inferred names, (role, full name); said once as a warning, for build and check alike."""
-    inferred = inferred_departments(jurisdiction, tasks)
-    if inferred:
-        notices.warn(inferred_notice(inferred, jurisdiction, plan_path, line))
-    return inferred
+
+def notice_for(resolved: Any) -> Problem | None:
+    """The one warning build and check give for a resolved plan's inferred names, if any."""
+    if not resolved.inferred_departments:
+        return None
+    line = resolved.plan_raw.line_of("profile") if hasattr(resolved.plan_raw, "line_of") else None
+    return inferred_notice(resolved.inferred_departments, resolved.jurisdiction, resolved.plan_file, line)

@@ -20,7 +20,7 @@ from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, 
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.group import group_problems
-from planmaker.plan.inferred import announce_inferred
+from planmaker.plan.inferred import inferred_departments
 
 FIXED_DATES = ("start", "end", "signed")
 
@@ -145,7 +145,7 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                     institutions=list(jurisdiction.institutions), problems=problems_list, problems_source=problems_source,
                     national=dict(catalog.vocabulary.national),
                     subordinate_departments=catalog.subordinate_departments(jurisdiction),
-                    inferred_departments=announce_inferred(jurisdiction, tasks, plan_path, raw.line_of("profile")))
+                    inferred_departments=inferred_departments(jurisdiction, tasks))
 
 
 def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdiction, LoadedCampaign]:
