@@ -110,7 +110,7 @@ class Catalog:
         text = str(ref).strip()
         ids = self.profile_ids()
         if text not in ids:  # a profile written since the folders were listed
-            self._ids = self._parents = self._names = None
+            self._ids = self._parents = None
             ids = self.profile_ids()
         if text in ids:
             return [ids[text]]
