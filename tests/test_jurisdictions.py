@@ -38,7 +38,8 @@ def test_table_holds_every_level_of_the_mainland():
 
 def test_table_places_the_special_cases():
     def unit(path):
-        return TABLE.find(path)
+        [found] = CATALOG.places.resolve(path)
+        return found
 
     assert TABLE.by_code[unit("仙桃市").parent].name == "湖北省" and unit("仙桃市").kind == "县级市"
     assert TABLE.by_code[unit("济源市").parent].name == "河南省"
@@ -58,8 +59,8 @@ def test_a_unit_by_name_code_or_path(ref):
     assert (j.name, j.kind, j.parent.name, j.code) == ("思南县", "县", "铜仁市", "520624")
 
 
-@pytest.mark.parametrize("name, candidates", [("朝阳区", ["北京市/朝阳区", "吉林省/长春市/朝阳区"]),
-                                              ("和平区", ["天津市/和平区", "辽宁省/沈阳市/和平区"])])
+@pytest.mark.parametrize("name, candidates", [("朝阳区", ["朝阳区（北京市，110105）", "朝阳区（吉林省长春市，220104）"]),
+                                              ("和平区", ["和平区（天津市，120101）", "和平区（辽宁省沈阳市，210102）"])])
 def test_an_ambiguous_name_is_refused_with_its_candidates(name, candidates):
     with pytest.raises(InputError) as exc:
         CATALOG.load_profile(name)
@@ -168,7 +169,7 @@ def test_cascade_of_yaan_by_name_reaches_its_eight_county_level_units(tmp_path):
     result = run_cli("cascade", plan, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     plans = sorted((tmp_path / "out").glob("*/plan.yaml"))
-    expected = {d.name for d in TABLE.children(TABLE.find("雅安市").code)}
+    expected = {d.name for d in TABLE.children(CATALOG.places.resolve("雅安市")[0].code)}
     assert len(plans) == len(expected) == 8
     # folders: a bundled profile's id (yucheng, yingjing), else the unit's name
     assert {CATALOG.load_profile(p.parent.name).name for p in plans} == expected
@@ -309,4 +310,4 @@ def test_new_takes_any_unit_of_the_national_table(tmp_path):
     assert result.exit_code == 0, result.output
     assert "profile: 贵州省/铜仁市/思南县" in (tmp_path / "a" / "plan.yaml").read_text(encoding="utf-8")
     result = run_cli(*args, "--profile", "朝阳区", "-o", tmp_path / "b")
-    assert result.exit_code != 0 and "北京市/朝阳区" in result.output
+    assert result.exit_code != 0 and "朝阳区（北京市，110105）" in result.output and "柳北区" not in result.output

@@ -62,7 +62,7 @@ def test_new_through_its_questions_builds_the_plan(tmp_path, monkeypatch):
 
 
 def test_new_asks_again_until_the_answers_are_usable(tmp_path, monkeypatch):
-    answers = "\n".join(["柳州市中", "1", "没有这个专项", "unreasonable-exams", "明年", "", "", "", ""]) + "\n"
+    answers = "\n".join(["柳州市中", "柳州市", "没有这个专项", "unreasonable-exams", "明年", "", "", "", ""]) + "\n"
     result = _answered(monkeypatch, answers, "--no-build", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert "1. 柳州市中医医院" in result.output or "柳州市中医医院" in result.output
@@ -88,9 +88,9 @@ def test_new_from_flags_alone_never_asks(tmp_path):
     ((), "请用选项 --profile 给出"),
     (("--profile", "柳州市"), "请用选项 --campaign 给出"),
     (("--profile", "柳州"), "柳州市"),  # 柳州 alone is fine: 柳州市
-    (("--profile", "柳"), "可能是以下辖区之一"),
+    (("--profile", "朝阳"), "可指以下 4 个辖区"),
     # 广东省 is a unit of the national table: only a place that is none is unknown
-    (("--profile", "乌有县", "--campaign", "unreasonable-exams"), "没有名为 “乌有县” 的辖区配置"),
+    (("--profile", "乌有县", "--campaign", "unreasonable-exams"), "没有名为“乌有县”的辖区"),
     (("--profile", "liuzhou", "--campaign", "nope"), "未知的专项模板 “nope”"),
     (("--profile", "liuzhou", "--campaign", "unreasonable-exams", "--start", "五月"), "开始月份 “五月” 无法识别"),
 ], ids=["no-profile", "no-campaign", "short-name", "ambiguous", "unknown", "bad-campaign", "bad-month"])

@@ -209,7 +209,7 @@ def new(profile, campaign, start, parent_title, parent_number, issuer, contacts,
                              [] if no_contacts else (list(contacts) or None))
     ask = _ask if _terminal() else None
     plan = wizard.complete(answers, _catalog(profiles_dirs, campaigns_dirs), ask, click.echo)
-    path = wizard.write_plan(out_dir, wizard.plan_text(plan), force)
+    path = wizard.write_plan(out_dir, wizard.plan_text(plan), force, wizard.profile_text(plan))
     say(f"方案文件：{path}")
     if no_build:
         return

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planmaker import __version__
+from planmaker.base import notices
 from planmaker.base.files import Artifact
 from planmaker.base.versions import versions
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds import registry
 from planmaker.kinds.base import InstitutionDocs, Job, Kind
 from planmaker.kinds.making import make_job
+from planmaker.plan.inferred import notice_for
 from planmaker.plan.resolve import Resolved, resolve
 from planmaker.writing.output import WriteReport, write_outputs
 
@@ -83,6 +85,9 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         kind.require()  # before any work: a missing tool is reported before anything is built
     resolved = resolve(Path(plan_path), catalog)
     refuse_errors(resolved)  # the plan check rejects is not built
+    inferred = notice_for(resolved)
+    if inferred is not None:  # said once, with the other warnings, when the command ends
+        notices.warn(inferred)
     institutions = load_institutions(resolved, institutions_file)
     resolved = dataclasses.replace(resolved, institutions=institutions)  # the coverage counts come from the list
     job = make_job(resolved, with_institutions=bool(institutions))

@@ -14,6 +14,7 @@ from planmaker.inputs.lint import word_lists
 from planmaker.inputs.validation import locate
 from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.compose import compose_plan
+from planmaker.plan.inferred import notice_for
 from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
 
 # A campaign holds no date: dates belong to the plan file, so that moving one moves all.
@@ -32,7 +33,9 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
             return warnings + exc.problems
     from planmaker.commands.check_render import render_problems
 
-    return warnings + campaign_problems(resolved, catalog) + date_problems(resolved) + render_problems(resolved)
+    inferred = notice_for(resolved)
+    return warnings + ([inferred] if inferred else []) + campaign_problems(resolved, catalog) \
+        + date_problems(resolved) + render_problems(resolved)
 
 
 def refuse_errors(resolved: Resolved) -> None:

@@ -11,7 +11,6 @@ asking and printing functions in."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable
@@ -24,8 +23,8 @@ from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 Ask = Callable[[str, str], str]  # (question, default) → the answer typed
 Tell = Callable[[str], None]
 PLAN_FILE = "plan.yaml"
+PROFILE_FILE = "辖区.yaml"  # the small profile beside the plan, as import writes it
 _SUGGESTED = 8
-_KINDS = {"省", "市", "自治区", "州", "自治州", "盟", "地区", "县", "自治县", "区", "旗", "自治旗", "特区", "林区"}
 
 
 @dataclass
@@ -50,82 +49,56 @@ class NewPlan:
     parent_number: str = ""
     issuer: str = ""
     contacts: list[dict[str, str]] = field(default_factory=list)
+    health_full: str = ""  # the health department's name as the clerk corrected it: 辖区.yaml beside the plan
 
 
-# ------------------------------------------------------------------ finding things by name
+# ------------------------------------------------------------------ finding the place
 
-def _names(catalog: Catalog) -> dict[str, str]:
-    """Every profile's id → name (read without resolving: a national catalog has thousands)."""
-    return {pid: (catalog._peek_name(path) or pid) for pid, path in catalog.profile_ids().items()}
-
-
-def find_profiles(catalog: Catalog, query: str) -> tuple[list[tuple[str, str]], bool]:
-    """(id, name) of the profiles ``query`` may mean, best first, and whether they match
-    it: an exact id or name alone; else the names that contain it; else (not matching,
-    suggestions only) the closest names."""
-    query = query.strip()
-    names = _names(catalog)
-    exact = [(pid, name) for pid, name in names.items() if query in (pid, name)]
-    if exact:
-        return exact, True
-    containing = [(pid, name) for pid, name in names.items() if query and (query in name or name in query)]
-    # "柳州" is 柳州市 rather than 柳州市中医医院: the name is the query and a kind of jurisdiction
-    named = [(pid, name) for pid, name in containing if name.startswith(query) and name[len(query):] in _KINDS]
-    if len(named) == 1:
-        return named, True
-    if containing:
-        return sorted(containing, key=lambda pair: (len(pair[1]), pair[0])), True
-    close = difflib.get_close_matches(query, list(names.values()) + list(names), n=_SUGGESTED, cutoff=0.3)
-    return [(pid, name) for pid, name in names.items() if name in close or pid in close], False
+def _choices(catalog: Catalog, found: list) -> str:
+    return "\n".join(f"  {i}. {catalog.label(f)}" for i, f in enumerate(found[:_SUGGESTED], start=1))
 
 
-def _choices(pairs: list[tuple[str, str]]) -> str:
-    return "\n".join(f"  {i}. {name}（{pid}）" for i, (pid, name) in enumerate(pairs[:_SUGGESTED], start=1))
-
-
-def _pick(answer: str, pairs: list[tuple[str, str]]) -> str | None:
-    """An id from a number typed against the list shown, or the one pair left."""
-    if answer.isdigit() and 1 <= int(answer) <= min(len(pairs), _SUGGESTED):
-        return pairs[int(answer) - 1][0]
-    matches = [pid for pid, name in pairs if answer in (pid, name)]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _from_national_table(catalog: Catalog, query: str) -> Jurisdiction | str | None:
-    """Any unit of the national table by name, code or path; else why not (同名的辖区 listed), or None."""
-    try:
-        return catalog.load_profile(query.strip())
-    except InputError as exc:
-        message = exc.problems[0].message if exc.problems else ""
-        return message if "同名" in message or "兵团" in message else None
+def _pick(answer: str, found: list):
+    """A candidate by its number in the list shown (else the answer is read as a new name)."""
+    if answer.isdigit() and 1 <= int(answer) <= min(len(found), _SUGGESTED):
+        return found[int(answer) - 1]
+    return None
 
 
 def choose_profile(catalog: Catalog, given: str | None, ask: Ask | None, tell: Tell) -> Jurisdiction:
+    """The place the clerk names, read by the one resolver (inputs/places.py): a place it names
+    alone is taken; several are listed with their provinces; none: the places whose names hold
+    the whole of what was typed, if any, to choose from, never a look-alike."""
     query = given
     while True:
         if query is None:
             if ask is None:
                 raise _missing("辖区", "--profile")
-            query = ask("辖区名称（如 柳州市、融安县）", "")
-        pairs, matched = find_profiles(catalog, query)
-        if matched and len(pairs) == 1:
-            return catalog.load_profile(pairs[0][0])
-        if not matched:
-            national = _from_national_table(catalog, query)
-            if isinstance(national, Jurisdiction):
-                return national
-            message = national or f"没有名为 “{query}” 的辖区配置（可用 planmaker profiles 查看全部）"
-            if pairs and not national:
-                message += f"；相近的有：\n{_choices(pairs)}"
+            query = ask("辖区名称（如 柳州市、思南县、北京市朝阳区）", "")
+        found = catalog.candidates(query)
+        if len(found) == 1:
+            try:
+                return catalog.load_found(found[0])
+            except InputError as exc:  # a unit the tool cannot issue for (兵团): say why, ask again
+                if ask is None:
+                    raise
+                tell(exc.problems[0].message)
+                query = None
+                continue
+        if found:
+            message = f"“{query}” 可指以下 {len(found)} 个辖区，请输入序号，或写出上级、代码（如 北京市朝阳区）：\n" \
+                      f"{_choices(catalog, found)}"
         else:
-            message = f"“{query}” 可能是以下辖区之一，请写出全称或序号：\n{_choices(pairs)}"
+            found = catalog.containing(query)
+            message = f"没有名为“{query}”的辖区" + (f"；名称中含“{query}”的有（请输入序号）：\n{_choices(catalog, found)}"
+                                                if found else "（可用 planmaker profiles 名称的一部分 查找）")
         if ask is None:
             raise InputError.single(message)
         tell(message)
-        answer = ask("辖区", "")
-        picked = _pick(answer.strip(), pairs)
+        answer = ask("辖区", "").strip()
+        picked = _pick(answer, found)
         if picked is not None:
-            return catalog.load_profile(picked)
+            return catalog.load_found(picked)
         query = answer
 
 
@@ -221,12 +194,28 @@ def complete(answers: Answers, catalog: Catalog, ask: Ask | None, tell: Tell) ->
     title = _answer(answers.parent_title, "上级文件标题（没有可留空）", "", ask).strip()
     number = _answer(answers.parent_number, "上级文件文号（如 桂卫医发〔2021〕12号，没有可留空）", "", ask).strip() \
         if title else ""
-    issuer = _answer(answers.issuer, "发文单位", jurisdiction.issuer, ask).strip() or jurisdiction.issuer
+    issuer, health_full = confirm_issuer(answers.issuer, jurisdiction, ask, tell)
     unit = "health" if "health" in jurisdiction.departments else issuer
     contacts_text = answers.contacts if answers.contacts is not None else \
         [t for t in re.split(r"[;；]", _answer(None, "联系人（姓名,电话；多位用分号隔开，可留空）", "", ask)) if t.strip()]
     contacts = [parse_contact(text, unit) for text in contacts_text]
-    return NewPlan(jurisdiction, campaign, start, title, number, issuer, contacts)
+    return NewPlan(jurisdiction, campaign, start, title, number, issuer, contacts, health_full)
+
+
+def confirm_issuer(given: str | None, j: Jurisdiction, ask: Ask | None, tell: Tell) -> tuple[str, str]:
+    """The issuer, shown in full for the clerk to confirm (Enter) or correct; and, where the issuer
+    is the place's health department and the clerk gave its real name, that name (for 辖区.yaml)."""
+    if given is not None or ask is None:
+        return (given or "").strip() or j.issuer, ""
+    health = j.departments.get("health")
+    is_health = health is not None and j.issuer == health.full
+    if is_health and "health" in j.inferred_departments:
+        tell(f"发文单位（{j.name}的卫生健康部门）按{j.kind}的标准名称推断为“{j.issuer}”，没有查到记录；"
+             f"请核对：名称无误直接回车，不同时输入实际全称。")
+    answer = ask("发文单位全称", j.issuer).strip() or j.issuer
+    if answer != j.issuer and is_health and j.file is None and j.code:
+        return "", answer
+    return answer, ""
 
 
 # ------------------------------------------------------------------ the plan file
@@ -261,10 +250,13 @@ def plan_text(new: NewPlan) -> str:
     lines = [f"# {j.name}：{model.name}", "# 由 planmaker new 生成。修改后运行 planmaker build 重新生成全部文件；",
              "# 日期的写法：2024-05-20、只到月的 2024-05、另一个日期的名称（start、deploy.end），",
              "# 或再加减时间（+ 1 month、- 5 working days）。留空（null）的日期在文件中留作 20__年__月__日。",
-             f"profile: {j.id}                # 辖区：{j.name}",
+             f"profile: {'./' + PROFILE_FILE if new.health_full else j.id}                # 辖区：{j.name}",
              f"campaign: {new.campaign.id}    # 专项：{model.name}"]
     if new.issuer and new.issuer != j.issuer:
         lines.append(f"issuer: {_q(new.issuer)}  # 发文单位")
+    elif "health" in j.inferred_departments and not new.health_full and j.issuer == j.departments["health"].full:
+        lines += [f"# 注意：发文单位“{j.issuer}”是按{j.kind}的标准名称推断的，没有查到记录，请核对；名称不同时，",
+                  "# 在辖区配置中写明 departments: {health: {full: 实际全称}}（见 docs/辖区配置.md）。"]
     lines += ["", "# 本方案所贯彻的上级文件（没有时删去这一段）"]
     if new.parent_title:
         lines += ["parent_document:", f"  title: {_q(new.parent_title)}"]
@@ -287,14 +279,25 @@ def plan_text(new: NewPlan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_plan(folder: Path, text: str, force: bool = False) -> Path:
-    """``folder``/plan.yaml; an existing plan is kept unless ``force``."""
+def profile_text(new: NewPlan) -> str | None:
+    """辖区.yaml beside the plan, when the clerk corrected the health department's name."""
+    if not new.health_full:
+        return None
+    j = new.jurisdiction
+    return "\n".join([f"# {j.name}：卫生健康部门的名称由经办人在 planmaker new 中写明；其余按类别的标准名称。",
+                      f"name: {_q(j.name)}", f"code: {_q(j.code)}", "departments:",
+                      f"  health: {{full: {_q(new.health_full)}}}"]) + "\n"
+
+
+def write_plan(folder: Path, text: str, force: bool = False, profile: str | None = None) -> Path:
+    """``folder``/plan.yaml (and 辖区.yaml when ``profile``); existing files are kept unless ``force``."""
     from planmaker.writing.output import atomic_write
 
-    path = Path(folder) / PLAN_FILE
-    if path.exists() and not force:
-        raise InputError([Problem(f"{path} 已存在，未覆盖（如要覆盖，请加 --force，或用 -o 换一个文件夹）",
-)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, text.encode("utf-8"))
-    return path
+    files = {Path(folder) / PLAN_FILE: text} | ({Path(folder) / PROFILE_FILE: profile} if profile else {})
+    there = [path for path in files if path.exists()]
+    if there and not force:
+        raise InputError([Problem(f"{there[0]} 已存在，未覆盖（如要覆盖，请加 --force，或用 -o 换一个文件夹）")])
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for path, body in reversed(files.items()):  # the profile first: the plan refers to it
+        atomic_write(path, body.encode("utf-8"))
+    return Path(folder) / PLAN_FILE

@@ -54,6 +54,7 @@ def build(plan: Path, out_dir: Path, result) -> dict[str, Any]:
     resolved = result.resolved
     return {**_head("build", True), "plan": str(plan), "profile": resolved.jurisdiction.id,
             "jurisdiction": resolved.jurisdiction.name, "campaign": resolved.campaign.id,
+            "inferred_departments": [{"role": role, "name": name} for role, name in resolved.inferred_departments],
             **_report(result.report, out_dir),
             "counts": {"written": len(result.report.written), "unchanged": len(result.report.unchanged),
                        "kept": len(result.report.kept)}}

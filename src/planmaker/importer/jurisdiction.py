@@ -1,8 +1,6 @@
-"""Who issued the plan: a bundled profile when one matches, else a profile
+"""Who issued the plan: the place ``--profile`` names (read by the one resolver of place names,
+inputs/places.py, through the catalog), else a bundled profile when one matches, else a profile
 drawn from the document's own words (its kind, name and departments).
-
-``find_profile`` is the one place that looks jurisdictions up, so that it can
-consult national division data once planmaker has it.
 """
 
 from __future__ import annotations
@@ -65,11 +63,6 @@ class Speaker:
     local: dict = field(default_factory=dict)    # the profile to write when it is drawn from the text
 
 
-def find_profile(catalog: Catalog, ref: str) -> Jurisdiction:
-    """A jurisdiction by id, name or path (the one look-up the importer makes)."""
-    return catalog.load_profile(ref)
-
-
 def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
     speaker = _speaker(text, title, issuer, catalog, ref)
     speaker.role_labels = catalog.roles
@@ -79,7 +72,7 @@ def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str |
 
 def _speaker(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
     if ref:
-        j = find_profile(catalog, ref)
+        j = catalog.load_profile(ref)
         return _from_profile(j, text, f"按 --profile 指定：{j.name}")
     prefix = dominant_prefix(text)
     for j in _candidates(catalog, title + "\n" + issuer, text, prefix):

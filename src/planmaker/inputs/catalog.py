@@ -14,15 +14,18 @@ from typing import Any
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.annex_kinds import CATALOGUE, choices
-from planmaker.inputs.divisions import Ambiguous, Division, Divisions, looks_like_path, national
-from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction
+from planmaker.inputs.divisions import Division, Divisions, national
+from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction, short_name_of
 from planmaker.inputs.models import Campaign, Profile
+from planmaker.inputs.places import Places, looks_like_path
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
-from planmaker.inputs.vocabulary import VocabularyFile
+from planmaker.inputs.vocabulary import DepartmentRecords, VocabularyFile
 from planmaker.inputs.yamlfile import load_file
 
 CAMPAIGN_FILE = "campaign.yaml"
 VOCABULARY_FILE = "_vocabulary.yaml"
+RECORDS_FILE = "_departments.yaml"
+_LISTED = 12  # candidates named in a message
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class Catalog:
     def vocabulary(self) -> VocabularyFile:
         path = resources.profiles_dir() / VOCABULARY_FILE
         return parse_model(VocabularyFile, load_file(path), path)
+
+    @cached_property
+    def records(self) -> DepartmentRecords:
+        path = resources.profiles_dir() / RECORDS_FILE
+        return parse_model(DepartmentRecords, load_file(path), path)
 
     @property
     def roles(self) -> dict[str, str]:
@@ -92,9 +100,49 @@ class Catalog:
     def divisions(self) -> Divisions:
         return national()
 
-    def find_profile(self, ref: str, base: Path | None = None, origin=None) -> Path | Division:
-        """A profile file by id (``liuzhou``), by name or by path (``./my-county.yaml``); else a
-        unit of the national table by name (思南县), code (520624) or path (贵州省/铜仁市/思南县).
+    @cached_property
+    def places(self) -> Places:
+        return Places(self.divisions, lambda name: short_name_of(name, self.vocabulary))
+
+    def candidates(self, ref: object) -> list[Path | Division]:
+        """Every profile and unit ``ref`` names: a profile by id or by its name, else every unit of
+        the national table it names (inputs/places.py): one is the answer, several a choice."""
+        text = str(ref).strip()
+        ids = self.profile_ids()
+        if text not in ids:  # a profile written since the folders were listed
+            self._ids = self._parents = None
+            ids = self.profile_ids()
+        if text in ids:
+            return [ids[text]]
+        by_name = self._profiles_by_name()
+        if by_name.get(text):
+            return [by_name[text][0]]  # the user's own before the bundled one
+        return list(self.places.resolve(ref))
+
+    def containing(self, text: str) -> list[Path | Division]:
+        """Profiles and units whose id or name holds the whole of ``text``: a search, offered to
+        choose from, never taken."""
+        text = "".join(str(text).split())
+        if len(text) < 2:
+            return []
+        names = {path: name for name, paths in self._profiles_by_name().items() for path in paths}
+        profiles = [path for pid, path in self.profile_ids().items() if text in pid or text in (names.get(path) or "")]
+        taken = {names.get(path) for path in profiles}
+        return [*profiles, *(d for d in self.places.containing(text) if d.name not in taken)]
+
+    def label(self, found: Path | Division) -> str:
+        """How a candidate is listed: 朝阳区（北京市，110105）, 柳州市中医医院（liuzhou-tcm-hospital）."""
+        if isinstance(found, Division):
+            return self.places.describe(found)
+        return f"{self._peek_name(found) or found.stem}（{found.stem}）"
+
+    def load_found(self, found: Path | Division) -> Jurisdiction:
+        return self.from_division(found) if isinstance(found, Division) else self.load_profile(str(found))
+
+    def find_profile(self, ref: object, base: Path | None = None, origin=None) -> Path | Division:
+        """A profile file by id (``liuzhou``), by name or by path (``./my-county.yaml``); else the
+        unit of the national table the name names (inputs/places.py): 思南县, 思南, 520624,
+        北京市朝阳区, 贵州省/铜仁市/思南县.
 
         ``origin``: (file, line) of the reference, or (file, line, field) for
         a profile's ``parent``."""
@@ -102,39 +150,31 @@ class Catalog:
         field = named[0] if named else "profile"
         what = "上级辖区配置" if field == "parent" else "辖区配置"
         where = (file, line, field)
-        if ref.endswith((".yaml", ".yml")) or (looks_like_path(ref) and not self._division_path(ref)):
-            path = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
+        text = str(ref).strip()
+        if text.endswith((".yaml", ".yml")) or (looks_like_path(text) and not self.places.resolve(text)):
+            path = (base / text) if base and not Path(text).is_absolute() else Path(text)
             if path.is_file():
                 return path
-            raise InputError([Problem(f"找不到{what}文件 “{ref}”", *where)])
-        ids = self.profile_ids()
-        if ref not in ids:  # a profile written since the folders were listed
-            self._ids = self._parents = None
-            ids = self.profile_ids()
-        if ref in ids:
-            return ids[ref]
-        by_name = self._profiles_by_name()
-        if by_name.get(ref):
-            return by_name[ref][0]  # the user's own before the bundled one
-        try:
-            division = self.divisions.find(ref)
-        except Ambiguous as exc:
-            raise InputError([Problem(f"“{ref}” 有 {len(exc.candidates)} 个同名辖区，请写出上级或代码："
-                                      f"{'；'.join(exc.candidates)}", *where)]) from None
-        if division is not None:
-            return division
-        hint = did_you_mean(ref, list(ids) + [n for n in by_name if n])
-        if ref.strip().isdigit():
-            raise InputError([Problem(f"全国行政区划表中没有代码 “{ref}”：代码随区划调整而变，"
+            raise InputError([Problem(f"找不到{what}文件 “{text}”", *where)])
+        found = self.candidates(ref)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise InputError([Problem(f"“{text}” 可指 {len(found)} 个辖区，请写出上级（如 北京市朝阳区）或代码："
+                                      f"{self._listing(found)}", *where)])
+        if text.isdigit():
+            raise InputError([Problem(f"全国行政区划表中没有代码 “{text}”：代码随区划调整而变，"
                                       f"可用 planmaker profiles 名称的一部分 查找现行代码", *where)])
-        raise InputError([Problem(f"未知的{what} “{ref}”：既没有这个辖区配置，全国行政区划表中也没有这个辖区{hint}"
-                                  f"（可用 planmaker profiles 名称的一部分 查找）", *where)])
+        hint = did_you_mean(text, list(self.profile_ids())) if text.isascii() else ""
+        near = self.containing(text)
+        also = f"；名称中含“{text}”的有：{self._listing(near)}" if near else \
+            "（可用 planmaker profiles 名称的一部分 查找）"
+        raise InputError([Problem(f"未知的{what} “{text}”：既没有这个辖区配置，全国行政区划表中也没有这个辖区"
+                                  f"{hint}{also}", *where)])
 
-    def _division_path(self, ref: str) -> bool:
-        try:
-            return self.divisions.find(ref) is not None
-        except Ambiguous:
-            return True
+    def _listing(self, found: list[Path | Division]) -> str:
+        shown = "；".join(self.label(f) for f in found[:_LISTED])
+        return shown + (f" 等 {len(found)} 个" if len(found) > _LISTED else "")
 
     def _profiles_by_name(self) -> dict[str, list[Path]]:
         """Profile files by the name they state, the user's folders' first."""
@@ -155,7 +195,7 @@ class Catalog:
             return None
         return raw.get("name") if isinstance(raw, dict) else None
 
-    def load_profile(self, ref: str, base: Path | None = None, origin=None, _chain=()) -> Jurisdiction:
+    def load_profile(self, ref: object, base: Path | None = None, origin=None, _chain=()) -> Jurisdiction:
         found = self.find_profile(ref, base, origin)
         if isinstance(found, Division):
             return self.from_division(found)
@@ -175,7 +215,8 @@ class Catalog:
         division = self._division_of(profile, parent, where)
         if parent is None and division is not None and division.parent:
             parent = self.from_division(self.divisions.by_code[division.parent])
-        jurisdiction = make_jurisdiction(profile, division, parent, self.vocabulary, self.divisions, where)
+        jurisdiction = make_jurisdiction(profile, division, parent, self.vocabulary, self.divisions, where,
+                                         self.records)
         self._profiles[path] = jurisdiction
         return jurisdiction
 
@@ -190,7 +231,8 @@ class Catalog:
                 return candidate
         parent = self.from_division(self.divisions.by_code[division.parent]) if division.parent else None
         where = Sources(self.divisions.path_of(division), None, None)
-        jurisdiction = make_jurisdiction(None, division, parent, self.vocabulary, self.divisions, where)
+        jurisdiction = make_jurisdiction(None, division, parent, self.vocabulary, self.divisions, where,
+                                         self.records)
         self._by_code[division.code] = jurisdiction
         return jurisdiction
 
@@ -243,14 +285,16 @@ class Catalog:
         return children
 
     def search(self, text: str) -> list[tuple[str, str, str, str]]:
-        """Units whose name has ``text`` in it or whose code starts with it, and profiles whose id
-        or name has it: (code, path, kind, profile id), in code order, profiles without code last."""
+        """The units ``text`` names (inputs/places.py), then those whose name has it in it or whose
+        code starts with it, and profiles whose id or name has it: (code, path, kind, profile id), in code order, profiles without code last."""
         profiles = {}
         for name, paths in self._profiles_by_name().items():
             for path in paths:
                 profiles[path.stem] = name
         rows, found = [], set()
-        for division in self.divisions.search(text):
+        named = self.places.resolve(text)
+        known = {d.code for d in named}
+        for division in named + [d for d in self.places.containing(text) if d.code not in known]:
             own = [pid for pid, name in profiles.items() if name == division.name
                    and self.load_profile(pid).code == division.code]
             rows.append((division.code, self.divisions.path_of(division), division.kind, own[0] if own else ""))

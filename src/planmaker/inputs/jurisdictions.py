@@ -6,7 +6,12 @@ What comes from where, lowest first:
 * the kind's defaults in _vocabulary.yaml: 我县/全县/县直, the office suffix, the
   standard names of the departments (with the variants for the special cases:
   直辖市 districts, 省直辖 county-level units, cities without districts);
+* the records of _departments.yaml: the names a class of places really has (the districts of
+  北京市 have a 卫生健康委员会, 东莞市 a 卫生健康局), each with its source;
 * the profile, if there is one: only what differs (a health department that is a 局).
+
+A name that varies by place (``varies``: 卫生健康委/局) and that neither a record nor the profile
+states is an inference: ``inferred_departments`` names its roles, for build and check to say so.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.divisions import Division, Divisions
 from planmaker.inputs.models import Department, DepartmentOverride, Institution, Profile
 from planmaker.inputs.validation import did_you_mean, locate
-from planmaker.inputs.vocabulary import KindDefaults, VocabularyFile
+from planmaker.inputs.vocabulary import DepartmentRecords, KindDefaults, VocabularyFile
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
 KIND_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "区", "县", "旗", "盟")
@@ -55,6 +60,9 @@ class Jurisdiction:
     towns: str = ""
     office_suffix: str = ""
     offices: dict[str, str] = field(default_factory=dict)
+    # role → where its name was read (a record's source, the profile's file)
+    department_sources: dict[str, str] = field(default_factory=dict)
+    inferred_departments: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.name
@@ -256,8 +264,35 @@ def _short_from_full(full: str, words: dict[str, str]) -> str:
     return full
 
 
+def place_departments(defaults: KindDefaults, profile: Profile | None, division: Division | None,
+                      parent: Jurisdiction | None, vocabulary: VocabularyFile, records: DepartmentRecords | None,
+                      words: dict[str, str], where: Sources) -> tuple[dict[str, Department], dict[str, str],
+                                                                      tuple[str, ...]]:
+    """The departments by role, where each varying name was read, and the roles only inferred."""
+    specs = standard_departments(defaults.departments, vocabulary)
+    sources: dict[str, str] = {}
+    confirmed: set[str] = set()
+    code = division.code if division else ""
+    ancestors = {node.code for node in ([parent, *parent.ancestors()] if parent else []) if node.code}
+    for record in (records.records if records and code else ()):
+        if record.match.covers(code, ancestors):
+            specs.update(record.departments)
+            for role in record.departments:
+                sources[role] = "；".join(record.source)
+                (confirmed.add if record.confirmed else confirmed.discard)(role)
+    overrides = dict(profile.departments) if profile else {}
+    for role in overrides:
+        sources[role] = f"辖区配置 {where.file.name if where.file else where.id}"
+        confirmed.add(role)
+    departments = resolve_departments(specs, overrides, words, where)
+    varies = records.varies if records else []
+    inferred = tuple(role for role in varies if role in departments and role not in confirmed)
+    return departments, sources, inferred
+
+
 def make_jurisdiction(profile: Profile | None, division: Division | None, parent: Jurisdiction | None,
-                      vocabulary: VocabularyFile, divisions: Divisions, where: Sources) -> Jurisdiction:
+                      vocabulary: VocabularyFile, divisions: Divisions, where: Sources,
+                      records: DepartmentRecords | None = None) -> Jurisdiction:
     kind = effective_kind(profile.kind if profile else None, division, vocabulary, where)
     level = vocabulary.kinds[kind].level
     defaults = kind_defaults(kind, variants_of(level, division, parent, divisions), vocabulary)
@@ -279,9 +314,8 @@ def make_jurisdiction(profile: Profile | None, division: Division | None, parent
     committee = word("committee", defaults.committee or prefix + "委")
     words = {"full": full_name, "name": name, "prefix": prefix, "committee": committee, "short": short,
              "parent": parent.full_name if parent else ""}
-    overrides = dict(profile.departments) if profile else {}
-    departments = resolve_departments(standard_departments(defaults.departments, vocabulary),
-                                      overrides, words, where)
+    departments, sources, inferred = place_departments(
+        defaults, profile, division, parent, vocabulary, records, words, where)
     suffix = defaults.office
     offices = {role: office + suffix for role, office in vocabulary.offices.items()} if suffix else {}
     offices.update(profile.offices if profile else {})
@@ -298,4 +332,5 @@ def make_jurisdiction(profile: Profile | None, division: Division | None, parent
         institutions=tuple(profile.institutions) if profile else (), parent=parent, file=where.file,
         raw=where.raw, code=division.code if division else "", grade=word("grade", defaults.grade),
         towns=word("towns", defaults.towns), office_suffix=suffix, offices=offices,
+        department_sources=sources, inferred_departments=inferred,
     )

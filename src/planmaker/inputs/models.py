@@ -34,6 +34,15 @@ NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)]
 
 
+def _code_as_text(value: Any) -> Any:
+    """A division code written unquoted (``profile: 110105``) is the same code as text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# A place as a plan file or profile names it: an id, a name, a path or a code (a number too).
+PlaceRef = Annotated[str, BeforeValidator(_code_as_text), Field(min_length=1, max_length=1000)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
 
@@ -82,12 +91,12 @@ class Profile(Strict):
     and the defaults of its kind (docs/辖区配置.md)."""
 
     name: NonEmpty
-    code: str | None = Field(None, pattern=r"^\d{6}$", description="行政区划代码，同名辖区（长安区）须写")
+    code: Annotated[str, BeforeValidator(_code_as_text)] | None = Field(
+        None, pattern=r"^\d{6}$", description="行政区划代码，同名辖区（长安区）须写")
     short_name: str | None = None
     full_name: str | None = None
     kind: str | None = None
-    parent: str | None = Field(None, min_length=1, max_length=200,
-                               description="上级：辖区配置名（liuzhou），或行政区划的名称、代码、路径")
+    parent: PlaceRef | None = Field(None, description="上级：辖区配置名（liuzhou），或行政区划的名称、代码、路径")
     province_abbr: str | None = None
     vocabulary: Vocabulary = Vocabulary()
     issuer: str | None = None
@@ -251,7 +260,7 @@ class Imprint(Strict):
 
 
 class Plan(Strict):
-    profile: NonEmpty
+    profile: PlaceRef
     campaign: NonEmpty
     year: int | None = Field(None, ge=1949, le=2200)
     number: str | None = None

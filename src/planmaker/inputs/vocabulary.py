@@ -3,7 +3,7 @@ departments are named, the roles, the national departments, the words the lint l
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -40,3 +40,32 @@ class VocabularyFile(Strict):
     other_names: dict[Identifier, list[str]] = {}
     national: dict[Identifier, Department] = {}
     roles: dict[Identifier, NonEmpty]
+
+
+class RecordMatch(Strict):
+    """Which places a record is about: the units themselves (``codes``) or every unit below one
+    (``under``: the districts and counties of 北京市)."""
+
+    codes: list[Annotated[str, Field(pattern=r"^\d{6}$")]] = []
+    under: list[Annotated[str, Field(pattern=r"^\d{6}$")]] = []
+
+    def covers(self, code: str, ancestors: set[str]) -> bool:
+        return code in self.codes or bool(ancestors.intersection(self.under))
+
+
+class DepartmentRecord(Strict):
+    """Department names a class of places really has, where they depart from (or confirm) the
+    standard names of their kind, with where that was read."""
+
+    places: NonEmpty = Field(description="适用于哪些辖区，供人阅读")
+    match: RecordMatch
+    departments: dict[Identifier, dict[Literal["full", "short"], NonEmpty] | Identifier]
+    source: list[NonEmpty] = Field(min_length=1, description="公开记录：网址及其标题")
+    confirmed: bool = Field(True, description="false：来源不是该名称的公开记录，名称仍作推断提示")
+
+
+class DepartmentRecords(Strict):
+    """profiles/_departments.yaml."""
+
+    varies: list[Identifier] = Field(description="名称因地而异（委/局）的部门角色：没有记录时提示为推断")
+    records: list[DepartmentRecord] = []

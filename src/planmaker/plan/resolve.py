@@ -20,6 +20,7 @@ from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, 
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 from planmaker.plan.group import group_problems
+from planmaker.plan.inferred import inferred_departments
 
 FIXED_DATES = ("start", "end", "signed")
 
@@ -86,6 +87,7 @@ class Resolved:
     # above a province: the national departments; below: “各县（区）卫生健康局” by role
     national: dict[str, Department] = field(default_factory=dict)
     subordinate_departments: dict[str, str] = field(default_factory=dict)
+    inferred_departments: list[tuple[str, str]] = field(default_factory=list)  # plan.inferred
 
     @property
     def issuer(self) -> str:
@@ -140,10 +142,10 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
     return Resolved(plan, plan_path, raw, jurisdiction, campaign, roles, dates, params,
                     tasks, phases, requirements, phase_schedule=phase_dates,
                     milestone_dates=milestone_dates, series=series,
-                    institutions=list(jurisdiction.institutions),
-                    problems=problems_list, problems_source=problems_source,
+                    institutions=list(jurisdiction.institutions), problems=problems_list, problems_source=problems_source,
                     national=dict(catalog.vocabulary.national),
-                    subordinate_departments=catalog.subordinate_departments(jurisdiction))
+                    subordinate_departments=catalog.subordinate_departments(jurisdiction),
+                    inferred_departments=inferred_departments(jurisdiction, tasks))
 
 
 def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdiction, LoadedCampaign]:
@@ -158,9 +160,9 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdic
         problems.extend(exc.problems)
         for key, load in (("profile", catalog.load_profile), ("campaign", catalog.load_campaign)):
             ref = raw.get(key) if isinstance(raw, dict) else None
-            if isinstance(ref, str) and ref:
+            if isinstance(ref, (str, int)) and not isinstance(ref, bool) and str(ref):
                 try:
-                    load(ref, base, (plan_path, raw.line_of(key)))
+                    load(str(ref), base, (plan_path, raw.line_of(key)))
                 except InputError as more:
                     problems.extend(more.problems)
         raise InputError(problems) from None
