@@ -83,6 +83,8 @@ class Body(_Sourced):
 
 
 class DatedFile(Strict):
+    # the earliest plan the data speaks for: a law or a name that holds from then on may be written as words
+    speaks_from: dt.date
     congresses: list[Congress] = Field(min_length=1)
     education: list[Education] = []
     laws: list[Law] = []
@@ -206,6 +208,7 @@ def body_at(data: DatedFile, key: str, day: dt.date | None) -> Body | None:
 
 def phrases(data: DatedFile) -> list[Phrase]:
     found: list[Phrase] = []
+    since = data.speaks_from
     for i, congress in enumerate(data.congresses):
         nxt = data.congresses[i + 1].opened - DAY if i + 1 < len(data.congresses) else None
         found.append(Phrase(f"党的{congress.name}", (congress.name, congress.term), congress.opened, nxt,
@@ -222,12 +225,12 @@ def phrases(data: DatedFile) -> list[Phrase]:
         forms = tuple(dict.fromkeys((law.title, law.short, *law.aliases)))
         found.append(Phrase(f"《{law.title}》", forms, law.effective, law.repealed - DAY if law.repealed else None,
                             f"{{{{ wording.law('{law.key}') }}}}", law.source or law.note, law.inferred,
-                            law.repealed is not None))
+                            law.repealed is not None or law.effective > since))
     for body in data.bodies:
         forms = tuple(dict.fromkeys((body.name, body.short, *body.aliases)))
         found.append(Phrase(body.name, forms, body.from_, body.until - DAY if body.until else None,
                             f"{{{{ wording.body('{body.key}') }}}}", body.source or body.note, body.inferred,
-                            body.until is not None))
+                            body.until is not None or body.from_ > since))
     return found
 
 
