@@ -100,7 +100,7 @@ def test_the_congress_and_the_laws_follow_the_date(built):
 
 
 def test_no_citation_has_a_place_put_in(built):
-    for (campaign, place, year), (title, lines, annexes, j) in built.items():
+    for (campaign, place, year), (_title, lines, _annexes, j) in built.items():
         for cited in TITLE.findall("\n".join(lines)):
             if cited.startswith(j.name) or cited.startswith(j.full_name):
                 continue  # the plan's own annexes (《东莞市……统计表一、二》)
@@ -110,7 +110,7 @@ def test_no_citation_has_a_place_put_in(built):
 
 def test_no_proper_noun_of_another_place(built):
     words = [t.word for t in local_terms()]
-    for (campaign, place, year), (_title, lines, _annexes, j) in built.items():
+    for (campaign, place, year), (_title, lines, _annexes, _j) in built.items():
         text = "\n".join(lines).replace("“", "").replace("”", "")
         for word in words:
             assert word not in text, (campaign, place, year, word)
@@ -119,7 +119,7 @@ def test_no_proper_noun_of_another_place(built):
 
 
 def test_titles_carry_the_full_name_and_annexes_follow_the_title(built):
-    for (campaign, place, year), (title, _lines, annexes, j) in built.items():
+    for (campaign, place, _year), (title, _lines, annexes, j) in built.items():
         if campaign not in HOSPITAL_CAMPAIGNS:
             assert j.name in title, (campaign, place, title)
         for annex in annexes:

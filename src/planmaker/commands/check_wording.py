@@ -9,6 +9,7 @@ plan parameter or a literal word is caught as surely as the campaign's text.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from planmaker.base.errors import Problem
 from planmaker.inputs import dated
@@ -28,10 +29,11 @@ _OWN = re.compile(r"^(parent_document\b|params\.|title\b|year\b|j\.name\b|j\.sho
 _BLANK_PLACE = re.compile(r"(?:_{2,}|[×XＸ]{1,3})[省市县区州盟旗]")
 
 
-def text_problems(text: str, where: tuple, bundled: bool) -> list[Problem]:
+def text_problems(text: str, where: tuple[Any, int | None, str | None], bundled: bool) -> list[Problem]:
     """One string of a campaign: dated phrases written as words, titles made up, local nouns.
     ``where``: (file, line, field) of the string."""
     severity = "error" if bundled else "warning"
+    file, line, field = where
     found = []
     literal = _JINJA.sub("\u3000", text)
     seen = set()
@@ -41,18 +43,18 @@ def text_problems(text: str, where: tuple, bundled: bool) -> list[Problem]:
         seen.add(phrase.label)
         if bundled:
             found.append(Problem(f"专项模板中直接写了随日期而变的用语“{form}”（{phrase.span()}适用）："
-                                 f"应写成 {phrase.variable}，由方案日期决定用词", *where, "error"))
+                                 f"应写成 {phrase.variable}，由方案日期决定用词", file, line, field, "error"))
     for title in _TITLE.findall(text):
         made = [e for e in _EXPRESSION.findall(title) if not _OWN.match(e)]
         if made or _BLANK_PLACE.search(_JINJA.sub("", title)):
             what = f"用变量 {made[0]} 拼出" if made else "留空地名后照抄"
             found.append(Problem(f"专项模板引用的文件标题《{title}》是{what}的：别处并没有这样标题的文件。"
                                  "应在专项模板 documents 中说明所引文件，正文写 {{ cite('名称') }}，"
-                                 "由方案文件 documents 给出真实标题和文号", *where, severity))
+                                 "由方案文件 documents 给出真实标题和文号", file, line, field, severity))
     for term in local_findings(text):
         found.append(Problem(f"专项模板中写了只属于{term.where}的专有名词“{term.word}”：{term.why}"
                              "（profiles/_local_terms.yaml）；应写成随辖区而变的用语，或由方案文件的参数给出",
-                             *where, severity))
+                             file, line, field, severity))
     return found
 
 
