@@ -63,8 +63,9 @@ def test_plan_matches_seed_003_main_text(guangxi_out):
     text = docx_text(plan)
     score = difflib.SequenceMatcher(None, squash(text), squash(main), autojunk=False).ratio()
     assert score >= 0.95, score
-    # a full-width point: “1.2020年” would read as the number 1.2020
-    assert "附件：1．2020年广西医疗卫生领域突出问题专项整治行动方案任务分工" in text
+    # a full-width point: “1.2020年” would read as the number 1.2020; the annex is named after the plan's
+    # own title, with the full name (the seed's “广西……行动方案任务分工” followed neither)
+    assert "附件：1．2020年广西壮族自治区医疗卫生领域突出问题专项整治方案任务分工" in text
     assert "工作量化统计表二" in text.split("附件：")[1]
     # the plan holds the main text alone: no annex table in it
     assert not docx.Document(str(plan)).tables

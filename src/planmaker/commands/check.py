@@ -9,6 +9,7 @@ from planmaker.base import notices, resources
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
 from planmaker.base.schedule import calendar_covers, holiday_name, is_workday, previous_workday
+from planmaker.commands.check_wording import plan_problems, text_problems
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.lint import word_lists
 from planmaker.inputs.validation import locate
@@ -28,14 +29,19 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
     with notices.collecting() as warnings:
         try:
             resolved = resolve(Path(plan_path), catalog)
-            compose_plan(resolved)
+            document = compose_plan(resolved)
         except InputError as exc:
             return warnings + exc.problems
     from planmaker.commands.check_render import render_problems
 
     inferred = notice_for(resolved)
-    return warnings + ([inferred] if inferred else []) + campaign_problems(resolved, catalog) \
-        + date_problems(resolved) + render_problems(resolved)
+    return (warnings + ([inferred] if inferred else []) + campaign_problems(resolved, catalog)
+            + date_problems(resolved) + plan_problems(resolved, document, is_bundled(resolved))
+            + render_problems(resolved))
+
+
+def is_bundled(resolved: Resolved) -> bool:
+    return resources.campaigns_dir().resolve() in resolved.campaign.file.resolve().parents
 
 
 def refuse_errors(resolved: Resolved) -> None:
@@ -49,7 +55,7 @@ def refuse_errors(resolved: Resolved) -> None:
 def campaign_problems(resolved: Resolved, catalog: Catalog | None = None, lint: bool = True) -> list[Problem]:
     campaign = resolved.campaign
     problems = []
-    bundled = resources.campaigns_dir().resolve() in campaign.file.resolve().parents
+    bundled = is_bundled(resolved)
     if lint:
         catalog = catalog or Catalog()
         words = word_lists(catalog.divisions, catalog.vocabulary)
@@ -122,6 +128,7 @@ def _jurisdiction_words(text: str, loc, file, raw, words, bundled: bool, chain: 
     very plan (全盟 in a county's plan): an error."""
     found = []
     start = locate(raw, loc)
+    found.extend(text_problems(text, (file, start, ".".join(map(str, loc)) or None), bundled))
     lines = text.splitlines() or [text]
     for offset, line in enumerate(lines):
         for finding in words.find(line):

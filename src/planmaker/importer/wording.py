@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planmaker.importer.dated_words import dated_spans
 from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, DateMention, mention
 from planmaker.importer.jurisdiction import ROLE_FORMS, Speaker
 
@@ -44,6 +45,9 @@ class Wording:
         spans: list[Span] = []
         if preamble and self.parent_document is None:
             self._parent_document(text, spans)
+        for start, end, expr in dated_spans(text):
+            if not _overlaps(spans, start, end):
+                spans.append(Span(start, end, expr))
         protected = [Span(m.start(), m.end(), "") for m in _PROTECT.finditer(text)]
         self._dates(text, line, spans, protected, phase)
         # the jurisdiction's words are replaced inside 《》 too: a form's title names its own area

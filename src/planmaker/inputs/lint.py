@@ -9,12 +9,17 @@ new kind or a new unit brings its words with it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from planmaker.base import resources
 from planmaker.inputs.divisions import Divisions
 from planmaker.inputs.jurisdictions import short_name_of, standard_departments
+from planmaker.inputs.models import NonEmpty, Strict
+from planmaker.inputs.validation import parse_model
 from planmaker.inputs.vocabulary import VocabularyFile
+from planmaker.inputs.yamlfile import load_file
 
 # Jinja expressions and statements are variables, not text: only what lies outside is scanned.
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -148,3 +153,32 @@ def _make(divisions: Divisions, vocabulary: VocabularyFile) -> WordLists:
                      re.compile("|".join(map(re.escape, every))),
                      re.compile(_VARIABLE + "(" + "|".join(map(re.escape, endings)) + ")"))
 
+
+
+# ------------------------------------------------------------------ one place's proper nouns
+
+LOCAL_TERMS_FILE = "_local_terms.yaml"
+
+
+class LocalTerm(Strict):
+    word: NonEmpty
+    where: NonEmpty
+    why: NonEmpty
+    source: NonEmpty
+
+
+class _LocalTermsFile(Strict):
+    terms: list[LocalTerm]
+
+
+@functools.cache
+def local_terms() -> tuple[LocalTerm, ...]:
+    """The proper nouns of one place (医疗“三监管”平台 is Sichuan's), from profiles/_local_terms.yaml."""
+    path = resources.profiles_dir() / LOCAL_TERMS_FILE
+    return tuple(parse_model(_LocalTermsFile, load_file(path), path).terms)
+
+
+def local_findings(text: str) -> list[LocalTerm]:
+    """The local proper nouns written in a campaign's text, outside its Jinja."""
+    text = _JINJA.sub(_VARIABLE, text).replace("“", "").replace("”", "").replace('"', "")
+    return [term for term in local_terms() if term.word in text]

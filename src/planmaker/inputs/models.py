@@ -211,6 +211,9 @@ class Campaign(Strict):
     ]
     annexes: list[AnnexRef] = []
     leading_group: LeadingGroup | None = Field(None, description="领导小组：组长、副组长的职务，成员（内设机构、部门）")
+    documents: dict[Identifier, NonEmpty] = Field(
+        {}, description="正文用 cite('名称') 引用的其他上级文件：名称 → 文件是什么（方案文件 documents 中给出标题和文号，"
+                        "未给出时印作《____》并在 check 中提示）")
 
 
 # ---------------------------------------------------------------- plan file
@@ -268,6 +271,8 @@ class Plan(Strict):
     dates: dict[Identifier, DateSpec | None] = {}
     phases: dict[Identifier, PhaseDates] = {}
     parent_document: ParentDocument | None = None
+    documents: dict[Identifier, ParentDocument] = Field(
+        {}, description="专项模板引用的其他文件的标题和文号（名称见专项模板的 documents）")
     contacts: list[Contact] = []
     params: dict[Identifier, Any] = {}
     tasks: ListOverrides = ListOverrides()

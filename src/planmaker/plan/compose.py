@@ -14,6 +14,7 @@ from planmaker.plan.group import group_view
 from planmaker.plan.names import Departments, LazyGroup, Offices
 from planmaker.plan.resolve import Item, Resolved, Source
 from planmaker.plan.templating import render
+from planmaker.plan.wording import Citations, WordingView, reference_day, reference_window
 
 _CLOSING = tuple("。！？：；…")
 
@@ -90,6 +91,9 @@ def base_context(resolved: Resolved) -> dict[str, Any]:
                                      always_full=province is not j and province.prefix == j.prefix),
         "office": Offices(j),
         "parent_document": resolved.plan.parent_document,
+        # the words that belong to the plan's date (profiles/_dated.yaml) and the other documents it cites
+        "wording": WordingView(reference_day(reference_window(resolved.dates, resolved.year))),
+        "cite": Citations(resolved.plan.documents, resolved.campaign.model.documents),
         "dates": resolved.dates,
         "period": {"start": resolved.dates["start"], "end": resolved.dates["end"]},
         "phases": phases,
