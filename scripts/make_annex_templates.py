@@ -19,6 +19,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from planmaker.office import gbt9704 as gb
+from planmaker.office.docx_package import docx_bytes
+from planmaker.office.ooxml import EPOCH
 from planmaker.office.plan_docx import new_document
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "annexes"
@@ -115,9 +117,8 @@ def tag_row(tbl, tag):
 
 def save(document, name):
     OUT.mkdir(parents=True, exist_ok=True)
-    document.core_properties.title = "{{ title }}"
-    document.core_properties.author = "planmaker"
-    document.save(str(OUT / name))
+    # the package planmaker writes for every document: only what the template uses, no clock
+    (OUT / name).write_bytes(docx_bytes(document, "{{ title }}", "planmaker", EPOCH))
     print("wrote", OUT / name)
 
 

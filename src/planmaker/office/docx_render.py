@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from planmaker.base.zipguard import check_zip
 from planmaker.inputs.validation import did_you_mean
 from planmaker.office import gbt9704
 from planmaker.office.docx_grid import grid_cells
-from planmaker.office.ooxml import set_core_properties, stable_zip
+from planmaker.office.docx_package import docx_bytes
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
 from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
 
@@ -70,10 +69,7 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     gbt9704.paper_defaults(template.docx)
     let_tall_rows_split(template.docx)
     keep_sign_off_with_table(template.docx)
-    set_core_properties(template.docx, title, author, when)
-    buffer = io.BytesIO()
-    template.save(buffer)
-    return stable_zip(buffer.getvalue(), when)
+    return docx_bytes(template.docx, title, author, when)
 
 
 _CHECKED: set[tuple[str, int, int]] = set()

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Pt
 
 from planmaker.office import gbt9704 as gb
+from planmaker.office.docx_package import docx_bytes
 from planmaker.office.masthead import add_imprint, add_masthead
-from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph
 
 _HEADING_FONTS = {1: gb.HEITI, 2: gb.KAITI, 3: gb.FANGSONG, 4: gb.FANGSONG}
@@ -148,10 +147,7 @@ def keep_tail_together(tail) -> None:
 
 
 def to_bytes(document, title: str, author: str, when: dt.datetime) -> bytes:
-    set_core_properties(document, title, author, when)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return stable_zip(buffer.getvalue(), when)
+    return docx_bytes(document, title, author, when)
 
 
 def plan_docx(plan: Document, when: dt.datetime) -> bytes:
