@@ -144,8 +144,8 @@ def test_checklist_items_and_sub_items_match_annex_2(guangxi_out):
                      "检查时间：   年  月  日", "医疗机构名称：", "联系电话：", "社会办医□", "未定级□"):
         assert expected in text, expected
     groups = {r[0] for r in rows[1:] if r[0]}
-    # 〃: the last item's rows, gone over with the sign-off lines, continue the group above them
-    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况", "〃"}
+    # the last item's rows, gone over with the sign-off lines, continue the group above them (no 〃)
+    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况"}
 
 
 def test_group_and_item_cells_are_merged_vertically(guangxi_out):
@@ -155,12 +155,17 @@ def test_group_and_item_cells_are_merged_vertically(guangxi_out):
               if tc.find(qn("w:tcPr")) is not None]
     restarts = [m for m in merges if m is not None and m.get(qn("w:val")) == "restart"]
     # three groups, plus items 6, 30, 31, 32 and 33 over their sub-items, plus the last group
-    # again over item 33's rows, which go over with the sign-off lines (its cell there says 〃)
+    # again over item 33's rows, which go over with the sign-off lines
     assert len(restarts) == 3 + 5 + 1
-    # the ditto marks were merges; only the rows kept with the sign-off lines say 〃, once
+    # the ditto marks were merges; the rows kept with the sign-off lines go on from the group above:
+    # an empty cell without a rule over it, as a merged cell that runs on, and no 〃 printed
     kept = document.tables[0].rows[-1].cells[0].tables[0]
-    assert [c.text for c in kept.rows[0].cells][:2] == ["〃", "33.合计"] and len(kept.rows) == 2
-    assert docx_text(annex_file(guangxi_out, 2)).count("〃") == 1
+    assert [c.text for c in kept.rows[0].cells][:2] == ["", "33.合计"] and len(kept.rows) == 2
+    top = kept.rows[0].cells[0]._tc.tcPr.find(qn("w:tcBorders")).find(qn("w:top"))
+    assert top.get(qn("w:val")) == "nil"
+    # nor a second rule over them: the rule above is the outer table's
+    assert kept._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:top")).get(qn("w:val")) == "nil"
+    assert "〃" not in docx_text(annex_file(guangxi_out, 2))
 
 
 SEED_FORM1_ROWS = ["综合医院", "专科医院", "中医类医院", "妇幼保健院", "其他二级以上公立医疗机构",

@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from planmaker.base.errors import InputError
 from planmaker.base.zipguard import check_zip
 from planmaker.inputs.validation import did_you_mean
-from planmaker.office import gbt9704
+from planmaker.office import cell_text, gbt9704
 from planmaker.office.docx_grid import grid_cells
 from planmaker.office.docx_package import docx_bytes
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
@@ -223,19 +223,23 @@ def keep_sign_off_with_table(document) -> None:
         table.append(_row_with_sign_off(table, _tail(rows, type_height), following))
 
 
-def _say_ditto(tc) -> None:
-    paragraph = tc.find(qn("w:p"))
-    if paragraph is None:
-        paragraph = OxmlElement("w:p")
-        tc.append(paragraph)
-    run = OxmlElement("w:r")
-    styled = tc.getparent().find(f".//{qn('w:rPr')}")  # the row's own font and size
-    if styled is not None:
-        run.append(copy.deepcopy(styled))
-    text = OxmlElement("w:t")
-    text.text = DITTO
-    run.append(text)
-    paragraph.append(run)
+def _continue_open(tc) -> None:
+    """The cell goes on from the merged cell above it, as a merge that runs on does: no rule over it."""
+    tc_pr = tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        # schema order inside tcPr: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, …, vAlign
+        later = [tc_pr.find(qn(t)) for t in ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                                              "w:vAlign", "w:hideMark")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(borders)
+        else:
+            tc_pr.append(borders)
+    top = OxmlElement("w:top")
+    top.set(qn("w:val"), "nil")
+    borders.insert(0, top)
 
 
 def _text_of(element) -> str:
@@ -279,6 +283,20 @@ def _type_height(document) -> int:
     return int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))
 
 
+def _no_top_rule(tbl_pr) -> None:
+    """The rule above the tail is the outer table's (the row before, or the header repeated on a new
+    page): drawn again by the inner table it would print twice, a thicker line."""
+    borders = OxmlElement("w:tblBorders")
+    top = OxmlElement("w:top")
+    top.set(qn("w:val"), "nil")
+    borders.append(top)
+    for later in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"):
+        if tbl_pr.find(qn(later)) is not None:
+            tbl_pr.find(qn(later)).addprevious(borders)
+            return
+    tbl_pr.append(borders)
+
+
 def _row_with_sign_off(table, tail: list, following):
     grid = table.find(qn("w:tblGrid"))
     widths = [int(col.get(qn("w:w"))) for col in grid.findall(qn("w:gridCol"))]
@@ -287,18 +305,19 @@ def _row_with_sign_off(table, tail: list, following):
     for tag in ("w:tblInd", "w:jc"):
         for old in tbl_pr.findall(qn(tag)):
             tbl_pr.remove(old)
+    _no_top_rule(tbl_pr)
     inner.append(tbl_pr)
     inner.append(copy.deepcopy(grid))
     for column, tc in list(grid_cells(tail[0])):
         if _continues_merge(tc):
             # its merge starts above (the rows it spans are too tall to go over): the cell
-            # says “same as above”, as clerks write it, over the tail's rows the merge spans
+            # goes on from it, without a rule between, over the tail's rows the merge spans
             if len(tail) > 1 and _continues_merge(_cell_at(tail[1], column)):
                 _set_vmerge(tc, "restart")
             else:
                 tc_pr = tc.find(qn("w:tcPr"))
                 tc_pr.remove(tc_pr.find(qn("w:vMerge")))
-            _say_ditto(tc)
+            _continue_open(tc)
     for row in tail:
         inner.append(row)  # moved out of the outer table
     row = OxmlElement("w:tr")
@@ -321,7 +340,7 @@ def _row_with_sign_off(table, tail: list, following):
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
     tc_pr.append(borders)
-    tc_pr.append(gbt9704.side_margins("w:tcMar", 0))
+    tc_pr.append(cell_text.no_margins("w:tcMar"))  # the inner table stands on the outer one's rules
     cell.append(tc_pr)
     cell.append(inner)
     for paragraph in following:
