@@ -39,6 +39,11 @@ def table_rows(path):
                 # the last rows, kept with the sign-off lines in one row that cannot split
                 rows.extend(r for t in row.cells[0].tables for r in _rows_of(t))
                 continue
+            if len(row.cells) and row.cells[-1].tables:
+                # an item's rows kept on one page: the group's cell, then the item's rows in a table
+                left = [c for c in _cells(row) if c != row.cells[-1].text]
+                rows.extend(left + r for r in _rows_of(row.cells[-1].tables[0]))
+                continue
             rows.append(_cells(row))
     return rows
 
@@ -227,3 +232,23 @@ def test_manifest_kinds_and_only(guangxi_out, tmp_path):
     assert run_cli("build", EXAMPLES / "guangxi-2020" / "plan.yaml", "-o", out, "--only", "stats").exit_code == 0
     entries = manifest(out)["files"]
     assert {f["kind"] for f in entries} == {"stats"} and len(entries) == 4
+
+
+def test_an_item_and_its_sub_items_go_over_to_a_new_page_together(guangxi_out):
+    """32.移送司法机关 and its rows (医师, 护士, 其他人员) are one row that cannot split, so that no page
+    starts with a lone 护士 row, its item on the page before; the group's cell stays merged beside it."""
+    document = docx.Document(str(annex_file(guangxi_out, 2)))
+    outer = document.tables[0]._tbl
+    kept = [tr for tr in outer.findall(qn("w:tr")) if tr.find(f"{qn('w:tc')}/{qn('w:tbl')}") is not None]
+    inner = {"".join(t.text or "" for t in tr.iter(qn("w:t")))[:8]: tr for tr in kept}
+    block = next(tr for text, tr in inner.items() if text.startswith("32."))
+    assert block.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+    cell = block.findall(qn("w:tc"))[-1]
+    rows = cell.find(qn("w:tbl")).findall(qn("w:tr"))
+    subs = ["".join(t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))) for tr in rows]
+    assert subs == ["医师", "护士", "其他人员"]
+    group = block.findall(qn("w:tc"))[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    assert group is not None  # the group's name, merged over its rows, beside the block
+    # the inner table draws no rules on its edges: the outer cell's are there
+    borders = cell.find(qn("w:tbl")).find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+    assert [borders.find(qn(f"w:{side}")).get(qn("w:val")) for side in ("top", "left", "bottom", "right")] == ["nil"] * 4
