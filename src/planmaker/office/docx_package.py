@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import posixpath
 import zipfile
+from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -114,7 +115,7 @@ def _relations(parts: dict[str, bytes], part: str):
         return None, []
     root = etree.fromstring(parts[rels])
     folder = posixpath.dirname(part)
-    found = []
+    found: list[tuple[Any, str | None]] = []
     for rel in root:
         if rel.get("TargetMode") == "External":
             found.append((rel, None))
@@ -200,7 +201,7 @@ def _content_types(parts: dict[str, bytes]) -> bytes:
 
 def _styles(styles: bytes, xml_parts: list[bytes]) -> bytes:
     root = etree.fromstring(styles)
-    named = set()
+    named: set[str | None] = set()
     for body in xml_parts:
         tree = etree.fromstring(body)
         for ref in _STYLE_REFS:
@@ -254,7 +255,7 @@ _FONT_ATTRS = tuple(f"{W}{a}" for a in ("ascii", "hAnsi", "eastAsia", "cs"))
 
 def _font_table(xml_parts: list[bytes]) -> bytes:
     """The faces the runs and styles name; a Chinese face with the GB2312 character set (hex 86)."""
-    faces = set()
+    faces: set[str] = set()
     for body in xml_parts:
         for fonts in etree.fromstring(body).iter(f"{W}rFonts"):
             faces.update(v for v in (fonts.get(a) for a in _FONT_ATTRS) if v)

@@ -36,9 +36,9 @@ CELL_TOP_BOTTOM_MM = 1.5
 # a row a person writes in by hand: two handwriting lines
 HANDWRITING_ROW_MM = 12
 # The self-check form (序号, 问题类别, 自查内容, 是否存在, 问题描述, 整改措施): each header word on a
-# line of its own (four characters of 12 pt need 17 mm and the margins), the two columns written by
-# hand as wide as the type area allows.
-SELFCHECK_COLUMNS_MM = (13, 21, 45, 21, 28, 28)
+# line of its own (four characters of 12 pt need 17 mm and the margins), “是□  否□” on one line
+# (25 mm), the two columns written by hand as wide as the type area allows.
+SELFCHECK_COLUMNS_MM = (13, 21, 41, 25, 28, 28)
 # The ledger, landscape (序号, 问题类别, 问题, 整改措施, 责任部门, 责任人, 整改时限, 完成情况（销号）):
 # 整改措施 is written by hand, a sentence or two.
 LEDGER_COLUMNS_MM = (13, 21, 52, 59, 21, 17, 21, 21)
