@@ -12,13 +12,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from planmaker.office import gbt9704 as gb
+from planmaker.office.cell_text import cell_margins
+from planmaker.office.docx_package import docx_bytes
+from planmaker.office.ooxml import EPOCH
 from planmaker.office.plan_docx import new_document
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "annexes"
@@ -76,6 +79,15 @@ def table(document, widths_mm):
     tbl.autofit = False
     for column, width in zip(tbl.columns, widths_mm):
         column.width = Mm(width)
+    # no line of a cell touches its rules: room above and below the text, as beside it
+    tbl_pr = tbl._tbl.tblPr
+    margins = cell_margins()
+    later = [tbl_pr.find(qn(tag)) for tag in ("w:tblLook", "w:tblCaption", "w:tblDescription")]
+    later = [e for e in later if e is not None]
+    if later:
+        later[0].addprevious(margins)
+    else:
+        tbl_pr.append(margins)
     return tbl
 
 
@@ -87,10 +99,14 @@ def row_on_paper(tr, header: bool) -> None:
             tr_pr.append(OxmlElement(tag))
 
 
-def row(tbl, texts, widths_mm, spans=None, header=False, aligns=None):
-    """One row; ``spans`` merges cells, e.g. {1: 2} makes cell 1 span two columns."""
+def row(tbl, texts, widths_mm, spans=None, header=False, aligns=None, writing=False):
+    """One row; ``spans`` merges cells, e.g. {1: 2} makes cell 1 span two columns;
+    a row to be ``writing`` in by hand is at least two handwriting lines high."""
     added = tbl.add_row()
     row_on_paper(added._tr, header)
+    if writing:
+        added.height = Mm(gb.HANDWRITING_ROW_MM)
+        added.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     cells = added.cells
     for cell, width in zip(cells, widths_mm):
         cell.width = Mm(width)
@@ -115,9 +131,8 @@ def tag_row(tbl, tag):
 
 def save(document, name):
     OUT.mkdir(parents=True, exist_ok=True)
-    document.core_properties.title = "{{ title }}"
-    document.core_properties.author = "planmaker"
-    document.save(str(OUT / name))
+    # the package planmaker writes for every document: only what the template uses, no clock
+    (OUT / name).write_bytes(docx_bytes(document, "{{ title }}", "planmaker", EPOCH))
     print("wrote", OUT / name)
 
 
@@ -237,12 +252,12 @@ def selfcheck_template():
     heading(document)
     para(document, "单位名称（盖章）：{{ institution.name }}", size=TABLE_PT + 2)
     para(document, "联系人：{{ institution.contact }}    联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
-    widths = [13, 24, 53, 18, 24, 24]  # 序号 on one line, 问题类别 four characters a line
+    widths = gb.SELFCHECK_COLUMNS_MM
     tbl = table(document, widths)
     row(tbl, ["序号", "问题类别", "自查内容", "是否存在", "问题描述", "整改措施"], widths, header=True)
     tag_row(tbl, "{%tr for row in rows %}")
     row(tbl, ["{{ row.number }}", "{{ row.group }}", "{{ row.item }}", "{{ row.answer }}", "", ""], widths,
-        aligns={2: WD_ALIGN_PARAGRAPH.JUSTIFY})
+        aligns={2: WD_ALIGN_PARAGRAPH.JUSTIFY}, writing=True)
     tag_row(tbl, "{%tr endfor %}")
     para(document, "{{ note }}", size=TABLE_PT + 2)
     para(document, "{%p for line in signatures %}")
@@ -258,13 +273,13 @@ def ledger_template():
     heading(document)
     para(document, "填报单位（盖章）：{{ institution.name }}    联系人：{{ institution.contact }}    "
                    "联系电话：{{ institution.phone }}", size=TABLE_PT + 2)
-    widths = [13, 24, 60, 42, 24, 18, 20, 24]
+    widths = gb.LEDGER_COLUMNS_MM
     tbl = table(document, widths)
     row(tbl, ["序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）"], widths,
         header=True)
     tag_row(tbl, "{%tr for row in rows %}")
     row(tbl, ["{{ row.number }}", "{{ row.group }}", "{{ row.item }}", "", "", "", "", ""], widths,
-        aligns={2: WD_ALIGN_PARAGRAPH.JUSTIFY})
+        aligns={2: WD_ALIGN_PARAGRAPH.JUSTIFY}, writing=True)
     tag_row(tbl, "{%tr endfor %}")
     para(document, "完成情况填写：{{ statuses }}。", size=TABLE_PT + 2)
     para(document, "{{ note }}", size=TABLE_PT + 2)

@@ -2,6 +2,7 @@
 
     python scripts/render_pages.py out/*.docx out/*.xlsx -o pages/          # every page, 60 dpi
     python scripts/render_pages.py out/方案.docx -o pages/ --dpi 100 --first 1 --last 2
+    python scripts/render_pages.py --readme          # the README's pictures (docs/pages/), from the examples
 
 .docx and .xlsx go through one LibreOffice run with planmaker's own font set-up
 (the same PDFs as ``planmaker build --format pdf``); a .pdf is rendered as it
@@ -38,7 +39,42 @@ def render(files: list[Path], out: Path, dpi: int, first: int | None, last: int 
     return sorted(out.glob("*.png"))
 
 
+# the README's pictures: (example, the file's name ends with, page, picture)
+README_PAGES = (
+    ("liuzhou-2021", "工作方案.docx", 1, "plan-page-1.png"),
+    ("guangxi-2020", "统计表二.docx", 1, "stats-form-page-1.png"),
+    ("county-conduct", "自查表.docx", 1, "selfcheck-page-1.png"),
+    ("county-conduct", "整改台账.docx", 1, "ledger-page-1.png"),
+)
+
+
+def readme_pages(dpi: int = 60) -> list[Path]:
+    """Build the examples the README shows and render its pictures into docs/pages/."""
+    from click.testing import CliRunner
+
+    from planmaker.cli import main as cli
+
+    target = ROOT / "docs" / "pages"
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for example, ending, page, picture in README_PAGES:
+            out = Path(tmp) / example
+            if not out.exists():
+                result = CliRunner().invoke(cli, ["build", str(ROOT / "examples" / example / "plan.yaml"), "-o", str(out)])
+                if result.exit_code:
+                    raise SystemExit(result.output)
+            source, = [f for f in out.glob("*.docx") if f.name.endswith(ending)]
+            pages = render([source], Path(tmp) / "png" / picture, dpi, page, page)
+            shutil.copyfile(pages[0], target / picture)
+            written.append(target / picture)
+    return written
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--readme"]:
+        for page in readme_pages():
+            print(page)
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help=".docx, .xlsx or .pdf")
     parser.add_argument("-o", "--out", type=Path, required=True, help="folder for the PNG pages")

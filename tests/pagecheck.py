@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pagegeometry as geometry
 from planmaker.office import pdf as office_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -110,6 +111,7 @@ def _fonts(paragraph) -> set[str]:
 class Table:
     header: list[str]  # the header rows' cell texts
     last: str  # text of the last row that has any
+    header_lines: list[list[str]] = field(default_factory=list)  # each header cell's lines as the .docx breaks them
 
 
 @dataclass
@@ -169,12 +171,22 @@ def _table(tbl) -> Table:
     marked = [r for r in rows if r.find(f"{W}trPr/{W}tblHeader") is not None]
     header_rows = marked or rows[:1]
     header = [squash(_text(tc)) for r in header_rows for tc in r.findall(f"{W}tc") if squash(_text(tc))]
+    header_lines = [_lines(tc) for r in header_rows for tc in r.findall(f"{W}tc") if squash(_text(tc))]
     body_rows = [r for r in rows if r not in header_rows and squash(_text(r))]
     last = ""
     if body_rows:
         cells = [squash(_text(tc)) for tc in body_rows[-1].findall(f"{W}tc")]
         last = max(cells, key=len)
-    return Table(header, last)
+    return Table(header, last, header_lines)
+
+
+def _lines(tc) -> list[str]:
+    """A cell's text a line each: its paragraphs, split at their line breaks."""
+    found = []
+    for p in tc.iter(f"{W}p"):
+        text = "".join("\n" if e.tag == f"{W}br" else (e.text or "") for e in p.iter() if e.tag in (f"{W}t", f"{W}br"))
+        found += [squash(line) for line in text.split("\n") if squash(line)]
+    return found
 
 
 # --- the checks ----------------------------------------------------------------
@@ -216,8 +228,10 @@ def headers_not_repeated(facts: DocxFacts, pages: list[Page]) -> list[str]:
             continue
         snippet = table.last[:6]
         last = next((i for i in range(first, len(pages)) if snippet in pages[i].text()), first)
+        # a header cell of several lines (a long column name broken) takes lines of its own
+        window = len(keys) + 2 + sum(len(lines) - 1 for lines in table.header_lines)
         for i in range(first + 1, last + 1):
-            top = "".join(pages[i].texts()[:len(keys) + 2])
+            top = "".join(pages[i].texts()[:window])
             missing = [k for k in keys if k not in pages[i].text()]
             if missing or keys[0] not in top:
                 faults.append(f"page {i + 1} continues a table without its header row ({'、'.join(keys)})")
@@ -273,10 +287,53 @@ def _overlapping(words: list[Word]) -> str:
 def docx_faults(path: Path, pdf: Path) -> list[str]:
     facts, pages = docx_facts(path), read_pages(pdf)
     return (lost_characters(facts, pages) + stranded_pages(facts, pages)
-            + headings_at_page_foot(facts, pages) + headers_not_repeated(facts, pages))
+            + headings_at_page_foot(facts, pages) + headers_not_repeated(facts, pages)
+            + ruled_faults(path, facts, pages, pdf))
+
+
+# the forms a person fills in by hand, row by row (their blank cells are for sentences, not figures)
+HANDWRITTEN_FORMS = ("自查表", "整改台账")
+
+
+def ruled_faults(path: Path, facts: DocxFacts, pages: list[Page], pdf: Path) -> list[str]:
+    """The measures taken from the PDF's geometry (tests/pagegeometry.py), on the pages they look at:
+    those a table prints on (its header's words are on them), and the first when it has a 版头."""
+    keys = [[h[:2] for h in table.header] for table in facts.tables if table.header]
+    numbers = {number for number, page in enumerate(pages, start=1)
+               if any(all(k in page.text() for k in table) for table in keys)}
+    with zipfile.ZipFile(path) as package:
+        if b'w:val="FF0000"' in package.read("word/document.xml"):
+            numbers.add(1)
+    sheets = geometry.read_sheets(pdf, numbers) if numbers else []
+    headers = [lines for table in facts.tables for lines in table.header_lines]
+    found = geometry.text_on_rules(sheets) + geometry.broken_header_words(sheets, headers)
+    if any(form in path.name or form in path.parent.name for form in HANDWRITTEN_FORMS):
+        for table in facts.tables:
+            found += geometry.short_writing_rows(sheets, table.header)
+    starts = [number for number, page in enumerate(pages, start=1)
+              if page.texts() and re.match(r"^附件\d*$", page.texts()[0])]
+    words = [geometry.Sheet(page.width, page.height, [geometry.Glyph(w.text, w.x0, w.y0, w.x1, w.y1)
+                                                       for line in page.lines for w in line], number=number)
+             for number, page in enumerate(pages, start=1)]
+    return found + geometry.empty_pages(words, starts) + geometry.masthead_position(sheets)
+
+
+def workbook_header_faults(xlsx: Path, pdf: Path) -> list[str]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(xlsx)
+    headers = []
+    for sheet in book.worksheets:
+        rows = [[squash(str(c.value)) for c in row if c.value not in (None, "")]
+                for row in sheet.iter_rows(max_row=min(sheet.max_row, 10))]
+        widest = max(rows, key=len, default=[])
+        headers += [[squash(line) for line in str(cell.value).split("\n")] for row in sheet.iter_rows(max_row=10)
+                    for cell in row if squash(str(cell.value)) in widest]
+    # the header row prints alike on every page: the first shows how it breaks
+    return geometry.broken_header_words(geometry.read_sheets(pdf, {1}), headers)
 
 
 def faults(path: Path, pdf: Path) -> list[str]:
     if path.suffix == ".xlsx":
-        return workbook_print_faults(path, read_pages(pdf))
+        return workbook_print_faults(path, read_pages(pdf)) + workbook_header_faults(path, pdf)
     return docx_faults(path, pdf)

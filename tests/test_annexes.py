@@ -39,6 +39,11 @@ def table_rows(path):
                 # the last rows, kept with the sign-off lines in one row that cannot split
                 rows.extend(r for t in row.cells[0].tables for r in _rows_of(t))
                 continue
+            if len(row.cells) and row.cells[-1].tables:
+                # an item's rows kept on one page: the group's cell, then the item's rows in a table
+                left = [c for c in _cells(row) if c != row.cells[-1].text]
+                rows.extend(left + r for r in _rows_of(row.cells[-1].tables[0]))
+                continue
             rows.append(_cells(row))
     return rows
 
@@ -145,8 +150,8 @@ def test_checklist_items_and_sub_items_match_annex_2(guangxi_out):
                      "检查时间：   年  月  日", "医疗机构名称：", "联系电话：", "社会办医□", "未定级□"):
         assert expected in text, expected
     groups = {r[0] for r in rows[1:] if r[0]}
-    # 〃: the last item's rows, gone over with the sign-off lines, continue the group above them
-    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况", "〃"}
+    # the last item's rows, gone over with the sign-off lines, continue the group above them (no 〃)
+    assert groups == {"是否存在违法违规行为情况", "受到行政处罚机构情况", "受到处理人员情况"}
 
 
 def test_group_and_item_cells_are_merged_vertically(guangxi_out):
@@ -156,12 +161,17 @@ def test_group_and_item_cells_are_merged_vertically(guangxi_out):
               if tc.find(qn("w:tcPr")) is not None]
     restarts = [m for m in merges if m is not None and m.get(qn("w:val")) == "restart"]
     # three groups, plus items 6, 30, 31, 32 and 33 over their sub-items, plus the last group
-    # again over item 33's rows, which go over with the sign-off lines (its cell there says 〃)
+    # again over item 33's rows, which go over with the sign-off lines
     assert len(restarts) == 3 + 5 + 1
-    # the ditto marks were merges; only the rows kept with the sign-off lines say 〃, once
+    # the ditto marks were merges; the rows kept with the sign-off lines go on from the group above:
+    # an empty cell without a rule over it, as a merged cell that runs on, and no 〃 printed
     kept = document.tables[0].rows[-1].cells[0].tables[0]
-    assert [c.text for c in kept.rows[0].cells][:2] == ["〃", "33.合计"] and len(kept.rows) == 2
-    assert docx_text(annex_file(guangxi_out, 2)).count("〃") == 1
+    assert [c.text for c in kept.rows[0].cells][:2] == ["", "33.合计"] and len(kept.rows) == 2
+    top = kept.rows[0].cells[0]._tc.tcPr.find(qn("w:tcBorders")).find(qn("w:top"))
+    assert top.get(qn("w:val")) == "nil"
+    # nor a second rule over them: the rule above is the outer table's
+    assert kept._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:top")).get(qn("w:val")) == "nil"
+    assert "〃" not in docx_text(annex_file(guangxi_out, 2))
 
 
 SEED_FORM1_ROWS = ["综合医院", "专科医院", "中医类医院", "妇幼保健院", "其他二级以上公立医疗机构",
@@ -223,3 +233,23 @@ def test_manifest_kinds_and_only(guangxi_out, tmp_path):
     assert run_cli("build", EXAMPLES / "guangxi-2020" / "plan.yaml", "-o", out, "--only", "stats").exit_code == 0
     entries = manifest(out)["files"]
     assert {f["kind"] for f in entries} == {"stats"} and len(entries) == 4
+
+
+def test_an_item_and_its_sub_items_go_over_to_a_new_page_together(guangxi_out):
+    """32.移送司法机关 and its rows (医师, 护士, 其他人员) are one row that cannot split, so that no page
+    starts with a lone 护士 row, its item on the page before; the group's cell stays merged beside it."""
+    document = docx.Document(str(annex_file(guangxi_out, 2)))
+    outer = document.tables[0]._tbl
+    kept = [tr for tr in outer.findall(qn("w:tr")) if tr.find(f"{qn('w:tc')}/{qn('w:tbl')}") is not None]
+    inner = {"".join(t.text or "" for t in tr.iter(qn("w:t")))[:8]: tr for tr in kept}
+    block = next(tr for text, tr in inner.items() if text.startswith("32."))
+    assert block.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+    cell = block.findall(qn("w:tc"))[-1]
+    rows = cell.find(qn("w:tbl")).findall(qn("w:tr"))
+    subs = ["".join(t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))) for tr in rows]
+    assert subs == ["医师", "护士", "其他人员"]
+    group = block.findall(qn("w:tc"))[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    assert group is not None  # the group's name, merged over its rows, beside the block
+    # the inner table draws no rules on its edges: the outer cell's are there
+    borders = cell.find(qn("w:tbl")).find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+    assert [borders.find(qn(f"w:{side}")).get(qn("w:val")) for side in ("top", "left", "bottom", "right")] == ["nil"] * 4

@@ -252,8 +252,8 @@ def test_selfcheck_docx_asks_every_seed_problem(conduct_out):
     for number, (row, (group, item)) in enumerate(zip(rows[1:], expected), start=1):
         assert row[0] == str(number)
         # merged cells repeat the group's name when read; the last row, kept with the
-        # sign-off lines below the table, continues its group with 〃
-        assert row[1] == (group if number < len(expected) else "〃")
+        # sign-off lines below the table, goes on from its group's cell (empty, no rule above)
+        assert row[1] == (group if number < len(expected) else "")
         assert row[2] == item
         assert row[3] == "是□  否□"
     text = docx_text(blank)

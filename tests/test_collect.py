@@ -191,13 +191,21 @@ def test_summed_docx_carries_the_numbers(tmp_path, liuzhou_plan):
     want = expected_sum("form2")
     first = [c.text for c in table.rows[2].cells]
     assert first[1].startswith("医师出租") and first[3:7] == [str(int(want[f"{c}5"])) for c in "DEFG"]
-    # the last rows stand in a table of their own, kept with the sign-off lines
-    rows = list(table.rows)[:-1] + list(table.rows[-1].cells[0].tables[0].rows)
-    penalized = next(r for r in rows if r.cells[2].text == "行政处罚")  # 合计 row, computed
-    parts = [r for r in rows if r.cells[1].text in ("吊销执业证书", "暂停执业")]
-    assert int(penalized.cells[3].text) == sum(int(r.cells[3].text) for r in parts)
-    fines = next(r for r in rows if r.cells[1].text == "罚款总额度")
-    assert Decimal(fines.cells[3].text) == want["D36"].normalize()
+    # the last rows stand in a table of their own, kept with the sign-off lines, and an item's rows
+    # in one of their own beside the group's cell, kept on one page
+    rows = []
+    for row in list(table.rows)[:-1] + list(table.rows[-1].cells[0].tables[0].rows):
+        cells = row.cells
+        if cells[-1].tables:
+            left = [c.text for c in cells if not c.tables]
+            rows += [left + [c.text for c in inner.cells] for inner in cells[-1].tables[0].rows]
+        else:
+            rows.append([c.text for c in cells])
+    penalized = next(r for r in rows if r[2] == "行政处罚")  # 合计 row, computed
+    parts = [r for r in rows if r[1] in ("吊销执业证书", "暂停执业")]
+    assert parts and int(penalized[3]) == sum(int(r[3]) for r in parts)
+    fines = next(r for r in rows if r[1] == "罚款总额度")
+    assert Decimal(fines[3]) == want["D36"].normalize()
     assert "柳州市" in "".join(p.text for p in document.paragraphs)
 
 

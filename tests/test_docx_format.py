@@ -197,7 +197,9 @@ def test_masthead_and_imprint_when_the_plan_asks(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", plan, "-o", out, "--only", "plan").exit_code == 0
     document = docx.Document(str(files_of_kind(out, "plan")[0]))
-    mark = document.paragraphs[0]
+    spacer, mark = document.paragraphs[:2]
+    # 7.2.4: the mark's top 35 mm below the type area's top: an empty line exactly that high above it
+    assert spacer.text == "" and abs(spacer.paragraph_format.line_spacing - Mm(35)) < Mm(0.1)
     assert mark.text == "柳州市卫生健康委员会文件" and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert {str(r.font.color.rgb) for r in mark.runs} == {"FF0000"} and east_asia(mark.runs[0]) == "方正小标宋简体"
     number = next(p for p in document.paragraphs if p.text == "柳卫发〔2021〕12号")
@@ -223,6 +225,23 @@ def test_masthead_and_imprint_when_the_plan_asks(tmp_path):
     assert run_cli("build", write_plan(tmp_path, GOOD), "-o", plain, "--only", "plan").exit_code == 0
     document = docx.Document(str(files_of_kind(plain, "plan")[0]))
     assert not document.tables and "FF0000" not in document.element.xml
+
+
+def test_signers_stand_right_of_the_number_when_the_plan_names_them(tmp_path):
+    """GB/T 9704 7.2.6: 签发人 one character in from the right (“签发人：” in 仿宋, the name in 楷体),
+    the 发文字号 one character in from the left, on the line of the last 签发人."""
+    extra = "number: 柳卫发〔2021〕12号\nmasthead:\n  signers: [张三, 李四五]\n"
+    out = tmp_path / "out"
+    assert run_cli("build", write_plan(tmp_path, GOOD + extra), "-o", out, "--only", "plan").exit_code == 0
+    document = docx.Document(str(files_of_kind(out, "plan")[0]))
+    first, last = (p for p in document.paragraphs if "签发人" in p.text)
+    assert first.text == "\t签发人：张三" and last.text == "柳卫发〔2021〕12号\t签发人：李四五"
+    assert last.paragraph_format.left_indent == Pt(16) and last.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert east_asia(last.runs[-1]) == "楷体_GB2312" and east_asia(last.runs[-2]) == "仿宋_GB2312"
+    assert last._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:color")) == "FF0000"
+    stop = last.paragraph_format.tab_stops[0].position
+    # the widest name (李四五) ends one character from the right
+    assert abs(stop - (Mm(156) - Pt(16 * (1 + 3 + 4)))) < Pt(0.1)
 
 
 def test_joint_masthead_stacks_the_issuers_with_wenjian_beside(tmp_path):

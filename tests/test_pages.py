@@ -11,7 +11,17 @@ set-up, and the pages are read back with their positions (tests/pagecheck.py):
   table (GB/T 9704 7.3.5);
 - a table that runs on to another page starts it with its header row;
 - no heading (一、 in 黑体, （一） in 楷体, a title, 附件1) is the last line of a page;
-- every workbook prints within the page's width, at 10 pt or more.
+- every workbook prints within the page's width, at 10 pt or more;
+
+and, measured from the PDF's geometry (tests/pagegeometry.py: the rules and the
+characters' boxes), as a clerk who prints and fills the forms by hand would:
+
+- no character within 1 mm of a cell's rule;
+- no header word broken inside a word (是否存/在), unless the document broke it there;
+- the rows of the self-check form and the ledger at least 12 mm high, two lines of handwriting;
+- no page the document goes on after (not its last, nor the last before an annex) more than a
+  third empty;
+- the 版头's 发文机关标志 within 2 mm of 35 mm below the type area's top (GB/T 9704-2012 7.2.4).
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import shutil
 import pytest
 
 import pagecheck
+import pagegeometry as geometry
 from conftest import EXAMPLES, run_cli
 
 INSTITUTIONS = ("名称,类别,等级,性质,地址\n"
@@ -165,3 +176,40 @@ def test_sign_off_lines_alone_are_caught_and_the_render_keeps_them_with_the_tabl
     alone, kept = (pagecheck.faults(path, pdfs[path]) for path in paths)
     assert any("holds only closing lines" in fault for fault in alone), alone
     assert kept == [], kept
+
+
+def _sheet(*glyphs, rules=(), number=1, red=False) -> geometry.Sheet:
+    """A portrait page; ``glyphs`` as (text, x mm, top mm), each 12 pt; ``rules`` as (x0, y0, x1, y1) in mm."""
+    mm = geometry.MM
+    sheet = geometry.Sheet(595, 842, number=number)
+    for text, x, top in glyphs:
+        for i, ch in enumerate(text):
+            sheet.glyphs.append(geometry.Glyph(ch, x * mm + 12 * i, top * mm, x * mm + 12 * (i + 1), top * mm + 12, red))
+    sheet.rules += [geometry.Rule(x0 * mm, y0 * mm, x1 * mm, y1 * mm) for x0, y0, x1, y1 in rules]
+    return sheet
+
+
+def test_the_ruler_measures_find_what_the_clerk_found():
+    """Each measure of tests/pagegeometry.py, on pages drawn as the issue saw them, names the fault;
+    on pages drawn right, it says nothing."""
+    rule = [(30, 100, 180, 100)]
+    assert geometry.text_on_rules([_sheet(("问题", 40, 100.5), rules=rule)])  # its box 0.5 mm under the rule
+    assert not geometry.text_on_rules([_sheet(("问题", 40, 101.5), rules=rule)])
+    # 是否存/在 broken inside the word; 是否/存在 between words; a break the document chose is kept
+    line = 12 / geometry.MM + 1
+    assert geometry.broken_header_words([_sheet(("是否存", 40, 80), ("在", 40, 80 + line))], [["是否存在"]])
+    assert not geometry.broken_header_words([_sheet(("是否", 40, 80), ("存在", 40, 80 + line))], [["是否存在"]])
+    assert not geometry.broken_header_words([_sheet(("社会", 40, 80), ("办", 40, 80 + line))], [["社会", "办"]])
+    assert geometry.broken_header_words([_sheet(("完成情况（销", 40, 80), ("号）", 40, 80 + line))],
+                                        [["完成情况（销号）"]])
+    # rows to write in: 10 mm is one line of handwriting, 12 mm two
+    rows = [(30, y, 180, y) for y in (60, 70, 82)]
+    short = geometry.short_writing_rows([_sheet(("序号", 40, 52), ("1", 40, 62), ("2", 40, 72), rules=rows)], ["序号"])
+    assert len(short) == 1 and "1 rows" in short[0] and "10.0 mm" in short[0]
+    # a page the document goes on after, stopping half-way down; not when the next page starts an annex
+    half = [_sheet(("正文", 40, 150)), _sheet(("正文", 40, 40), number=2)]
+    assert geometry.empty_pages(half, []) and not geometry.empty_pages(half, [2])
+    assert not geometry.empty_pages([_sheet(("正文", 40, 250)), _sheet(("正文", 40, 40))], [])
+    # the 发文机关标志 where the issue found it (37 mm from the top), and where 7.2.4 puts it
+    assert geometry.masthead_position([_sheet(("柳州市文件", 40, 37.2), red=True)])
+    assert not geometry.masthead_position([_sheet(("柳州市文件", 40, 72.2), red=True)])

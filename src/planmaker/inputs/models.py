@@ -252,6 +252,8 @@ class Masthead(Strict):
 
     issuers: list[NonEmpty] = Field([], description="发文机关全称；联合发文时依次列出，主办机关在前；不写为本级发文机关")
     suffix: str = Field("文件", description="发文机关标志中机关名称之后的字，通常为“文件”；写空字符串则只用机关名称")
+    signers: list[NonEmpty] = Field([], description="签发人姓名（上行文标注，GB/T 9704 7.2.6）；联合行文时依次列出，"
+                                                    "主办机关的签发人在前；不写则不标注签发人")
 
 
 class Imprint(Strict):

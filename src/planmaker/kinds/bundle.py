@@ -19,7 +19,7 @@ from docxcompose.composer import Composer
 
 from planmaker.base.files import Artifact
 from planmaker.kinds.base import Job, Kind
-from planmaker.office.ooxml import set_core_properties, stable_zip
+from planmaker.office.docx_package import docx_bytes
 
 _PAGE_TAGS = ("w:pgSz", "w:pgMar")
 
@@ -53,10 +53,7 @@ def bind(plan: bytes, annexes: list[bytes], title: str, author: str, when: dt.da
         _end_section(master)
         composer.append(annex)
         _take_page_setup(master, annex)
-    set_core_properties(master, title, author, when)
-    buffer = io.BytesIO()
-    master.save(buffer)
-    return stable_zip(buffer.getvalue(), when)
+    return docx_bytes(master, title, author, when)
 
 
 class BundleKind(Kind):

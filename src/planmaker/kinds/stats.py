@@ -15,7 +15,7 @@ from planmaker.base.files import Artifact
 from planmaker.inputs.models import StatsSpec
 from planmaker.kinds.base import AnnexKind, InstitutionDocs, Job, annex_extra, annex_stem
 from planmaker.kinds.forms import institution_folder, title_lines
-from planmaker.office import gbt9704
+from planmaker.office import cell_text, gbt9704
 from planmaker.office.docx_grid import set_table_grid
 from planmaker.office.docx_render import DITTO, lines, render_template
 from planmaker.plan.annexes import Annex, period_text, template_path
@@ -61,6 +61,7 @@ def reporting_unit(resolved: Resolved, summed: bool) -> str:
 
 def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | None = None) -> dict[str, Any]:
     spec: StatsSpec = annex.spec
+    value_mm = gbt9704.stats_values_mm(spec.template) / max(1, len(spec.columns))
     return {
         "annex_label": annex.label,
         "title": title_lines(annex.title, spec.landscape),
@@ -68,7 +69,8 @@ def stats_context(resolved: Resolved, annex: Annex, values: list[list[str]] | No
         "period": period_text(resolved),
         "label_header": spec.label_header + [""] * (2 - len(spec.label_header)),
         "value_header": spec.value_header or "数量",
-        "columns": [lines(column) for column in spec.columns],  # a header breaks where its author broke it
+        # a header breaks where its author broke it, or between its words where it must
+        "columns": [lines("\n".join(cell_text.header_lines(column, value_mm))) for column in spec.columns],
         "rows": stats_rows(spec, values),
         "footer": "        ".join(spec.footer),
     }

@@ -8,7 +8,7 @@ from typing import Any
 from planmaker.base.files import Artifact
 from planmaker.kinds.base import AnnexKind, Job, annex_extra, annex_stem
 from planmaker.kinds.forms import render, title_lines
-from planmaker.office import gbt9704
+from planmaker.office import cell_text, gbt9704
 from planmaker.office.docx_render import DITTO, lines
 from planmaker.plan.annexes import Annex, template_path
 from planmaker.plan.compose import render_tasks
@@ -26,8 +26,8 @@ def tasks_context(annex: Annex, rendered_tasks) -> dict[str, Any]:
         rows.append({
             "number": DITTO if later_part else str(number),
             "task": task.body if later_part else task.heading + task.body,
-            "lead": lines("\n".join(gbt9704.cell_lines(task.lead, widths[2]))),
-            "cooperate": lines("\n".join(gbt9704.cell_lines(task.cooperate, widths[3]))),
+            "lead": lines("\n".join(cell_text.cell_lines(task.lead, widths[2]))),
+            "cooperate": lines("\n".join(cell_text.cell_lines(task.cooperate, widths[3]))),
             "deadline": task.deadline,
         })
     return {"annex_label": annex.label, "title": title_lines(annex.title), "rows": rows}

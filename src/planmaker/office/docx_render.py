@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +18,17 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from planmaker.base.errors import InputError
 from planmaker.base.zipguard import check_zip
 from planmaker.inputs.validation import did_you_mean
-from planmaker.office import gbt9704
-from planmaker.office.docx_grid import grid_cells
-from planmaker.office.ooxml import set_core_properties, stable_zip
+from planmaker.office import cell_text, gbt9704
+from planmaker.office.docx_grid import (
+    cell_at,
+    continues_merge,
+    grid_cells,
+    row_height_twips,
+    type_height,
+    without_outer_rules,
+)
+from planmaker.office.docx_merges import keep_short_merges_whole
+from planmaker.office.docx_package import docx_bytes
 from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
 from planmaker.plan.templating import template_failure, undefined_name, unsafe_message
 
@@ -70,10 +77,8 @@ def render_template(path: Path, context: dict[str, Any], title: str, author: str
     gbt9704.paper_defaults(template.docx)
     let_tall_rows_split(template.docx)
     keep_sign_off_with_table(template.docx)
-    set_core_properties(template.docx, title, author, when)
-    buffer = io.BytesIO()
-    template.save(buffer)
-    return stable_zip(buffer.getvalue(), when)
+    keep_short_merges_whole(template.docx)
+    return docx_bytes(template.docx, title, author, when)
 
 
 _CHECKED: set[tuple[str, int, int]] = set()
@@ -176,28 +181,11 @@ def let_tall_rows_split(document) -> None:
     A task with a long body makes a row most of a page high; kept whole, it
     leaves the page under the table's title empty.  Its height is estimated
     from its text, each cell's width and font size."""
-    type_height = _type_height(document)
+    height = type_height(document)
     for row in document.element.body.iter(qn("w:tr")):
         keep = row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}")
-        if keep is not None and _row_height_twips(row) > TALL_ROW_SHARE * type_height:
+        if keep is not None and row_height_twips(row) > TALL_ROW_SHARE * height:
             keep.getparent().remove(keep)
-
-
-def _row_height_twips(row) -> float:
-    tallest = 0.0
-    for tc in row.findall(qn("w:tc")):
-        width = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-        inner_pt = max(1.0, (int(width.get(qn("w:w"))) if width is not None else 1440) / 20 - 11)
-        lines = 0
-        for paragraph in tc.iter(qn("w:p")):
-            size = paragraph.find(f".//{qn('w:sz')}")
-            size_pt = int(size.get(qn("w:val"))) / 2 if size is not None else gbt9704.TABLE_PT
-            per_line = max(1, int(inner_pt // size_pt))
-            text = "".join((e.text or "") if e.tag == qn("w:t") else "\n"  # a w:br starts a line
-                           for e in paragraph.iter(qn("w:t"), qn("w:br")))
-            lines += sum(max(1, -(-int(gbt9704.text_width(part)) // per_line)) for part in text.split("\n"))
-        tallest = max(tallest, lines * size_pt * 1.3 * 20 if lines else 0)
-    return tallest
 
 
 def keep_sign_off_with_table(document) -> None:
@@ -212,7 +200,7 @@ def keep_sign_off_with_table(document) -> None:
     merge spans go with it, so that the name still stands beside them all.
     Done on the rendered document, where the last row is known."""
     body = document.element.body
-    type_height = _type_height(document)
+    height = type_height(document)
     for table in body.findall(qn("w:tbl")):
         rows = table.findall(qn("w:tr"))
         following = []
@@ -224,22 +212,26 @@ def keep_sign_off_with_table(document) -> None:
             following.pop()
         if len(rows) < 2 or not following:
             continue
-        table.append(_row_with_sign_off(table, _tail(rows, type_height), following))
+        table.append(_row_with_sign_off(table, _tail(rows, height), following))
 
 
-def _say_ditto(tc) -> None:
-    paragraph = tc.find(qn("w:p"))
-    if paragraph is None:
-        paragraph = OxmlElement("w:p")
-        tc.append(paragraph)
-    run = OxmlElement("w:r")
-    styled = tc.getparent().find(f".//{qn('w:rPr')}")  # the row's own font and size
-    if styled is not None:
-        run.append(copy.deepcopy(styled))
-    text = OxmlElement("w:t")
-    text.text = DITTO
-    run.append(text)
-    paragraph.append(run)
+def _continue_open(tc) -> None:
+    """The cell goes on from the merged cell above it, as a merge that runs on does: no rule over it."""
+    tc_pr = tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        # schema order inside tcPr: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, …, vAlign
+        later = [tc_pr.find(qn(t)) for t in ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                                              "w:vAlign", "w:hideMark")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(borders)
+        else:
+            tc_pr.append(borders)
+    top = OxmlElement("w:top")
+    top.set(qn("w:val"), "nil")
+    borders.insert(0, top)
 
 
 def _text_of(element) -> str:
@@ -255,32 +247,15 @@ def _tail(rows: list, type_height: int) -> list:
     starts = set()
     for column, _ in grid_cells(rows[-1]):
         k = len(rows) - 1
-        while k > 1 and _continues_merge(_cell_at(rows[k], column)):
+        while k > 1 and continues_merge(cell_at(rows[k], column)):
             k -= 1
         starts.add(k)
     one_line = gbt9704.TABLE_PT * 1.3 * 20
     for start in sorted(starts):
         tail = rows[start:]
-        if start >= 1 and sum(max(_row_height_twips(row), one_line) for row in tail) <= TAIL_SHARE * type_height:
+        if start >= 1 and sum(max(row_height_twips(row), one_line) for row in tail) <= TAIL_SHARE * type_height:
             return tail
     return rows[-1:]
-
-
-def _cell_at(row, column: int):
-    return next((tc for at, tc in grid_cells(row) if at == column), None)
-
-
-def _continues_merge(tc) -> bool:
-    merge = None if tc is None else tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-    return merge is not None and merge.get(qn("w:val")) != "restart"
-
-
-def _type_height(document) -> int:
-    """The type area's height in twips, from the body's last section."""
-    sect = document.element.body.find(qn("w:sectPr"))
-    size = sect.find(qn("w:pgSz"))
-    margins = sect.find(qn("w:pgMar"))
-    return int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))
 
 
 def _row_with_sign_off(table, tail: list, following):
@@ -291,18 +266,20 @@ def _row_with_sign_off(table, tail: list, following):
     for tag in ("w:tblInd", "w:jc"):
         for old in tbl_pr.findall(qn(tag)):
             tbl_pr.remove(old)
+    # the rule above the tail is the outer table's (the row before, or the header repeated on a new page)
+    without_outer_rules(tbl_pr)
     inner.append(tbl_pr)
     inner.append(copy.deepcopy(grid))
     for column, tc in list(grid_cells(tail[0])):
-        if _continues_merge(tc):
+        if continues_merge(tc):
             # its merge starts above (the rows it spans are too tall to go over): the cell
-            # says “same as above”, as clerks write it, over the tail's rows the merge spans
-            if len(tail) > 1 and _continues_merge(_cell_at(tail[1], column)):
+            # goes on from it, without a rule between, over the tail's rows the merge spans
+            if len(tail) > 1 and continues_merge(cell_at(tail[1], column)):
                 _set_vmerge(tc, "restart")
             else:
                 tc_pr = tc.find(qn("w:tcPr"))
                 tc_pr.remove(tc_pr.find(qn("w:vMerge")))
-            _say_ditto(tc)
+            _continue_open(tc)
     for row in tail:
         inner.append(row)  # moved out of the outer table
     row = OxmlElement("w:tr")
@@ -325,7 +302,7 @@ def _row_with_sign_off(table, tail: list, following):
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
     tc_pr.append(borders)
-    tc_pr.append(gbt9704.side_margins("w:tcMar", 0))
+    tc_pr.append(cell_text.no_margins("w:tcMar"))  # the inner table stands on the outer one's rules
     cell.append(tc_pr)
     cell.append(inner)
     for paragraph in following:

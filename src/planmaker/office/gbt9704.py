@@ -31,6 +31,17 @@ CHARS_PER_LINE = 28
 TABLE_PT = 12  # 小四, the text of the annexes' tables
 # Word's default cell margins, 0.19 cm each side, which every table cell keeps
 CELL_MARGINS_MM = 3.8
+# above and below a cell's text: no line touches a rule (1 mm clear of the text's own box)
+CELL_TOP_BOTTOM_MM = 1.5
+# a row a person writes in by hand: two handwriting lines
+HANDWRITING_ROW_MM = 12
+# The self-check form (序号, 问题类别, 自查内容, 是否存在, 问题描述, 整改措施): each header word on a
+# line of its own (four characters of 12 pt need 17 mm and the margins), “是□  否□” on one line
+# (25 mm), the two columns written by hand as wide as the type area allows.
+SELFCHECK_COLUMNS_MM = (13, 21, 41, 25, 28, 28)
+# The ledger, landscape (序号, 问题类别, 问题, 整改措施, 责任部门, 责任人, 整改时限, 完成情况（销号）):
+# 整改措施 is written by hand, a sentence or two.
+LEDGER_COLUMNS_MM = (13, 21, 52, 59, 21, 17, 21, 21)
 # Column widths of the task table (序号, 重点任务, 牵头部门, 配合部门[, 完成时限]):
 # the department columns hold a six-character name (市卫生健康委) on one line.
 TASK_COLUMNS_MM = (13, 77, 33, 33)  # 13 mm: 序号 on one line
@@ -57,13 +68,6 @@ CONDENSE_TWIPS = -5
 _BREAK_BEFORE = ("专项", "工作方案", "实施方案", "开展", "关于", "工作检查表", "工作量化统计表", "任务分工",
                  "不合理", "医疗")
 _BREAK_AFTER = ("年", "的", "、", "和")
-# where a department's name may break: before the words names are made of
-_NAME_BREAK_BEFORE = ("卫生", "社会", "人力", "市场", "监督", "监管", "管理", "医疗", "医保", "中医",
-                      "保障", "发展", "改革", "财政", "公安", "宣传", "纪委", "监委", "纪检", "监察", "药品",
-                      "委员会", "办公室", "部门", "科室", "各", "等")
-_NAME_BREAK_AFTER = ("、", "和", "及", "局", "委", "部", "办", "院", "科", "）")
-# the last character of a place's name (自治区, 柳州市, 融安县, 兴安盟 …), before its department's
-_PLACE_ENDS = "省区市县州盟旗"
 _NO_LINE_START = "，。、；：？！）》”’—"
 _NO_LINE_END = "（《“‘"
 
@@ -258,6 +262,23 @@ def body_width_pt(text: str) -> float:
     return text_width(text) * BODY_PT + len(text) * CONDENSE_TWIPS / 20
 
 
+def body_line_starts(text: str, indent_chars: int = 2) -> list[int]:
+    """Where the lines of a body paragraph start, as LibreOffice sets them: 28 characters a line (the
+    first after the indent), a closing mark never first on a line (it takes the character before it
+    along), an opening one never last.  Only as far as the text is all Chinese: a Latin word or a
+    figure is set by its own metrics, which this does not know, so the lines after it are not given."""
+    starts, at, room = [], 0, CHARS_PER_LINE - indent_chars
+    while at + room < len(text):
+        end = at + room
+        if not all(ord(ch) >= 0x2000 for ch in text[at:end + 1]):
+            break
+        if text[end] in _NO_LINE_START or text[end - 1] in _NO_LINE_END:
+            end -= 1
+        starts.append(end)
+        at, room = end, CHARS_PER_LINE
+    return starts
+
+
 def no_grid(paragraph) -> None:
     """Out of the 22-line page grid: its own exact spacing is the spacing.
 
@@ -304,32 +325,6 @@ def balance_title(title: str, size_pt: float = TITLE_PT, width_mm: float = TYPE_
         rest = rest[best:]
     lines.append(rest)
     return lines
-
-
-def cell_lines(names: list[str], width_mm: float, size_pt: float = TABLE_PT) -> list[str]:
-    """Names in a table cell, one a line; a name too long for the cell is broken
-    where its words meet (市人力资源/社会保障局), never inside one (市卫生健康/委)."""
-    inner = width_mm - CELL_MARGINS_MM
-    found = []
-    for name in names:
-        found.extend(_place_then_department(name, size_pt, inner)
-                     or balance_title(name, size_pt, inner, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER))
-    return found
-
-
-def _place_then_department(name: str, size_pt: float, inner_mm: float) -> list[str] | None:
-    """A department's full name with the department on a line of its own, after its place
-    (广西壮族自治区/医疗保障局): a balanced break would fall inside the place (广西壮族自治/区医疗保障局)."""
-    capacity = math.floor(Mm(inner_mm).pt / size_pt)
-    if text_width(name) <= capacity:
-        return None
-    breaks = [i for i in range(2, len(name) - 1)
-              if name[i - 1] in _PLACE_ENDS and name[i:].startswith(_NAME_BREAK_BEFORE)]
-    if not breaks:
-        return None
-    place, department = name[:breaks[-1]], name[breaks[-1]:]  # the last place: 石家庄市长安区/卫生健康局
-    return [line for part in (place, department)
-            for line in balance_title(part, size_pt, inner_mm, _NAME_BREAK_BEFORE, _NAME_BREAK_AFTER)]
 
 
 def add_page_number_field(paragraph, size_pt: float = PAGE_NUMBER_PT) -> None:

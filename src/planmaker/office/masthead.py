@@ -42,9 +42,15 @@ def mark_size(names: list[str], suffix: str) -> float:
     return max(MARK_MIN_PT, min(MARK_MAX_PT, math.floor(Mm(gb.TYPE_WIDTH_MM).pt / max(widest, 1))))
 
 
+MARK_TOP_MM = 35  # 7.2.4: the mark's top edge 35 mm below the type area's top
+
+
 def add_masthead(document, masthead: Masthead) -> None:
     names = list(masthead.issuers)
     size = mark_size(names, masthead.suffix)
+    spacer = document.add_paragraph()  # an empty line exactly as high as the space above the mark
+    _mark_format(spacer, WD_ALIGN_PARAGRAPH.CENTER, size)
+    spacer.paragraph_format.line_spacing = Mm(MARK_TOP_MM)
     if len(names) == 1:
         paragraph = document.add_paragraph()
         _mark_format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, size)
@@ -53,13 +59,37 @@ def add_masthead(document, masthead: Masthead) -> None:
         _joint_mark(document, names, masthead.suffix, size)
     for _ in range(2):
         gb.body_format(document.add_paragraph(), indent_chars=0)
-    number = document.add_paragraph()
-    gb.body_format(number, indent_chars=0, align=WD_ALIGN_PARAGRAPH.CENTER)
-    number.paragraph_format.keep_with_next = True
-    gb.add_run(number, masthead.number)
+    number = _number_and_signers(document, masthead)
     _border(number, "bottom", RED_LINE, "FF0000", space_pt=11)  # 4 mm below the number
     for _ in range(2):  # the title stands two lines below the red line
         gb.body_format(document.add_paragraph(), indent_chars=0)
+
+
+def _number_and_signers(document, masthead: Masthead):
+    """The 发文字号 centred; with 签发人 (7.2.6) it stands one character in from the left, on the line of
+    the last 签发人, each 签发人 one character in from the right: “签发人：” in 仿宋, the name in 楷体."""
+    signers = list(masthead.signers)
+    if not signers:
+        number = document.add_paragraph()
+        gb.body_format(number, indent_chars=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+        number.paragraph_format.keep_with_next = True
+        gb.add_run(number, masthead.number)
+        return number
+    label = "签发人："
+    widest = max(gb.text_width(name) for name in signers)
+    for i, name in enumerate(signers):
+        paragraph = document.add_paragraph()
+        gb.body_format(paragraph, indent_chars=0, align=WD_ALIGN_PARAGRAPH.LEFT)
+        paragraph.paragraph_format.keep_with_next = True
+        # the labels line up under each other, the names after them, the widest name one character from the right
+        start = Mm(gb.TYPE_WIDTH_MM) - Pt(gb.BODY_PT * (1 + widest + gb.text_width(label)))
+        paragraph.paragraph_format.tab_stops.add_tab_stop(start, WD_TAB_ALIGNMENT.LEFT)
+        if i == len(signers) - 1:
+            paragraph.paragraph_format.left_indent = Pt(gb.BODY_PT)
+            gb.add_run(paragraph, masthead.number)
+        gb.add_run(paragraph, "\t" + label)
+        gb.add_run(paragraph, name, gb.KAITI)
+    return paragraph
 
 
 def _mark_format(paragraph, align, size: float) -> None:

@@ -47,17 +47,3 @@ CORE_TEXT_LIMIT = 255  # python-docx refuses longer core properties (Word shows 
 
 def core_text(text: str) -> str:
     return text if len(text) <= CORE_TEXT_LIMIT else text[:CORE_TEXT_LIMIT - 1] + "…"
-
-
-def set_core_properties(document, title: str, author: str, when: dt.datetime) -> None:
-    props = document.core_properties
-    props.title = core_text(title)
-    props.author = core_text(author)
-    props.last_modified_by = author
-    props.comments = ""
-    props.subject = ""
-    props.keywords = ""
-    props.revision = 1
-    props.created = when
-    props.modified = when
-    props.last_printed = when

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import io
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from planmaker.office import gbt9704 as gb
+from planmaker.office.docx_package import docx_bytes
 from planmaker.office.masthead import add_imprint, add_masthead
-from planmaker.office.ooxml import set_core_properties, stable_zip
 from planmaker.plan.document import AnnexNote, Document, Heading, Paragraph
 
 _HEADING_FONTS = {1: gb.HEITI, 2: gb.KAITI, 3: gb.FANGSONG, 4: gb.FANGSONG}
@@ -145,13 +146,56 @@ def keep_tail_together(tail) -> None:
     body instead and body lines go over with them."""
     for paragraph in tail[:-1]:
         paragraph.paragraph_format.keep_with_next = True
+    if tail:
+        split_off_last_lines(tail[0])
+
+
+TAIL_LINES = 2  # the body's lines that go over to a new page with the annex note and signature
+
+
+def split_off_last_lines(paragraph) -> None:
+    """The body's last paragraph as two: all but its last lines, free to stay on the page, and its last
+    lines, kept with the signature.  LibreOffice moves a paragraph kept with the next one whole: a long
+    last paragraph went over entire and left half a page empty.  The first part ends at a line's end
+    (gbt9704.body_line_starts) and is spread to the full line (distribute), the second starts a line
+    without an indent: printed, it is one paragraph."""
+    runs = paragraph._p.findall(qn("w:r"))
+    text = "".join(t.text or "" for r in runs for t in r.findall(qn("w:t")))
+    if any(r.find(qn("w:br")) is not None or len(r.findall(qn("w:t"))) != 1 for r in runs):
+        return
+    starts = [at for at in gb.body_line_starts(text) if gb.text_width(text[at:]) > gb.CHARS_PER_LINE * (TAIL_LINES - 1)]
+    if not starts:
+        return
+    at = starts[-1]
+    rest = copy.deepcopy(paragraph._p)
+    for r in rest.findall(qn("w:r")):
+        rest.remove(r)
+    seen = 0
+    for r in runs:
+        t = r.find(qn("w:t"))
+        length = len(t.text or "")
+        if seen + length <= at:
+            seen += length
+            continue
+        if seen < at:  # the run the line ends in: its end goes on in the second part
+            moved = copy.deepcopy(r)
+            moved.find(qn("w:t")).text = t.text[at - seen:]
+            t.text = t.text[:at - seen]
+            rest.append(moved)
+        else:
+            rest.append(r)
+        seen += length
+    paragraph._p.addnext(rest)
+    ind = rest.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+    if ind is not None:
+        for attr in ("w:firstLine", "w:firstLineChars"):
+            ind.attrib.pop(qn(attr), None)
+    paragraph.paragraph_format.keep_with_next = False
+    paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
 
 
 def to_bytes(document, title: str, author: str, when: dt.datetime) -> bytes:
-    set_core_properties(document, title, author, when)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return stable_zip(buffer.getvalue(), when)
+    return docx_bytes(document, title, author, when)
 
 
 def plan_docx(plan: Document, when: dt.datetime) -> bytes:

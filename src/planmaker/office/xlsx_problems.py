@@ -32,9 +32,10 @@ _LOCKED = Protection(locked=True)
 
 SELFCHECK_HEADER = ("序号", "问题类别", "自查内容", "是否存在问题", "问题描述", "整改措施")
 # Landscape A4 holds these at 100 %: the text prints at its own 12 pt, with room to write.
-SELFCHECK_WIDTHS = (5, 14, 50, 12, 28, 28)
+# A header prints on one line where a break would fall inside a word (是否存在问/题, 完成情况（销/号）).
+SELFCHECK_WIDTHS = (5, 14, 47, 15, 28, 28)
 LEDGER_HEADER = ("序号", "问题类别", "问题", "整改措施", "责任部门", "责任人", "整改时限", "完成情况（销号）")
-LEDGER_WIDTHS = (5, 14, 40, 31, 14, 9, 12, 14)
+LEDGER_WIDTHS = (5, 14, 35, 31, 14, 9, 12, 19)
 SPARE_ROW_PT = 42  # a spare row of the ledger takes two handwritten lines
 HEAD_ROW = 4  # title, two rows of institution header, then the column header
 

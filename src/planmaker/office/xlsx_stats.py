@@ -22,6 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from planmaker.inputs.models import StatsSpec
 from planmaker.office import xlsx_pages, xlsx_print
+from planmaker.office.cell_text import header_lines
 from planmaker.office.ooxml import stable_zip
 from planmaker.office.stats_layout import (
     AUTHOR,
@@ -246,6 +247,8 @@ class _Form:
         if spec.value_header:
             self._text(HEAD_ROW, lay.value_cols[0], spec.value_header, last_col=lay.value_cols[-1], font=bold)
         for col, text in zip(lay.value_cols, spec.columns):
+            # broken between its words where the column is too narrow for it (二级以上/公立/医疗机构)
+            text = "\n".join(header_lines(text, xlsx_print.width_mm(self.widths[col]) - 2, BODY_PT))
             self._text(bottom, col, text, font=bold)
             self._need(bottom, bottom, text, self.widths[col], minimum=24)
         if lay.unit_col:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from planmaker.office import xlsx_print
-from planmaker.office.gbt9704 import cell_lines
+from planmaker.office.cell_text import cell_lines
 from planmaker.office.ooxml import stable_zip
 
 _THIN = Side(style="thin")

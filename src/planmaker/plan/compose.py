@@ -240,7 +240,7 @@ def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Impri
     masthead = imprint = None
     if plan.masthead is not None:
         issuers = tuple(plan.masthead.issuers) or (issuer,)
-        masthead = Masthead(issuers, plan.masthead.suffix, plan.number or "")
+        masthead = Masthead(issuers, plan.masthead.suffix, plan.number or "", tuple(plan.masthead.signers))
     if plan.imprint is not None:
         when = plan.imprint.date
         printed = f"{when.year}年{when.month}月{when.day}日" if when else signed

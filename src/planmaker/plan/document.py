@@ -64,6 +64,7 @@ class Masthead:
     issuers: tuple[str, ...]
     suffix: str
     number: str
+    signers: tuple[str, ...] = ()  # 签发人 (7.2.6), for a document sent up
 
 
 @dataclass(frozen=True)
