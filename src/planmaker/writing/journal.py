@@ -218,6 +218,17 @@ class Journal:
             self._folders.add(folder)
         self._write({"f": relative, "s": digest})
 
+    def merging(self, relative: str, digest: str) -> None:
+        """Called before the merged version of a user's file is renamed into place.  Recovery
+        takes nothing from it: the file holds the user's text either way (as it was, or merged),
+        so it stays the user's; the line makes the folder's temporary files swept."""
+        folder = relative.rpartition("/")[0] or "."
+        self._ensure_open()
+        if folder not in self._folders:
+            self._write({"d": folder})
+            self._folders.add(folder)
+        self._write({"m": relative, "s": digest})
+
     def finish(self) -> None:
         """The manifest is written: the journal has nothing left to say."""
         if self._fd is not None and self._pid == os.getpid():
