@@ -153,11 +153,9 @@ class Merger:
             return False
         merged, changes, conflicts = result
         if merged != ours:
-            from planmaker.writing.output import atomic_write
-
             if self.journal is not None:
                 self.journal.merging(relative, sha256(merged))
-            atomic_write(target, merged)
+            _atomic_write(target, merged)
         self.report.merged.append(Merged(relative, changes, conflicts))
         return True
 
