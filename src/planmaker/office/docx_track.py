@@ -135,7 +135,7 @@ def plain(p) -> bool:
                 return False
         elif child.tag not in (PPR, w("bookmarkStart"), w("bookmarkEnd"), w("proofErr")):
             return False
-    return not p.xpath(".//@r:id | .//@r:embed", namespaces={"r": R})
+    return not p.xpath("./w:r//@r:id | ./w:r//@r:embed", namespaces={"r": R, "w": W})
 
 
 def _atoms(p) -> list[tuple[int, str]]:
@@ -160,7 +160,7 @@ def retext(p, new: str, marks: Marks) -> None:
     old = "".join(ch for _, ch in atoms)
     properties = [run.find(RPR) for run in runs]
     segments: list[tuple[str, int, str]] = []  # (op, run number, text)
-    for tag, i0, i1, j0, j1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for tag, i0, i1, j0, j1 in _opcodes(old, new):
         if tag in ("equal", "delete", "replace"):
             op = "=" if tag == "equal" else "-"
             segments.extend((op, number, ch) for number, ch in atoms[i0:i1])
@@ -182,6 +182,22 @@ def retext(p, new: str, marks: Marks) -> None:
         p.remove(run)
     for offset, element in enumerate(made):
         p.insert(at + offset, element)
+
+
+_TOKEN = re.compile(r"\d+|[A-Za-z]+|.", re.S)
+
+
+def _opcodes(old: str, new: str):
+    """difflib's opcodes by character offsets, compared a number or a word at a time: 2021→2022
+    is one number changed, as a reader sees it, not its last digit."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a_at, b_at = [0], [0]
+    for token in a:
+        a_at.append(a_at[-1] + len(token))
+    for token in b:
+        b_at.append(b_at[-1] + len(token))
+    for tag, i0, i1, j0, j1 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        yield tag, a_at[i0], a_at[i1], b_at[j0], b_at[j1]
 
 
 def _grouped(segments):
@@ -246,6 +262,8 @@ def _wrap_runs(p, tag: str, marks: Marks) -> None:
 def inserted(element, marks: Marks):
     """A copy of ``element`` (a paragraph, row or table of the new version) marked as inserted."""
     made = copy.deepcopy(element)
+    for section in made.xpath(".//w:pPr/w:sectPr", namespaces={"w": W}):
+        section.getparent().remove(section)  # the clerk's file has its own sections
     if not marks.tracked:
         return made
     for p in made.iter(P):
@@ -282,8 +300,9 @@ def _mark_row(row, tag: str, marks: Marks) -> None:
 
 def portable(element) -> bool:
     """Whether ``element`` of the new version can be copied into the clerk's file as it is:
-    it refers to no part of its own package (pictures, links) and has no section break."""
-    return not element.xpath(".//@r:id | .//@r:embed | .//w:sectPr", namespaces={"r": R, "w": W})
+    it refers to no part of its own package (pictures, links) but for its section's headers and
+    footers, which are not copied (see ``inserted``)."""
+    return not element.xpath(".//@r:id[not(ancestor::w:sectPr)] | .//@r:embed", namespaces={"r": R, "w": W})
 
 
 def breaks_section(element) -> bool:
