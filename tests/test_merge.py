@@ -166,15 +166,19 @@ def test_a_file_saved_by_libreoffice_merges_and_converts(builds, tmp_path, libre
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
 
 
-def test_a_rewritten_dated_sentence_is_a_conflict_with_the_new_one_inserted_beside_it(builds, tmp_path):
-    _, plans = builds
-    out = fresh(builds, tmp_path)
+def rewrite_dated_sentence(out: Path) -> None:
     document = docx.Document(str(out / PLAN_DOCX))
     dated = next(p for p in document.paragraphs if p.text == "2021年9月1日至2021年12月31日。")
     dated.runs[0].text = "自2021年9月1日起，到年底结束。"
     for run in dated.runs[1:]:
         run.text = ""
     document.save(str(out / PLAN_DOCX))
+
+
+def test_a_rewritten_dated_sentence_is_a_conflict_with_the_new_one_inserted_beside_it(builds, tmp_path):
+    _, plans = builds
+    out = fresh(builds, tmp_path)
+    rewrite_dated_sentence(out)
     result = run_cli("build", plans["second"], "-o", out, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -187,8 +191,21 @@ def test_a_rewritten_dated_sentence_is_a_conflict_with_the_new_one_inserted_besi
     assert shown[at + 1] == "2021年10月1日至2022年1月31日。"
     inserted = body(out / PLAN_DOCX).xpath(".//w:p[w:pPr/w:rPr/w:ins][w:ins//w:t]", namespaces=NS)
     assert "2021年10月1日至2022年1月31日。" in ["".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in inserted]
-    prose = run_cli("build", plans["first"], "-o", out)  # and back: the prose report names the conflict too
-    assert "冲突：自2021年9月1日起" in prose.output
+    # Built again without accepting anything: the pending insertion follows the dates, no new conflict
+    back = run_cli("build", plans["first"], "-o", out)
+    assert back.exit_code == 0 and "0 处冲突" in back.output
+    shown = texts(out / PLAN_DOCX)
+    assert shown[shown.index("自2021年9月1日起，到年底结束。") + 1] == "2021年9月1日至2021年12月31日。"
+    assert "2021年10月1日-2021年10月15日" not in "".join(shown) and "（2021年9月1日-2021年9月15日）" in "".join(shown)
+
+
+def test_the_prose_report_names_each_conflict(builds, tmp_path):
+    _, plans = builds
+    out = fresh(builds, tmp_path)
+    rewrite_dated_sentence(out)
+    result = run_cli("build", plans["second"], "-o", out)
+    assert f"已合并：{out / PLAN_DOCX}（" in result.output and "1 处冲突" in result.output
+    assert "冲突：自2021年9月1日起" in result.output
 
 
 def test_merge_apply_leaves_no_marks_and_merge_off_writes_the_copy(builds, tmp_path):

@@ -18,7 +18,7 @@ from lxml import etree
 
 from planmaker.base import merge3
 from planmaker.office import docx_track as track
-from planmaker.office.docx_track import REJECT, TBL, Marks, P
+from planmaker.office.docx_track import TBL, Marks, P
 from planmaker.office.merging import MergeRefused, MergeResult, first_words, read_part, replace_parts
 
 DOCUMENT = "word/document.xml"
@@ -53,14 +53,15 @@ def merge_docx(base: bytes, ours: bytes, theirs: bytes, tracked: bool, author: s
     _, base_body = _body(base, "上次生成的版本")
     ours_root, ours_body = _body(ours, "您修改后的文件")
     _, theirs_body = _body(theirs, "新生成的版本")
-    before = [track.text(p, REJECT) for p in track.visible_paragraphs(ours_body, REJECT)]
+    before = [track.text(p) for p in track.visible_paragraphs(ours_body)]
     _refuse_if_unaligned(base_body, ours_body)
-    merge = _Merge(Marks(tracked, author, date, track.first_free_id(ours_root)))
+    first = track.first_free_id(ours_root)
+    merge = _Merge(Marks(tracked, author, date, first))
     _merge_blocks(merge, base_body, ours_body, theirs_body)
     if merge.changes == 0:
         return MergeResult(ours, 0, merge.conflicts)
-    if tracked:
-        after = [track.text(p, REJECT) for p in track.visible_paragraphs(ours_body, REJECT)]
+    if tracked:  # rejecting this merge's changes shows the clerk's file as the clerk saw it
+        after = [track.text(p, first) for p in track.visible_paragraphs(ours_body, first)]
         if after != before:  # never: but the clerk's text must survive whatever this module does
             raise MergeRefused("合并后无法还原您修改后的文字")
     xml = etree.tostring(ours_root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -143,6 +144,8 @@ def _insert(merge: _Merge, box, cursor, element):
 
 
 def _update(merge: _Merge, ours, theirs) -> None:
+    if ours.tag == theirs.tag == P:
+        track.accept_own(ours, merge.marks.author)
     if ours.tag == theirs.tag == P and track.plain(ours):
         track.retext(ours, track.text(theirs), merge.marks)
         merge.changes += 1
@@ -152,6 +155,8 @@ def _update(merge: _Merge, ours, theirs) -> None:
 
 
 def _drop(merge: _Merge, ours) -> None:
+    if ours.tag == P:
+        track.accept_own(ours, merge.marks.author)
     if track.breaks_section(ours) or (ours.tag == P and not track.plain(ours)):
         merge.conflict(track.text(ours))
         return

@@ -58,7 +58,7 @@ def first_free_id(root) -> int:
 
 # ------------------------------------------------------------------ reading
 
-def text(element, view: str = ACCEPT) -> str:
+def text(element, view=ACCEPT) -> str:
     """The text of a paragraph (or a cell, row, table: paragraphs joined by line breaks)."""
     if element.tag == P:
         parts: list[str] = []
@@ -67,12 +67,25 @@ def text(element, view: str = ACCEPT) -> str:
     return "\n".join(text(p, view) for p in visible_paragraphs(element, view))
 
 
-def _collect(element, view: str, parts: list[str]) -> None:
+def _hides(tag: str, mark, view) -> bool:
+    """Whether this view leaves out what a w:ins or w:del holds.  ``view`` is ACCEPT, REJECT,
+    or a w:id: the changes from that one on rejected (a merge's own), those before accepted."""
+    if view not in (ACCEPT, REJECT):
+        view = REJECT if _id(mark) >= view else ACCEPT
+    return (tag == DEL and view == ACCEPT) or (tag == INS and view == REJECT)
+
+
+def _id(mark) -> int:
+    value = mark.get(w("id"), "")
+    return int(value) if value.isdigit() else -1
+
+
+def _collect(element, view, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
-        if tag in _SKIPPED or (tag == DEL and view == ACCEPT) or (tag == INS and view == REJECT):
+        if tag in _SKIPPED or (tag in (INS, DEL) and _hides(tag, child, view)):
             continue
-        if tag == T or (tag == DEL_TEXT and view == REJECT):
+        if tag == T or (tag == DEL_TEXT and not _hides(DEL, child.getparent().getparent(), view)):
             parts.append(child.text or "")
         elif tag == TAB:
             parts.append("\t")
@@ -84,7 +97,7 @@ def _collect(element, view: str, parts: list[str]) -> None:
             _collect(child, view, parts)
 
 
-def visible(element, view: str = ACCEPT) -> bool:
+def visible(element, view=ACCEPT) -> bool:
     """Whether a paragraph or row is there in this view (not inserted, when rejecting; not
     deleted with all its text, when accepting)."""
     props = element.find(PPR) if element.tag == P else element.find(TRPR)
@@ -92,19 +105,20 @@ def visible(element, view: str = ACCEPT) -> bool:
         props = props.find(RPR)
     if props is None:
         return True
-    if view == REJECT and props.find(INS) is not None:
+    inserted, deleted = props.find(INS), props.find(DEL)
+    if inserted is not None and _hides(INS, inserted, view):
         return False
-    if view == ACCEPT and props.find(DEL) is not None:
-        return bool(text(element, ACCEPT)) if element.tag == P else False
+    if deleted is not None and _hides(DEL, deleted, view):
+        return bool(text(element, view)) if element.tag == P else False
     return True
 
 
-def items(container, view: str = ACCEPT) -> list:
+def items(container, view=ACCEPT) -> list:
     """The paragraphs and tables directly in a body or a cell, as this view shows them."""
     return [child for child in container if (child.tag == P and visible(child, view)) or child.tag == TBL]
 
 
-def rows(table, view: str = ACCEPT) -> list:
+def rows(table, view=ACCEPT) -> list:
     return [row for row in table.iter(TR) if row.getparent() is table and visible(row, view)]
 
 
@@ -112,7 +126,7 @@ def cells(row) -> list:
     return [cell for cell in row if cell.tag == TC]
 
 
-def visible_paragraphs(element, view: str = ACCEPT) -> list:
+def visible_paragraphs(element, view=ACCEPT) -> list:
     """Every paragraph under ``element``, in document order, as this view shows them."""
     found = []
     for p in element.iter(P):
@@ -136,6 +150,21 @@ def plain(p) -> bool:
         elif child.tag not in (PPR, w("bookmarkStart"), w("bookmarkEnd"), w("proofErr")):
             return False
     return not p.xpath("./w:r//@r:id | ./w:r//@r:embed", namespaces={"r": R, "w": W})
+
+
+def accept_own(p, author: str) -> None:
+    """Accept, in one paragraph, the changes ``author`` (an earlier merge) left there: the clerk
+    saw them as the text, and the paragraph's new changes are made against that."""
+    for mark in p.xpath("./w:ins | ./w:del", namespaces={"w": W}):
+        if mark.get(w("author")) != author:
+            continue
+        if mark.tag == INS:
+            for child in list(mark):
+                mark.addprevious(child)
+        mark.getparent().remove(mark)
+    for mark in p.xpath("./w:pPr/w:rPr/w:ins", namespaces={"w": W}):
+        if mark.get(w("author")) == author:
+            mark.getparent().remove(mark)
 
 
 def _atoms(p) -> list[tuple[int, str]]:
