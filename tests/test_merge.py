@@ -96,9 +96,9 @@ def texts(path_or_bytes, view: str = "accept") -> list[str]:
     for p in body(path_or_bytes).iter(f"{{{W}}}p"):
         if p.xpath(f"./w:pPr/w:rPr/w:{hidden} | ancestor::w:tr/w:trPr/w:{hidden}", namespaces=NS):
             continue
-        parts = p.xpath(f".//w:t[not(ancestor::w:{hidden})] | .//w:delText[not(ancestor::w:{hidden})]"
-                        if view == "reject" else f".//w:t[not(ancestor::w:{hidden})]", namespaces=NS)
-        found.append("".join(t.text or "" for t in parts))
+        kinds = "w:t | .//w:delText | .//w:br | .//w:tab" if view == "reject" else "w:t | .//w:br | .//w:tab"
+        parts = p.xpath(f"(.//{kinds})[not(ancestor::w:{hidden})][not(ancestor::w:pPr)]", namespaces=NS)
+        found.append("".join({"br": "\n", "tab": "\t"}.get(etree.QName(t).localname, t.text or "") for t in parts))
     return found
 
 
