@@ -247,3 +247,32 @@ def test_the_bases_are_kept_for_the_plans_files_only_and_pruned(builds, tmp_path
            if e["path"].endswith((".docx", ".xlsx"))}
     assert {p.name[:-5] for p in (out / ".planmaker-base").iterdir()} == now
     assert sum(p.stat().st_size for p in (out / ".planmaker-base").iterdir()) < 60_000
+
+
+def test_without_kept_bases_the_copy_goes_beside_once_then_merging_resumes(builds, tmp_path):
+    _, plans = builds
+    out = fresh(builds, tmp_path)
+    shutil.rmtree(out / ".planmaker-base")  # a folder built before bases were kept
+    edit(out / BUNDLE)
+    once = run_cli("build", plans["second"], "-o", out)
+    assert once.exit_code == 0 and (out / BUNDLE.replace(".docx", "（新生成）.docx")).is_file()
+    text = (plans["second"].read_text(encoding="utf-8")).replace("signed: 2021-09-30", "signed: 2021-09-29")
+    third = plans["second"].with_name("third.yaml")
+    third.write_text(text, encoding="utf-8")
+    again = run_cli("build", third, "-o", out)
+    assert again.exit_code == 0 and f"已合并：{out / BUNDLE}" in again.output
+    assert "2021年9月29日" in texts(out / BUNDLE) and ADDED in texts(out / BUNDLE)
+
+
+def test_the_library_takes_the_same_merge_modes(builds, tmp_path):
+    from planmaker.api import build
+    from planmaker.base.errors import InputError
+
+    _, plans = builds
+    out = fresh(builds, tmp_path)
+    edit(out / BUNDLE)
+    with pytest.raises(InputError):
+        build(plans["second"], out, merge="both")
+    result = build(plans["second"], out, merge="apply")
+    (merged,) = [m for m in result.report.merged if m.path == BUNDLE]
+    assert merged.changes > 5 and merged.conflicts == [] and marks(out / BUNDLE) == []

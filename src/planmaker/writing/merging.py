@@ -123,12 +123,18 @@ class BaseStore:
 class Merger:
     """Called by writing.output.place for a file the clerk edited; records what it did in the report."""
 
-    def __init__(self, out_dir: Path, settings: MergeSettings, report, journal=None):
+    def __init__(self, out_dir: Path, settings: MergeSettings, report, journal=None, previous=None):
         self.out_dir = out_dir
         self.settings = settings
         self.store = BaseStore(out_dir)
         self.report = report
         self.journal = journal
+        # What the last build generated for each file, wherever it went: for a file whose new
+        # version went beside it (no base then), the copy's.
+        self.generated = {entry.get("logical", entry["path"]): entry["sha256"]
+                          for entry in (previous or {}).get("files", [])
+                          if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+                          and isinstance(entry.get("logical", ""), str) and isinstance(entry.get("sha256"), str)}
 
     def __call__(self, relative: str, target: Path, data: bytes, digest: str, previous: Any) -> bool:
         """Merge the new ``data`` into the clerk's file at ``target``; False when it is not merged
@@ -136,6 +142,8 @@ class Merger:
         if self.settings.mode == OFF or not mergeable(relative):
             return False
         bases = [previous] if isinstance(previous, str) else list(previous or ())
+        if relative in self.generated and self.generated[relative] not in bases:
+            bases.append(self.generated[relative])
         if digest in bases:  # nothing new since the clerk's copy was made: it stays as it is
             self.report.merged.append(Merged(relative, 0, []))
             return True

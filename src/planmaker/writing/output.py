@@ -230,7 +230,7 @@ def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
         known = _known(previous, landed)
         report = WriteReport()
         manifest = Manifest(out_dir)
-        merger = Merger(out_dir, settings, report, journal) if settings is not None else None
+        merger = Merger(out_dir, settings, report, journal, previous) if settings is not None else None
         try:
             for artifact in artifacts:
                 if merger is not None and mergeable(artifact.path):
