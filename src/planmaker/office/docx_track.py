@@ -169,7 +169,7 @@ def accept_own(p, author: str) -> None:
 
 def _atoms(p) -> list[tuple[int, str]]:
     """(run number, character) for each character of a plain paragraph."""
-    found = []
+    found: list[tuple[int, str]] = []
     for number, run in enumerate(child for child in p if child.tag == RUN):
         for part in run:
             if part.tag == T:

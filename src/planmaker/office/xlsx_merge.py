@@ -81,10 +81,12 @@ def merge_xlsx(base: bytes, ours: bytes, theirs: bytes) -> MergeResult:
 
 
 def _refuse_reshaped(base_book: Workbook, theirs_book: Workbook, sheet: str) -> None:
-    parts = [book.sheet_part(sheet) for book in (base_book, theirs_book)]
-    if None in parts:
-        raise MergeRefused(f"工作表“{sheet}”无法读取")
-    shapes = [sorted(_MERGES.findall(book.part_bytes(part))) for book, part in zip((base_book, theirs_book), parts)]
+    shapes = []
+    for book in (base_book, theirs_book):
+        part = book.sheet_part(sheet)
+        if part is None:
+            raise MergeRefused(f"工作表“{sheet}”无法读取")
+        shapes.append(sorted(_MERGES.findall(book.part_bytes(part))))
     if shapes[0] != shapes[1]:
         raise MergeRefused(f"新版本中工作表“{sheet}”的合并单元格有变化，无法逐格合并")
 
