@@ -137,3 +137,26 @@ def test_random_fills_and_random_new_labels_merge_cell_by_cell(workbooks, which,
         assert merged[ref] == before[ref]
     assert result.changes == len(theirs_refs - ours_refs)
     assert sorted(c.split("：")[0].split("!")[1] for c in result.conflicts) == sorted(ours_refs & theirs_refs)
+
+
+def test_a_new_version_with_a_row_more_is_not_merged_cell_by_cell(workbooks):
+    from planmaker.office.merging import MergeRefused
+
+    base = workbooks["tasks"]
+    last = max(int(ref[1:]) for ref, value in grid(base).items() if value not in (None, "") and ref[0] == "A")
+    with pytest.raises(MergeRefused, match="行有增减"):
+        merge_xlsx(base, changed(base, {"D4": "市医保局"}), changed(base, {f"A{last + 1}": 5, f"B{last + 1}": "新任务"}))
+
+
+def test_per_institution_copies_keep_no_base(tmp_path):
+    from test_batch import institutions_csv
+
+    out = tmp_path / "out"
+    names = institutions_csv(tmp_path / "名单.csv", 3)
+    result = run_cli("build", EXAMPLES / "county-conduct" / "plan.yaml", "-o", out, "--institutions", names)
+    assert result.exit_code == 0, result.output
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    per_institution = [e for e in entries if "/" in e["path"] and e["path"].endswith((".docx", ".xlsx"))]
+    own = {e["sha256"] for e in entries if "/" not in e["path"] and e["path"].endswith((".docx", ".xlsx"))}
+    assert len(per_institution) >= 3
+    assert {p.name[:-5] for p in (out / ".planmaker-base").iterdir()} == own

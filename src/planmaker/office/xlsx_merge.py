@@ -7,7 +7,7 @@ rewritten in the sheet's XML; everything else in the file (styles, widths, what 
 added) stays as the unit saved it.  Spreadsheets have no tracked changes that Excel, WPS and
 LibreOffice all show, so the report lists what changed.
 
-A workbook whose shape the new version changed (sheets, merged cells, rows added) is not merged
+A workbook whose shape the new version changed (sheets, merged cells, rows filled) is not merged
 cell by cell: the cells would not mean the same any more; the new version goes beside it.
 """
 
@@ -60,6 +60,8 @@ def merge_xlsx(base: bytes, ours: bytes, theirs: bytes) -> MergeResult:
             raise MergeRefused(f"您的文件中没有工作表“{sheet}”")
         _refuse_reshaped(base_book, theirs_book, sheet)
         b, o, t = (_cells(book, sheet, who) for book, who in zip(books, ("上次生成的版本", "您修改后的文件", "新生成的版本")))
+        if {split_ref(ref)[1] for ref in b} != {split_ref(ref)[1] for ref in t}:
+            raise MergeRefused(f"新版本中工作表“{sheet}”的行有增减，无法逐格合并")
         updates: dict[str, RawCell] = {}
         for ref in sorted(set(b) | set(o) | set(t), key=_order):
             was, now, new = (_value(cells.get(ref, EMPTY)) for cells in (b, o, t))
