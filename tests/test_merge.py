@@ -153,6 +153,7 @@ def test_python_docx_edits_and_a_month_later_merge_as_tracked_changes(builds, tm
     assert not [p.name for p in out.rglob("*新生成*")]
 
 
+@pytest.mark.slow
 def test_a_file_saved_by_libreoffice_merges_and_converts(builds, tmp_path, libreoffice):
     _, plans = builds
     out = fresh(builds, tmp_path)

@@ -20,7 +20,7 @@ import pytest
 
 from test_merge import BUNDLE, builds, edit, fresh  # noqa: F401 -- the module's fixture is shared
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
 
 CHILD = r"""
 import os, sys, time

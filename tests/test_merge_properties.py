@@ -16,6 +16,8 @@ from conftest import run_cli
 from planmaker.office.docx_merge import merge_docx
 from test_merge import PLAN, PLAN_DOCX, later, texts
 
+pytestmark = pytest.mark.slow
+
 OPS = ["word", "append", "rewrite", "delete", "insert", "bold"]
 
 

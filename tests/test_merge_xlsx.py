@@ -116,6 +116,7 @@ def grid(data: bytes) -> dict[str, object]:
             if (cell.row, cell.column) not in merged}
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(which=st.sampled_from(["selfcheck", "tasks"]), data=st.data())
 def test_random_fills_and_random_new_labels_merge_cell_by_cell(workbooks, which, data):

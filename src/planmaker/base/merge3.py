@@ -51,7 +51,8 @@ def pair(a: Sequence[str], b: Sequence[str]) -> list[tuple[int | None, int | Non
     return pairs
 
 
-def _pair_rewrites(a, b, a0: int, a1: int, b0: int, b1: int) -> list[tuple[int | None, int | None]]:
+def _pair_rewrites(a: Sequence[str], b: Sequence[str], a0: int, a1: int, b0: int,
+                   b1: int) -> list[tuple[int | None, int | None]]:
     """A stretch where ``a[a0:a1]`` became ``b[b0:b1]``."""
     m, n = a1 - a0, b1 - b0
     if m == n:  # as many on each side: each was rewritten in place
@@ -137,7 +138,8 @@ def merge(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> li
     return steps
 
 
-def _decide(base, ours, theirs, i: int, j: int, k: int | None) -> Step:
+def _decide(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], i: int, j: int,
+            k: int | None) -> Step:
     if ours[j] == base[i]:
         if k is None:
             return Step(DROP, i, j, None)
