@@ -233,10 +233,10 @@ def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
         merger = Merger(out_dir, settings, report, journal, previous) if settings is not None else None
         try:
             for artifact in artifacts:
-                if merger is not None and mergeable(artifact.path):
-                    merger.store.save(artifact.data, sha256(artifact.data))
                 path, digest, outcome = place(out_dir, artifact.path, artifact.data, known, force, journal=journal,
                                               merge=merger)
+                if merger is not None and mergeable(artifact.path):  # once placed: a refused build leaves none
+                    merger.store.save(artifact.data, digest)
                 report.record(artifact.path, path, outcome)
                 manifest.add(artifact.path, path, artifact.kind, digest, artifact.extra)
             for stream in streams:
