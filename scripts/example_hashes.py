@@ -31,8 +31,9 @@ INSTITUTIONS = (
 
 
 def _digest(folder: Path) -> dict[str, str]:
+    """Every output file; not the bases kept for merging (.planmaker-base/), which are the folder's state."""
     return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+            for path in sorted(folder.rglob("*")) if path.is_file() and ".planmaker-base" not in path.parts}
 
 
 def example_hashes() -> dict[str, dict[str, str]]:

@@ -52,9 +52,11 @@ def run(out: Path, institutions: Path) -> subprocess.CompletedProcess:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (hidden ones included) and its sha256."""
+    """Every file under ``folder`` (hidden ones included, but for the kept bases of merging) and its sha256."""
     result = {}
     for root, _, files in os.walk(folder):
+        if Path(root).name == ".planmaker-base":
+            continue
         for name in files:
             path = Path(root, name)
             result[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -61,16 +61,19 @@ def _catalog(profiles: Sequence[PathLike], campaigns: Sequence[PathLike]):
 
 def build(plan: PathLike, output: PathLike, *, only: Iterable[str] | None = None, formats: Iterable[str] = (),
           force: bool = False, institutions: PathLike | None = None, workers: int = 1,
-          profiles: Sequence[PathLike] = (), campaigns: Sequence[PathLike] = ()) -> BuildResult:
+          profiles: Sequence[PathLike] = (), campaigns: Sequence[PathLike] = (), merge: str = "track") -> BuildResult:
     """Build every document of ``plan`` into ``output`` (``planmaker build``).
 
     ``only``: the kinds to build (``["plan", "tasks"]``; default all, see
     ``planmaker build --help``).  ``formats``: ``["pdf"]`` adds PDF copies
     (needs LibreOffice).  ``institutions``: a .csv or .xlsx list for the
-    per-institution documents, built by ``workers`` processes.  A file edited
-    since the last build is kept and the new version written beside it unless
-    ``force``.  Returns the resolved plan, the documents and the
-    :class:`WriteReport` (``written``, ``unchanged``, ``kept``).
+    per-institution documents, built by ``workers`` processes.  A .docx or
+    .xlsx edited since the last build gets the new version merged into it
+    (``merge``: ``"track"`` as tracked changes, ``"apply"`` without marks);
+    with ``merge="off"``, or where a merge cannot be done safely, it is kept
+    and the new version written beside it, unless ``force``.  Returns the
+    resolved plan, the documents and the :class:`WriteReport` (``written``,
+    ``unchanged``, ``kept``, ``merged``).
     Raises :class:`InputError`."""
     from planmaker.commands.build import build as run
     from planmaker.kinds.registry import parse_only
@@ -78,7 +81,15 @@ def build(plan: PathLike, output: PathLike, *, only: Iterable[str] | None = None
     chosen = parse_only(",".join(only)) if only is not None else None
     return run(Path(plan), Path(output), _catalog(profiles, campaigns), only=chosen, force=force,
                institutions_file=Path(institutions) if institutions is not None else None,
-               also=_formats(formats), workers=workers)
+               also=_formats(formats), workers=workers, merge=_merge_mode(merge))
+
+
+def _merge_mode(merge: str) -> str:
+    from planmaker.writing.merging import MODES
+
+    if merge not in MODES:
+        raise InputError.single(f"未知的合并方式 “{merge}”（可选：{'、'.join(MODES)}）", field="merge")
+    return merge
 
 
 def _formats(formats: Iterable[str]) -> list[str]:

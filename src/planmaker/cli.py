@@ -93,12 +93,15 @@ def main(ctx):
 @option("--shard", metavar="K/N",
               help="只生成机构名单的第 K 片（共 N 片），供多台机器分担同一批任务；各片输出合起来正好是完整的一批。"
                    "第 1 片同时生成方案本身的文件。")
+@option("--merge", type=click.Choice(["track", "apply", "off"]), default="track", show_default=True,
+        help="上次生成后被手工修改过的 .docx/.xlsx：track 把新版本的改动合并进去并标为修订（可逐条接受或拒绝）；"
+             "apply 直接合并、不标修订；off 不合并，新版本另存为“（新生成）”副本。")
 @profile_dirs_option
 @campaign_dirs_option
 @json_option
 @verbosity_options
-def build(plan, out_dir, only, force, formats, institutions_file, workers, shard, profiles_dirs, campaigns_dirs,
-          as_json):
+def build(plan, out_dir, only, force, formats, institutions_file, workers, shard, merge, profiles_dirs,
+          campaigns_dirs, as_json):
     """按方案文件 PLAN 生成实施方案、附件（任务分工表、检查表、统计表）、合订本、预览和 manifest.json。"""
     from planmaker.commands import summary
     from planmaker.commands.build import build as run_build
@@ -108,7 +111,7 @@ def build(plan, out_dir, only, force, formats, institutions_file, workers, shard
     result = run_build(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs),
                        only=parse_only(only), force=force, institutions_file=institutions_file,
                        also=_formats(formats), workers=workers or default_workers(),
-                       shard=parse_shard(shard), progress=sys.stderr.isatty() and not as_json)
+                       shard=parse_shard(shard), progress=sys.stderr.isatty() and not as_json, merge=merge)
     emit_json(summary.build(plan, out_dir, result)) if as_json else report_build(result, out_dir)
 
 

@@ -103,9 +103,23 @@ def report_written(report, out_dir: Path) -> None:
             say(f"未变化：{out_dir / path}")
     elif report.unchanged:
         say(f"未变化：{len(report.unchanged)} 个文件")
+    for merged in getattr(report, "merged", ()):
+        say(merged_line(merged, out_dir))
+    not_merged = getattr(report, "not_merged", {})
     for original, beside in report.kept:
-        click.echo(f"注意：{out_dir / original} 在上次生成后被修改过，已保留原文件；"
+        why = f"未能合并（{not_merged[original]}），" if original in not_merged else ""
+        click.echo(f"注意：{out_dir / original} 在上次生成后被修改过，已保留原文件；{why}"
                    f"新版本写在 {out_dir / beside}（如要覆盖，请加 --force）", err=verbosity() < 0)
+
+
+def merged_line(merged, out_dir: Path) -> str:
+    """One merged file: its changes and, one by one, where both sides changed the same place."""
+    if not merged.changes and not merged.conflicts:
+        return f"已合并：{out_dir / merged.path}（您修改过的文件已含新版本的全部内容，未改动）"
+    lines = [f"已合并：{out_dir / merged.path}（{merged.changes} 处改动，{len(merged.conflicts)} 处冲突）"]
+    lines += [f"  冲突：{where}（保留了您的文字，新版本另起一段标为修订插入）" if "!" not in where
+              else f"  冲突：{where}（保留了填写的内容）" for where in merged.conflicts]
+    return "\n".join(lines)
 
 
 def report_build(result, out_dir: Path) -> None:

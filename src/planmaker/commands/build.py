@@ -64,7 +64,8 @@ def load_institutions(resolved: Resolved, institutions_file: Path | None):
 def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
           only: Iterable[str] | None = None, force: bool = False,
           institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
-          shard: tuple[int, int] = (1, 1), progress: bool = False, write: bool = True) -> BuildResult:
+          shard: tuple[int, int] = (1, 1), progress: bool = False, write: bool = True,
+          merge: str = "track") -> BuildResult:
     """Build every document of the plan into ``out_dir``.
 
     ``shard`` (k, n) builds the k-th of n shares of the per-institution
@@ -72,10 +73,13 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     shares together are exactly one whole build.  ``also`` names kinds that are
     not built by default (pdf, asked for with --format pdf).  ``write=False``
     renders everything and writes nothing (cascade's check of every child).
+    ``merge`` (track, apply or off) says what becomes of a .docx or .xlsx the
+    clerk edited since the last build (writing/merging.py).
     """
     from planmaker.commands.check import refuse_errors
     from planmaker.writing.batch import BatchWriter
     from planmaker.writing.journal import FolderLock
+    from planmaker.writing.merging import MergeSettings
 
     if write:
         FolderLock(Path(out_dir)).refuse_if_busy()
@@ -113,5 +117,6 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         "versions": versions(),
     }
     report = write_outputs(Path(out_dir), artifacts, meta, force=force,
-                           partial=only is not None or shard != (1, 1), streams=[batch])
+                           partial=only is not None or shard != (1, 1), streams=[batch],
+                           merge=MergeSettings(merge, job.when))
     return BuildResult(resolved, artifacts, report)

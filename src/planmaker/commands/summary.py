@@ -45,9 +45,12 @@ def check(plan: Path, problems: list[Problem]) -> dict[str, Any]:
 
 
 def _report(report, out_dir: Path) -> dict[str, Any]:
+    why = getattr(report, "not_merged", {})
     return {"output": str(out_dir), "manifest": str(out_dir / "manifest.json"),
             "written": list(report.written), "unchanged": list(report.unchanged),
-            "kept": [{"file": original, "new": beside} for original, beside in report.kept]}
+            "kept": [{"file": original, "new": beside,
+                      **({"reason": why[original]} if original in why else {})}
+                     for original, beside in report.kept]}
 
 
 def build(plan: Path, out_dir: Path, result) -> dict[str, Any]:
@@ -56,8 +59,10 @@ def build(plan: Path, out_dir: Path, result) -> dict[str, Any]:
             "jurisdiction": resolved.jurisdiction.name, "campaign": resolved.campaign.id,
             "inferred_departments": [{"role": role, "name": name} for role, name in resolved.inferred_departments],
             **_report(result.report, out_dir),
+            "merged": [{"file": m.path, "changes": m.changes, "conflicts": list(m.conflicts)}
+                       for m in result.report.merged],
             "counts": {"written": len(result.report.written), "unchanged": len(result.report.unchanged),
-                       "kept": len(result.report.kept)}}
+                       "kept": len(result.report.kept), "merged": len(result.report.merged)}}
 
 
 def _number(value: Decimal) -> int | float:

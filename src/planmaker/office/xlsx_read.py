@@ -167,6 +167,13 @@ class Workbook:
     def sheet_names(self) -> list[str]:
         return [name for name, _ in self.sheets]
 
+    def sheet_part(self, sheet: str) -> str | None:
+        """The package part holding a sheet (``xl/worksheets/sheet1.xml``)."""
+        return self._parts.get(sheet)
+
+    def part_bytes(self, part: str) -> bytes:
+        return self._read(part)
+
     def cells(self, sheet: str) -> dict[str, RawCell]:
         """Every stored cell of a sheet by reference (``"D7"``)."""
         if sheet not in self._cells:

@@ -1,4 +1,5 @@
-"""Writing an output folder safely: atomic writes that keep a clerk's edited files and the manifest
-(`output`), the folder's lock and write journal that survive kill -9 (`journal`), and the streamed
-per-institution batch with its resumable state (`batch`).
+"""Writing an output folder safely: atomic writes (`atomic`), edited files kept and the manifest
+(`output`), the kept bases and the three-way merge into an edited .docx or .xlsx (`merging`), the
+folder's lock and write journal that survive kill -9 (`journal`), and the streamed per-institution
+batch with its resumable state (`batch`).
 May import base, inputs, plan, office and kinds; never collect, importer or commands."""

@@ -9,6 +9,11 @@
   they are written, so they survive the process being killed.  The journal is
   removed once the manifest is written.
 
+The merged version of a file the user edited (writing/merging.py) is journaled
+too, before it is renamed into place, with a line recovery takes nothing from:
+the file holds the user's text either way (as it was, or merged), so it stays
+the user's and the next build merges again, which changes nothing more.
+
 A build that finds a journal was preceded by one that did not finish.  It
 removes that build's temporary files, takes the files the journal names as
 its own wherever they still hold what was journaled (so they are neither
@@ -217,6 +222,17 @@ class Journal:
             self._write({"d": folder})
             self._folders.add(folder)
         self._write({"f": relative, "s": digest})
+
+    def merging(self, relative: str, digest: str) -> None:
+        """Called before the merged version of a user's file is renamed into place.  Recovery
+        takes nothing from it: the file holds the user's text either way (as it was, or merged),
+        so it stays the user's; the line makes the folder's temporary files swept."""
+        folder = relative.rpartition("/")[0] or "."
+        self._ensure_open()
+        if folder not in self._folders:
+            self._write({"d": folder})
+            self._folders.add(folder)
+        self._write({"m": relative, "s": digest})
 
     def finish(self) -> None:
         """The manifest is written: the journal has nothing left to say."""

@@ -10,9 +10,7 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import itertools
 import json
 import os
 import tempfile
@@ -23,6 +21,7 @@ from typing import Any
 from planmaker.base import notices
 from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.base.files import Artifact, sha256
+from planmaker.writing.atomic import PathRefused, _file_sha, _inside, _temporary, atomic_write
 from planmaker.writing.journal import FolderLock, Journal
 
 MANIFEST = "manifest.json"
@@ -33,93 +32,16 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[tuple[str, str]] = field(default_factory=list)  # (user's file, new version)
+    merged: list = field(default_factory=list)  # writing.merging.Merged: the user's file, merged
+    not_merged: dict[str, str] = field(default_factory=dict)  # the user's file → why it was not
 
     def record(self, artifact_path: str, path: str, outcome: str) -> None:
         if outcome == WRITTEN:
             self.written.append(path)
         elif outcome == UNCHANGED:
             self.unchanged.append(path)
-        else:
+        elif outcome == KEPT:
             self.kept.append((artifact_path, path))
-
-
-def _inside(root: Path, relative: str) -> Path:
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts:
-        raise PathRefused(f"输出路径越界：{relative}", relative)
-    # Folders are resolved once each: a batch puts thousands of files in one.
-    # Keyed by the absolute root: a relative one means another folder after a chdir.
-    return _folder_inside(Path(os.path.abspath(root)), str(pure.parent)) / pure.name
-
-
-@functools.lru_cache(maxsize=256)
-def _folder_inside(root: Path, folder: str) -> Path:
-    resolved_root = root.resolve()
-    target = (resolved_root / folder).resolve()
-    if target != resolved_root and resolved_root not in target.parents:
-        raise PathRefused(f"输出文件夹中的 {folder} 是指向文件夹之外（{target}）的链接，不能写入；"
-                          "请删去这个链接，或换一个输出文件夹", folder)
-    return target
-
-
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` under a temporary name and rename it into place.
-
-    ``durable`` also waits for the disk; a batch of a hundred thousand
-    checklists skips that wait (an interrupted batch still leaves no
-    half-written file, only a power cut could).
-    """
-    fd, temp = _temporary(path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-_temporary_numbers = itertools.count()
-
-
-def _temporary(folder: Path) -> tuple[int, str]:
-    """A new file in ``folder`` for writing, created with the mode any new file gets.
-
-    Named by process and a counter rather than at random (tempfile.mkstemp):
-    on a busy ext4 folder that is several times faster, which a batch notices.
-    """
-    for _attempt in range(2):
-        temp = os.path.join(folder, f".planmaker-{os.getpid()}-{next(_temporary_numbers)}.tmp")
-        try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), temp
-        except FileNotFoundError:
-            folder.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:  # left by an earlier process of the same number
-            break
-    fd, temp = tempfile.mkstemp(prefix=".planmaker-", suffix=".tmp", dir=folder)
-    os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600
-    return fd, temp
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _file_sha(path: Path) -> str | None:
-    try:
-        return sha256(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        return "(folder)"  # never ours to replace: place() refuses it
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
@@ -133,10 +55,6 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
                              severity="warning"))
         return {}
     return data if isinstance(data, dict) and isinstance(data.get("files", []), list) else {}
-
-
-class PathRefused(ValueError):
-    """A generated file that cannot go where it should; args: (message, path)."""
 
 
 BESIDE = "（新生成{}）"
@@ -155,16 +73,17 @@ def _ours(known: dict[str, Any], path: str, current: str | None) -> bool:
     return value == current if isinstance(value, str) else value is not None and current in value
 
 
-WRITTEN, UNCHANGED, KEPT = "written", "unchanged", "kept"
+WRITTEN, UNCHANGED, KEPT, MERGED = "written", "unchanged", "kept", "merged"
 
 
 def place(out_dir: Path, relative: str, data: bytes, known: dict[str, Any], force: bool,
-          durable: bool = True, journal=None) -> tuple[str, str, str]:
+          durable: bool = True, journal=None, merge=None) -> tuple[str, str, str]:
     """Put one generated file in the output folder, keeping the user's edits.
 
     Returns the path it went to (beside the user's file when that was edited
     since the last build), its sha256 and what happened: WRITTEN, UNCHANGED or
-    KEPT.  ``known`` maps each path to what a build of ours wrote there; a
+    KEPT, or MERGED (``merge``, a writing.merging.Merger, carried the new
+    version into the user's file).  ``known`` maps each path to what a build of ours wrote there; a
     file holding anything else is the user's, wherever it is, the copies
     beside edited files included, and is never overwritten without ``force``.
     """
@@ -176,6 +95,8 @@ def place(out_dir: Path, relative: str, data: bytes, known: dict[str, Any], forc
     if current is None or (force and current != "(folder)") or _ours(known, relative, current):
         _land(out_dir, relative, target, data, digest, durable, journal)
         return relative, digest, WRITTEN
+    if merge is not None and current != "(folder)" and merge(relative, target, data, digest, known.get(relative)):
+        return relative, digest, MERGED
     # The user changed this file (or it was never ours): keep it, and put
     # the new version beside it, in the first copy that is not the user's too.
     for number in range(1, MAX_BESIDE + 1):
@@ -272,7 +193,7 @@ def _entry_text(entry: dict[str, Any]) -> str:
 
 
 def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any],
-                  force: bool = False, partial: bool = False, streams=()) -> WriteReport:
+                  force: bool = False, partial: bool = False, streams=(), merge=None) -> WriteReport:
     """Write ``artifacts`` and the manifest; ``partial`` keeps the manifest
     entries of files this run did not produce (a build with --only).
 
@@ -283,11 +204,15 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
     The folder is locked throughout, and every file is journaled before it
     lands (writing/journal.py): a build killed at any moment is completed or
     rolled back by the next one.
+
+    ``merge`` (writing.merging.MergeSettings) carries the new version of a
+    .docx or .xlsx the user edited into it; without it, the new version
+    goes beside the user's file.  Either way the base is kept for next time.
     """
     out_dir = Path(out_dir)
     created = not out_dir.exists()
     try:
-        return _write_locked(out_dir, artifacts, meta, force, partial, streams)
+        return _write_locked(out_dir, artifacts, meta, force, partial, streams, merge)
     except InputError as error:
         if created and not error.wrote:
             _remove_if_empty(out_dir)  # refused before anything landed: no trace left
@@ -295,7 +220,9 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
 
 
 def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any], force: bool, partial: bool,
-                  streams) -> WriteReport:
+                  streams, settings) -> WriteReport:
+    from planmaker.writing.merging import Merger, mergeable
+
     with FolderLock(out_dir):
         journal = Journal(out_dir)
         landed = journal.recover()
@@ -303,15 +230,21 @@ def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
         known = _known(previous, landed)
         report = WriteReport()
         manifest = Manifest(out_dir)
+        merger = Merger(out_dir, settings, report, journal, previous) if settings is not None else None
         try:
             for artifact in artifacts:
-                path, digest, outcome = place(out_dir, artifact.path, artifact.data, known, force, journal=journal)
+                path, digest, outcome = place(out_dir, artifact.path, artifact.data, known, force, journal=journal,
+                                              merge=merger)
+                if merger is not None and mergeable(artifact.path):  # once placed: a refused build leaves none
+                    merger.store.save(artifact.data, digest)
                 report.record(artifact.path, path, outcome)
                 manifest.add(artifact.path, path, artifact.kind, digest, artifact.extra)
             for stream in streams:
                 stream(out_dir, known, force, report, manifest, journal)
             carried = _carried(out_dir, previous, landed, manifest) if partial else []
             manifest.close(meta, carried)
+            if merger is not None:
+                merger.store.prune({e["sha256"] for e in carried if isinstance(e.get("sha256"), str)})
             _roll_back(out_dir, landed, manifest.paths | {e["path"] for e in carried}, previous)
         except (OSError, PathRefused, InputError) as exc:
             if isinstance(exc, OSError):
