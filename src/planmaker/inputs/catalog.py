@@ -67,7 +67,7 @@ class Catalog:
         if self._ids is None:
             found: dict[str, Path] = {}
             for folder in reversed(self.profile_dirs):
-                if folder.is_dir():
+                if _is_dir(folder):
                     for path in sorted(folder.glob("*.yaml")):
                         if not path.name.startswith("_"):
                             found[path.stem] = path
@@ -142,7 +142,7 @@ class Catalog:
             self._names = {}
             live = set(self.profile_ids().values())
             for folder in self.profile_dirs:
-                for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+                for path in sorted(folder.glob("*.yaml")) if _is_dir(folder) else ():
                     if path in live:
                         self._names.setdefault(self._peek_name(path) or "", []).append(path)
         return self._names
@@ -283,7 +283,7 @@ class Catalog:
     def campaign_ids(self) -> dict[str, Path]:
         found: dict[str, Path] = {}
         for folder in reversed(self.campaign_dirs):
-            if folder.is_dir():
+            if _is_dir(folder):
                 for path in sorted(folder.glob(f"*/{CAMPAIGN_FILE}")):
                     found[path.parent.name] = path
         return dict(sorted(found.items()))
@@ -291,7 +291,7 @@ class Catalog:
     def find_campaign(self, ref: str, base: Path | None = None, origin=None) -> Path:
         candidate = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
         if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
-            if candidate.is_dir():
+            if _is_dir(candidate):
                 candidate = candidate / CAMPAIGN_FILE
             if candidate.is_file():
                 return candidate
@@ -321,3 +321,11 @@ def _after(name: str, *starts: str) -> str | None:
         if start and name.startswith(start):
             return name[len(start):]
     return None
+
+
+def _is_dir(path: Path) -> bool:
+    """A folder to look in; a path too long or a link loop is none (the command line says why)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
