@@ -295,6 +295,22 @@ def write_plan(folder: Path, text: str, force: bool = False) -> Path:
     if path.exists() and not force:
         raise InputError([Problem(f"{path} 已存在，未覆盖（如要覆盖，请加 --force，或用 -o 换一个文件夹）",
 )])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, text.encode("utf-8"))
+    _valid(text, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        from planmaker.base.errors import os_problem
+
+        raise InputError([os_problem(exc, path)]) from None
     return path
+
+
+def _valid(text: str, path: Path) -> None:
+    """The plan file as build will read it, before it is written: an answer build would refuse
+    (a title over its length) is said now, and no plan.yaml is left to block the next `new`."""
+    from planmaker.inputs.models import Plan
+    from planmaker.inputs.validation import parse_model
+    from planmaker.inputs.yamlfile import load_text
+
+    parse_model(Plan, load_text(text, str(path)), path)
