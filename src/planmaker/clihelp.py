@@ -273,6 +273,12 @@ class Group(click.Group):
             _silence_stdout()
             _say(f"错误：无法输出结果：{os_problem(exc).message.split('：', 1)[-1]}")
             sys.exit(2)
+        except RuntimeError as exc:
+            if not str(exc).startswith("Symlink loop from"):  # pathlib's, before Python 3.13
+                raise _unexpected() from None
+            _say(f"错误：{str(exc).removeprefix('Symlink loop from ').strip(chr(39))}：符号链接层数过多或指向自身")
+            _say("未写入任何文件。")
+            sys.exit(2)
         except Exception:
             raise _unexpected() from None
 

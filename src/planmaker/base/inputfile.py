@@ -17,7 +17,7 @@ import os
 import stat
 from pathlib import Path
 
-from planmaker.base.errors import InputError, os_problem
+from planmaker.base.errors import InputError, Refusal, os_problem
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # a plan, a profile, a campaign's YAML: a few KB in practice
 MAX_OFFICE_BYTES = 50 * 1024 * 1024  # a .docx or .xlsx as received
@@ -50,6 +50,13 @@ def _shown(path) -> str:
     return shown_path(path)
 
 
+def _refusal(exc: OSError, path, what: str) -> InputError:
+    """An OSError on opening or reading an input: refused, in Chinese, naming the file
+    (a link loop, a name too long, no permission)."""
+    problem = os_problem(exc, _shown(path), what)
+    return InputError([Refusal(problem.message, problem.file)])
+
+
 def open_regular(path, what: str = "无法读取", follow: bool = True) -> int:
     """A descriptor open for reading on ``path``, which must be a regular file.
 
@@ -67,7 +74,7 @@ def open_regular(path, what: str = "无法读取", follow: bool = True) -> int:
         if not follow and os.path.islink(path):
             raise InputError.refused("这是一个符号链接，planmaker 不会经由链接读写这个文件；请删去这个链接",
                                      _shown(path)) from None
-        raise InputError([os_problem(exc, _shown(path), what)]) from None
+        raise _refusal(exc, path, what) from None
     try:
         mode = os.fstat(fd).st_mode
         for test, sentence in _KINDS:
@@ -93,7 +100,7 @@ def read_bytes(path, cap: int = MAX_TEXT_BYTES, what: str = "无法读取", hint
         try:
             data = handle.read(cap + 1)
         except OSError as exc:
-            raise InputError([os_problem(exc, _shown(path), what)]) from None
+            raise _refusal(exc, path, what) from None
     if len(data) > cap:  # it grew while we looked
         raise too_large(len(data), cap, path, hint)
     return data
@@ -136,3 +143,9 @@ def is_regular(path: Path) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
+
+
+def real_path(path) -> Path:
+    """``path`` with its links resolved, as far as they go: a link loop is left where it loops
+    (Path.resolve raises RuntimeError on one before Python 3.13); opening it then says why."""
+    return Path(os.path.realpath(path))

@@ -13,6 +13,7 @@ from typing import Any
 
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
+from planmaker.base.inputfile import real_path
 from planmaker.inputs.annex_kinds import CATALOGUE, choices
 from planmaker.inputs.divisions import Ambiguous, Division, Divisions, looks_like_path, national
 from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction
@@ -159,7 +160,7 @@ class Catalog:
         found = self.find_profile(ref, base, origin)
         if isinstance(found, Division):
             return self.from_division(found)
-        path = found.resolve()
+        path = real_path(found)
         if path in self._profiles:
             return self._profiles[path]
         if path in _chain:
@@ -304,7 +305,7 @@ class Catalog:
             *(origin or (None, None)), "campaign")])
 
     def load_campaign(self, ref: str, base: Path | None = None, origin=None) -> LoadedCampaign:
-        path = self.find_campaign(ref, base, origin).resolve()
+        path = real_path(self.find_campaign(ref, base, origin))
         raw = load_file(path)
         model = parse_model(Campaign, raw, path)
         unknown = [Problem(f"未知的附件类别 “{ref.kind}”{did_you_mean(ref.kind, CATALOGUE)}（可选：{choices()}）",

@@ -160,6 +160,8 @@ def _check_file(path: Path) -> None:
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError.single("文件不存在", path) from None
+    except OSError as exc:  # a link loop, a name too long
+        raise InputError([os_problem(exc, path, "无法读取机构名单")]) from None
     if not path.is_file():
         raise InputError.single("这不是一个文件", path)
     if size > MAX_FILE_BYTES:
