@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from template_bombs import BOMBS, campaign_with_checklist, campaign_with_text
+from template_bombs import ALLOCATING, BOMBS, campaign_with_checklist, campaign_with_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -828,35 +828,7 @@ for name in (".planmaker.lock", ".planmaker-journal"):
              or kind == "dangling" else "", writes=("out",))
 
 
-# Templates that allocate before a budget counts (sandbox.py): each refused before the allocation.
-ALLOCATING = {
-    "bytes-repeat": "{{ ('xxxxxxx'.encode('ascii') * 500000000) | length }}",
-    "bytes-center": "{{ 'x'.encode('ascii').center(1500000000) }}",
-    "bytes-zfill": "{{ '1'.encode('ascii').zfill(1500000000) }}",
-    "bytes-ljust": "{{ 'x'.encode('ascii').ljust(1500000000) }}",
-    "bytes-add": "{% set b = 'x'.encode('ascii') * 1999999 %}{{ (b + b) | length }}",
-    "method-center": "{{ 'x'.center(1500000000) }}",
-    "method-rjust": "{{ 'x'.rjust(1500000000) }}",
-    "method-zfill": "{{ '1'.zfill(1500000000) }}",
-    "nested-format-width": "{{ '{:{}}'.format('x', 10**9) }}",
-    "indexed-format-width": "{{ '{0:>{1}}'.format('x', 10**9) }}",
-    "named-format-width": "{{ '{:{w}}'.format('x', w=10**9) }}",
-    "format-map-width": "{{ '{a:{w}}'.format_map({'a': 'x', 'w': 10**9}) }}",
-    "star-width": "{{ '%*s' % (10**9, 'x') }}",
-    "star-precision": "{{ '%.*f' % (10**9, 1.0) }}",
-    "format-filter-star": "{{ '%*s' | format(10**9, 'x') }}",
-    "translate-long": "{{ ('a' * 100000).translate({97: 'x' * 10000}) }}",
-    "translate-list": "{{ ('a' * 100000).translate(['y' * 1000] * 200) }}",
-    "list-of-lists-printed": "{{ [[1] * 1999999] * 1999999 }}",
-    "list-of-lists-joined": "{{ (['x' * 1999999] * 1999999) | join | length }}",
-    "list-of-lists-string": "{{ (['x' * 1999999] * 1999999) | string | length }}",
-    "list-of-lists-tojson": "{{ (['x' * 1999999] * 1999999) | tojson | length }}",
-    "list-of-lists-summed": "{{ ([[1] * 1000000] * 1000000) | sum(start=[]) | length }}",
-    "list-in-percent": "{{ '%s' % ([['x' * 1999999] * 1999999],) }}",
-    "list-extend-doubling": "{% set l = [1] %}{% for i in range(60) %}{{ l.extend(l) }}{% endfor %}",
-    "list-holds-itself": "{% set l = [1] %}{{ l.append(l) }}{{ l }}",
-    "list-concat-printed": "{{ [1] * 1999999 ~ 'a' }}",
-}
+# Templates that allocate before a budget counts (template_bombs.ALLOCATING): each refused before it allocates.
 for name, payload in ALLOCATING.items():
     case(f"campaign-{name}", campaign_text(payload), (2,), "模板")
     case(f"docx-{name}", checklist_docx(payload), (2,), "模板")

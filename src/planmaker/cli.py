@@ -82,6 +82,20 @@ campaign_dirs_option = _dirs_option("--campaigns", "campaigns_dirs", "PLANMAKER_
                                     "另外查找专项模板的文件夹（可多次给出），优先于自带模板。")
 
 
+def _usable_temporary_folder() -> None:
+    """Institution lists, the manifest, PDF conversion and import work in the temporary folder:
+    when there is none to write in, say so first, rather than fail deep inside a command."""
+    import tempfile
+
+    try:
+        tempfile.gettempdir()
+    except OSError:
+        from planmaker.cliout import fail
+
+        fail(InputError.single("找不到可写的临时文件夹（已试过环境变量 TMPDIR、TEMP、TMP 所指的文件夹和 /tmp 等）："
+                               "请把环境变量 TMPDIR 设为一个可写的文件夹后再运行", field="TMPDIR"))
+
+
 def output_option(default: str, text: str):
     return option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                   default=Path(default), metavar="文件夹", help=text)
@@ -96,6 +110,8 @@ force_option = option("--force", is_flag=True, help="覆盖上次生成后被手
 @click.pass_context
 def main(ctx):
     from planmaker.base import notices
+
+    _usable_temporary_folder()
 
     # Warnings raised while loading and rendering are printed once the command ends.
     bucket = ctx.with_resource(notices.collecting())

@@ -183,7 +183,7 @@ def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: P
     try:
         scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
     except OSError as exc:
-        raise InputError([os_problem(exc, tempfile.gettempdir(), "无法在临时文件夹中试生成方案")]) from None
+        raise InputError([os_problem(exc, tempfile.tempdir, "无法在临时文件夹中试生成方案")]) from None
     try:
         with notices.collecting() as heard:
             for name, text in files.items():
@@ -193,7 +193,7 @@ def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: P
         problems = "\n".join(str(_moved(p, scratch, out_dir)) for p in exc.problems)
         raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + problems) from None
     except OSError as exc:
-        raise InputError([os_problem(exc, tempfile.gettempdir(), "无法在临时文件夹中试生成方案")]) from None
+        raise InputError([os_problem(exc, scratch, "无法在临时文件夹中试生成方案")]) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for problem in heard:  # said of the files as they will be, not of the scratch copy now deleted

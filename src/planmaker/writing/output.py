@@ -113,11 +113,11 @@ def _umask() -> int:
     return mask
 
 
-MAX_GENERATED_BYTES = 1024 * 1024 * 1024  # no file of ours is near this; a larger one is not ours
+MAX_GENERATED_BYTES = 100 * 1024 * 1024  # no file of ours is near this; a larger one is not ours
 MAX_MANIFEST_BYTES = 50 * 1024 * 1024  # a batch of 100 000 institutions lists some 30 MB
 
 
-def file_sha(path: Path) -> str | None:
+def file_sha(path: Path, size: int | None = None) -> str | None:
     """The sha256 of what is at ``path`` now, None where nothing is.  What is not a
     regular file (a link, a named pipe, a device) or is larger than anything we make
     gets a mark instead: never ours, and never opened, so never read without end."""
@@ -135,6 +135,8 @@ def file_sha(path: Path) -> str | None:
         return "(link)" if stat.S_ISLNK(info.st_mode) else "(not a file)"
     if info.st_size > MAX_GENERATED_BYTES:
         return "(large)"
+    if size is not None and info.st_size != size:
+        return "(other size)"  # cannot hold the ``size`` bytes compared with it: not read
     digest = hashlib.sha256()
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -284,7 +286,7 @@ class Manifest:
                         text.clear()
                 emit("".join(text) + ("]\n}\n" if first else "\n  ]\n}\n"))
             self._entries.close()
-            if file_sha(target) == digest.hexdigest():
+            if file_sha(target, os.path.getsize(temp)) == digest.hexdigest():
                 os.unlink(temp)
             else:
                 os.replace(temp, target)
