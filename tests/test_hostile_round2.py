@@ -230,12 +230,14 @@ def test_a_5000_character_profiles_variable_is_refused_by_name(monkeypatch):
 
 # ------------------------------------------------------------------ outcomes
 
+RECEIVED = ("柳州市卫生健康委员会关于开展医疗检查专项治理的实施方案\n为规范医疗行为，制定本方案。\n"
+            "一、工作目标\n规范医疗行为。\n二、工作要求\n各单位认真落实。\n")
+
 def test_import_onto_a_full_disk_leaves_nothing_that_blocks_the_next(monkeypatch, tmp_path):
     from planmaker.writing import output
 
     source = tmp_path / "方案.txt"
-    source.write_text("柳州市卫生健康委员会关于开展医疗检查专项治理的实施方案\n为规范医疗行为，制定本方案。\n"
-                      "一、工作目标\n规范医疗行为。\n二、工作要求\n各单位认真落实。\n", encoding="utf-8")
+    source.write_text(RECEIVED, encoding="utf-8")
     real = output.atomic_write
 
     def full(path, data, durable=True):
@@ -255,9 +257,6 @@ def test_import_onto_a_full_disk_leaves_nothing_that_blocks_the_next(monkeypatch
 def test_import_warnings_name_the_output_folder_not_a_deleted_scratch_copy(monkeypatch, tmp_path):
     from planmaker.base import notices
     from planmaker.base.errors import Problem
-    from planmaker.importer import run as importer
-
-    real = importer.resolve if hasattr(importer, "resolve") else None
     import planmaker.plan.resolve as resolve_module
 
     original = resolve_module.resolve
@@ -268,13 +267,11 @@ def test_import_warnings_name_the_output_folder_not_a_deleted_scratch_copy(monke
 
     monkeypatch.setattr(resolve_module, "resolve", warning_resolve)
     source = tmp_path / "方案.txt"
-    source.write_text("柳州市卫生健康委员会关于开展医疗检查专项治理的实施方案\n为规范医疗行为，制定本方案。\n"
-                      "一、工作目标\n规范医疗行为。\n", encoding="utf-8")
+    source.write_text(RECEIVED, encoding="utf-8")
     result = run("import", source, "-o", tmp_path / "imported")
     assert result.exit_code == 0, result.output
     assert "一条警告" in result.output and str(tmp_path / "imported" / "plan.yaml") in result.output
     assert "planmaker-import-" not in result.output
-    del real
 
 
 def test_new_with_a_5000_character_parent_title_leaves_nothing(tmp_path):
