@@ -255,9 +255,9 @@ def test_import_onto_a_full_disk_leaves_nothing_that_blocks_the_next(monkeypatch
 
 
 def test_import_warnings_name_the_output_folder_not_a_deleted_scratch_copy(monkeypatch, tmp_path):
+    import planmaker.plan.resolve as resolve_module
     from planmaker.base import notices
     from planmaker.base.errors import Problem
-    import planmaker.plan.resolve as resolve_module
 
     original = resolve_module.resolve
 
