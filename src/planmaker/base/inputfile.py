@@ -16,8 +16,11 @@ import io
 import os
 import stat
 from pathlib import Path
+from typing import IO, Union
 
 from planmaker.base.errors import InputError, Refusal, os_problem
+
+PathLike = Union[str, Path, "os.PathLike[str]"]
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # a plan, a profile, a campaign's YAML: a few KB in practice
 MAX_OFFICE_BYTES = 50 * 1024 * 1024  # a .docx or .xlsx as received
@@ -39,25 +42,25 @@ def _cap_text(cap: int) -> str:
     return f"{cap // 1024 // 1024} MB" if cap >= 1024 * 1024 else f"{cap // 1024} KB"
 
 
-def too_large(size: int, cap: int, path, hint: str = "") -> InputError:
+def too_large(size: int, cap: int, path: PathLike, hint: str = "") -> InputError:
     return InputError.refused(f"文件过大（{_size_text(size)}，上限 {_cap_text(cap)}）{hint or '，请确认选对了文件'}",
                               _shown(path))
 
 
-def _shown(path) -> str:
+def _shown(path: PathLike) -> str:
     from planmaker.base.files import shown_path
 
     return shown_path(path)
 
 
-def _refusal(exc: OSError, path, what: str) -> InputError:
+def _refusal(exc: OSError, path: PathLike, what: str) -> InputError:
     """An OSError on opening or reading an input: refused, in Chinese, naming the file
     (a link loop, a name too long, no permission)."""
     problem = os_problem(exc, _shown(path), what)
     return InputError([Refusal(problem.message, problem.file)])
 
 
-def open_regular(path, what: str = "无法读取", follow: bool = True) -> int:
+def open_regular(path: PathLike, what: str = "无法读取", follow: bool = True) -> int:
     """A descriptor open for reading on ``path``, which must be a regular file.
 
     ``O_NONBLOCK`` keeps a named pipe from blocking the open; it is cleared
@@ -90,7 +93,7 @@ def open_regular(path, what: str = "无法读取", follow: bool = True) -> int:
     return fd
 
 
-def read_bytes(path, cap: int = MAX_TEXT_BYTES, what: str = "无法读取", hint: str = "") -> bytes:
+def read_bytes(path: PathLike, cap: int = MAX_TEXT_BYTES, what: str = "无法读取", hint: str = "") -> bytes:
     """The whole of ``path``, a regular file of at most ``cap`` bytes."""
     fd = open_regular(path, what)
     with os.fdopen(fd, "rb") as handle:
@@ -106,7 +109,7 @@ def read_bytes(path, cap: int = MAX_TEXT_BYTES, what: str = "无法读取", hint
     return data
 
 
-def open_bytes(path, cap: int = MAX_OFFICE_BYTES, what: str = "无法读取") -> io.BufferedReader:
+def open_bytes(path: PathLike, cap: int = MAX_OFFICE_BYTES, what: str = "无法读取") -> io.BufferedReader:
     """A binary handle on ``path`` (regular, at most ``cap`` bytes by its size now)."""
     fd = open_regular(path, what)
     handle = os.fdopen(fd, "rb")
@@ -117,7 +120,7 @@ def open_bytes(path, cap: int = MAX_OFFICE_BYTES, what: str = "无法读取") ->
     return handle
 
 
-def read_zip(path, what: str = "文件", cap: int = MAX_OFFICE_BYTES) -> bytes:
+def read_zip(path: PathLike, what: str = "文件", cap: int = MAX_OFFICE_BYTES) -> bytes:
     """An OOXML file's bytes, regular and within ``cap``, after the zip guard
     has measured every member (zip bombs, lying headers)."""
     from planmaker.base.zipguard import check_zip
@@ -133,7 +136,7 @@ class _Bytes:
     def __init__(self, data: bytes):
         self._data = data
 
-    def open(self, mode: str = "rb"):
+    def open(self, mode: str = "rb") -> IO[bytes]:
         return io.BytesIO(self._data)
 
 
@@ -145,7 +148,7 @@ def is_regular(path: Path) -> bool:
         return False
 
 
-def real_path(path) -> Path:
+def real_path(path: PathLike) -> Path:
     """``path`` with its links resolved, as far as they go: a link loop is left where it loops
     (Path.resolve raises RuntimeError on one before Python 3.13); opening it then says why."""
     return Path(os.path.realpath(path))

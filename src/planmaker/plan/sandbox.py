@@ -221,6 +221,7 @@ def _estimate(obj: Any, args: tuple, kwargs: dict) -> int | None:
 
 def _longest(table) -> int:
     """The longest replacement a translate table gives one character."""
+    values: Any
     if isinstance(table, dict):
         values = table.values()
     elif isinstance(table, (list, tuple)):
