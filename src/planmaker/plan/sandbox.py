@@ -378,8 +378,8 @@ def _summed(args: list, kwargs: dict) -> int:
     for item in _materialized(items):
         if isinstance(item, (str, list, tuple)):
             total += len(item)
-            if total > MAX_ITERATIONS:
-                break
+            if total > MAX_ITERATIONS:  # a list that long is refused whatever the text budget
+                raise TemplateProblem(f"模板中的 sum 产生的序列过长（超过 {MAX_ITERATIONS} 项），已停止")
     return total
 
 
