@@ -169,9 +169,8 @@ def render_each(limit_mb: int) -> dict:
     address space is capped at ``limit_mb``: what each ended with, and how long it took."""
     import resource
 
-    from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
-
     from planmaker.office.docx_render import MAX_RENDERED_CHARS
+    from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
 
     resource.setrlimit(resource.RLIMIT_AS, (limit_mb * 1024 * 1024, limit_mb * 1024 * 1024))
     env = Sandbox()
