@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from template_bombs import BOMBS, campaign_with_checklist, campaign_with_text
+from template_bombs import ALLOCATING, BOMBS, campaign_with_checklist, campaign_with_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -677,3 +677,295 @@ def broken_child_plan(folder):
 
 case("cascade-broken-child-plan", cascade_with(broken_child_plan), (2,), "未写入任何文件")
 case("cascade-output-is-a-file", cascade_with(lambda f: (f / "out").write_text("x")), (2,), writes=())
+
+
+# ================================================================== round two (issue 27)
+# Each class below is a way an input can be hostile, tried at every place an input is read.
+
+def special(kind: str):
+    """A maker of something at ``path`` that is not a regular file of reasonable size."""
+    def make(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "dev-zero":
+            path.symlink_to("/dev/zero")
+        elif kind == "dev-random":
+            path.symlink_to("/dev/urandom")
+        elif kind == "link-loop":
+            path.symlink_to(path.name)
+        elif kind == "dangling":
+            path.symlink_to(path.name + ".nowhere")
+        elif kind == "folder":
+            path.mkdir()
+        elif kind == "sparse":
+            with path.open("wb") as handle:
+                handle.truncate(300 * 1024 * 1024)  # no disk used
+        elif kind == "empty":
+            path.write_bytes(b"")
+    return make
+
+
+SPECIAL = ("fifo", "dev-zero", "dev-random", "link-loop", "dangling", "folder", "sparse")
+
+
+def special_plan(kind, command="build"):
+    def make(folder):
+        path = folder / "plan.yaml"
+        special(kind)(path)
+        tail = ["-o", str(folder / "out"), "--only", "plan"] if command == "build" else []
+        return [command, str(path), *tail]
+    return make
+
+
+def special_profile(kind, command="build"):
+    def make(folder):
+        profiles = folder / "profiles"
+        special(kind)(profiles / "hostile.yaml")
+        path = plan(folder, replaced("profile: liuzhou", "profile: hostile"))
+        if command == "profiles":
+            return ["profiles", "--profiles", str(profiles)]
+        tail = ["-o", str(folder / "out"), "--only", "plan"] if command == "build" else []
+        return [command, str(path), "--profiles", str(profiles), *tail]
+    return make
+
+
+def special_campaign(kind, command="build"):
+    def make(folder):
+        campaigns = campaign_with_text(folder, "")
+        target = campaigns / "unreasonable-exams" / "campaign.yaml"
+        target.unlink()
+        special(kind)(target)
+        tail = ["-o", str(folder / "out"), "--only", "plan"] if command == "build" else []
+        return [command, str(plan(folder, LIUZHOU)), "--campaigns", str(campaigns), *tail]
+    return make
+
+
+def special_in_output(kind, name):
+    """The output folder holding, where a build puts ``name``, something that is not a file of ours."""
+    def make(folder):
+        out = folder / "out"
+        out.mkdir()
+        special(kind)(out / name)
+        return ["build", str(plan(folder, LIUZHOU)), "-o", str(out), "--only", "plan"]
+    return make
+
+
+def special_list(kind, suffix):
+    def make(folder):
+        path = folder / f"名单{suffix}"
+        special(kind)(path)
+        return ["build", str(GUANGXI), "-o", str(folder / "out"), "--only", "checklist", "--workers", "1",
+                "--institutions", str(path)]
+    return make
+
+
+def special_import(kind, suffix):
+    def make(folder):
+        path = folder / f"方案{suffix}"
+        special(kind)(path)
+        return ["import", str(path), "-o", str(folder / "out")]
+    return make
+
+
+def special_form(kind):
+    def make(folder):
+        from test_collect import plan_for
+
+        inbox = folder / "in"
+        inbox.mkdir()
+        path = inbox / "rongan-form1.xlsx"
+        special(kind)(path)
+        return ["collect", str(path), "--plan", str(plan_for("liuzhou", report="2020-12-04")), "-o",
+                str(folder / "out")]
+    return make
+
+
+for kind in SPECIAL:
+    case(f"input-{kind}-plan-build", special_plan(kind), (2,), "错误")
+    # a link to nothing is a file not there: an error of the input, as for any missing file
+    case(f"input-{kind}-plan-check", special_plan(kind, "check"), (1, 2) if kind == "dangling" else (2,), "错误",
+         writes=())
+    case(f"input-{kind}-profile", special_profile(kind), (2,), "错误")
+    case(f"input-{kind}-profile-check", special_profile(kind, "check"), (1, 2), writes=())
+    case(f"input-{kind}-profiles-list", special_profile(kind, "profiles"), (0,), writes=())
+    # a campaign folder without a readable campaign.yaml is no campaign: the bundled one of that name is used
+    case(f"input-{kind}-campaign", special_campaign(kind), (0, 2) if kind in ("dangling", "link-loop") else (2,))
+    case(f"input-{kind}-list-csv", special_list(kind, ".csv"), (2,), "错误")
+    case(f"input-{kind}-list-xlsx", special_list(kind, ".xlsx"), (2,), "错误")
+    case(f"input-{kind}-import-txt", special_import(kind, ".txt"), (2,), "错误")
+    case(f"input-{kind}-import-docx", special_import(kind, ".docx"), (2,), "错误")
+    case(f"input-{kind}-form", special_form(kind), (1, 2))
+    for name in ("manifest.json", "柳州市2021年开展不合理医疗检查专项治理行动工作方案.docx"):
+        short = "manifest" if name == "manifest.json" else "generated-docx"
+        case(f"output-{kind}-{short}", special_in_output(kind, name), (0, 2))
+
+
+def own_file_in_output(name: str, kind: str):
+    """The lock or journal of the output folder replaced by a link (to a file of the user's) or a pipe."""
+    def make(folder):
+        out = folder / "out"
+        out.mkdir()
+        victim = folder / "victim.txt"
+        victim.write_text("the user's own file\n", encoding="utf-8")
+        if kind == "link":
+            (out / name).symlink_to(victim)
+        elif kind == "link-relative":
+            (out / name).symlink_to("../victim.txt")
+        elif kind == "dangling":
+            (out / name).symlink_to(folder / "created-through-link")
+        elif kind == "link-to-device":
+            (out / name).symlink_to("/dev/null")
+        else:
+            special(kind)(out / name)
+        return ["build", str(plan(folder, LIUZHOU)), "-o", str(out), "--only", "plan"]
+    return make
+
+
+for name in (".planmaker.lock", ".planmaker-journal"):
+    for kind in ("link", "link-relative", "dangling", "link-to-device", "fifo", "folder"):
+        case(f"own-{name.strip('.')}-{kind}", own_file_in_output(name, kind), (2,), "链接" if "link" in kind
+             or kind == "dangling" else "", writes=("out",))
+
+
+# Templates that allocate before a budget counts (template_bombs.ALLOCATING): each refused before it allocates.
+for name, payload in ALLOCATING.items():
+    case(f"campaign-{name}", campaign_text(payload), (2,), "模板")
+    case(f"docx-{name}", checklist_docx(payload), (2,), "模板")
+
+
+# Word's numbering (numbering.xml) with values Word itself would ignore, and counts past 99.
+NUMBERING_XML = (
+    '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/>'
+    '<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/>{override}</w:num></w:numbering>')
+
+
+def numbered_docx(ilvl="0", start="1", fmt="chineseCounting", override="", headings=3, para_ilvl="0"):
+    def make(folder):
+        import docx
+        from docx.oxml import parse_xml
+
+        document = docx.Document()
+        document.add_paragraph("柳州市卫生健康委员会关于开展医疗检查专项治理的实施方案")
+        document.add_paragraph("为规范医疗行为，结合我市实际，制定本方案。")
+        for number in range(headings):
+            para = document.add_paragraph(f"第{number + 1}项工作")
+            ppr = para._p.get_or_add_pPr()
+            ppr.append(parse_xml(
+                '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f'<w:ilvl w:val="{para_ilvl}"/><w:numId w:val="1"/></w:numPr>'))
+            document.add_paragraph("各单位要认真落实本项工作的各项要求。")
+        path = folder / "方案.docx"
+        document.save(path)
+        numbering = NUMBERING_XML.format(ilvl=ilvl, start=start, fmt=fmt, override=override).encode()
+        data = io.BytesIO(path.read_bytes())
+        with zipfile.ZipFile(data) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                if item.filename != "word/numbering.xml":
+                    target.writestr(item, source.read(item.filename))
+            target.writestr("word/numbering.xml", numbering)
+        return ["import", str(path), "-o", str(folder / "out")]
+    return make
+
+
+NUMBERINGS = {
+    "start-text": {"start": "abc"},
+    "start-negative": {"start": "-5"},
+    "start-5000-digits": {"start": "9" * 5000},
+    "start-huge": {"start": "2147483648"},
+    "start-empty": {"start": ""},
+    "start-fullwidth-digits": {"start": "１２"},
+    "ilvl-text": {"ilvl": "x"},
+    "ilvl-negative": {"ilvl": "-1"},
+    "ilvl-huge": {"ilvl": "9" * 400},
+    "paragraph-ilvl-text": {"para_ilvl": "abc"},
+    "paragraph-ilvl-5000-digits": {"para_ilvl": "9" * 5000},
+    "override-text": {"override": '<w:lvlOverride w:ilvl="q"><w:startOverride w:val="zz"/></w:lvlOverride>'},
+    "override-5000-digits": {"override": f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{"7" * 5000}"/>'
+                                         '</w:lvlOverride>'},
+    "start-98-many": {"start": "98", "headings": 6},
+    "start-32767": {"start": "32767", "headings": 3},
+    "letters-past-z": {"fmt": "lowerLetter", "start": "25", "headings": 4},
+    "circled-past-20": {"fmt": "decimalEnclosedCircle", "start": "19", "headings": 4},
+}
+for name, spec in NUMBERINGS.items():
+    case(f"numbering-{name}", numbered_docx(**spec), (0, 2))
+
+
+def counted_text(count: int, same: bool = False):
+    """A received plan in text with ``count`` first-level headings (all “一、” when ``same``)."""
+    def make(folder):
+        from planmaker.base.numbering import chinese_number
+
+        lines = ["柳州市卫生健康委员会关于开展医疗检查专项治理的实施方案", "为规范医疗行为，结合我市实际，制定本方案。"]
+        for number in range(1, count + 1):
+            lines += [f"{'一' if same else chinese_number(number)}、第{number}项工作", "各单位要认真落实本项工作的要求。"]
+        path = folder / "方案.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return ["import", str(path), "-o", str(folder / "out")]
+    return make
+
+
+case("count-100-same-headings", counted_text(100, same=True), (0,))
+case("count-120-headings", counted_text(120), (0,))
+
+
+def many_sections(count: int):
+    def make(folder):
+        campaigns = campaign_with_text(folder, "")
+        path = campaigns / "unreasonable-exams" / "campaign.yaml"
+        extra = "".join(f"  - heading: 补充事项{i}\n    paragraphs:\n      - \"第{i}项。\"\n" for i in range(count))
+        path.write_text(replaced("  - heading: 工作要求\n    items: requirements\n",
+                                 "  - heading: 工作要求\n    items: requirements\n" + extra,
+                                 path.read_text(encoding="utf-8")), encoding="utf-8")
+        return ["build", str(plan(folder, LIUZHOU)), "--campaigns", str(campaigns), "-o", str(folder / "out"),
+                "--only", "plan"]
+    return make
+
+
+def many_tasks(count: int):
+    adds = "".join(f"    - {{id: extra-{i}, title: 第{i}项任务, lead: [health], text: 做好第{i}项工作。}}\n"
+                   for i in range(count))
+    return build_plan(LIUZHOU + "\ntasks:\n  add:\n" + adds, "--only", "plan,tasks")
+
+
+case("count-101-sections", many_sections(101), (0,))
+case("count-150-tasks", many_tasks(150), (0,))
+
+
+# Encodings a file may come in: named, never misread.
+for name, encoding in {"utf-32-le": "utf-32-le", "utf-32-be": "utf-32-be", "utf-16-be": "utf-16-be"}.items():
+    bom = {"utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff", "utf-16-be": b"\xfe\xff"}[name]
+    case(f"plan-encoding-bom-{name}", build_plan(bom + LIUZHOU.encode(encoding)), (2,), "编码")
+
+    def import_encoded(folder, bom=bom, encoding=encoding):
+        path = folder / "方案.txt"
+        path.write_bytes(bom + "柳州市关于开展医疗检查专项治理的实施方案\n一、工作目标\n规范医疗行为。\n".encode(encoding))
+        return ["import", str(path), "-o", str(folder / "out")]
+
+    case(f"import-encoding-{name}", import_encoded, (0, 2))
+
+
+# More faults of the disk, each in Chinese.
+for name, code in {"file-too-large": errno.EFBIG, "no-memory": errno.ENOMEM, "stale": errno.ESTALE,
+                   "no-device": errno.ENXIO}.items():
+    for after in (0, 3):
+        make, patch, exits, says = fault_build(failing_writes(code, after))
+        case(f"fs-{name}-after-{after}", make, exits, "已写入 3 个文件" if after else "未写入任何文件", patch=patch)
+
+
+def one_bad_profile(folder):
+    profiles = folder / "profiles"
+    profiles.mkdir()
+    (profiles / "good.yaml").write_text(PROFILE, encoding="utf-8")
+    (profiles / "bad.yaml").write_text("name: [\n", encoding="utf-8")
+    return ["profiles", "--profiles", str(profiles)]
+
+
+case("profiles-one-invalid", one_bad_profile, (0,), "未列出", writes=())
+case("profiles-folder-name-5000", command("profiles", "--profiles", "{dir}/" + "a" * 5000), (2,), "过长", writes=())
+case("new-parent-title-5000", command("new", "--profile", "liuzhou", "--campaign", "unreasonable-exams", "--start",
+                                      "2021-08", "--parent-title", "长" * 5000, "--no-build", "-o", "{dir}/out"), (2,),
+     "未写入任何文件")

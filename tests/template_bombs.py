@@ -36,6 +36,39 @@ BOMBS = {
     "divide": "{{ 1 / 0 }}",
 }
 
+# Templates that would allocate gigabytes in one operation before any budget
+# counted (issue 27): the sandbox measures the arguments of repetition, padding,
+# format widths (literal or taken from an argument), translate, list growth and
+# the printing of nested lists, and refuses before the allocation is made.
+ALLOCATING = {
+    "bytes-repeat": "{{ ('xxxxxxx'.encode('ascii') * 500000000) | length }}",
+    "bytes-center": "{{ 'x'.encode('ascii').center(1500000000) }}",
+    "bytes-zfill": "{{ '1'.encode('ascii').zfill(1500000000) }}",
+    "bytes-ljust": "{{ 'x'.encode('ascii').ljust(1500000000) }}",
+    "bytes-add": "{% set b = 'x'.encode('ascii') * 2999999 %}{{ (b + b) | length }}",
+    "method-center": "{{ 'x'.center(1500000000) }}",
+    "method-rjust": "{{ 'x'.rjust(1500000000) }}",
+    "method-zfill": "{{ '1'.zfill(1500000000) }}",
+    "nested-format-width": "{{ '{:{}}'.format('x', 10**9) }}",
+    "indexed-format-width": "{{ '{0:>{1}}'.format('x', 10**9) }}",
+    "named-format-width": "{{ '{:{w}}'.format('x', w=10**9) }}",
+    "format-map-width": "{{ '{a:{w}}'.format_map({'a': 'x', 'w': 10**9}) }}",
+    "star-width": "{{ '%*s' % (10**9, 'x') }}",
+    "star-precision": "{{ '%.*f' % (10**9, 1.0) }}",
+    "format-filter-star": "{{ '%*s' | format(10**9, 'x') }}",
+    "translate-long": "{{ ('a' * 100000).translate({97: 'x' * 10000}) }}",
+    "translate-list": "{{ ('a' * 100000).translate(['y' * 1000] * 200) }}",
+    "list-of-lists-printed": "{{ [[1] * 1999999] * 1999999 }}",
+    "list-of-lists-joined": "{{ (['x' * 1999999] * 1999999) | join | length }}",
+    "list-of-lists-string": "{{ (['x' * 1999999] * 1999999) | string | length }}",
+    "list-of-lists-tojson": "{{ (['x' * 1999999] * 1999999) | tojson | length }}",
+    "list-of-lists-summed": "{{ ([[1] * 1000000] * 1000000) | sum(start=[]) | length }}",
+    "list-in-percent": "{{ '%s' % ([['x' * 1999999] * 1999999],) }}",
+    "list-extend-doubling": "{% set l = [1] %}{% for i in range(60) %}{{ l.extend(l) }}{% endfor %}",
+    "list-holds-itself": "{% set l = [1] %}{{ l.append(l) }}{{ l }}",
+    "list-concat-printed": "{{ [1] * 1999999 ~ 'a' }}",
+}
+
 # The ones issue 14 names, run through check and build in a child process whose
 # memory is measured (test_template_bombs.py); the hostile corpus runs them all.
 ISSUE_BOMBS = ("power", "repeat", "range", "lipsum", "silent-loops", "macro-recursion", "replace")
@@ -131,7 +164,39 @@ def run_all(folder: Path) -> dict:
     return results
 
 
-if __name__ == "__main__":
+def render_each(limit_mb: int) -> dict:
+    """Every template of BOMBS and ALLOCATING rendered by the sandbox in this process, whose
+    address space is capped at ``limit_mb``: what each ended with, and how long it took."""
+    import resource
+
+    from planmaker.office.docx_render import MAX_RENDERED_CHARS
+    from planmaker.plan.sandbox import Sandbox, TemplateProblem, budget
+
+    resource.setrlimit(resource.RLIMIT_AS, (limit_mb * 1024 * 1024, limit_mb * 1024 * 1024))
+    env = Sandbox()
+    results = {}
+    # the budget of campaign text, and the larger one of a .docx template
+    for key, source, limit in [(k, v, limit) for k, v in {**BOMBS, **ALLOCATING}.items()
+                               for limit in (None, MAX_RENDERED_CHARS)]:
+        name = key if limit is None else f"{key}@docx"
+        began = time.process_time()
+        try:
+            with budget(*(() if limit is None else (limit,))):
+                env.from_string(source).render()
+            ended = "rendered"
+        except TemplateProblem as problem:
+            ended = f"refused: {problem}"
+        except MemoryError:
+            ended = "MemoryError"
+        except Exception as exc:
+            ended = f"{type(exc).__name__}: {exc}"
+        results[name] = {"ended": ended, "seconds": time.process_time() - began}
+    return results
+
+
+if __name__ == "__main__" and sys.argv[1] == "--sandbox":
+    print(json.dumps(render_each(int(sys.argv[2])), ensure_ascii=False))
+elif __name__ == "__main__":
     import resource
 
     outcome = run_all(Path(sys.argv[1]))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import planmaker
-from template_bombs import cases
+from template_bombs import ALLOCATING, BOMBS, cases
 
 SRC = str(Path(planmaker.__file__).resolve().parent.parent)
 HERE = Path(__file__).resolve().parent
@@ -54,3 +54,29 @@ def test_bomb_ends_fast_with_exit_2_and_a_chinese_message(outcome, name, command
     if command == "build":
         assert "未写入任何文件" in output
         assert not (outcome["folder"] / name / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    """Every bomb rendered by the bare sandbox, with the budget of campaign text and of a .docx,
+    in a child capped at 500 MB of address space (seconds: of CPU, the machine may be shared)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, str(HERE), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(HERE / "template_bombs.py"), "--sandbox", str(LIMIT_MB)], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("name", sorted(n + where for n in {**BOMBS, **ALLOCATING} for where in ("", "@docx")))
+def test_bomb_is_refused_before_it_allocates(rendered, name):
+    """Under a 500 MB cap a bomb that allocated first would end in MemoryError: each is refused
+    by the budget, in Chinese (过大, 过长, 过多), within 10 s (1 / 0 is an ordinary template error)."""
+    result = rendered[name]
+    assert result["seconds"] < LIMIT_SECONDS, result
+    name = name.removesuffix("@docx")
+    if name == "divide":
+        assert result["ended"].startswith("ZeroDivisionError"), result
+    elif name == "macro-recursion":  # Jinja's own depth guard; plan/templating.py words it
+        assert result["ended"].startswith(("refused: 模板", "RecursionError")), result
+    else:
+        assert result["ended"].startswith("refused: ") and "过" in result["ended"], result

@@ -7,6 +7,7 @@ Click's own messages and the help layout are in clihelp.py.  Heavy modules
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -50,13 +51,49 @@ class KindsOption(clihelp.Option):
 def _dirs_option(name: str, dest: str, envvar: str, text: str, *aliases: str):
     """A folder option that may be given several times, or as ``envvar`` (folders separated by os.pathsep)."""
     return option(name, *aliases, dest, multiple=True, type=click.Path(file_okay=False, path_type=Path),
-                  hidden_names=aliases, envvar=envvar, show_envvar=True, metavar="文件夹", help=text)
+                  hidden_names=aliases, envvar=envvar, show_envvar=True, metavar="文件夹", help=text,
+                  callback=_usable_folders)
+
+
+def _usable_folders(ctx, param, folders):
+    """Each folder given can at least be looked at: a path too long, a link loop or a folder
+    without permission is said here, by its option, not found out deep in the catalog."""
+    import errno
+
+    for folder in folders:
+        try:
+            os.stat(folder)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            from planmaker.base.errors import os_problem
+
+            reason = os_problem(exc, None, "无法读取").message
+            shown = str(folder) if len(str(folder)) <= 120 else str(folder)[:60] + "…" + str(folder)[-40:]
+            if exc.errno == errno.ENAMETOOLONG:
+                shown = f"{shown}（共 {len(str(folder))} 个字符）"
+            raise click.BadParameter(f"{reason}：{shown}", ctx=ctx, param=param) from None
+    return folders
 
 
 profile_dirs_option = _dirs_option("--profiles", "profiles_dirs", "PLANMAKER_PROFILES",
                                    "另外查找辖区配置的文件夹（可多次给出），优先于自带配置。")
 campaign_dirs_option = _dirs_option("--campaigns", "campaigns_dirs", "PLANMAKER_CAMPAIGNS",
                                     "另外查找专项模板的文件夹（可多次给出），优先于自带模板。")
+
+
+def _usable_temporary_folder() -> None:
+    """Institution lists, the manifest, PDF conversion and import work in the temporary folder:
+    when there is none to write in, say so first, rather than fail deep inside a command."""
+    import tempfile
+
+    try:
+        tempfile.gettempdir()
+    except OSError:
+        from planmaker.cliout import fail
+
+        fail(InputError.single("找不到可写的临时文件夹（已试过环境变量 TMPDIR、TEMP、TMP 所指的文件夹和 /tmp 等）："
+                               "请把环境变量 TMPDIR 设为一个可写的文件夹后再运行", field="TMPDIR"))
 
 
 def output_option(default: str, text: str):
@@ -73,6 +110,8 @@ force_option = option("--force", is_flag=True, help="覆盖上次生成后被手
 @click.pass_context
 def main(ctx):
     from planmaker.base import notices
+
+    _usable_temporary_folder()
 
     # Warnings raised while loading and rendering are printed once the command ends.
     bucket = ctx.with_resource(notices.collecting())
@@ -249,7 +288,7 @@ def profiles(profiles_dirs, as_json, query):
         rows = [catalog.load_profile(pid or code) for code, _path, kind, pid in found
                 if kind not in catalog.vocabulary.refused]
     else:
-        rows = [catalog.load_profile(pid) for pid in catalog.profile_ids()]
+        rows = _each_profile(catalog)
     if as_json:
         emit_json(summary.profiles(rows))
     elif query:
@@ -258,6 +297,22 @@ def profiles(profiles_dirs, as_json, query):
         print_profiles(rows)
         click.echo("全国的省级、地级、县级辖区不用写配置，方案文件可直接写名称、代码或路径；"
                    "用 planmaker profiles 关键字 查找。")
+
+
+def _each_profile(catalog) -> list:
+    """Every profile that loads; one that does not is reported and left out, not the end of the list."""
+    from planmaker.base import notices
+    from planmaker.base.errors import Problem
+
+    rows = []
+    for pid in catalog.profile_ids():
+        try:
+            rows.append(catalog.load_profile(pid))
+        except InputError as exc:
+            for problem in exc.problems:
+                notices.warn(Problem(f"{problem.message}（配置 {pid} 无法读取，未列出）", problem.file, problem.line,
+                                     problem.field))
+    return rows
 
 
 def _print_found(found, query: str) -> None:

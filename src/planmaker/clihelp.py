@@ -260,14 +260,65 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
             raise
-        except Exception:
-            import os
+        except BrokenPipeError:
+            # `planmaker profiles 县 | head`: the reader has all it wanted.
+            _silence_stdout()
+            sys.exit(1)
+        except OSError as exc:
+            if exc.filename is not None or exc.errno is None:
+                raise _unexpected() from None
+            # Only the output streams are written without a file name: stdout to /dev/full, a full disk.
+            from planmaker.base.errors import os_problem
 
-            if os.environ.get("PLANMAKER_DEBUG"):
-                raise
-            click.echo(f"错误：出现了意外的问题（程序缺陷），命令未能完成。详细信息已写入 {log_unexpected()}，"
-                       "请把这个文件发给维护人员。", err=True)
+            _silence_stdout()
+            _say(f"错误：无法输出结果：{os_problem(exc).message.split('：', 1)[-1]}")
             sys.exit(2)
+        except RuntimeError as exc:
+            if not str(exc).startswith("Symlink loop from"):  # pathlib's, before Python 3.13
+                raise _unexpected() from None
+            _say(f"错误：{str(exc).removeprefix('Symlink loop from ').strip(chr(39))}：符号链接层数过多或指向自身")
+            _say("未写入任何文件。")
+            sys.exit(2)
+        except Exception:
+            raise _unexpected() from None
+
+
+def _silence_stdout() -> None:
+    """Standard output cannot be written: what is still buffered goes nowhere, so that
+    Python's own flush at exit adds no English message of its own."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _say(text: str) -> None:
+    """One line on standard error, in whatever encoding it takes (LC_ALL=C: escaped, never a crash)."""
+    try:
+        click.echo(text, err=True)
+    except (UnicodeEncodeError, OSError):
+        try:
+            stream = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else None
+            if stream is not None:
+                stream.write((text + "\n").encode("utf-8", "backslashreplace"))
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _unexpected() -> SystemExit:
+    """A defect reported as one sentence and a log; the SystemExit to raise."""
+    import os
+
+    if os.environ.get("PLANMAKER_DEBUG"):
+        raise
+    _say(f"错误：出现了意外的问题（程序缺陷），命令未能完成。详细信息已写入 {log_unexpected()}，"
+         "请把这个文件发给维护人员。")
+    return SystemExit(2)
 
 
 def log_unexpected() -> str:
@@ -278,13 +329,20 @@ def log_unexpected() -> str:
     import traceback
 
     text = f"planmaker，{time.strftime('%Y-%m-%d %H:%M:%S')}\n命令行：{sys.argv!r}\n\n{traceback.format_exc()}"
-    try:
-        fd, path = tempfile.mkstemp(prefix="planmaker-错误-", suffix=".log")
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(text)
+    for prefix in ("planmaker-错误-", "planmaker-error-"):  # a file system that takes only ASCII (LC_ALL=C)
+        try:
+            fd, path = tempfile.mkstemp(prefix=prefix, suffix=".log")
+        except UnicodeEncodeError:
+            continue
+        except OSError:
+            break
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+                handle.write(text)
+        except OSError:
+            break
         return path
-    except OSError:
-        return "（无法写入日志文件）"
+    return "（无法写入日志文件）"
 
 
 class Range(click.IntRange):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import NoReturn
 
@@ -53,7 +54,18 @@ def say(text: str = "", **kwargs) -> None:
 
 
 def emit_json(document: dict) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(json_text(document))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(document: dict) -> str:
+    """The document as JSON that is valid UTF-8 whatever it holds: a file name that is not
+    UTF-8 (GBK, from a Windows archive) carries its bytes as lone surrogates, which are
+    written as \\udcXX escapes, never as the raw bytes."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class InputFailure(click.ClickException):

@@ -84,6 +84,22 @@ _OS_REASONS = {
     "EIO": "读写磁盘出错",
     "EMFILE": "打开的文件过多",
     "EBUSY": "文件正被占用",
+    "EFBIG": "文件过大（超出文件系统或系统资源限制允许的大小）",
+    "ETXTBSY": "文件正被占用",
+    "ENXIO": "设备不存在（如没有读者的命名管道）",
+    "ENODEV": "设备不存在",
+    "EINVAL": "参数无效（文件系统不支持此操作）",
+    "ENOTEMPTY": "文件夹不是空的",
+    "EXDEV": "不能跨磁盘移动文件",
+    "ESTALE": "网络共享上的文件已失效，请重新连接",
+    "ENOMEM": "内存不足",
+    "EMLINK": "链接过多",
+    "EPIPE": "输出管道已关闭",
+    "EAGAIN": "资源暂时不可用，请稍后再试",
+    "EINTR": "操作被中断",
+    "ENOSYS": "系统不支持此操作",
+    "EOPNOTSUPP": "文件系统不支持此操作",
+    "ENOTSUP": "文件系统不支持此操作",
 }
 
 
@@ -92,7 +108,8 @@ def os_problem(exc: OSError, path: Path | str | None = None, what: str = "无法
     import errno as errno_names
 
     code = errno_names.errorcode.get(exc.errno or 0, "")
-    reason = _OS_REASONS.get(code) or (exc.strerror or type(exc).__name__)
+    # Never an English sentence: an errno not listed is named by its code, in Chinese words.
+    reason = _OS_REASONS.get(code) or (f"系统错误 {code or exc.errno or type(exc).__name__}")
     where = exc.filename if exc.filename is not None else path
     if isinstance(where, bytes):
         where = where.decode("utf-8", "backslashreplace")

@@ -41,7 +41,7 @@ def check_zip(path: Path | str | Openable, what: str = "文件", max_file: int =
         raise InputError.refused(f"{what}不是一个文件", name)
     try:
         with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+            size = handle.seek(0, os.SEEK_END)  # a file, or bytes already read (base/inputfile.py)
     except FileNotFoundError:
         raise InputError.refused(f"{what}不存在", name) from None
     except OSError as exc:

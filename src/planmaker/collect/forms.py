@@ -3,6 +3,7 @@ its cells, its totals, and every problem with file, sheet and cell."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
@@ -279,15 +280,17 @@ class FormReader:
 def _read_form(path: Path) -> bytes | str:
     """The file's bytes, or why it was not read: refused by size, and by
     compression when it is a zip, before it is read."""
+    from planmaker.base.inputfile import open_regular, read_bytes
+
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        with open(open_regular(path), "rb") as handle:  # a named pipe or a device is refused, not waited on
+            size = os.fstat(handle.fileno()).st_size
             magic = handle.read(4)
         if size > MAX_FORM_BYTES:
             return f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FORM_BYTES // 1024 // 1024} MB），不像统计表，未读取"
         if magic == b"PK\x03\x04":
             check_zip(path, "文件", MAX_FORM_BYTES, MAX_FORM_UNPACKED, unreadable_ok=True)
-        return path.read_bytes()
+        return read_bytes(path, MAX_FORM_BYTES)
     except InputError as exc:
         return exc.problems[0].message
     except OSError as exc:

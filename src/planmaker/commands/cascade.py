@@ -171,6 +171,7 @@ def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan
     import tempfile
 
     from planmaker.base.files import sha256
+    from planmaker.writing.atomic import file_sha
     from planmaker.writing.output import read_manifest
 
     known = {e.get("path"): e.get("sha256") for e in read_manifest(out_dir).get("files", []) if isinstance(e, dict)}
@@ -179,10 +180,8 @@ def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan
     try:
         for child, artifact in zip(children, plan_files):
             target = out_dir / artifact.path
-            try:
-                current = sha256(target.read_bytes()) if target.is_file() else None
-            except OSError:
-                current = None
+            current = file_sha(target)
+            current = None if current is not None and current.startswith("(") else current
             if current is not None and not force and current not in (known.get(artifact.path), sha256(artifact.data)):
                 plan = target  # edited by the clerk: the child is built from it, as below
             else:

@@ -297,7 +297,24 @@ def write_plan(folder: Path, text: str, force: bool = False, profile: str | None
     there = [path for path in files if path.exists()]
     if there and not force:
         raise InputError([Problem(f"{there[0]} 已存在，未覆盖（如要覆盖，请加 --force，或用 -o 换一个文件夹）")])
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    for path, body in reversed(files.items()):  # the profile first: the plan refers to it
-        atomic_write(path, body.encode("utf-8"))
+    if not profile:
+        _valid(text, Path(folder) / PLAN_FILE)  # with a profile beside it, build itself reads the pair
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for path, body in reversed(files.items()):  # the profile first: the plan refers to it
+            atomic_write(path, body.encode("utf-8"))
+    except OSError as exc:
+        from planmaker.base.errors import os_problem
+
+        raise InputError([os_problem(exc, Path(folder))]) from None
     return Path(folder) / PLAN_FILE
+
+
+def _valid(text: str, path: Path) -> None:
+    """The plan file as build will read it, before it is written: an answer build would refuse
+    (a title over its length) is said now, and no plan.yaml is left to block the next `new`."""
+    from planmaker.inputs.models import Plan
+    from planmaker.inputs.validation import parse_model
+    from planmaker.inputs.yamlfile import load_text
+
+    parse_model(Plan, load_text(text, str(path)), path)

@@ -8,6 +8,7 @@ one recogniser serve Word, WPS and LibreOffice files and plain text alike.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -18,16 +19,29 @@ from planmaker.importer.paragraphs import ImportRefused, Para
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def read_docx(path: Path) -> list[Para]:
+def read_docx(path: Path, data: bytes | None = None) -> list[Para]:
+    """The paragraphs of the .docx at ``path`` (whose bytes, when read already, are ``data``):
+    measured by the zip guard before any part is inflated."""
+    from planmaker.base.errors import InputError
+    from planmaker.base.inputfile import MAX_OFFICE_BYTES, read_zip
+    from planmaker.base.zipguard import check_zip
+
     try:
-        with zipfile.ZipFile(path) as archive:
+        if data is None:
+            data = read_zip(path, "Word 文档", MAX_OFFICE_BYTES)
+        else:
+            check_zip(_InMemory(data), "Word 文档", shown=path.name)
+    except InputError as exc:
+        raise ImportRefused(f"“{path.name}”：{exc.problems[0].message}") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
                 raise ImportRefused(f"“{path.name}” 不是 Word 文档（缺少正文部分）")
             body = ET.fromstring(archive.read("word/document.xml")).find(f"{W}body")
             numbering = _read_xml(archive, "word/numbering.xml", names)
             styles = _read_xml(archive, "word/styles.xml", names)
-    except (zipfile.BadZipFile, ET.ParseError, KeyError):
+    except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError, NotImplementedError, RuntimeError):
         raise ImportRefused(f"“{path.name}” 已损坏，无法作为 Word 文档打开") from None
     if body is None:
         raise ImportRefused(f"“{path.name}” 中没有正文")
@@ -50,6 +64,14 @@ def read_docx(path: Path) -> list[Para]:
                 if any(cells):
                     paras.append(Para(len(paras) + 1, "\t".join(cells), cells, tables, cell_lines=broken))
     return paras
+
+
+class _InMemory:
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def open(self, mode: str = "rb"):
+        return io.BytesIO(self._data)
 
 
 def _read_xml(archive, name, names):
@@ -76,7 +98,9 @@ _CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTrad
 def _format(number: int, fmt: str) -> str:
     # LibreOffice writes 一、二、 as taiwaneseCountingThousand; Word as chineseCounting(Thousand)
     if fmt in _CHINESE_FORMATS or "Counting" in fmt or fmt.startswith(("chinese", "ideograph", "taiwanese")):
-        return chinese_number(number) if number < 100 else str(number)
+        return chinese_number(number)
+    if number < 0:
+        return str(number)
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (number - 1) % 26)
         return letter.upper() if fmt == "upperLetter" else letter
@@ -107,8 +131,8 @@ class ListNumbers:
             for lvl in abstract.findall(f"{W}lvl"):
                 fmt = _val(lvl.find(f"{W}numFmt")) or "decimal"
                 text = _val(lvl.find(f"{W}lvlText")) or ""
-                start = int(_val(lvl.find(f"{W}start")) or 1)
-                levels[int(lvl.get(f"{W}ilvl", "0"))] = (fmt, text, start)
+                start = _number(_val(lvl.find(f"{W}start")), 1)
+                levels[_number(lvl.get(f"{W}ilvl", "0"), 0, MAX_LEVEL)] = (fmt, text, start)
             self.levels[abstract.get(f"{W}abstractNumId", "")] = levels
         for num in numbering.findall(f"{W}num"):
             num_id = num.get(f"{W}numId", "")
@@ -116,7 +140,8 @@ class ListNumbers:
             for override in num.findall(f"{W}lvlOverride"):
                 start = override.find(f"{W}startOverride")
                 if start is not None:
-                    self.starts[(num_id, int(override.get(f"{W}ilvl", "0")))] = int(_val(start) or 1)
+                    self.starts[(num_id, _number(override.get(f"{W}ilvl", "0"), 0, MAX_LEVEL))] = \
+                        _number(_val(start), 1)
 
     def _read_styles(self, styles) -> None:
         based: dict[str, str] = {}
@@ -128,7 +153,7 @@ class ListNumbers:
                 based[sid] = _val(parent)
             num_pr = style.find(f"{W}pPr/{W}numPr")
             if num_pr is not None:
-                own[sid] = (_val(num_pr.find(f"{W}numId")), int(_val(num_pr.find(f"{W}ilvl")) or 0))
+                own[sid] = (_val(num_pr.find(f"{W}numId")), _number(_val(num_pr.find(f"{W}ilvl")), 0, MAX_LEVEL))
         for sid in list(based) + list(own):
             node, seen = sid, set[str]()
             while node and node not in own and node not in seen:
@@ -147,7 +172,7 @@ class ListNumbers:
             num_pr = ppr.find(f"{W}numPr")
             if num_pr is not None:
                 num_id = _val(num_pr.find(f"{W}numId")) or num_id
-                ilvl = int(_val(num_pr.find(f"{W}ilvl")) or ilvl)
+                ilvl = _number(_val(num_pr.find(f"{W}ilvl")), ilvl, MAX_LEVEL)
         if not num_id or num_id == "0" or num_id not in self.nums:
             return ""
         levels = self.levels.get(self.nums[num_id], {})
@@ -171,3 +196,17 @@ class ListNumbers:
 def _val(element) -> str:
     """An element's w:val, "" when the element or the attribute is missing."""
     return "" if element is None else element.get(f"{W}val", "")
+
+
+MAX_LEVEL = 8  # Word's list levels are 0 to 8
+MAX_START = 32767  # Word's own ceiling for a list's start value
+
+
+def _number(text: str, default: int, high: int = MAX_START) -> int:
+    """A number of numbering.xml as Word takes it: what is not a number, or is out of
+    Word's range, is the default (Word itself ignores such a value)."""
+    text = (text or "").strip()
+    if not text or len(text) > 6 or not text.lstrip("-").isdigit() or not text.isascii():
+        return default
+    value = int(text)
+    return value if 0 <= value <= high else default

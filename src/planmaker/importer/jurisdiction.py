@@ -122,9 +122,15 @@ def dominant_prefix(text: str) -> str:
 def _candidates(catalog: Catalog, head: str, text: str, prefix: str):
     """Bundled profiles the document names, best first; a profile is parsed only when its
     name (read off its file's text) is in the document, which keeps an import fast."""
+    from planmaker.base.inputfile import read_bytes
+    from planmaker.inputs.yamlfile import MAX_FILE_BYTES
+
     scored = []
     for pid, path in catalog.profile_ids().items():
-        raw = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            raw = read_bytes(path, MAX_FILE_BYTES).decode("utf-8", errors="replace")
+        except InputError:
+            continue  # a profile that cannot be read is not this document's issuer
         names = [m.group(2).strip().strip("'\"") for m in re.finditer(r"^(name|short_name):\s*(.+)$", raw, re.MULTILINE)]
         # a profile states its short name only where it differs from the one its name gives (广西)
         names += [short_name_of(n, catalog.vocabulary) for n in names[:1]]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from planmaker.base.errors import InputError
+from planmaker.base import notices
+from planmaker.base.errors import InputError, os_problem
 from planmaker.importer.campaign import assemble
 from planmaker.importer.dates import DateBook, guess_year
 from planmaker.importer.jurisdiction import speaker_for
@@ -90,16 +91,33 @@ def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, fo
     result.plan = plan_dict(doc, speaker, book, wording.parent_document, result.plan.get("contacts", []))
     _date_list(result.campaign, book)
     files = _files(result, speaker, path)
-    _verify(files, catalog, result.plan, speaker.file)
+    _verify(files, catalog, result.plan, speaker.file, out_dir)
     report = ImportReport(jurisdiction=speaker.name, profile=result.plan["profile"], inferred=speaker.inferred,
                           source=path, output=out_dir)
     report.recognised = _recognised(doc, speaker, wording, result)
     report.unplaced = sorted(set(doc.notes + wording.notes + _other_places(source.paras, speaker)), key=lambda n: n[0])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (out_dir / name).write_text(text, encoding="utf-8")
-        report.written.append(out_dir / name)
+    _write_all(out_dir, files)
+    report.written.extend(out_dir / name for name in files)
     return report
+
+
+def _write_all(out_dir: Path, files: dict[str, str]) -> None:
+    """Every file under a temporary name first, then each renamed into place: a full or
+    read-only disk leaves no empty plan.yaml behind to block the next import."""
+    from planmaker.writing.output import atomic_write
+
+    new = [name for name in files if not (out_dir / name).exists()]
+    landed: list[str] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            atomic_write(out_dir / name, text.encode("utf-8"))
+            landed.append(name)
+    except OSError as exc:
+        for name in landed:  # a half import would block the next one (已有 campaign.yaml)
+            if name in new:
+                (out_dir / name).unlink(missing_ok=True)
+        raise InputError([os_problem(exc, out_dir, "无法写入导入结果")]) from None
 
 
 def _refer_to_profile(speaker, catalog: Catalog, out_dir: Path) -> None:
@@ -151,7 +169,7 @@ def _files(result, speaker, path: Path) -> dict[str, str]:
     return files
 
 
-def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: Path | None) -> None:
+def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: Path | None, out_dir: Path) -> None:
     """Compose the plan and load its annexes (stats-N.yaml against their layouts) in a scratch
     folder: what build will do, without its files.  A profile the plan names by its path from the
     output folder (../我县.yaml) is named to the scratch copy by its absolute path: relative, it
@@ -162,15 +180,34 @@ def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: P
     if profile_file is not None and not Path(plan["profile"]).is_absolute() and plan["profile"] not in (
             catalog.profile_ids()):
         files = dict(files, **{"plan.yaml": dump(dict(plan, profile=str(profile_file.resolve())))})
-    scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
     try:
-        for name, text in files.items():
-            (scratch / name).write_text(text, encoding="utf-8")
-        make_job(resolve(scratch / "plan.yaml", catalog))
+        scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
+    except OSError as exc:
+        raise InputError([os_problem(exc, tempfile.tempdir, "无法在临时文件夹中试生成方案")]) from None
+    try:
+        with notices.collecting() as heard:
+            for name, text in files.items():
+                (scratch / name).write_text(text, encoding="utf-8")
+            make_job(resolve(scratch / "plan.yaml", catalog))
     except InputError as exc:
-        raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + str(exc)) from None
+        problems = "\n".join(str(_moved(p, scratch, out_dir)) for p in exc.problems)
+        raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + problems) from None
+    except OSError as exc:
+        raise InputError([os_problem(exc, scratch, "无法在临时文件夹中试生成方案")]) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    for problem in heard:  # said of the files as they will be, not of the scratch copy now deleted
+        notices.warn(_moved(problem, scratch, out_dir))
+
+
+def _moved(problem, scratch: Path, out_dir: Path):
+    """``problem`` naming the file in ``out_dir`` where it names the scratch copy."""
+    import dataclasses
+
+    where = str(problem.file or "")
+    if where.startswith(str(scratch)):
+        return dataclasses.replace(problem, file=out_dir / Path(where).relative_to(scratch))
+    return problem
 
 
 def _recognised(doc, speaker, wording, result) -> list[str]:

@@ -40,14 +40,16 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def read_source(path: Path) -> SourceText:
     """The paragraphs of ``path``; refuses (in Chinese) what is not a readable plan."""
-    if not path.is_file():
-        raise ImportRefused(f"找不到文件 “{path}”")
-    size = path.stat().st_size
-    if size == 0:
+    from planmaker.base.errors import InputError
+    from planmaker.base.inputfile import read_bytes
+
+    try:
+        data = read_bytes(path, MAX_BYTES, hint="，不像一份实施方案")
+    except InputError as exc:
+        raise ImportRefused(f"“{path.name}”：{exc.problems[0].message}") from None
+    if not data:
         raise ImportRefused(f"文件 “{path.name}” 是空的，没有可导入的内容")
-    if size > MAX_BYTES:
-        raise ImportRefused(f"文件 “{path.name}” 超过 20 MB，不像一份实施方案")
-    head = path.read_bytes()[:8]
+    head = data[:8]
     if head.startswith(_OLE):
         raise ImportRefused(f"“{path.name}” 是旧版 Word（.doc）或 WPS 文件：请用 Word 或 WPS 打开，"
                             "“另存为” .docx 后再导入")
@@ -60,15 +62,20 @@ def read_source(path: Path) -> SourceText:
             raise ImportRefused(f"“{path.name}” 不是 Word 文档（.docx）、文本（.txt）或 Markdown（.md）文件")
         from planmaker.importer.docx_reader import read_docx
 
-        return SourceText(path, read_docx(path), "docx")
+        return SourceText(path, read_docx(path, data), "docx")
     if path.suffix.lower() not in (".txt", ".md", ".markdown", ".text", ""):
         raise ImportRefused(f"无法导入 “{path.name}”：只能导入 Word 文档（.docx）、文本（.txt）或 Markdown（.md）")
-    text = _decode(path.read_bytes(), path)
+    text = _decode(data, path)
     return SourceText(path, text_paragraphs(text, markdown=path.suffix.lower() in (".md", ".markdown")),
                       "md" if path.suffix.lower() in (".md", ".markdown") else "txt", text.splitlines())
 
 
 def _decode(data: bytes, path: Path) -> str:
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: its BOM begins the same
+        try:
+            return data.decode("utf-32")
+        except UnicodeDecodeError:
+            raise ImportRefused(f"“{path.name}” 标明是 UTF-32 编码，但内容不是（请另存为 UTF-8 文本）") from None
     if b"\x00" in data[:4000] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRefused(f"“{path.name}” 是二进制文件，不是文本")
     for encoding in ("utf-8-sig", "utf-16", "gb18030"):

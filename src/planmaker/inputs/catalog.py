@@ -13,6 +13,7 @@ from typing import Any
 
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
+from planmaker.base.inputfile import real_path
 from planmaker.inputs.annex_kinds import CATALOGUE, choices
 from planmaker.inputs.divisions import Division, Divisions, national
 from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction, short_name_of
@@ -75,7 +76,7 @@ class Catalog:
         if self._ids is None:
             found: dict[str, Path] = {}
             for folder in reversed(self.profile_dirs):
-                if folder.is_dir():
+                if _is_dir(folder):
                     for path in sorted(folder.glob("*.yaml")):
                         if not path.name.startswith("_"):
                             found[path.stem] = path
@@ -182,7 +183,7 @@ class Catalog:
             self._names = {}
             live = set(self.profile_ids().values())
             for folder in self.profile_dirs:
-                for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+                for path in sorted(folder.glob("*.yaml")) if _is_dir(folder) else ():
                     if path in live:
                         self._names.setdefault(self._peek_name(path) or "", []).append(path)
         return self._names
@@ -199,7 +200,7 @@ class Catalog:
         found = self.find_profile(ref, base, origin)
         if isinstance(found, Division):
             return self.from_division(found)
-        path = found.resolve()
+        path = real_path(found)
         if path in self._profiles:
             return self._profiles[path]
         if path in _chain:
@@ -327,7 +328,7 @@ class Catalog:
     def campaign_ids(self) -> dict[str, Path]:
         found: dict[str, Path] = {}
         for folder in reversed(self.campaign_dirs):
-            if folder.is_dir():
+            if _is_dir(folder):
                 for path in sorted(folder.glob(f"*/{CAMPAIGN_FILE}")):
                     found[path.parent.name] = path
         return dict(sorted(found.items()))
@@ -335,7 +336,7 @@ class Catalog:
     def find_campaign(self, ref: str, base: Path | None = None, origin=None) -> Path:
         candidate = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
         if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
-            if candidate.is_dir():
+            if _is_dir(candidate):
                 candidate = candidate / CAMPAIGN_FILE
             if candidate.is_file():
                 return candidate
@@ -348,7 +349,7 @@ class Catalog:
             *(origin or (None, None)), "campaign")])
 
     def load_campaign(self, ref: str, base: Path | None = None, origin=None) -> LoadedCampaign:
-        path = self.find_campaign(ref, base, origin).resolve()
+        path = real_path(self.find_campaign(ref, base, origin))
         raw = load_file(path)
         model = parse_model(Campaign, raw, path)
         unknown = [Problem(f"未知的附件类别 “{ref.kind}”{did_you_mean(ref.kind, CATALOGUE)}（可选：{choices()}）",
@@ -365,3 +366,11 @@ def _after(name: str, *starts: str) -> str | None:
         if start and name.startswith(start):
             return name[len(start):]
     return None
+
+
+def _is_dir(path: Path) -> bool:
+    """A folder to look in; a path too long or a link loop is none (the command line says why)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False

@@ -14,7 +14,6 @@ import codecs
 import csv
 import os
 import re
-import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -127,12 +126,22 @@ class Snapshot:
     def __init__(self, path: Path):
         self._file = tempfile.TemporaryFile()
         try:
-            with path.open("rb") as original:
-                shutil.copyfileobj(original, self._file, 1 << 20)
+            from planmaker.base.inputfile import open_regular
+
+            with os.fdopen(open_regular(path, "无法读取机构名单"), "rb") as original:
+                copied = 0
+                for block in iter(lambda: original.read(1 << 20), b""):
+                    copied += len(block)
+                    if copied > MAX_FILE_BYTES:  # grew past the cap since it was measured
+                        raise InputError.refused(f"文件过大（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）", path)
+                    self._file.write(block)
             self._file.flush()
         except OSError as exc:
             self._file.close()
             raise InputError([os_problem(exc, path, "无法读取机构名单")]) from None
+        except InputError:
+            self._file.close()
+            raise
 
     def open(self, mode: str = "rb"):
         """A handle from the start of the copy (one at a time: handles share a position)."""
@@ -151,6 +160,8 @@ def _check_file(path: Path) -> None:
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError.single("文件不存在", path) from None
+    except OSError as exc:  # a link loop, a name too long
+        raise InputError([os_problem(exc, path, "无法读取机构名单")]) from None
     if not path.is_file():
         raise InputError.single("这不是一个文件", path)
     if size > MAX_FILE_BYTES:

@@ -287,25 +287,26 @@ def _clean_text(value: str, filename: str, line: int | None, loc: tuple) -> str:
 
 
 def load_file(path: Path) -> Any:
+    from planmaker.base.inputfile import read_bytes
+
     path = Path(path)
+    data = read_bytes(path, MAX_FILE_BYTES, hint="：配置和方案文件通常只有几 KB，请确认选对了文件；"
+                      "大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单")
+    return load_text(decode_utf8(data, path), str(path))
+
+
+def decode_utf8(data: bytes, path) -> str:
+    """A YAML file's text: UTF-8, with or without a BOM; any other encoding named."""
+    import codecs
+
+    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            raise InputError.single(f"文件是 {name} 编码，请用记事本或 WPS 另存为 UTF-8 编码", path)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError.single("文件不存在", path) from None
-    if size > MAX_FILE_BYTES:
-        raise InputError.single(
-            f"文件过大（{_size_text(size)}），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB：配置和方案文件通常只有几 KB，"
-            "请确认选对了文件；大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单", path
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.single(f"文件不是 UTF-8 编码（第{exc.start}字节处）", path) from None
-    return load_text(text, str(path))
-
-
-def _size_text(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 _YAML_PHRASES = {

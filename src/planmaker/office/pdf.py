@@ -74,6 +74,23 @@ def _stable(pdf: bytes, source: bytes, stamp: str) -> bytes:
     return _CHECKSUM.sub(checksum, _ID.sub(ident, _DATE.sub(date, pdf)))
 
 
+MAX_PDF_BYTES = 200 * 1024 * 1024
+
+
+def _converted(pdf: Path, source: str, result) -> bytes:
+    """The PDF LibreOffice wrote, if it is one: an empty or truncated file (a disk that
+    filled up, a broken or fake soffice) is refused, not handed on as a document."""
+    from planmaker.base.inputfile import read_bytes
+
+    data = read_bytes(pdf, MAX_PDF_BYTES, "LibreOffice 转换出的 PDF 无法读取")
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        detail = (result.stderr or result.stdout).strip()[-300:]
+        what = "是空文件" if not data else "不是完整的 PDF 文件"
+        raise InputError.single(f"LibreOffice 把 {source} 转换出的 PDF {what}（{len(data)} 字节），未写入；"
+                                f"请确认 soffice 是真正的 LibreOffice，磁盘未满{'：' + detail if detail else ''}")
+    return data
+
+
 def to_pdf(artifacts: list[Artifact], when) -> list[Artifact]:
     sources = [a for a in artifacts if a.path.endswith(CONVERTIBLE)]
     if not sources:
@@ -106,7 +123,8 @@ def to_pdf(artifacts: list[Artifact], when) -> list[Artifact]:
             if not pdf.is_file():
                 detail = (result.stderr or result.stdout).strip()[-300:]
                 raise InputError.single(f"LibreOffice 未能把 {artifact.path} 转换为 PDF：{detail}")
-            data = _stable(pdf.read_bytes(), artifact.data, stamp)
+            data = _converted(pdf, artifact.path, result)
+            data = _stable(data, artifact.data, stamp)
             extra = {**artifact.extra, "format": "pdf", "source": artifact.path}
             converted.append(Artifact(pdf_name(artifact.path), artifact.kind, data, extra))
     return converted

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
-MAX_PART_BYTES = 64 * 1024 * 1024  # a statistics form is a few kilobytes
+MAX_PART_BYTES = 4 * 1024 * 1024  # a statistics form is a few kilobytes; parsed, 4 MB of cells take some 100 MB
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx with an opening password
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 _PLAIN = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}\Z")

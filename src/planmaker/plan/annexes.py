@@ -11,6 +11,7 @@ from typing import Any
 from planmaker.base import resources
 from planmaker.base.dates import format_span
 from planmaker.base.errors import InputError, Problem
+from planmaker.base.inputfile import real_path
 from planmaker.inputs.annex_kinds import CATALOGUE, annex_kind
 from planmaker.inputs.models import AnnexRef, ChecklistSpec, SelfcheckSpec, StatsSpec
 from planmaker.inputs.validation import locate, parse_model
@@ -70,8 +71,8 @@ def load_annexes(resolved: Resolved) -> list[Annex]:
                 problems.append(Problem(f"{ref.kind} 类附件须用 source 指明数据文件", source.file,
                                         locate(source.raw, source.loc), "source"))
                 continue
-            path = (campaign.folder / ref.source).resolve()
-            if campaign.folder.resolve() not in path.parents:
+            path = real_path(campaign.folder / ref.source)
+            if real_path(campaign.folder) not in path.parents:
                 problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
                                         locate(source.raw, source.loc + ("source",)), "source"))
                 continue
@@ -108,8 +109,8 @@ def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source, problems: 
         return None, source
     spec, spec_source = SelfcheckSpec(), None
     if ref.source:
-        path = (resolved.campaign.folder / ref.source).resolve()
-        if resolved.campaign.folder.resolve() not in path.parents:
+        path = real_path(resolved.campaign.folder / ref.source)
+        if real_path(resolved.campaign.folder) not in path.parents:
             problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
                                     locate(source.raw, source.loc + ("source",)), "source"))
             return None, source
@@ -132,7 +133,7 @@ def _own_template(spec: Any, folder: Path) -> Path:
     """The annex's .docx (a checklist's); a name of the campaign's own is found next to its data file."""
     if spec.template in CHECKLIST_TEMPLATES:
         return template_path(spec.template)
-    return (folder / spec.template).resolve()
+    return real_path(folder / spec.template)
 
 
 def _template_problem(name: str, folder: Path) -> str | None:
@@ -140,8 +141,8 @@ def _template_problem(name: str, folder: Path) -> str | None:
     if name in CHECKLIST_TEMPLATES:
         return None
     allowed = f"检查表模板应为自带的 {'、'.join(CHECKLIST_TEMPLATES)}，或专项模板文件夹内自己的 .docx 文件"
-    candidate = (folder / name).resolve()
-    if folder.resolve() not in candidate.parents or candidate.suffix.lower() != ".docx":
+    candidate = real_path(folder / name)
+    if real_path(folder) not in candidate.parents or candidate.suffix.lower() != ".docx":
         return f"不能使用检查表模板 “{name}”：{allowed}"
     if not candidate.is_file():
         return f"找不到检查表模板 “{name}”（{allowed}）"

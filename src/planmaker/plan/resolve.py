@@ -14,6 +14,7 @@ from typing import Any
 
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem, field_path
+from planmaker.base.inputfile import real_path
 from planmaker.base.schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
 from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
@@ -307,8 +308,8 @@ def _load_problems(campaign: LoadedCampaign, problems: list[Problem]):
                                     campaign.file, locate(campaign.raw, ("sections", i, "items")),
                                     f"sections[{i + 1}].items"))
         return None, None
-    path = (campaign.folder / model.problems).resolve()
-    if campaign.folder.resolve() not in path.parents:
+    path = real_path(campaign.folder / model.problems)
+    if real_path(campaign.folder) not in path.parents:
         problems.append(Problem("问题清单文件须在专项模板文件夹内", campaign.file,
                                 locate(campaign.raw, ("problems",)), "problems"))
         return None, None

@@ -81,7 +81,7 @@ LARGE = 10_000  # a value this long counts towards what a rendering may make in 
 
 
 def _check_value(value: Any, what: str) -> Any:
-    if isinstance(value, (str, list, tuple, bytes)):
+    if isinstance(value, (str, list, tuple, bytes, bytearray)):
         _size(len(value), what)
         if len(value) >= LARGE:
             # Each value is held to the limit; together, kept in variables or lists, the
@@ -96,12 +96,85 @@ def _check_value(value: Any, what: str) -> Any:
 
 
 def _length(value: Any) -> int:
-    return len(value) if isinstance(value, (str, list, tuple)) else len(str(value))
+    """How long ``value`` is as text, found without making the text (see _printed)."""
+    return len(value) if isinstance(value, str) else _printed(value)
+
+
+_SEQUENCES = (str, bytes, bytearray, list, tuple)
+
+
+def _printed(value: Any, limit: int | None = None) -> int:
+    """At least how long str(value) is, counted item by item and given up just past
+    ``limit``: a list holding the same long list two million times is measured once
+    per distinct list, not printed into gigabytes first.  A list nested too deep, or
+    holding itself, counts as too long."""
+    limit = _current().limit if limit is None else limit
+    memo: dict[int, int] = {}
+
+    def walk(item: Any, depth: int) -> int:
+        if isinstance(item, str):
+            return len(item) + 2
+        if isinstance(item, (bytes, bytearray)):
+            return 4 * len(item) + 3  # \xNN at worst
+        if isinstance(item, bool) or item is None:
+            return 5
+        if isinstance(item, int):
+            return item.bit_length() * 3 // 10 + 2
+        if not isinstance(item, (list, tuple, set, frozenset, dict)):
+            return 24  # a number, a date, an object: short as text
+        key = id(item)
+        if key in memo:
+            return memo[key]
+        if depth > MAX_RECURSION or len(item) > limit:
+            return limit + 1
+        memo[key] = limit + 1  # until measured: a list inside itself is too long
+        total = 2
+        for part in (item.items() if isinstance(item, dict) else item):
+            total += walk(part, depth + 1) + 2
+            if total > limit:
+                break
+        memo[key] = total
+        return total
+
+    return walk(value, 0)
+
+
+def _ints(values) -> int:
+    """The sum of the integers among ``values``: the widths a format string takes
+    from its arguments ('{:{}}'.format('x', n), '%*s' % (n, 'x'))."""
+    total = 0
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool):
+            total += abs(value) if value.bit_length() < 64 else 10 ** 30
+    return total
+
+
+def _values(args: tuple, kwargs: dict) -> list:
+    """The arguments of a formatting, a tuple or mapping given as one argument opened up."""
+    found = list(args) + list(kwargs.values())
+    for value in list(found):
+        if isinstance(value, tuple):
+            found.extend(value)
+        elif isinstance(value, dict):
+            found.extend(value.values())
+    return found
+
+
+def _formatted(text: str, args: tuple, kwargs: dict) -> int:
+    """How long formatting ``text`` with these arguments can make it: its literal widths, its
+    arguments as text, and, where a width is taken from an argument, every integer argument."""
+    values = _values(args, kwargs)
+    size = len(text) + _widths(text) + sum(_length(v) for v in values)
+    if _ARGUMENT_WIDTH.search(text):
+        size += _ints(values)
+    return size
 
 
 # Widths and precisions in printf-style and str.format-style format strings.
 _PRINTF_WIDTH = re.compile(r"%[-+ #0]*(\d*)(?:\.(\d+))?[a-zA-Z]")
 _FORMAT_WIDTH = re.compile(r"\{[^{}]*:[^{}\d]*(\d*)(?:\.(\d+))?[^{}]*\}")
+# A width or precision given by an argument: '%*s', '%.*f', '{:{}}', '{0:>{1}}', '{:{w}}'.
+_ARGUMENT_WIDTH = re.compile(r"%[-+ #0]*(?:\([^)]*\))?[-+ #0]*\*|%[-+ #0]*\d*\.\*|\{[^{}]*:[^{}]*\{")
 
 
 def _widths(text: str) -> int:
@@ -120,7 +193,13 @@ def _estimate(obj: Any, args: tuple, kwargs: dict) -> int | None:
     build a huge one from small arguments; None for any other call."""
     owner = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)
     name = getattr(obj, "__name__", "")
-    if isinstance(owner, str):
+    if isinstance(owner, (list, bytearray)) and name in ("extend", "append", "insert", "__iadd__"):
+        # l.extend(l) in a loop doubles a list in a few steps, and returns None to hide it
+        added = len(args[-1]) if args and name == "extend" and hasattr(args[-1], "__len__") else 1
+        if len(owner) + added > MAX_ITERATIONS:
+            raise TemplateProblem(f"模板中的列表过长（超过 {MAX_ITERATIONS} 项），已停止")
+        return None
+    if isinstance(owner, (str, bytes, bytearray)):
         text = owner
         if name in ("ljust", "rjust", "center", "zfill") and args:
             return max(len(text), int(args[0]) if isinstance(args[0], int) else 0)
@@ -132,10 +211,25 @@ def _estimate(obj: Any, args: tuple, kwargs: dict) -> int | None:
         if name == "join" and args:
             items = args[0]  # a list by now: call() makes it one
             _size(len(items), "join")
-            return sum(_length(i) for i in items) + len(text) * len(items)
-        if name in ("format", "format_map"):
-            return len(text) + _widths(text) + sum(_length(a) for a in args) + sum(_length(v) for v in kwargs.values())
+            return _total(items) + len(text) * len(items)
+        if name in ("format", "format_map") and isinstance(text, str):
+            return _formatted(text, args, kwargs)
+        if name == "translate" and args:
+            return len(text) * max(1, _longest(args[0]))
     return None
+
+
+def _longest(table) -> int:
+    """The longest replacement a translate table gives one character."""
+    values: Any
+    if isinstance(table, dict):
+        values = table.values()
+    elif isinstance(table, (list, tuple)):
+        values = table
+    else:
+        return 1
+    _size(len(values), "translate")
+    return max((_length(v) for v in values if v is not None), default=1)
 
 
 def _replaced_filter(args: list, kwargs: dict) -> int:
@@ -192,9 +286,15 @@ def _loop(iterable):
 
 def _join(*parts) -> str:
     """The ~ operator: its result held to the budget before it is built."""
-    texts = [str(p) if not isinstance(p, str) else p for p in parts]
-    _size(sum(map(len, texts)), "连接（~）")
-    return "".join(texts)
+    _size(sum(map(_length, parts)), "连接（~）")
+    return "".join(str(p) if not isinstance(p, str) else p for p in parts)
+
+
+def _finalize(value: Any) -> Any:
+    """Every {{ value }}, measured before it becomes text."""
+    if isinstance(value, (list, tuple, dict, set, frozenset, bytes, bytearray)):
+        _size(_length(value), "输出")
+    return value
 
 
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
@@ -233,8 +333,12 @@ def _guarded_filters(filters: dict) -> dict:
         "replace": lambda *a, **k: _replaced_filter(_text(a), k),
         "center": lambda *a, **k: max(_length(_text(a)[0]), _int(_text(a)[1:2], k.get("width", 80))),
         "indent": lambda *a, **k: _length(_text(a)[0]) * (1 + _int(_text(a)[1:2], k.get("width", 4))),
-        "format": lambda *a, **k: _length(_text(a)[0]) + _widths(str(_text(a)[0]))
-        + sum(_length(v) for v in _text(a)[1:]) + sum(_length(v) for v in k.values()),
+        "format": lambda *a, **k: _formatted(str(_text(a)[0]), tuple(_text(a)[1:]), k),
+        "string": lambda *a, **k: _length(_text(a)[0]),
+        "pprint": lambda *a, **k: 2 * _length(_text(a)[0]),
+        "tojson": lambda *a, **k: 6 * _length(_text(a)[0]),
+        "sum": lambda *a, **k: _summed(_text(a), k),
+        "list": lambda *a, **k: _length(_text(a)[0]) if isinstance(_text(a)[0], (str, list, tuple)) else 0,
         "wordwrap": lambda *a, **k: 2 * _length(_text(a)[0]),
         "join": lambda *a, **k: _joined(_text(a), k),
         "truncate": lambda *a, **k: _length(_text(a)[0]),
@@ -265,6 +369,20 @@ def _int(given: list, default: int) -> int:
     return value if isinstance(value, int) else (10 ** 30 if isinstance(value, str) and len(value) > 30 else 0)
 
 
+def _summed(args: list, kwargs: dict) -> int:
+    """|sum of lists or strings adds them up: as long as all of them together."""
+    items = args[0]
+    if isinstance(items, (str, jinja2.Undefined)) or not _iterable(items):
+        return 0
+    total = _length(kwargs.get("start", args[2] if len(args) > 2 else 0))
+    for item in _materialized(items):
+        if isinstance(item, (str, list, tuple)):
+            total += len(item)
+            if total > MAX_ITERATIONS:  # a list that long is refused whatever the text budget
+                raise TemplateProblem(f"模板中的 sum 产生的序列过长（超过 {MAX_ITERATIONS} 项），已停止")
+    return total
+
+
 def _joined(args: list, kwargs: dict) -> int:
     items = args[0]
     if isinstance(items, (str, jinja2.Undefined)):
@@ -272,7 +390,18 @@ def _joined(args: list, kwargs: dict) -> int:
     items = list(items)
     _size(len(items), "join")
     separator = args[1] if len(args) > 1 else kwargs.get("d", "")
-    return sum(_length(i) for i in items) + _length(separator) * len(items)
+    return _total(items) + _length(separator) * len(items)
+
+
+def _total(items) -> int:
+    """The lengths of ``items`` as text, added until they pass the limit."""
+    limit = _current().limit
+    total = 0
+    for item in items:
+        total += _length(item)
+        if total > limit:
+            break
+    return total
 
 
 class BoundedTemplate(jinja2.Template):
@@ -305,6 +434,7 @@ class Sandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%", "//", "/"})
 
     def __init__(self, **options: Any):
+        options.setdefault("finalize", _finalize)
         super().__init__(**options)
         self.globals.update(range=_safe_range, lipsum=_lipsum, _planmaker_loop=_loop, _planmaker_join=_join)
         self.filters = _guarded_filters(self.filters)
@@ -327,18 +457,18 @@ class Sandbox(SandboxedEnvironment):
             raise TemplateProblem(f"模板中的乘方指数过大（{right}，上限 {MAX_EXPONENT}）")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
+                if isinstance(sequence, _SEQUENCES) and isinstance(count, int):
                     _size(len(sequence) * count, "重复（*）")
                     if not isinstance(sequence, str) and len(sequence) * count > MAX_ITERATIONS:
                         raise TemplateProblem(f"模板中的重复（*）产生的序列过长（超过 {MAX_ITERATIONS} 项），已停止")
             if isinstance(left, int) and isinstance(right, int):
                 if left.bit_length() + right.bit_length() > MAX_INT_BITS:
                     raise TemplateProblem(f"模板中的乘法得到的数过大（超过 {MAX_INT_BITS} 位二进制），已停止")
-        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+        if operator == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
             _size(len(left) + len(right), "相加（+）")
-        if operator == "%" and isinstance(left, str):
-            values = right if isinstance(right, tuple) else (right,)
-            _size(len(left) + _widths(left) + sum(_length(v) for v in values), "格式化（%）")
+        if operator == "%" and isinstance(left, (str, bytes)):
+            text = left if isinstance(left, str) else left.decode("latin-1")
+            _size(_formatted(text, (right,), {}), "格式化（%）")
         return _check_value(super().call_binop(context, operator, left, right), f"运算（{operator}）")
 
     def call(__self, __context, __obj, *args, **kwargs):

@@ -4,12 +4,11 @@ file written under a temporary name and renamed into place."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
-
-from planmaker.base.files import sha256
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -82,13 +81,44 @@ def _umask() -> int:
     return mask
 
 
-def _file_sha(path: Path) -> str | None:
+MAX_GENERATED_BYTES = 100 * 1024 * 1024  # no file of ours is near this; a larger one is not ours
+
+
+def file_sha(path: Path, size: int | None = None) -> str | None:
+    """The sha256 of what is at ``path`` now, None where nothing is.  What is not a
+    regular file (a link, a named pipe, a device) or is larger than anything we make
+    gets a mark instead: never ours, and never opened, so never read without end."""
+    import stat
+
     try:
-        return sha256(path.read_bytes())
+        info = os.lstat(path)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
+    except OSError:
+        return "(unreadable)"
+    if stat.S_ISDIR(info.st_mode):
         return "(folder)"  # never ours to replace: place() refuses it
+    if not stat.S_ISREG(info.st_mode):
+        return "(link)" if stat.S_ISLNK(info.st_mode) else "(not a file)"
+    if info.st_size > MAX_GENERATED_BYTES:
+        return "(large)"
+    if size is not None and info.st_size != size:
+        return "(other size)"  # cannot hold the ``size`` bytes compared with it: not read
+    digest = hashlib.sha256()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "(unreadable)"
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        except OSError:
+            return "(unreadable)"
+    return digest.hexdigest()
 
 
 class PathRefused(ValueError):

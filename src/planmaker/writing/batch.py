@@ -66,6 +66,11 @@ _state: dict[str, Any] = {}
 
 
 def _start(prepared, jobs, out_dir, known, force, journal=None) -> None:
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the batch and
+    # ends its workers (Pool.terminate); a worker interrupted mid-file would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force, journal=journal)
 
 

@@ -50,8 +50,8 @@ class FolderLock:
         if os.name == "nt":
             return
         try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except OSError:
+            fd = own_file(self.path, os.O_RDONLY)
+        except FileNotFoundError:
             return
         try:
             holder = _read_pid(fd)
@@ -80,7 +80,7 @@ class FolderLock:
             raise InputError([os_problem(exc, self.out_dir, "无法创建输出文件夹")]) from None
         while True:
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                fd = own_file(self.path, os.O_RDWR | os.O_CREAT)
             except OSError as exc:
                 raise InputError([os_problem(exc, self.out_dir, "无法在输出文件夹中写入")]) from None
             if not _try_lock(fd):
@@ -111,6 +111,40 @@ class FolderLock:
         else:  # removed while still held, so no one can lock it in between
             _quietly_unlink(self.path)
             os.close(fd)
+
+
+MAX_RECORD = 8192  # one journal line: a path and a digest
+
+
+def own_file(path: Path, flags: int) -> int:
+    """``path`` opened with ``flags``, never through a link and only if it is a regular file:
+    a lock or journal that someone replaced by a link to another file is refused, not written
+    through (InputError); a missing file is FileNotFoundError, as from os.open."""
+    import stat
+
+    nofollow = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | nofollow, 0o666)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if os.path.islink(path):
+            raise _not_ours(path, "是一个符号链接") from None
+        raise InputError([os_problem(exc, path, "无法在输出文件夹中写入")]) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _not_ours(path, "不是普通文件")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _not_ours(path: Path, what: str) -> InputError:
+    return InputError.refused(f"输出文件夹中的 {Path(path).name} {what}；planmaker 不会经由它写入别处的文件。"
+                              "请删去它（没有生成正在进行时，删去是安全的）后再运行", Path(path).parent)
 
 
 def _try_lock(fd: int) -> bool:
@@ -184,8 +218,8 @@ class Journal:
         landed: dict[str, str] = {}
         folders = {"."}
         try:
-            with open(self.path, encoding="ascii", errors="replace") as handle:
-                for line in handle:
+            with os.fdopen(own_file(self.path, os.O_RDONLY), encoding="ascii", errors="replace") as handle:
+                for line in iter(lambda: handle.readline(MAX_RECORD), ""):
                     try:
                         record = json.loads(line)
                     except ValueError:
@@ -204,7 +238,7 @@ class Journal:
 
     def _ensure_open(self) -> None:
         if self._pid != os.getpid():
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+            self._fd = own_file(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0))
             self._pid = os.getpid()
             self._folders = set()
 

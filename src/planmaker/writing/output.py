@@ -21,7 +21,7 @@ from typing import Any
 from planmaker.base import notices
 from planmaker.base.errors import InputError, Problem, os_problem
 from planmaker.base.files import Artifact, sha256
-from planmaker.writing.atomic import PathRefused, _file_sha, _inside, _temporary, atomic_write
+from planmaker.writing.atomic import PathRefused, _inside, _temporary, atomic_write, file_sha
 from planmaker.writing.journal import FolderLock, Journal
 
 MANIFEST = "manifest.json"
@@ -44,11 +44,21 @@ class WriteReport:
             self.kept.append((artifact_path, path))
 
 
+MAX_MANIFEST_BYTES = 50 * 1024 * 1024  # a batch of 100 000 institutions lists some 30 MB
+
+
 def read_manifest(out_dir: Path) -> dict[str, Any]:
     """The previous build's manifest; a BOM (Notepad saves one) is fine."""
+    from planmaker.base.inputfile import read_bytes
+
     try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
+        data = json.loads(read_bytes(out_dir / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8-sig"))
+    except InputError as exc:
+        if not (out_dir / MANIFEST).exists() and not (out_dir / MANIFEST).is_symlink():
+            return {}
+        reason = exc.problems[0].message if exc.problems else ""
+        notices.warn(Problem(f"无法读取上次生成的清单（{reason}），本次把已有的文件都当作手工修改过的文件保留",
+                             out_dir / MANIFEST, severity="warning"))
         return {}
     except (ValueError, OSError, RecursionError):
         notices.warn(Problem("无法读取上次生成的清单，本次把已有的文件都当作手工修改过的文件保留", out_dir / MANIFEST,
@@ -89,7 +99,7 @@ def place(out_dir: Path, relative: str, data: bytes, known: dict[str, Any], forc
     """
     digest = sha256(data)
     target = _inside(out_dir, relative)
-    current = _file_sha(target)
+    current = file_sha(target)
     if current == digest:
         return relative, digest, UNCHANGED
     if current is None or (force and current != "(folder)") or _ours(known, relative, current):
@@ -102,7 +112,7 @@ def place(out_dir: Path, relative: str, data: bytes, known: dict[str, Any], forc
     for number in range(1, MAX_BESIDE + 1):
         path = _beside(relative, number)
         beside = _inside(out_dir, path)
-        found = _file_sha(beside)
+        found = file_sha(beside)
         if found == digest:
             return path, digest, KEPT
         if found is None or _ours(known, path, found):
@@ -168,7 +178,7 @@ class Manifest:
                         text.clear()
                 emit("".join(text) + ("]\n}\n" if first else "\n  ]\n}\n"))
             self._entries.close()
-            if _file_sha(target) == digest.hexdigest():
+            if file_sha(target, os.path.getsize(temp)) == digest.hexdigest():
                 os.unlink(temp)
             else:
                 os.replace(temp, target)
@@ -298,7 +308,7 @@ def _carried(out_dir: Path, previous: dict[str, Any], landed: dict[str, str], ma
         path = _inside(out_dir, entry["path"])
         if not path.is_file():
             continue
-        if entry["path"] in landed and _file_sha(path) == landed[entry["path"]]:
+        if entry["path"] in landed and file_sha(path) == landed[entry["path"]]:
             entry = {**entry, "sha256": landed[entry["path"]]}  # rewritten by the build that did not finish
         carried.append(entry)
     return carried
@@ -314,7 +324,7 @@ def _roll_back(out_dir: Path, landed: dict[str, str], listed: set[str], previous
         if path in listed or path in before:
             continue
         target = _inside(out_dir, path)
-        if _file_sha(target) == digest:
+        if file_sha(target) == digest:
             try:
                 os.unlink(target)
             except FileNotFoundError:

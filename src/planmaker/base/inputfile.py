@@ -1,0 +1,154 @@
+"""The one way planmaker opens a file it was given: bounded and regular.
+
+Everything a user or a received folder hands over (a plan, a profile, a
+campaign's files, a manifest, a generated file compared for edits, a .docx or
+.xlsx) may be a link to /dev/zero, a named pipe that blocks for ever, a
+device, a link loop or a file of gigabytes.  Here a file is opened without
+blocking, refused unless it is a regular file, and read no further than its
+cap, which is checked on the size before any byte is read and again while
+reading (a file may grow under us).  Every refusal is an InputError in Chinese
+naming the file.  OOXML files (.docx, .xlsx) go through the zip guard too
+(``read_zip``), whoever reads them."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from pathlib import Path
+from typing import IO, Union
+
+from planmaker.base.errors import InputError, Refusal, os_problem
+
+PathLike = Union[str, Path, "os.PathLike[str]"]
+
+MAX_TEXT_BYTES = 10 * 1024 * 1024  # a plan, a profile, a campaign's YAML: a few KB in practice
+MAX_OFFICE_BYTES = 50 * 1024 * 1024  # a .docx or .xlsx as received
+
+_KINDS = (
+    (stat.S_ISDIR, "是一个文件夹而不是文件"),
+    (stat.S_ISFIFO, "是命名管道（FIFO），不是普通文件"),
+    (stat.S_ISCHR, "是设备文件（如 /dev/zero），不是普通文件"),
+    (stat.S_ISBLK, "是块设备，不是普通文件"),
+    (stat.S_ISSOCK, "是套接字，不是普通文件"),
+)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def _cap_text(cap: int) -> str:
+    return f"{cap // 1024 // 1024} MB" if cap >= 1024 * 1024 else f"{cap // 1024} KB"
+
+
+def too_large(size: int, cap: int, path: PathLike, hint: str = "") -> InputError:
+    return InputError.refused(f"文件过大（{_size_text(size)}，上限 {_cap_text(cap)}）{hint or '，请确认选对了文件'}",
+                              _shown(path))
+
+
+def _shown(path: PathLike) -> str:
+    from planmaker.base.files import shown_path
+
+    return shown_path(path)
+
+
+def _refusal(exc: OSError, path: PathLike, what: str) -> InputError:
+    """An OSError on opening or reading an input: refused, in Chinese, naming the file
+    (a link loop, a name too long, no permission)."""
+    problem = os_problem(exc, _shown(path), what)
+    return InputError([Refusal(problem.message, problem.file)])
+
+
+def open_regular(path: PathLike, what: str = "无法读取", follow: bool = True) -> int:
+    """A descriptor open for reading on ``path``, which must be a regular file.
+
+    ``O_NONBLOCK`` keeps a named pipe from blocking the open; it is cleared
+    once the file is known to be regular.  ``follow=False`` refuses a link
+    itself (a lock or journal in a folder someone else can write)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InputError.single("文件不存在", _shown(path)) from None
+    except OSError as exc:
+        if not follow and os.path.islink(path):
+            raise InputError.refused("这是一个符号链接，planmaker 不会经由链接读写这个文件；请删去这个链接",
+                                     _shown(path)) from None
+        raise _refusal(exc, path, what) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        for test, sentence in _KINDS:
+            if test(mode):
+                raise InputError.refused(f"{what}：{sentence}", _shown(path))
+        if not stat.S_ISREG(mode):
+            raise InputError.refused(f"{what}：不是普通文件", _shown(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_bytes(path: PathLike, cap: int = MAX_TEXT_BYTES, what: str = "无法读取", hint: str = "") -> bytes:
+    """The whole of ``path``, a regular file of at most ``cap`` bytes."""
+    fd = open_regular(path, what)
+    with os.fdopen(fd, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > cap:
+            raise too_large(size, cap, path, hint)
+        try:
+            data = handle.read(cap + 1)
+        except OSError as exc:
+            raise _refusal(exc, path, what) from None
+    if len(data) > cap:  # it grew while we looked
+        raise too_large(len(data), cap, path, hint)
+    return data
+
+
+def open_bytes(path: PathLike, cap: int = MAX_OFFICE_BYTES, what: str = "无法读取") -> io.BufferedReader:
+    """A binary handle on ``path`` (regular, at most ``cap`` bytes by its size now)."""
+    fd = open_regular(path, what)
+    handle = os.fdopen(fd, "rb")
+    size = os.fstat(fd).st_size
+    if size > cap:
+        handle.close()
+        raise too_large(size, cap, path)
+    return handle
+
+
+def read_zip(path: PathLike, what: str = "文件", cap: int = MAX_OFFICE_BYTES) -> bytes:
+    """An OOXML file's bytes, regular and within ``cap``, after the zip guard
+    has measured every member (zip bombs, lying headers)."""
+    from planmaker.base.zipguard import check_zip
+
+    data = read_bytes(path, cap)
+    check_zip(_Bytes(data), what, max_file=cap, shown=_shown(path))
+    return data
+
+
+class _Bytes:
+    """Bytes in memory with the ``open("rb")`` the zip guard reads through."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def open(self, mode: str = "rb") -> IO[bytes]:
+        return io.BytesIO(self._data)
+
+
+def is_regular(path: Path) -> bool:
+    """``path`` is a regular file (a link is followed), without opening it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def real_path(path: PathLike) -> Path:
+    """``path`` with its links resolved, as far as they go: a link loop is left where it loops
+    (Path.resolve raises RuntimeError on one before Python 3.13); opening it then says why."""
+    return Path(os.path.realpath(path))
