@@ -87,7 +87,7 @@ def campaign_problems(resolved: Resolved, catalog: Catalog | None = None, lint: 
     return problems
 
 
-_LEVELS = ("province", "prefecture", "county", "institution")
+_LEVELS = ("national", "province", "prefecture", "county", "institution")
 
 
 def _plausible_level_words(j, catalog: Catalog) -> set[str]:

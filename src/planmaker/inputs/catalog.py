@@ -116,6 +116,9 @@ class Catalog:
         by_name = self._profiles_by_name()
         if by_name.get(ref):
             return by_name[ref][0]  # the user's own before the bundled one
+        for kind, defaults in self.vocabulary.kinds.items():
+            if defaults.name and ref.strip() == defaults.name:
+                return Division("", defaults.name, kind, "")   # 全国: the one unit of its kind
         try:
             division = self.divisions.find(ref)
         except Ambiguous as exc:
