@@ -24,6 +24,13 @@ CONTACT = re.compile(r"^(?:.{0,20}联系人|联系电话|电话|电子邮箱|邮
 _ISSUER_END = re.compile(r"(?:局|委|委员会|厅|院|政府|办公室|小组|中心|办|部|医院|党组|党委|司|署|总局|综合司)$")
 PHASE = re.compile(r"^(?P<name>[^（()）]{2,24}?)\s*(?P<open>[（(])(?P<when>[^（()）]*?(?:\d|__|XX|X)[^（()）]*?)"
                    r"(?P<close>[）)])(?P<stop>[。.]?)$")
+# 第一阶段：2008年8月—2009年12月 (the dates after a colon, no brackets)
+PHASE_COLON = re.compile(r"^(?P<name>[^（()）：:。，]{2,24}?)(?P<open>\s*[:：]\s*)(?P<when>[^（()）。，,；;：:]*?(?:\d|__|XX)"
+                         r"[^（()）。，,；;：:]*?[年月日底末前])(?P<close>)(?P<stop>[。.]?)$")
+
+
+def phase_match(heading: str) -> re.Match | None:
+    return PHASE.match(heading) or PHASE_COLON.match(heading)
 
 
 @dataclass
@@ -246,6 +253,9 @@ def split_runin(text: str) -> tuple[str, str]:
     text = text.strip()
     stop = text.find("。")
     colon = min((i for i in (text.find("："), text.find(":")) if i >= 0), default=-1)
+    dated = PHASE_COLON.match(text[:stop + 1] if stop >= 0 else text)
+    if dated:
+        return text[:dated.end()], text[dated.end():]
     if 0 <= colon <= 10 and (stop < 0 or colon < stop) and len(text) > colon + 1:
         return text[:colon + 1], text[colon + 1:]
     phase = re.match(r"^[^（(。]{2,24}[（(][^（）()]{0,20}(?:\d|__|XX)[^（）()]{0,20}[年月日][^（）()]{0,20}[）)]", text)
@@ -263,7 +273,7 @@ _REQUIREMENTS = re.compile(r"要求|保障|组织实施|组织领导")
 def section_kind(section: Section) -> str:
     if not section.items:
         return "paragraphs"
-    if all(PHASE.match(item.heading) for item in section.items):
+    if all(phase_match(item.heading) for item in section.items):
         return "phases"
     if _TASKS.search(section.heading) and not _REQUIREMENTS.search(section.heading):
         return "tasks"
