@@ -28,12 +28,14 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
     with notices.collecting() as warnings:
         try:
             resolved = resolve(Path(plan_path), catalog)
-            compose_plan(resolved)
+            document = compose_plan(resolved)
         except InputError as exc:
             return warnings + exc.problems
     from planmaker.commands.check_render import render_problems
+    from planmaker.commands.check_text import text_problems
 
-    return warnings + campaign_problems(resolved, catalog) + date_problems(resolved) + render_problems(resolved)
+    return (warnings + campaign_problems(resolved, catalog) + date_problems(resolved) + text_problems(document, resolved)
+            + render_problems(resolved))
 
 
 def refuse_errors(resolved: Resolved) -> None:
