@@ -23,9 +23,13 @@ _BEFORE_NAME = set("的和与及是在按照根据落实贯彻学习传达")
 _SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 
 
+# the centre's bodies: above every issuer, never one's own words to hand on
+_CENTRE = re.compile(r"党中央|中共中央|国务院|全国人大|全国政协|中央纪委|中央和国家机关")
+
+
 def kept_spans(text: str, year: int | None) -> list[tuple[int, int, str]]:
     """(start, end, why) of the stretches of ``text`` whose level words stay as written."""
-    kept = []
+    kept = [(m.start(), m.end(), "中央") for m in _CENTRE.finditer(text)]
     for m in _SESSION.finditer(text):
         start = m.start()
         while start > 0 and m.start() - start < 6 and "\u4e00" <= text[start - 1] <= "\u9fff" \

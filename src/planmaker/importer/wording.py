@@ -63,7 +63,7 @@ class Wording:
         kept = []
         for start, end, why in kept_spans(text, self.book.year):
             piece = text[start:end]
-            if any(pattern.search(piece) for pattern, _ in self._patterns):
+            if why != "中央" and any(pattern.search(piece) for pattern, _ in self._patterns):
                 self.notes.append((line, f"请核对：“{piece[:30]}”中的辖区用语按原文保留（{why}）"))
             kept.append(Span(start, end, ""))
         return kept
