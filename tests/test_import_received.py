@@ -266,3 +266,18 @@ def test_check_finds_the_slips_of_an_import(imported, tmp_path):
     for slip in ("“2025年8月一2024年11月”的结束早于开始", "“20年12月”的年份只有两位", "“为期一的”缺少数字或量词",
                  "“县市场荥经”：辖区名称嵌在部门名称中"):
         assert slip in result.output, (slip, result.output)
+
+
+@pytest.mark.parametrize(("heads", "expected"), [
+    (("国务院办公厅",), "全国"), (("国家卫生健康委　国家中医药局",), "全国"), (("市场监管总局办公厅",), "全国"),
+    (("", "", "中共江西省委"), "江西省"), (("", "绵阳市2024年医疗机构违规收费专项整治工作方案"), "绵阳市"),
+    (("柳州市卫生健康委员会",), "柳州市"),
+    (("", "项目县基本情况调查表"), None), (("", "16个省（直辖市）基层卫生监测方案"), None)])
+def test_the_issuer_is_read_from_its_own_lines(heads, expected):
+    """落款, title, masthead: a national body at any office, a place the line begins with, and never
+    a word that only ends like a place (项目县, 直辖市)."""
+    from planmaker.importer.jurisdiction import issuer_jurisdiction
+    from planmaker.inputs.catalog import Catalog
+
+    found = issuer_jurisdiction(heads, Catalog(), "")
+    assert (found[0].name if found else None) == expected

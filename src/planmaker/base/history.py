@@ -19,9 +19,12 @@ def historical_dates(text: str, year: int | None = None) -> list[tuple[int, int]
     for m in _DATE.finditer(text):
         after = text[m.end():m.end() + 8]
         before = text[max(0, m.start() - 4):m.start()]
-        if _PAST_AFTER.match(after) or _PAST_BEFORE.search(before):
-            found.append((m.start(), m.end()))
-        elif year and int(m.group("year")) < year and "月" in m.group(0) \
-                and not re.match(r"^\s*(?:前|[—－\-–~～至到])", after) and not re.search(r"[自从于至到—－\-–~～]$", before):
+        if _PAST_AFTER.match(after) or _PAST_BEFORE.search(before) or _earlier(m, after, before, year):
             found.append((m.start(), m.end()))
     return found
+
+
+def _earlier(m: re.Match, after: str, before: str, year: int | None) -> bool:
+    """A whole date of a year before the plan's, neither a deadline (……前) nor a span's end."""
+    return bool(year and int(m.group("year")) < year and "月" in m.group(0)
+                and not re.match(r"^\s*(?:前|[—－\-–~～至到])", after) and not re.search(r"[自从于至到—－\-–~～]$", before))
