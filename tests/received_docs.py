@@ -146,5 +146,27 @@ def as_docx(document: str, path: Path) -> Path:
         else:
             paragraph.paragraph_format.first_line_indent = Pt(32)
     flush()
+    _running_heads(doc)
     doc.save(str(path))
     return path
+
+
+def _running_heads(doc) -> None:
+    """A header on every page and the page number as 公文 print it (— 3 —): the PDF reader drops both."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = "内部资料　注意保存"
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("— ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+    footer.add_run(" —")

@@ -281,3 +281,13 @@ def test_the_issuer_is_read_from_its_own_lines(heads, expected):
 
     found = issuer_jurisdiction(heads, Catalog(), "")
     assert (found[0].name if found else None) == expected
+
+
+def test_a_forwarding_notice_is_unwrapped_alike(tmp_path):
+    text = as_text(DOCUMENTS["city-notice"]).replace("关于印发", "关于转发").replace("印发给你们", "转发给你们")
+    (tmp_path / "转发.txt").write_text(text, encoding="utf-8")
+    result = run_cli("import", tmp_path / "转发.txt", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    plan = yaml.safe_load((tmp_path / "out" / "plan.yaml").read_text(encoding="utf-8"))
+    assert plan["parent_document"]["title"].startswith("绵阳市卫生健康委员会关于转发〈绵阳市2024年")
+    assert "转发" not in campaign_of(tmp_path / "out")

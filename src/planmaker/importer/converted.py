@@ -111,7 +111,7 @@ def _without_running_heads(pages: list[list[_Line]]) -> list[_Line]:
     for lines in pages:
         for line in {lines[0], lines[-1]} if lines else ():
             edges[key(line)] += 1
-    running = {k for k, n in edges.items() if len(pages) >= 3 and n >= len(pages) * 0.6}
+    running = {k for k, n in edges.items() if len(pages) >= 2 and n >= len(pages) * 0.6}
     kept = []
     for lines in pages:
         for k, line in enumerate(lines):
