@@ -121,6 +121,8 @@ def dominant_prefix(text: str) -> str:
         counts[prefix] += 2 * len(re.findall(f"全{guard}{p}(?![场面])", text))
         counts[prefix] += len(re.findall(f"(?<![各省市县区州盟旗]){guard}{p}直", text))
         counts[prefix] += len(re.findall(f"(?<![各（(、]){guard}{p}(?:卫生健康|卫健|卫计|卫生计生|医疗保障|医保)", text))
+        # the level's committee and government side by side (围绕县委、县政府中心工作)
+        counts[prefix] += 2 * len(re.findall(f"{guard}{p}委[、，,和]{p}(?:人民)?政府", text))
     counts["区"] -= counts["自治区"]
     # a plan whose tasks fall to offices (责任科室) and that addresses 各科室 is a hospital's own
     if counts["院"]:
