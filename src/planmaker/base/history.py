@@ -24,7 +24,7 @@ def historical_dates(text: str, year: int | None = None) -> list[tuple[int, int]
     return found
 
 
-def _earlier(m: re.Match, after: str, before: str, year: int | None) -> bool:
+def _earlier(m: re.Match[str], after: str, before: str, year: int | None) -> bool:
     """A whole date of a year before the plan's, neither a deadline (……前) nor a span's end."""
     return bool(year and int(m.group("year")) < year and "月" in m.group(0)
                 and not re.match(r"^\s*(?:前|[—－\-–~～至到])", after) and not re.search(r"[自从于至到—－\-–~～]$", before))
