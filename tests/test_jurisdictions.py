@@ -220,7 +220,13 @@ def test_guide_table_is_what_each_kind_gives():
                       guide(), flags=re.M)
     rows = [row for row in rows if row[0] != "类别"]
     kinds = [row[0] for row in rows]
-    assert set(kinds) == set(CATALOG.vocabulary.kinds) - {"医院"}
+    # 国家 (one unit, 全国, described below the table) has no offices of the table's kind
+    assert set(kinds) == set(CATALOG.vocabulary.kinds) - {"医院", "国家"}
+    national = CATALOG.load_profile("全国")
+    assert (national.kind, national.self, national.whole, national.directly_under, national.subordinates,
+            national.departments["health"].full, national.departments["health"].short) == (
+        "国家", "我国", "全国", "委属（管）", "各省（区、市）", "国家卫生健康委员会", "国家卫生健康委")
+    assert "国家" in guide() and "--profile 全国" in guide()
     for kind, ref, own, whole, under, subordinates, grade, office, full, short in rows:
         j = CATALOG.load_profile(ref)
         assert j.kind == kind

@@ -8,6 +8,7 @@ from pathlib import Path
 from planmaker.base import notices, resources
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.errors import InputError, Problem
+from planmaker.base.history import historical_dates
 from planmaker.base.schedule import calendar_covers, holiday_name, is_workday, previous_workday
 from planmaker.commands.check_wording import plan_problems, text_problems
 from planmaker.inputs.catalog import Catalog
@@ -33,11 +34,12 @@ def check_plan(plan_path: Path, catalog: Catalog | None = None) -> list[Problem]
         except InputError as exc:
             return warnings + exc.problems
     from planmaker.commands.check_render import render_problems
+    from planmaker.commands.check_text import text_problems as slips
 
     inferred = notice_for(resolved)
     return (warnings + ([inferred] if inferred else []) + campaign_problems(resolved, catalog)
             + date_problems(resolved) + plan_problems(resolved, document, is_bundled(resolved))
-            + render_problems(resolved))
+            + slips(document, resolved) + render_problems(resolved))
 
 
 def is_bundled(resolved: Resolved) -> bool:
@@ -61,9 +63,14 @@ def campaign_problems(resolved: Resolved, catalog: Catalog | None = None, lint: 
         words = word_lists(catalog.divisions, catalog.vocabulary)
         chain = _plausible_level_words(resolved.jurisdiction, catalog)
 
+    year = resolved.plan.year
+
     def walk(node, loc, file=campaign.file, raw=campaign.raw):
         if isinstance(node, str):
-            match = _LITERAL_DATE.search(node)
+            # a date that records the past (2021年5月1日起施行) is a fact, not one of the plan's dates
+            past = historical_dates(node, year)
+            match = next((m for m in _LITERAL_DATE.finditer(node)
+                          if not any(a <= m.start() < b for a, b in past)), None)
             if match:
                 problems.append(Problem(
                     f"专项模板中写了具体日期 “{match.group(0)}”：日期应写在方案文件中，模板里用 dates.* 或 phases 引用",
@@ -96,7 +103,7 @@ def campaign_problems(resolved: Resolved, catalog: Catalog | None = None, lint: 
     return problems
 
 
-_LEVELS = ("province", "prefecture", "county", "institution")
+_LEVELS = ("national", "province", "prefecture", "county", "institution")
 
 
 def _plausible_level_words(j, catalog: Catalog) -> set[str]:

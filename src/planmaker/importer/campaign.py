@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planmaker.importer.checklist import CHECKLIST_FILE, checklist
-from planmaker.importer.outline import PHASE, Outline, Section
+from planmaker.importer.outline import Outline, Section, phase_match
 from planmaker.importer.problems import PROBLEMS_FILE, problem_groups
 from planmaker.importer.stats import STATS_FILE, stats_form
 from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
@@ -104,7 +104,7 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
 
 
 def _phase(heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
-    m = PHASE.match(heading)
+    m = phase_match(heading)
     assert m is not None   # the part is one of phases because every heading matched
     pid = f"phase{len(c.get('phases', [])) + 1}"
     when = w.convert(m.group("when"), line, phase=pid)

@@ -63,18 +63,28 @@ class Speaker:
     local: dict = field(default_factory=dict)    # the profile to write when it is drawn from the text
 
 
-def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
-    speaker = _speaker(text, title, issuer, catalog, ref)
+def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None,
+                heads: tuple[str, ...] = ()) -> Speaker:
+    """The issuing jurisdiction; ``heads`` are further lines that name the issuer (the masthead,
+    the covering notice's issuer), weaker than the plan's own signature and title."""
+    speaker = _speaker(text, title, issuer, catalog, ref, heads)
     speaker.role_labels = catalog.roles
     speaker.other_places = sorted({stem for stem, name in places_in(text) if name != speaker.name}, key=len)
     return speaker
 
 
-def _speaker(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None) -> Speaker:
+def _speaker(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None,
+             heads: tuple[str, ...] = ()) -> Speaker:
     if ref:
         j = catalog.load_profile(ref)
         return _from_profile(j, text, f"按 --profile 指定：{j.name}")
     prefix = dominant_prefix(text)
+    named = issuer_jurisdiction((issuer, title, *heads), catalog, prefix)
+    if named is not None:
+        j, where = named
+        return _from_profile(j, text, f"由{where}认定为{j.name}" + (f"（自带辖区配置 {j.id}）" if j.file else ""))
+    if not prefix:
+        raise InputError.single(UNKNOWN_ISSUER)
     for j in _candidates(catalog, title + "\n" + issuer, text, prefix):
         return _from_profile(j, text, f"由标题、落款和正文推断为自带辖区配置 {j.id}（{j.name}）")
     return _from_text(text, title, issuer, prefix)
@@ -104,6 +114,8 @@ def dominant_prefix(text: str) -> str:
         counts[prefix] += 2 * len(re.findall(f"全{guard}{p}(?![场面])", text))
         counts[prefix] += len(re.findall(f"(?<![各省市县区州盟旗]){guard}{p}直", text))
         counts[prefix] += len(re.findall(f"(?<![各（(、]){guard}{p}(?:卫生健康|卫健|卫计|卫生计生|医疗保障|医保)", text))
+        # the level's committee and government side by side (围绕县委、县政府中心工作)
+        counts[prefix] += 2 * len(re.findall(f"{guard}{p}委[、，,和]{p}(?:人民)?政府", text))
     counts["区"] -= counts["自治区"]
     # a plan whose tasks fall to offices (责任科室) and that addresses 各科室 is a hospital's own
     if counts["院"]:
@@ -116,7 +128,59 @@ def dominant_prefix(text: str) -> str:
             continue
         counts[target] += 2 * len(re.findall(re.escape(form) + "(?![卫医])", text)) if form != "各科室" else 0
     best, score = max(counts.items(), key=lambda kv: kv[1])
-    return best if score > 0 else "县"
+    return best if score > 0 else ""
+
+
+UNKNOWN_ISSUER = ("无法判断发文机关属于哪一级、哪个辖区：落款、版头和标题中没有可识别的辖区或国家部门，正文中也没有"
+                  "“我市”“全县”之类的用语。请用 --profile 指明，如 --profile 全国、--profile 四川省、--profile 荥经县")
+_HOSPITAL = re.compile(r"医院|卫生院|保健院|卫生服务中心")
+
+
+def issuer_jurisdiction(heads: tuple[str, ...], catalog: Catalog, prefix: str) -> tuple[Jurisdiction, str] | None:
+    """The jurisdiction the issuer's own lines name (落款, title, masthead, the notice's issuer), and
+    where it was read: a national body (国家卫生健康委、国务院办公厅, the first of joint issuers), or
+    a place whose name the line begins with.  None where no line names one: the caller then reads
+    the text's own words, and never a place the text does not name."""
+    labels = ("落款", "标题", "版头", "印发通知")
+    for label, line in zip(labels, heads):
+        line = re.sub(r"^中共", "", (line or "").strip())
+        if not line or _HOSPITAL.search(line.split("　")[0]):
+            continue
+        first = re.split(r"[\s、]", line)[0]
+        if _national(first, catalog):
+            return catalog.load_profile(_national_name(catalog)), f"{label}（{first}，国家层面）"
+        found = _place_at_start(first, catalog)
+        if found is None:
+            continue
+        if prefix and prefix != "院" and found.prefix != prefix and found.level != "national":
+            continue   # a superior named first (四川省……荥经县): the text speaks at another level
+        return found, f"{label}（{first}）"
+    return None
+
+
+def _national_name(catalog: Catalog) -> str:
+    return next(d.name for d in catalog.vocabulary.kinds.values() if d.level == "national" and d.name)
+
+
+def _national(line: str, catalog: Catalog) -> bool:
+    """国家卫生健康委办公厅、国务院办公厅、财政部、市场监管总局…: a body of the central government."""
+    if re.match(r"^(?:国家|国务院|中共中央|中央|全国)", line):
+        return True
+    names = {n for d in catalog.vocabulary.national.values() for n in (d.full, d.short)}
+    return any(line.startswith(n) for n in names)
+
+
+def _place_at_start(line: str, catalog: Catalog) -> Jurisdiction | None:
+    """The longest name of a unit of the national table (or of a profile) that ``line`` begins with."""
+    names = catalog.divisions.by_name
+    for length in range(min(len(line), 20), 1, -1):
+        name = line[:length]
+        if name in names or name in catalog._profiles_by_name():
+            try:
+                return catalog.load_profile(name)
+            except InputError:
+                return None   # a name several units share (朝阳区): --profile must say which
+    return None
 
 
 def _candidates(catalog: Catalog, head: str, text: str, prefix: str):
@@ -253,7 +317,9 @@ def _name_in(text: str, head: str, prefix: str, body_names: bool = True) -> str:
     for where, weight in ((head, 10), (text, 1 if body_names else 0)):
         for m in re.finditer(re.escape(prefix) + _NAME_FOLLOWS.pattern, where):
             stem = _stem_before(where, m.start())
-            if stem and stem[-1] not in _COMPOUND.get(prefix, ""):
+            # in the body, only a name before a body of its own (思南县卫生健康局), never 项目县 or 直辖市
+            if stem and stem[-1] not in _COMPOUND.get(prefix, "") and stem not in _GENERIC \
+                    and (weight == 10 or _PLACE.match(where, m.start())):
                 found[stem + prefix] += weight
     found = Counter({k: v for k, v in found.items() if v > 0})
     if found:
@@ -261,6 +327,9 @@ def _name_in(text: str, head: str, prefix: str, body_names: bool = True) -> str:
     return "__" + prefix
 
 
+# words that end in a level's prefix without naming a place (项目县、试点市、16个省（直辖市）)
+_GENERIC = {"项目", "试点", "示范", "重点", "贫困", "所在", "直辖", "地级", "县级", "设区", "监测", "样本", "本", "每",
+            "全", "各", "我", "该"}
 # a verb or preposition before 市卫健委 (接受市卫健委的检查) is no place name
 _NOT_PLACE_END = set("受送织调请向报由经交督导促按照据在对将把给让被及和与为从到至于是")
 

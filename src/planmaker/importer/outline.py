@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from planmaker.importer.dates import arabic_date
 from planmaker.importer.paragraphs import ImportRefused, Para
 from planmaker.importer.units import task_table
-from planmaker.importer.wrapping import unwrap
+from planmaker.importer.wrapping import ANNEX_LABEL, NUMBER, unwrap
 
 L1 = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*")
 L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")
@@ -21,9 +21,16 @@ DATE_LINE = re.compile(r"^(?:\d{4}|20__|__)\s*年\s*(?:\d{1,2}|__)\s*月\s*(?:\d
 ANNEX_NOTE = re.compile(r"^附\s*件\s*[:：]")
 ANNEX_START = re.compile(r"^附\s*[件表]\s*\d{0,2}\s*[:：]?\s*$|^附\s*[件表]\s*\d{1,2}\s*[:：]?\s*\S{2,40}$")
 CONTACT = re.compile(r"^(?:.{0,20}联系人|联系电话|电话|电子邮箱|邮箱|传真)")
-_ISSUER_END = re.compile(r"(?:局|委|委员会|厅|院|政府|办公室|小组|中心|办|部|医院|党组|党委)$")
+_ISSUER_END = re.compile(r"(?:局|委|委员会|厅|院|政府|办公室|小组|中心|办|部|医院|党组|党委|司|署|总局|综合司)$")
 PHASE = re.compile(r"^(?P<name>[^（()）]{2,24}?)\s*(?P<open>[（(])(?P<when>[^（()）]*?(?:\d|__|XX|X)[^（()）]*?)"
                    r"(?P<close>[）)])(?P<stop>[。.]?)$")
+# 第一阶段：2008年8月—2009年12月 (the dates after a colon, no brackets)
+PHASE_COLON = re.compile(r"^(?P<name>[^（()）：:。，]{2,24}?)(?P<open>\s*[:：]\s*)(?P<when>[^（()）。，,；;：:]*?(?:\d|__|XX)"
+                         r"[^（()）。，,；;：:]*?[年月日底末前])(?P<close>)(?P<stop>[。.]?)$")
+
+
+def phase_match(heading: str) -> re.Match | None:
+    return PHASE.match(heading) or PHASE_COLON.match(heading)
 
 
 @dataclass
@@ -63,6 +70,9 @@ class Outline:
     annexes: list[Annex] = field(default_factory=list)
     task_table: Annex | None = None      # a task table inside the body (序号、重点任务、牵头部门……)
     number: str = ""                     # the document number from the masthead (柳卫发〔2021〕12号)
+    masthead: str = ""                   # the issuer the masthead names
+    superior: dict = field(default_factory=dict)   # the covering notice: title, issuer, number, date
+    signers: list[Para] = field(default_factory=list)   # every signing body of a joint plan, top first
     notes: list[tuple[int, str]] = field(default_factory=list)   # (line, what could not be placed)
 
 
@@ -74,9 +84,11 @@ def outline(paras: list[Para]) -> Outline:
     if not body:
         raise ImportRefused("文件中只有版头或印发通知，没有方案正文")
     body, annexes = _split_annexes(body)
-    title_para, body = _title(body)
-    result = Outline(title_para.text, title_para, annexes=annexes, number=wrapping.number)
-    result.notes.extend(wrapping.notes)
+    notes: list[tuple[int, str]] = []
+    title_para, body, number = _title(body, notes)
+    result = Outline(title_para.text, title_para, annexes=annexes, number=wrapping.number or number,
+                     masthead=wrapping.masthead, superior=wrapping.superior)
+    result.notes.extend(wrapping.notes + notes)
     body = _closing(body, result)
     if wrapping.cover and result.signed is None:
         _closing(wrapping.cover, result)     # the plan is signed by its covering notice
@@ -117,16 +129,37 @@ def _body_tables(body: list[Para], result: Outline) -> list[Para]:
     return body
 
 
-def _title(body: list[Para]) -> tuple[Para, list[Para]]:
+_RUN_ON_NUMBER = re.compile(r"^(?P<before>.*?)(?P<number>[\u4e00-\u9fff]{1,12}〔\d{4}〕\s*\d+\s*号)(?P<title>\S{6,})$")
+
+
+def _title(body: list[Para], notes: list[tuple[int, str]]) -> tuple[Para, list[Para], str]:
+    """The title line alone: “附件2” above it and a 文号 run on before it are not part of it."""
+    number = ""
+    while len(body) > 1 and ANNEX_LABEL.match(body[0].text.replace(" ", "")):
+        notes.append((body[0].line, f"标题前的“{body[0].text}”不属标题，未导入"))
+        body = body[1:]
     first = body[0]
+    run_on = _RUN_ON_NUMBER.match(first.text.replace(" ", ""))
+    if run_on:
+        number = run_on.group("number")
+        notes.append((first.line, f"标题前的“{run_on.group('before') + number}”不属标题：文号写入方案文件的 number"))
+        first = Para(first.line, run_on.group("title"))
+    elif len(body) > 1 and NUMBER.match(body[1].text.replace(" ", "")):
+        number = body[1].text.replace(" ", "")
+        notes.append((body[1].line, f"文号“{number}”写入方案文件的 number"))
+        body = [first] + body[2:]
     if L1.match(first.text) or first.text.endswith("。") or len(first.text) > 80:
         raise ImportRefused("文件开头没有方案标题（如“××市……专项整治实施方案”），无法识别为实施方案")
     rest = body[1:]
     # a long title broken over two lines, as the seeds and many Word files have it
-    while rest and len(rest) > 1 and _title_piece(first.text, rest[0].text):
+    while rest and len(rest) > 1 and _title_piece(first.text, rest[0].text) and not NUMBER.match(rest[0].text):
         first = Para(first.line, first.text + rest[0].text)
         rest = rest[1:]
-    return first, rest
+    if rest and NUMBER.match(rest[0].text.replace(" ", "")) and not number:
+        number = rest[0].text.replace(" ", "")
+        notes.append((rest[0].line, f"文号“{number}”写入方案文件的 number"))
+        rest = rest[1:]
+    return first, rest, number
 
 
 def _title_piece(title: str, line: str) -> bool:
@@ -155,11 +188,13 @@ def _closing(body: list[Para], result: Outline) -> list[Para]:
     if end and DATE_LINE.match(arabic_date(body[end - 1].text).replace(" ", "")):
         result.signed = body[end - 1]
         end -= 1
-        last = body[end - 1].text if end else ""
-        if end and len(last) <= 40 and not re.search(r"[。，,；;：:]", last) and not L1.match(last) \
-                and not L2.match(last) and _ISSUER_END.search(last):
-            result.issuer = body[end - 1]
+        # a joint plan is signed by each of its bodies, one a line
+        while end and len(result.signers) < 4 and _signer(body[end - 1].text):
+            result.signers.insert(0, body[end - 1])
             end -= 1
+        if result.signers:
+            first = result.signers[0]
+            result.issuer = Para(first.line, "　".join(p.text.strip() for p in result.signers))
     note = next((i for i in range(max(0, end - 12), end) if ANNEX_NOTE.match(body[i].text)), None)
     if note is not None:
         result.annex_note = body[note:end]
@@ -169,6 +204,11 @@ def _closing(body: list[Para], result: Outline) -> list[Para]:
         start -= 1
     result.contacts = body[start:end]
     return body[:start]
+
+
+def _signer(last: str) -> bool:
+    return (len(last) <= 40 and not re.search(r"[。，,；;：:]", last) and not L1.match(last)
+            and not L2.match(last) and bool(_ISSUER_END.search(last)))
 
 
 def _new_section(para: Para, heading: str, result: Outline) -> Section:
@@ -213,6 +253,9 @@ def split_runin(text: str) -> tuple[str, str]:
     text = text.strip()
     stop = text.find("。")
     colon = min((i for i in (text.find("："), text.find(":")) if i >= 0), default=-1)
+    dated = PHASE_COLON.match(text[:stop + 1] if stop >= 0 else text)
+    if dated:
+        return text[:dated.end()], text[dated.end():]
     if 0 <= colon <= 10 and (stop < 0 or colon < stop) and len(text) > colon + 1:
         return text[:colon + 1], text[colon + 1:]
     phase = re.match(r"^[^（(。]{2,24}[（(][^（）()]{0,20}(?:\d|__|XX)[^（）()]{0,20}[年月日][^（）()]{0,20}[）)]", text)
@@ -230,7 +273,7 @@ _REQUIREMENTS = re.compile(r"要求|保障|组织实施|组织领导")
 def section_kind(section: Section) -> str:
     if not section.items:
         return "paragraphs"
-    if all(PHASE.match(item.heading) for item in section.items):
+    if all(phase_match(item.heading) for item in section.items):
         return "phases"
     if _TASKS.search(section.heading) and not _REQUIREMENTS.search(section.heading):
         return "tasks"

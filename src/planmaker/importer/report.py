@@ -13,7 +13,10 @@ def report_text(report, out_dir: Path) -> str:
         lines.append(f"未能归类（已按原文保留，请核对，共 {len(report.unplaced)} 处）：")
         for line, what in report.unplaced:
             where = f"第{line}行 " if line else ""
-            lines.append(f"  {where}{what}")
+            if what.startswith("请核对："):
+                lines.append(f"  请核对：{where}{what[4:]}")
+            else:
+                lines.append(f"  {where}{what}")
     else:
         lines.append("全部内容均已归类。")
     for path in report.written:

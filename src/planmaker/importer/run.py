@@ -80,14 +80,22 @@ def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, fo
     doc = outline(source.paras)
     everything = "\n".join(p.text for p in source.paras)
     issuer = doc.issuer.text if doc.issuer else ""
+    heads = (doc.masthead, doc.superior.get("issuer", ""))
     try:
-        speaker = speaker_for(everything, doc.title, issuer, catalog, profile)
+        speaker = speaker_for(everything, doc.title, issuer, catalog, profile, heads)
     except InputError as exc:
         raise ImportRefused(str(exc).replace("错误：", "")) from None
     _refer_to_profile(speaker, catalog, out_dir)
     book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
     wording = Wording(speaker, book)
     result = assemble(doc, wording, source.lines)
+    cited = wording.parent_document
+    if doc.superior:
+        # the covering notice is what a clerk who received it implements: the plan file's superior document
+        wording.parent_document = dict(doc.superior)
+        if cited:
+            doc.notes.append((0, f"方案前言引用的《{cited['title']}》改为引用印发通知（parent_document），"
+                                 "请核对"))
     result.plan = plan_dict(doc, speaker, book, wording.parent_document, result.plan.get("contacts", []))
     _date_list(result.campaign, book)
     files = _files(result, speaker, path)

@@ -27,7 +27,6 @@ class SourceText:
 
 
 _SIGNATURES = {
-    b"%PDF": "PDF 文件",
     b"\x89PNG": "PNG 图片",
     b"\xff\xd8\xff": "JPEG 图片",
     b"GIF8": "GIF 图片",
@@ -51,20 +50,27 @@ def read_source(path: Path) -> SourceText:
         raise ImportRefused(f"文件 “{path.name}” 是空的，没有可导入的内容")
     head = data[:8]
     if head.startswith(_OLE):
-        raise ImportRefused(f"“{path.name}” 是旧版 Word（.doc）或 WPS 文件：请用 Word 或 WPS 打开，"
-                            "“另存为” .docx 后再导入")
+        from planmaker.importer.converted import read_office
+
+        return SourceText(path, read_office(path), "doc")
+    if head.startswith(b"%PDF"):
+        from planmaker.importer.converted import read_pdf
+
+        text = read_pdf(path)
+        return SourceText(path, text_paragraphs(text), "pdf", text.splitlines())
     for magic, what in _SIGNATURES.items():
         if head.startswith(magic):
             raise ImportRefused(f"“{path.name}” 是{what}，planmaker 不能从中读取文字：请取得原方案的 Word（.docx）"
                                 "或文本文件；扫描件（图片）须先经文字识别（OCR）转成文字")
     if head.startswith(b"PK"):
         if path.suffix.lower() not in (".docx", ".docm", ".wps", ""):
-            raise ImportRefused(f"“{path.name}” 不是 Word 文档（.docx）、文本（.txt）或 Markdown（.md）文件")
+            raise ImportRefused(f"“{path.name}” 不是 Word 文档（.docx）、WPS 文件、PDF、文本（.txt）或 Markdown（.md）文件")
         from planmaker.importer.docx_reader import read_docx
 
         return SourceText(path, read_docx(path, data), "docx")
     if path.suffix.lower() not in (".txt", ".md", ".markdown", ".text", ""):
-        raise ImportRefused(f"无法导入 “{path.name}”：只能导入 Word 文档（.docx）、文本（.txt）或 Markdown（.md）")
+        raise ImportRefused(f"无法导入 “{path.name}”：只能导入 Word 文档（.docx、.doc）、WPS 文件（.wps）、"
+                            "带文字的 PDF、文本（.txt）或 Markdown（.md）")
     text = _decode(data, path)
     return SourceText(path, text_paragraphs(text, markdown=path.suffix.lower() in (".md", ".markdown")),
                       "md" if path.suffix.lower() in (".md", ".markdown") else "txt", text.splitlines())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from planmaker.importer.dated_words import dated_spans
 from planmaker.importer.dates import RANGE, SINGLE, YEAR_ONLY, DateBook, DateMention, mention
 from planmaker.importer.jurisdiction import ROLE_FORMS, Speaker
+from planmaker.importer.superior import kept_spans, past_dates
 
 PARENT_DOC = re.compile(r"《(?P<title>[^《》]{4,120})》\s*[（(](?P<number>[^（）《》]{2,40}?号)[）)]")
 PARENT_ISSUER = re.compile(r"(?:按照|根据|依据|贯彻落实)(?P<issuer>[^，。,《》]{2,30}?)(?:联合)?(?:印发|下发|制定)?的?《")
@@ -49,15 +50,27 @@ class Wording:
             if not _overlaps(spans, start, end):
                 spans.append(Span(start, end, expr))
         protected = [Span(m.start(), m.end(), "") for m in _PROTECT.finditer(text)]
-        self._dates(text, line, spans, protected, phase)
+        self._dates(text, line, spans, protected + [Span(a, b, "") for a, b in past_dates(text, self.book.year)],
+                    phase)
         # the jurisdiction's words are replaced inside 《》 too: a form's title names its own area
-        numbers = [s for s in protected if text[s.start] == "〔"]
+        numbers = [s for s in protected if text[s.start] == "〔"] + self._kept(text, line)
         for pattern, expr in self._patterns:
             for m in pattern.finditer(text):
                 _add(spans, numbers, Span(m.start(), m.end(), expr), text)
         return self._assemble(text, sorted(spans, key=lambda s: s.start), line)
 
     # ------------------------------------------------------------------ parts
+
+    def _kept(self, text: str, line: int) -> list[Span]:
+        """Stretches whose level words are not the issuer's to give away (superior.py); each one
+        that holds such a word is listed for the clerk."""
+        kept = []
+        for start, end, why in kept_spans(text, self.book.year):
+            piece = text[start:end]
+            if why != "中央" and any(pattern.search(piece) for pattern, _ in self._patterns):
+                self.notes.append((line, f"请核对：“{piece[:30]}”中的辖区用语按原文保留（{why}）"))
+            kept.append(Span(start, end, ""))
+        return kept
 
     def _parent_document(self, text: str, spans: list[Span]) -> None:
         m = PARENT_DOC.search(text)
@@ -224,7 +237,7 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
             + ")", full_expr))
         for variant in sorted(variants, key=len, reverse=True):
             found.append((_free(prefix, speaker) + re.escape(variant), short_expr))
-    if speaker.name and not speaker.name.startswith("__"):
+    if speaker.name and not speaker.name.startswith("__") and speaker.name != speaker.whole:   # 全国 is whole
         found.append((re.escape(speaker.name), "{{ j.name }}"))
         if len(speaker.short_name) >= 2 and speaker.short_name != speaker.name:
             found.append((re.escape(speaker.short_name) + f"(?!{re.escape(prefix)})", "{{ j.short_name }}"))

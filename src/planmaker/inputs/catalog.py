@@ -157,6 +157,9 @@ class Catalog:
             if path.is_file():
                 return path
             raise InputError([Problem(f"找不到{what}文件 “{text}”", *where)])
+        for kind, defaults in self.vocabulary.kinds.items():
+            if defaults.name and text == defaults.name:
+                return Division("", defaults.name, kind, "")  # 全国: the one unit of its kind
         found = self.candidates(ref)
         if len(found) == 1:
             return found[0]

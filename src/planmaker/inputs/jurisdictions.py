@@ -199,6 +199,8 @@ def derived_subordinates(defaults: KindDefaults, division: Division | None, divi
 def standard_departments(group: str | None, vocabulary: VocabularyFile) -> dict[str, Any]:
     """The group's patterns, its ``base`` groups' filling in what it does not state."""
     specs: dict[str, Any] = {}
+    if group == "national" and group not in vocabulary.departments:
+        return dict(vocabulary.national)   # the national departments, by their real names
     seen = set()
     while group and group not in seen:
         seen.add(group)

@@ -73,8 +73,10 @@ def level_words(vocabulary: VocabularyFile) -> set[str]:
     """我县、全县、县直 … of every kind (and their variants)."""
     words = set()
     for defaults in vocabulary.kinds.values():
-        if defaults.level == "institution":
-            continue  # 全院、我院 say “the hospital”, whichever hospital: right in any campaign
+        if defaults.level in ("institution", "national"):
+            # 全院、我院 say “the hospital”, whichever hospital; 全国、党中央 are one and the same
+            # for every jurisdiction: right in any campaign
+            continue
         entries = [defaults.model_dump(by_alias=True)] + list(defaults.variants.values())
         for entry in entries:
             for key in ("self", "whole", "directly_under"):

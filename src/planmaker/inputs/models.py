@@ -228,6 +228,7 @@ class ParentDocument(Strict):
     number: str | None = None
     issuer: str | None = None
     joint: bool = False
+    date: str | None = None   # as the document is dated (2024年3月18日): for the record, not printed
 
 
 class Contact(Strict):

@@ -12,7 +12,9 @@ from planmaker.inputs.models import Department, Identifier, NonEmpty, Strict
 
 class KindDefaults(Strict):
     # institution: a unit such as a hospital that issues its own plan (我院/全院/各科室)
-    level: Literal["province", "prefecture", "county", "institution"]
+    level: Literal["national", "province", "prefecture", "county", "institution"]
+    # the one unit of a kind that has only one (全国): found by this name without a table or profile
+    name: str | None = None
     prefix: NonEmpty
     self_: NonEmpty = Field(alias="self")
     whole: NonEmpty
