@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, session_folder, write_plan
+from stats_fill import consistent
 from planmaker.collect.run import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
@@ -72,8 +73,10 @@ def _values_for(profile: str, form: str) -> dict[str, object]:
     book = openpyxl.load_workbook(io.BytesIO(blank(profile, form)))
     _, cells = read_metadata(book)
     rng = random.Random(f"{profile}/{form}")
-    return {c.ref: (round(rng.randint(0, 900) / 100, 2) if c.decimals else rng.randint(0, 9))
-            for c in cells if c.kind == "input"}
+    values = {c.ref: (round(rng.randint(0, 900) / 100, 2) if c.decimals else rng.randint(0, 9))
+              for c in cells if c.kind == "input"}
+    [checks] = [f.checks for f in _forms(resolve(plan_for(profile), Catalog())) if f.form_id == form]
+    return consistent(checks, values, set(values))
 
 
 def fill(data: bytes, values: dict[str, object], *, unprotect: bool = False, meta: dict[str, str] | None = None) -> bytes:
