@@ -195,7 +195,7 @@ def formula(side, op: str | None = None) -> str:
     parts = []
     for sign, part in side:
         text = str(part) if isinstance(part, Decimal) else "+".join(part) or "0"
-        parts.append(("-" if sign < 0 else "+") + f"({text})")
+        parts.append(("-" if sign < 0 else "+") + (f"({text})" if "+" in text else text))
     return "".join(parts).lstrip("+") or "0"
 
 

@@ -312,7 +312,7 @@ class _Form:
         for check in expand(spec, {(c.line_id, c.column): c.ref for c in cells}, texts):
             if not check.at:
                 continue
-            test = f"NOT(({formula(check.left)}){SHEET_OPS[check.rule.op]}({formula(check.right)}))"
+            test = f"NOT({formula(check.left)}{SHEET_OPS[check.rule.op]}{formula(check.right)})"
             soft = check.rule.severity == "soft"
             self.sheet.conditional_formatting.add(check.at, FormulaRule(
                 formula=[test], stopIfTrue=False,
