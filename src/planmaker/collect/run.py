@@ -156,11 +156,20 @@ def _layout(resolved: Resolved, annex) -> dict[str, str]:
     from planmaker.kinds.making import document_time
     from planmaker.kinds.stats import stats_xlsx
 
+    from planmaker.office.stats_layout import Layout
+
     book = xr.Workbook(stats_xlsx(resolved, annex, document_time(resolved)))
     sheet = book.sheet_names()[0]
+    layout = Layout(annex.spec)
+    # a group's name is repeated where a page break splits it: where the pages break depends on
+    # the rows' heights (a summed form's status line above), so only its first row is compared
+    firsts = {min(r.number for r in layout.rows if r.group == g) for g in {r.group for r in layout.rows}}
+    group_column = xr.column_letters(layout.group_col)
     labels = {}
     for ref, cell in book.cells(sheet).items():
-        if cell.kind == "s" and xr.split_ref(ref)[1] >= HEAD_ROW:
+        letters, row = xr.split_ref(ref)
+        if cell.kind == "s" and row >= HEAD_ROW and not (letters == group_column and row >= layout.first_data
+                                                         and row not in firsts):
             labels[ref] = cell.value
     return labels
 
