@@ -20,7 +20,6 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, convert, manifest, run_cli, session_folder, write_plan
-from stats_fill import consistent
 from planmaker.collect.run import REPORT_FILE, _forms
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
@@ -29,6 +28,7 @@ from planmaker.kinds.stats import stats_xlsx
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import META_SHEET, read_metadata
 from planmaker.plan.resolve import resolve
+from stats_fill import consistent
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]

@@ -36,7 +36,7 @@ DATES = "dates: {start: 2020-09, end: 2020-12, report: 2020-11-27}\n"
 
 
 def summed(out: Path, number: str = "") -> tuple[openpyxl.Workbook, Path]:
-    [xlsx] = [p for p in out.glob(f"*统计表{number}（汇总）.xlsx")]
+    [xlsx] = list(out.glob(f"*统计表{number}（汇总）.xlsx"))
     return openpyxl.load_workbook(xlsx), xlsx.with_suffix(".docx")
 
 
@@ -130,7 +130,7 @@ def test_institution_faults_are_each_reported_with_their_cell(county):
 
 
 def test_hard_faults_are_left_out_and_the_rest_summed_exactly(county):
-    out, form, sent = county["out"], county["form"], county["sent"]
+    out, sent = county["out"], county["sent"]
     book, _ = summed(out)
     sheet = book[book.sheetnames[0]]
     left_out = {f"融安县第{i}号医疗机构" for i in (TYPED_TOTAL, DECIMAL)}

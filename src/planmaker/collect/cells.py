@@ -52,7 +52,7 @@ def input_value(raw: xr.RawCell, decimals: bool, cells: dict[str, xr.RawCell] | 
     if raw.kind != "n":
         return None, f"不是数字，而是{describe(raw)}"
     try:
-        value = number(raw.value)
+        value = number(Decimal(raw.value))  # type: ignore[arg-type]  # kind "n" holds a Decimal
     except (Overflow, InvalidOperation):
         return None, f"{str(raw.value)[:40]} 超出范围，无法作为数字"
     if abs(value) >= TOO_LARGE:

@@ -72,7 +72,7 @@ class Submission:
     issues: list[Issue] = field(default_factory=list)
     included: bool = False
     institution: bool = False  # an institution's own form, not a jurisdiction's
-    fingerprint: str = ""  # of the values, to tell a repeated form from a different one once they are dropped
+    fingerprint: int = 0  # of the values, to tell a repeated form from a different one once they are dropped
 
     @property
     def hard_issues(self) -> list[Issue]:

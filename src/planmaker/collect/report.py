@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from planmaker.base.files import Artifact, shown_path
 from planmaker.base.numbering import chinese_number
-from planmaker.collect.forms import RULE, SOFT, UNREADABLE, CATEGORY_TITLES, Collection, number_text
+from planmaker.collect.forms import CATEGORY_TITLES, RULE, SOFT, UNREADABLE, Collection, number_text
 
 REPORT_FILE = "汇总报告.txt"
 

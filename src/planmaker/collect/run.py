@@ -67,7 +67,10 @@ def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path],
             raise InputError.single(
                 f"输出文件夹 {shown_path(exclude)} 在收到的统计表所在的文件夹 {shown_path(path)} 之内：汇总表会混进"
                 "待汇总的文件中；请用 -o 另指一个文件夹（如与收件文件夹并列的“汇总”）", field="-o")
-    files, ignored, unreadable, seen = [], [], [], set()
+    files: list[Path] = []
+    ignored: list[Path] = []
+    unreadable: list[Issue] = []
+    seen: set[tuple[int, int] | Path] = set()
     for path in inputs:
         found = _walk(path, unreadable) if path.is_dir() else [(path, _identity(path))]
         for candidate, identity in sorted(found, key=lambda pair: pair[0]):
@@ -155,7 +158,6 @@ def _layout(resolved: Resolved, annex) -> dict[str, str]:
     where the cell map says."""
     from planmaker.kinds.making import document_time
     from planmaker.kinds.stats import stats_xlsx
-
     from planmaker.office.stats_layout import Layout
 
     book = xr.Workbook(stats_xlsx(resolved, annex, document_time(resolved)))
@@ -211,10 +213,10 @@ def read_all(reader: FormReader, files: list[Path], workers: int = 1):
         _reader.clear()
 
 
-def _fingerprint(values: dict[str, Decimal]) -> str:
-    import hashlib
-
-    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:32]
+def _fingerprint(values: dict[str, Decimal]) -> int:
+    """Equal for equal figures (Decimal's hash is its value's), to tell a copy sent twice from
+    a different form once the figures are dropped; a worker process shares the hash seed."""
+    return hash(tuple(sorted(values.items())))
 
 
 def _add(totals: dict[str, Decimal], values: dict[str, Decimal], sign: int = 1) -> None:

@@ -148,6 +148,7 @@ def expand(spec: StatsSpec, refs: dict[tuple[str, int], str], labels: dict[str, 
     for n, rule in enumerate(spec.rules):
         left, right = parse_side(rule.left, spec), parse_side(rule.right, spec)
         kind = scope(left + right)
+        places: list[tuple[str | None, int | None, str]]
         if kind == "row":
             places = [(None, k, spec.columns[k].replace("\n", "")) for k in range(len(spec.columns))]
         elif kind == "column":
@@ -156,14 +157,14 @@ def expand(spec: StatsSpec, refs: dict[tuple[str, int], str], labels: dict[str, 
             places = [(None, None, "")]
 
         def side(terms: list[Term], row: str | None, column: int | None):
-            out = []
+            out: list[tuple[int, tuple[str, ...] | Decimal]] = []
             for t in terms:
                 if t.number is not None:
                     out.append((t.sign, t.number))
                     continue
                 keys = t.rows or ((row,) if row is not None else ())
                 col = t.column if t.column is not None else column
-                out.append((t.sign, tuple(refs[(key, col)] for key in keys if (key, col) in refs)))
+                out.append((t.sign, tuple(refs[(key, col)] for key in keys if col is not None and (key, col) in refs)))
             return tuple(out)
 
         for row, column, where in places:

@@ -19,8 +19,8 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 MAX_PART_BYTES = 4 * 1024 * 1024  # a statistics form is a few kilobytes; parsed, 4 MB of cells take some 100 MB
@@ -45,9 +45,8 @@ class XlsxError(Exception):
     """The file cannot be read as a workbook; the message is for the user."""
 
 
-@dataclass(frozen=True)
-class RawCell:
-    """One stored cell.
+class RawCell(NamedTuple):
+    """One stored cell (a tuple: a province's forms make millions of them).
 
     ``kind``: ``n`` number (``value`` a Decimal), ``s`` text, ``b`` logical
     (bool), ``e`` error (its text, e.g. ``#DIV/0!``), ``d`` a date as text, or
@@ -200,7 +199,7 @@ class Workbook:
                     self._strings.append(_rich_text(si, ns))
         return self._strings
 
-    def _date_styles(self) -> set[str]:
+    def _date_styles(self) -> frozenset[str]:
         """The cell styles (``s``) whose number format is a date or time: a date typed into a
         count cell is stored as a number (2021-01-17 as 44213) and must not be read as one."""
         if self._dates is None:
@@ -260,13 +259,13 @@ class Workbook:
         head = _leading_rows(data)
         if head is not None:  # the rows 1, 2, … before the first gap, parsed alone (the cell map is not)
             root = self._xml_of(part, head)
-            ns = _namespace(root)
-            cells_found: dict[str, RawCell] = {}
-            tags = tuple(f"{{{ns}}}{t}" for t in ("c", "v", "f", "is"))
-            row_number = 0
-            for row in root.iter(f"{{{ns}}}row"):
-                row_number = self._row(row, row_number, cells_found, *tags, ns)
-            return read_key_values(cells_found)
+            space = _namespace(root)
+            found: dict[str, RawCell] = {}
+            c_tag, v_tag, f_tag, is_tag = (f"{{{space}}}{t}" for t in ("c", "v", "f", "is"))
+            number = 0
+            for row in root.iter(f"{{{space}}}row"):
+                number = self._row(row, number, found, c_tag, v_tag, f_tag, is_tag, space)
+            return read_key_values(found)
         parser = ElementTree.XMLPullParser(events=("start", "end"))
         cells: dict[str, RawCell] = {}
         ns, row_number, expected = None, 0, 1
