@@ -23,10 +23,11 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 from xml.etree import ElementTree
 
+from planmaker.office.xlsx_parts import date_style_set, leading_rows, relationship_list, serial_date, sheet_list
+from planmaker.office.xlsx_parts import namespace as _namespace
+
 MAX_PART_BYTES = 4 * 1024 * 1024  # a statistics form is a few kilobytes; parsed, 4 MB of cells take some 100 MB
 MAX_UNPACKED = 100 * 1024 * 1024
-_ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s>/]")
-_ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
 MAX_MEMBERS = 10_000
 MAX_RATIO = 100  # an Office document's XML packs 5 to 20 times; beyond 100 it is built to explode
 _SHARED: dict[tuple[str, bytes], object] = {}  # parts every form has alike (workbook, styles, rels), parsed once
@@ -36,9 +37,6 @@ _PLAIN = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}\Z")
 # What a spreadsheet writes for a number: ASCII digits, no “_” (which Decimal takes), an exponent of a
 # few digits (1E+999999999 would overflow every sum after it).
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?\Z")
-# Built-in number formats that show a date or a time (ECMA-376 §18.8.30).
-_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
-_DATE_CODE = re.compile(r"[ymdhsYMDHS]")
 
 
 class XlsxError(Exception):
@@ -100,7 +98,7 @@ class Workbook:
         self._check_directory()
         self._names = set(self._zip.namelist())
         book_part = self._office_document()
-        sheets = self._shared(book_part, _sheet_list)
+        sheets = self._shared(book_part, sheet_list)
         rels = self._relationships(book_part)
         self.sheets: list[tuple[str, str]] = [(name, state) for name, state, _ in sheets]  # in workbook order
         self._parts: dict[str, str] = {name: rels[rid][1] for name, _, rid in sheets if rid in rels}
@@ -176,7 +174,7 @@ class Workbook:
         if rels_part not in self._names:
             return {}
         found = {}
-        for rid, kind, target in self._shared(rels_part, _relationship_list):
+        for rid, kind, target in self._shared(rels_part, relationship_list):
             resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             found[rid] = (kind, resolved)
         return found
@@ -205,7 +203,7 @@ class Workbook:
         if self._dates is None:
             self._dates = frozenset()
             if self._styles_part and self._styles_part in self._names:
-                self._dates = self._shared(self._styles_part, _date_style_set)
+                self._dates = self._shared(self._styles_part, date_style_set)
         return self._dates
 
     # ------------------------------------------------------------ cells
@@ -256,7 +254,7 @@ class Workbook:
         data = self._read(part)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise XlsxError(f"工作簿部件 {part} 含有 DTD，拒绝读取")
-        head = _leading_rows(data)
+        head = leading_rows(data)
         if head is not None:  # the rows 1, 2, … before the first gap, parsed alone (the cell map is not)
             root = self._xml_of(part, head)
             space = _namespace(root)
@@ -351,75 +349,8 @@ class Workbook:
             return RawCell("e", f"#无法识别的数字 {text[:40]}", formula)
         style = c.get("s")
         if style and style != "0" and style in self._date_styles():
-            return RawCell("d", _serial_date(number), formula)
+            return RawCell("d", serial_date(number), formula)
         return RawCell("n", number, formula)
-
-
-def _leading_rows(data: bytes) -> bytes | None:
-    """The sheet's XML with only its rows numbered 1, 2, 3, … up to the first gap (the
-    key/value block of a metadata sheet), the rest of the sheet as it was; None when the
-    rows are not numbered plainly (then the whole sheet is read)."""
-    cut, expected = None, 1
-    for match in _ROW_START.finditer(data):
-        end = data.find(b">", match.start())
-        number = _ROW_NUMBER.search(data, match.start(), end)
-        if end < 0 or number is None:
-            return None
-        if int(number.group(1)) != expected:
-            cut = match.start()
-            break
-        expected += 1
-    if cut is None:
-        return data
-    close = data.find(b"sheetData>", cut)
-    tail = data.rfind(b"</", cut, close) if close >= 0 else -1
-    if tail < 0:
-        return None
-    return data[:cut] + data[tail:]
-
-
-def _sheet_list(root) -> list[tuple[str, str, str | None]]:
-    """(name, state, relationship id) of each sheet of a workbook part."""
-    ns = _namespace(root)
-    return [(sheet.get("name", ""), sheet.get("state", "visible"),
-             next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None))
-            for sheet in root.iter(f"{{{ns}}}sheet")]
-
-
-def _relationship_list(root) -> list[tuple[str, str, str]]:
-    """(id, type's last word, target as written) of each internal relationship."""
-    return [(rel.get("Id", ""), rel.get("Type", "").rsplit("/", 1)[-1], rel.get("Target", ""))
-            for rel in root if rel.get("TargetMode") != "External"]
-
-
-def _date_style_set(root) -> frozenset[str]:
-    ns = _namespace(root)
-    custom = {}
-    for fmt in root.iter(f"{{{ns}}}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt.get("formatCode", ""))
-        custom[fmt.get("numFmtId", "")] = bool(_DATE_CODE.search(code)) and "General" not in code
-    xfs = root.find(f"{{{ns}}}cellXfs")
-    found = set()
-    for index, xf in enumerate(xfs if xfs is not None else ()):
-        fmt_id = xf.get("numFmtId", "0")
-        if custom.get(fmt_id) or (fmt_id.isdigit() and int(fmt_id) in _DATE_FORMATS):
-            found.add(str(index))
-    return frozenset(found)
-
-
-def _serial_date(serial: Decimal) -> str:
-    """A spreadsheet's day number as the date it shows (1900 system)."""
-    import datetime as dt
-
-    try:
-        day = dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
-    except (OverflowError, ValueError):
-        return str(serial)
-    return day.isoformat()
-
-
-def _namespace(root) -> str:
-    return root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
 
 
 def _rich_text(element, ns: str) -> str:
