@@ -16,7 +16,7 @@ what a collector needs from each form; no checking, summing or writing.
     PYTHONPATH=src python benchmarks/collect.py --institutions 34000 [--workers 2]
 
 --institutions N: a province's institutions each send their own form (the
-problem-list campaign of benchmarks/batch.py, statistics form 1), N forms in
+problem-list campaign of benchmarks/batch.py, its institutions' own form, filled_by: institution), N forms in
 all, collected by 广西 with `collect --institutions`, timed end to end in a fresh
 process with its peak memory.  The forms are the institutions' own forms with
 figures in every input cell, written by the prepared-workbook path (what
