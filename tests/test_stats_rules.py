@@ -309,3 +309,38 @@ def test_import_proposes_totals_and_no_more_than_the_total_column():
     assert proposed_rules(["辖区内总数", "罚款"], {"万元"}) == []
     group = {"name": "g", "lines": [{"text": "甲"}, {"text": "乙"}, {"text": "合计", "total": True}]}
     assert _with_ids(group, 1)["lines"][2] == {"id": "g1-3", "text": "合计", "sum_of": ["g1-1", "g1-2"]}
+
+
+# ---------------------------------------------------------------- a campaign that asks for a form
+
+def test_medical_chaos_ships_the_forms_its_text_asks_for_and_new_leaves_no_target_blank(tmp_path):
+    folder = tmp_path / "新方案"
+    result = run_cli("new", "--profile", "rongan", "--campaign", "medical-chaos", "--start", "2024-07",
+                     "--parent-title", "", "--no-contacts", "--no-build", "-o", folder)
+    assert result.exit_code == 0, result.output
+    checked = run_cli("check", folder / "plan.yaml")
+    assert "没有这样的附件" not in checked.output  # 量化统计表一、二 are annexes now
+    assert "晚于专项结束日期" not in checked.output  # the last quarter's report is due after the end
+    assert "文中的月份将留空" not in checked.output  # every milestone has its month
+    assert "文中的家数将留空（__家）" in checked.output  # the count needs a list of institutions: said
+    out = tmp_path / "out"
+    assert run_cli("build", folder / "plan.yaml", "-o", out, "--only", "plan,stats").exit_code == 0
+    text = "".join(p.text for p in docx.Document(next(out.glob("*实施方案.docx"))).paragraphs)
+    assert "__月份" not in text and "集中整治阶段（2024年8月—10月）" in text
+    assert "8月份完成机构总数的40%" in text and "10月份完成机构总数的100%" in text
+    assert sorted(p.name for p in out.glob("附件*统计表*.xlsx")) == [
+        "附件2-融安县医疗乱象专项整治行动工作量化统计表一.xlsx", "附件3-融安县医疗乱象专项整治行动工作量化统计表二.xlsx"]
+
+
+def test_check_flags_a_text_asking_for_an_annex_not_shipped(tmp_path):
+    campaigns = tmp_path / "campaigns"
+    target = campaigns / "no-forms"
+    shutil.copytree(ROOT / "templates" / "campaigns" / "medical-chaos", target)
+    text = (target / "campaign.yaml").read_text(encoding="utf-8").split("\nannexes:", 1)[0]
+    (target / "campaign.yaml").write_text(text + "\nannexes:\n  - kind: tasks\n    title: 任务分工\n",
+                                          encoding="utf-8")
+    plan = write_plan(tmp_path / "plan", "profile: rongan\ncampaign: no-forms\n"
+                                         "dates: {start: 2024-07, end: 2024-12}\n")
+    result = run_cli("check", plan, "--campaigns", campaigns)
+    assert "正文要求报送或参见“统计表”，但专项模板没有这样的附件（annexes）" in result.output
+    assert "进度节点 first（40%）的日期未设置，文中的月份将留空（__月份）" in result.output
