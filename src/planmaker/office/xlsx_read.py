@@ -31,6 +31,7 @@ MAX_UNPACKED = 100 * 1024 * 1024
 MAX_MEMBERS = 10_000
 MAX_RATIO = 100  # an Office document's XML packs 5 to 20 times; beyond 100 it is built to explode
 _SHARED: dict[tuple[str, bytes], object] = {}  # parts every form has alike (workbook, styles, rels), parsed once
+SHARED_PART_BYTES = 256 * 1024  # kept only up to this size: 256 parts of it at most
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx with an opening password
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 _PLAIN = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}\Z")
@@ -149,6 +150,8 @@ class Workbook:
         """``parse(root)`` of a part, remembered by its exact bytes: the workbook, styles and
         relationships of a campaign's forms are alike, and a province reads tens of thousands."""
         data = self._read(part)
+        if len(data) > SHARED_PART_BYTES:  # a part this large is no form's: parsed, not kept
+            return parse(self._xml_of(part, data))
         key = (parse.__name__, data)
         if key not in _SHARED:
             if len(_SHARED) > 256:
