@@ -344,31 +344,20 @@ class StatsGroup(Strict):
     lines: list[StatsLine]
 
 
-class StatsRule(Strict):
-    """A check between the form's numbers, in the manner of DHIS2's validation rules:
-    left side, operator, right side.  A side adds terms with + and -: a row (its id:
-    that row in every value column), a value column (its header: that column in every
-    row), one cell (row@column) or a number.  docs/编写专项模板.md gives the syntax."""
-
+class StatsRule(Strict):  # a check between the form's numbers, as DHIS2's (syntax: inputs/stats_rules)
     left: NonEmpty
     op: Literal["<=", "<", "=", ">=", ">", "!="]
     right: NonEmpty
-    severity: Literal["hard", "soft"] = Field(
-        "hard", description="hard：不符时该表不计入汇总，须改正；soft：计入汇总，列出请核实")
-    text: str = Field("", description="规则的中文说明；不写时由两侧生成")
-
-
-FILLERS = ("institution", "jurisdiction", "province", "prefecture", "county")
+    severity: Literal["hard", "soft"] = "hard"  # hard: not summed until corrected; soft: summed, listed
+    text: str = ""
 
 
 class StatsSpec(Strict):
     """A statistics form: rows of lines in groups, one number per value column."""
 
     id: Identifier
-    filled_by: Literal["institution", "jurisdiction", "province", "prefecture", "county"] = Field(
-        "jurisdiction", description="谁填报：institution 各医疗机构；jurisdiction 各下级辖区；"
-                                    "province、prefecture、county 该级辖区（其上各级汇总）")
-    rules: list[StatsRule] = Field([], description="表内数字之间的校验规则")
+    filled_by: Literal["institution", "jurisdiction", "province", "prefecture", "county"] = "jurisdiction"
+    rules: list[StatsRule] = []
     title: NonEmpty
     label_header: list[str] = ["项目", "检查内容"]
     value_header: str | None = None
