@@ -8,7 +8,7 @@
     python benchmarks/batch.py 34000 --province      # a province: every kind through `planmaker build`, time and memory
 
 --kinds and --province use a problem-list campaign with a statistics form: the
-bundled medical-abuses-2020 (checklist, statistics form 1) with the problem list of
+bundled medical-abuses-2020 (checklist, and the institutions' own statistics form of tests/problem_campaign.py) with the problem list of
 clinical-conduct (self-check and ledger), assembled in a temporary folder.
 
 All three are timed in one run on the same machine, over the same template

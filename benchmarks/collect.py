@@ -16,7 +16,7 @@ what a collector needs from each form; no checking, summing or writing.
     PYTHONPATH=src python benchmarks/collect.py --institutions 34000 [--workers 2]
 
 --institutions N: a province's institutions each send their own form (the
-problem-list campaign of benchmarks/batch.py, statistics form 1), N forms in
+problem-list campaign of benchmarks/batch.py, its institutions' own form, filled_by: institution), N forms in
 all, collected by 广西 with `collect --institutions`, timed end to end in a fresh
 process with its peak memory.  The forms are the institutions' own forms with
 figures in every input cell, written by the prepared-workbook path (what
@@ -124,7 +124,7 @@ def institution_forms(work: Path, n: int) -> tuple[Path, Path, Path, Path]:
             name = f"第{i + 1}号测试医疗机构"
             handle.write(f"{name},诊所\n")
             rng = random.Random(name)
-            values = {c.ref: rng.randint(0, 900) / 100 if c.decimals else rng.randint(0, 9) for c in inputs}
+            values = figures(rng, inputs)
             path = inbox / f"{i // 1000:03d}" / f"{name}.xlsx"
             path.parent.mkdir(exist_ok=True)
             fields = {"unit": name, "info_lines": measure(name, period)}
@@ -140,12 +140,30 @@ def institution_forms(work: Path, n: int) -> tuple[Path, Path, Path, Path]:
     return inbox, names, plan, campaigns
 
 
+def figures(rng: random.Random, inputs) -> dict[str, object]:
+    """Random figures that keep the form's rule: corrected (column 2) no more than found (column 1)."""
+    values: dict[str, object] = {}
+    found: dict[str, object] = {}
+    for c in inputs:
+        top = found[c.line_id] if c.column else 9
+        values[c.ref] = (rng.randint(0, int(float(top) * 100)) / 100) if c.decimals else rng.randint(0, int(top))
+        found[c.line_id] = values[c.ref]
+    return values
+
+
+def machine() -> str:
+    """The cores and the load when measured: the machine may be shared."""
+    load = os.getloadavg()
+    return f"本机 {os.cpu_count()} 个 CPU 核，测量前 1 分钟平均负载 {load[0]:.1f}"
+
+
 def collect_institutions(n: int, workers: int, work: Path) -> int:
     print(f"准备 {n:,} 家机构各自填好的统计表……", flush=True)
     started = time.perf_counter()
     inbox, names, plan, campaigns = institution_forms(work, n)
     print(f"（准备用时 {time.perf_counter() - started:.0f} 秒）", flush=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    print(machine(), flush=True)
     command = ["/usr/bin/time", "-f", "%M %U %S", sys.executable, "-c", "from planmaker.cli import main; main()",
                "collect", str(inbox), "--plan", str(plan), "--campaigns", str(campaigns), "--institutions",
                str(names), "--workers", str(workers), "-o", str(work / "汇总")]
@@ -156,7 +174,10 @@ def collect_institutions(n: int, workers: int, work: Path) -> int:
     summary = [line for line in result.stdout.splitlines()[:8] if line.startswith(("读取文件", "  应报送"))]
     print("\n".join(summary))
     print(f"collect {n:,} 张机构统计表，{workers} 个进程：{elapsed:.1f} 秒，每个进程内存峰值 ≤ {int(peak_kb) / 1024:.0f} MB，"
-          f"CPU {float(user) + float(system):.1f} 秒（目标：60 秒、300 MB 以内；退出码 {result.returncode}）", flush=True)
+          f"CPU {float(user) + float(system):.1f} 秒（用户 {float(user):.1f}、系统 {float(system):.1f}；"
+          f"目标：60 秒、300 MB 以内；退出码 {result.returncode}）", flush=True)
+    print(f"{machine()}；测量后负载 {os.getloadavg()[0]:.1f}（负载高于核数时，墙钟时间含等待 CPU 的时间，以 CPU 时间为准）",
+          flush=True)
     sample = sorted(inbox.rglob("*.xlsx"))[::max(1, n // 300)]
     started = time.perf_counter()
     for path in sample:  # what a collector needs from each form, the straightforward way

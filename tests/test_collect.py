@@ -28,6 +28,7 @@ from planmaker.kinds.stats import stats_xlsx
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import META_SHEET, read_metadata
 from planmaker.plan.resolve import resolve
+from stats_fill import consistent
 
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]
@@ -72,8 +73,10 @@ def _values_for(profile: str, form: str) -> dict[str, object]:
     book = openpyxl.load_workbook(io.BytesIO(blank(profile, form)))
     _, cells = read_metadata(book)
     rng = random.Random(f"{profile}/{form}")
-    return {c.ref: (round(rng.randint(0, 900) / 100, 2) if c.decimals else rng.randint(0, 9))
-            for c in cells if c.kind == "input"}
+    values = {c.ref: (round(rng.randint(0, 900) / 100, 2) if c.decimals else rng.randint(0, 9))
+              for c in cells if c.kind == "input"}
+    [checks] = [f.checks for f in _forms(resolve(plan_for(profile), Catalog())) if f.form_id == form]
+    return consistent(checks, values, set(values))
 
 
 def fill(data: bytes, values: dict[str, object], *, unprotect: bool = False, meta: dict[str, str] | None = None) -> bytes:

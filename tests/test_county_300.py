@@ -51,8 +51,15 @@ def folder(built: Path, name: str) -> Path:
 
 
 def figures(seed: str, cells) -> dict[str, int]:
+    """Random figures that keep the form's rule: corrected (column 2) no more than found (column 1)."""
     rng = random.Random(seed)
-    return {c.ref: rng.randint(0, 9) for c in cells if c.kind == "input"}
+    found: dict[str, int] = {}
+    values = {}
+    for c in cells:
+        if c.kind == "input":
+            values[c.ref] = rng.randint(0, found[c.line_id] if c.column else 9)
+            found[c.line_id] = values[c.ref]
+    return values
 
 
 def fill(path: Path, seed: str, target: Path) -> dict[str, int]:

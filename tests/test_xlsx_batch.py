@@ -5,6 +5,7 @@ statistics forms)."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from pathlib import Path
@@ -12,14 +13,24 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, run_cli, session_folder
 from planmaker.commands.build import render_all
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.models import Institution
 from planmaker.office.xlsx_batch import canonical_parts, prepare_workbooks
 from planmaker.plan.resolve import resolve
+from problem_campaign import problem_campaign
 
-PLANS = {"conduct": EXAMPLES / "county-conduct" / "plan.yaml", "abuses": EXAMPLES / "guangxi-2020" / "plan.yaml"}
+
+@functools.cache
+def campaigns() -> Path:
+    """The institutions' own statistics form: a campaign whose form institutions fill (issue 23)."""
+    return problem_campaign(session_folder("xlsx-batch"), "profile: guangxi\ncampaign: abuses-problems\n"
+                            "dates: {start: 2020-09, end: 2020-12, report: 2020-12-05}\n")
+
+
+def plans() -> dict[str, Path]:
+    return {"conduct": EXAMPLES / "county-conduct" / "plan.yaml", "abuses": campaigns() / "plan.yaml"}
 
 HOSTILE = [
     Institution(name="柳州市工人医院", address="柳州市鱼峰区柳石路156号", contact="（姓名）", phone="0772-3824139"),
@@ -33,8 +44,8 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def jobs():
     found = []
-    for plan in PLANS.values():
-        _, docs = render_all(resolve(plan, Catalog()), with_institutions=True)
+    for plan in plans().values():
+        _, docs = render_all(resolve(plan, Catalog(campaign_dirs=[campaigns()])), with_institutions=True)
         found += [job for job in docs if job.suffix == ".xlsx"]
     assert {job.kind for job in found} == {"selfcheck", "ledger", "stats"}
     return found
@@ -117,14 +128,15 @@ def test_a_build_with_hostile_names_writes_openpyxls_workbooks(tmp_path: Path, j
             writer.writerow([institution.name[:200], "诊所", institution.contact, institution.phone])
         writer.writerow(["控制\x0b字符\x07医院", "诊所", "", ""])
     only = {"conduct": "selfcheck,ledger", "abuses": "stats"}
-    for key, plan in PLANS.items():
+    for key, plan in plans().items():
         out = tmp_path / key
         result = run_cli("build", str(plan), "-o", str(out), "--institutions", str(names), "--workers", "1",
-                         "--only", only[key])
+                         "--only", only[key], "--campaigns", campaigns())
         assert result.exit_code == 0, result.output
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         books = [e for e in manifest["files"] if e.get("institution") and e["path"].endswith(".xlsx")]
-        assert len(books) == len(HOSTILE) * 2 + 2
+        per_institution = {"conduct": 2, "abuses": 1}[key]  # self-check and ledger; the institutions' form
+        assert len(books) == (len(HOSTILE) + 1) * per_institution
         kinds = {job.folder: job for job in jobs}
         for entry in books:
             job = kinds[entry["path"].split("/")[0]]

@@ -6,34 +6,38 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from decimal import Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from planmaker.base.errors import InputError
 from planmaker.base.files import sha256, shown_path
-from planmaker.base.zipguard import check_zip
+from planmaker.collect.cells import describe, input_value, number, number_text
 from planmaker.inputs.catalog import Jurisdiction
+from planmaker.inputs.stats_rules import Check, holds, rule_text, value
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import FORMAT, META_SHEET, UNIT_CELL, Cell
 from planmaker.plan.annexes import Annex
 from planmaker.plan.resolve import Resolved
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
-_FIFTEEN = Context(prec=15)  # the digits Excel and LibreOffice keep and show
 MAX_FORM_BYTES = 20 * 1024 * 1024  # a filled form is some 20 KB
-MAX_FORM_UNPACKED = 100 * 1024 * 1024
-_TOO_LARGE = Decimal("1E15")  # no count or sum of money in a form has more digits
 
 # Problem categories, in the order the report lists them.
 FOREIGN = "foreign"  # not a form of this campaign, form, period or jurisdiction
 CELL = "cell"  # a cell that is not a number the form allows
 TOTAL = "total"  # a 合计 that disagrees with its parts
+RULE = "rule"  # a hard rule of the form broken: not summed until corrected
 DUPLICATE = "duplicate"  # a unit that sent the same form more than once
+UNREADABLE = "unreadable"  # a folder that could not be listed
+SOFT = "soft"  # a soft rule broken: summed, listed for checking
 CATEGORY_TITLES = {
     FOREIGN: "不是本次统计表的文件",
     CELL: "填写有误的单元格",
     TOTAL: "合计与分项不符",
     DUPLICATE: "重复报送",
+    RULE: "不符合校验规则（未计入汇总）",
+    SOFT: "请核实的数字（已计入汇总）",
+    UNREADABLE: "无法读取的文件夹",
 }
 
 
@@ -43,6 +47,10 @@ class Issue:
     file: Path
     text: str
     where: str = ""  # "统计表二!D7"
+
+    @property
+    def soft(self) -> bool:
+        return self.category == SOFT
 
     def __str__(self) -> str:
         place = f"［{self.where}］" if self.where else ""
@@ -64,7 +72,11 @@ class Submission:
     issues: list[Issue] = field(default_factory=list)
     included: bool = False
     institution: bool = False  # an institution's own form, not a jurisdiction's
-    fingerprint: str = ""  # of the values, to tell a repeated form from a different one once they are dropped
+    fingerprint: int = 0  # of the values, to tell a repeated form from a different one once they are dropped
+
+    @property
+    def hard_issues(self) -> list[Issue]:
+        return [i for i in self.issues if not i.soft]
 
 
 @dataclass
@@ -77,6 +89,7 @@ class FormResult:
     labels: dict[str, str]  # cell → "line · column", for messages
     version: str
     layout: dict[str, str]  # every label of the blank form below the title rows: cell → text
+    checks: list[Check] = field(default_factory=list)  # the spec's rules on this form's cells
     submissions: list[Submission] = field(default_factory=list)
     missing: list[Jurisdiction] = field(default_factory=list)
     missing_institutions: list[str] = field(default_factory=list)
@@ -89,6 +102,10 @@ class FormResult:
     @property
     def included(self) -> list[Submission]:
         return [s for s in self.submissions if s.included]
+
+    @property
+    def filled_by(self) -> str:
+        return self.annex.spec.filled_by
 
 
 @dataclass
@@ -111,18 +128,21 @@ class Collection:
         return found
 
     @property
-    def clean(self) -> bool:
-        return not self.issues and not self.missing
+    def hard_issues(self) -> list[Issue]:
+        return [i for i in self.issues if not i.soft]
 
+    @property
+    def clean(self) -> bool:
+        """Complete: every form received and none refused (soft rules broken are only listed)."""
+        return not self.hard_issues and not self.missing
+
+
+
+FILLER_NAMES = {"institution": "各医疗机构", "jurisdiction": "各下级单位", "province": "省级单位",
+                "prefecture": "市（州）级单位", "county": "县（区）级单位"}
 
 
 # ------------------------------------------------------------------ reading one file
-
-def number(value: Decimal) -> Decimal:
-    """A stored number as a spreadsheet shows it: 15 significant digits, so that
-    Excel's ``0.30000000000000004`` is 0.3."""
-    return _FIFTEEN.plus(value)
-
 
 def _formula(text: str) -> str:
     return text.lstrip("=").replace("$", "").replace(" ", "").upper()
@@ -165,10 +185,12 @@ class FormReader:
             sheet = meta.get("sheet", "")
             if sheet not in book.sheet_names():
                 return foreign(f"找不到工作表 “{sheet}”（工作表可能被改名或删除）")
+            if book.sheet_state(sheet) != "visible":
+                return foreign(f"元数据指向的工作表 “{sheet}” 是隐藏的：填报单位看不到其中的数字，不能汇总")
             cells = book.cells(sheet)
         except xr.XlsxError as exc:
             return foreign(str(exc))
-        unit_id, refused = self._reporting_unit(meta, cells, sheet)
+        unit_id, refused = self._reporting_unit(meta, cells, sheet, form)
         if refused:
             return foreign(refused)
         moved = next(((ref, text) for ref, text in form.layout.items() if xr.text_of(cells.get(ref, xr.EMPTY)) != text),
@@ -184,7 +206,7 @@ class FormReader:
         self._check(submission, form, sheet, cells)
         return submission, None
 
-    def _reporting_unit(self, meta: dict[str, str], cells, sheet: str) -> tuple[str, str]:
+    def _reporting_unit(self, meta: dict[str, str], cells, sheet: str, form: FormResult) -> tuple[str, str]:
         """(the subordinate's id, or why the form is refused).
 
         A summed form names its jurisdiction in the metadata.  A blank form,
@@ -193,6 +215,8 @@ class FormReader:
         form a subordinate built from its own plan, it is that subordinate's."""
         own = self.resolved.jurisdiction
         institution = meta.get("institution", "")
+        if institution and form.filled_by != "institution":
+            return "", f"是机构 “{institution}” 填写的{form.annex.title}，此表由{FILLER_NAMES[form.filled_by]}填报，不由机构填报"
         if institution:  # an institution's own form: whose it is, and whether it is on the list
             problem = self._institution_problem(institution, meta.get("issuer_id", ""), meta.get("issuer", ""))
             return ("", problem) if problem else (f"机构/{institution}", "")
@@ -246,7 +270,7 @@ class FormReader:
             if cell.kind != "input":
                 continue
             raw = cells.get(cell.ref, xr.EMPTY)
-            value, problem = _input_value(raw, cell.decimals)
+            value, problem = input_value(raw, cell.decimals, cells)
             if problem:
                 issue(CELL, cell.ref, problem)
                 bad.add(cell.ref)
@@ -259,7 +283,7 @@ class FormReader:
             return
         computed = compute_totals(form, sub.values)
         for ref, (_parts, formula) in form.sums.items():
-            if _depends_on(ref, form.sums, bad):
+            if bad and _depends_on(ref, form.sums, bad):
                 continue  # its parts are already reported
             raw = cells.get(ref, xr.EMPTY)
             expected = computed[ref]
@@ -274,23 +298,37 @@ class FormReader:
                 elif raw.formula and _formula(raw.formula) != _formula(formula):
                     issue(TOTAL, ref, f"合计公式被改为 “={raw.formula}”（应为 “{formula}”），各分项之和为 {shown}")
             elif not (raw.kind == "s" and not str(raw.value).strip() and expected == 0):
-                issue(TOTAL, ref, f"合计单元格不是数字（{_describe(raw)}），各分项之和为 {shown}")
+                issue(TOTAL, ref, f"合计单元格不是数字（{describe(raw)}），各分项之和为 {shown}")
+        self._rules(sub, form, sheet, computed, bad)
+
+    def _rules(self, sub: Submission, form: FormResult, sheet: str, values: dict[str, Decimal],
+               bad: set[str]) -> None:
+        """Each rule of the form checked on its cells; one not checkable for a bad cell is left out."""
+        spec = form.annex.spec
+        for check in form.checks:
+            if bad and any(ref in bad or _depends_on(ref, form.sums, bad) for ref in check.refs):
+                continue
+            left, right = value(check.left, values), value(check.right, values)
+            if holds(check.rule.op, left, right):
+                continue
+            soft = check.rule.severity == "soft"
+            where = f"（{check.scope}）" if check.scope else ""
+            text = (f"不符合规则“{rule_text(check.rule, spec)}”{where}：左边为 {number_text(number(left))}，"
+                    f"右边为 {number_text(number(right))}" + ("，已计入汇总，请核实" if soft else "，请改正后重新报送"))
+            sub.issues.append(Issue(SOFT if soft else RULE, sub.path, text, f"{sheet}!{check.at}"))
 
 
 def _read_form(path: Path) -> bytes | str:
-    """The file's bytes, or why it was not read: refused by size, and by
-    compression when it is a zip, before it is read."""
-    from planmaker.base.inputfile import open_regular, read_bytes
+    """The file's bytes, or why it was not read: refused by size before it is read (a zip's
+    directory and every part's inflation are bounded by the reader, xlsx_read)."""
+    from planmaker.base.inputfile import open_regular
 
     try:
         with open(open_regular(path), "rb") as handle:  # a named pipe or a device is refused, not waited on
             size = os.fstat(handle.fileno()).st_size
-            magic = handle.read(4)
-        if size > MAX_FORM_BYTES:
-            return f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FORM_BYTES // 1024 // 1024} MB），不像统计表，未读取"
-        if magic == b"PK\x03\x04":
-            check_zip(path, "文件", MAX_FORM_BYTES, MAX_FORM_UNPACKED, unreadable_ok=True)
-        return read_bytes(path, MAX_FORM_BYTES)
+            if size > MAX_FORM_BYTES:
+                return f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_FORM_BYTES // 1024 // 1024} MB），不像统计表，未读取"
+            return handle.read(MAX_FORM_BYTES + 1)
     except InputError as exc:
         return exc.problems[0].message
     except OSError as exc:
@@ -307,39 +345,6 @@ def _depends_on(ref: str, sums: dict[str, tuple[list[str], str]], bad: set[str])
     return any(p in bad or _depends_on(p, sums, bad) for p in parts)
 
 
-def _describe(raw: xr.RawCell) -> str:
-    if raw.kind == "s":
-        text = str(raw.value)
-        return f"文字 “{text[:20]}{'…' if len(text) > 20 else ''}”"
-    if raw.kind == "b":
-        return f"逻辑值 {xr.text_of(raw)}"
-    if raw.kind == "e":
-        return f"错误值 {raw.value}"
-    if raw.kind == "d":
-        return f"日期 {raw.value}"
-    return xr.text_of(raw)
-
-
-def _input_value(raw: xr.RawCell, decimals: bool) -> tuple[Decimal | None, str | None]:
-    """(value or None for blank, problem or None)."""
-    if raw.kind == "":
-        if raw.formula is not None:
-            return None, f"公式 “={raw.formula}” 没有计算结果（请在 Excel 或 LibreOffice 中打开、保存后再报送，或直接填写数字）"
-        return None, None
-    if raw.kind == "s" and not str(raw.value).strip():
-        return None, None
-    if raw.kind != "n":
-        return None, f"不是数字，而是{_describe(raw)}"
-    value = number(raw.value)
-    if abs(value) >= _TOO_LARGE:
-        return None, f"{raw.value} 过大（超过 15 位数字，表格无法准确保存和计算），请核实"
-    if value < 0:
-        return None, f"{number_text(value)} 是负数（应为不小于 0 的数）"
-    if not decimals and value != value.to_integral_value():
-        return None, f"{number_text(value)} 不是整数（此项只能填写不小于 0 的整数）"
-    return value, None
-
-
 def compute_totals(form: FormResult, values: dict[str, Decimal]) -> dict[str, Decimal]:
     """Input values plus every 合计, a 合计 of 合计s included."""
     totals = dict(values)
@@ -352,9 +357,3 @@ def compute_totals(form: FormResult, values: dict[str, Decimal]) -> dict[str, De
     for ref in form.sums:
         total(ref)
     return totals
-
-
-def number_text(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")

@@ -6,11 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from planmaker.base.files import Artifact, shown_path
-from planmaker.collect.forms import CATEGORY_TITLES, Collection, number_text
+from planmaker.base.numbering import chinese_number
+from planmaker.collect.forms import CATEGORY_TITLES, RULE, SOFT, UNREADABLE, Collection, number_text
 
 REPORT_FILE = "汇总报告.txt"
 
 PROBLEMS_FILE = "问题清单.csv"
+LISTED_WHEN_FOUND = {RULE, SOFT, UNREADABLE}  # sections the report has only when there is something in them
 MISSING = "missing"
 
 
@@ -58,7 +60,7 @@ def report_text(collection: Collection, limit: int | None = None) -> str:
     def heading(text: str) -> None:
         nonlocal section
         section += 1
-        lines.append(f"{'一二三四五六七八九十'[section - 1]}、{text}")
+        lines.append(f"{chinese_number(section)}、{text}")
 
     missing = collection.missing
     also = "和机构" if collection.institutions is not None else ""
@@ -73,6 +75,8 @@ def report_text(collection: Collection, limit: int | None = None) -> str:
             _listed(lines, [f"    {name}" for name in form.missing_institutions], limit)
     for category, title in CATEGORY_TITLES.items():
         found = [i for i in collection.issues if i.category == category]
+        if not found and category in LISTED_WHEN_FOUND:
+            continue
         heading(f"{title}（{len(found)}）")
         _listed(lines, [f"  {issue}" for issue in found], limit) if found else lines.append("  无。")
     excluded = [s for f in collection.forms for s in f.submissions if not s.included]
@@ -90,7 +94,10 @@ def report_text(collection: Collection, limit: int | None = None) -> str:
         heading(f"已跳过的非表格文件（{len(collection.ignored)}）")
         _listed(lines, [f"  {shown_path(p)}" for p in collection.ignored], limit)
     lines.append("")
-    if collection.clean:
+    soft = sum(1 for i in collection.issues if i.soft)
+    if collection.clean and soft:
+        lines.append(f"结论：全部下级均已报送，汇总完整；有 {soft} 处数字请核实（已计入汇总）。")
+    elif collection.clean:
         lines.append("结论：全部下级均已报送，未发现问题，汇总完整。")
     else:
         lines.append("结论：有问题，汇总不完整。以上问题改正后请重新汇总，再向上级报送。")
@@ -120,6 +127,24 @@ def _cell_value(value: Decimal, decimals: bool):
     return float(value)
 
 
+def status_line(collection: Collection, form) -> str:
+    """How complete a summed form is, printed under its title: what is sent upwards says so itself."""
+    expected = len(collection.subordinates) + (
+        collection.institutions or 0 if form.filled_by == "institution" else 0)
+    received = len({s.unit_id for s in form.submissions})
+    refused = len({s.unit_id for s in form.submissions if not s.included})
+    names = [j.name for j in form.missing] + list(form.missing_institutions)
+    wrong = f"，其中 {refused} 份有误未计入汇总" if refused else ""
+    if not expected:
+        return f"已报 {received} 份{wrong}（未给出应报单位名单，无法核对是否报齐）"
+    if not names and not refused:
+        return f"应报 {expected} 份，全部报齐"
+    if not names:
+        return f"应报 {expected} 份、已报 {received} 份{wrong}"
+    shown = "、".join(names[:10]) + (f"等 {len(names)} 个（名单见{PROBLEMS_FILE}）" if len(names) > 10 else "")
+    return f"应报 {expected} 份、已报 {received} 份{wrong}，未报单位：{shown}"
+
+
 def render(collection: Collection) -> list[Artifact]:
     """The summed forms (.xlsx and .docx) and the report, in memory."""
     from planmaker.base.files import safe_filename
@@ -138,16 +163,18 @@ def render(collection: Collection) -> list[Artifact]:
             "collected_units": "、".join(s.unit for s in units if not s.institution),
             "collected_institutions": str(sum(1 for s in units if s.institution)),
             "collected_files": str(len(units)),
-            "complete": "no" if collection.missing or collection.issues else "yes",
+            "complete": "yes" if collection.clean else "no",
         }
         values = {c.ref: _cell_value(form.totals[c.ref], c.decimals) for c in form.cells if c.kind == "input"}
         extra = {"annex": annex.number, "title": annex.title, "form": form.form_id,
                  "sources": [str(s.path) for s in units]}
-        artifacts.append(Artifact(f"{name}.xlsx", "stats", stats_xlsx(resolved, annex, when, values, more), extra))
+        status = status_line(collection, form)
+        artifacts.append(Artifact(f"{name}.xlsx", "stats", stats_xlsx(resolved, annex, when, values, more,
+                                                                       status=status), extra))
         ncols = len(annex.spec.columns)
         texts = [number_text(form.totals[c.ref]) for c in form.cells]
         rows = [texts[k:k + ncols] for k in range(0, len(texts), ncols)]
-        data = stats_docx(resolved, annex, author, when, rows)
+        data = stats_docx(resolved, annex, author, when, rows, status=status)
         artifacts.append(Artifact(f"{name}.docx", "stats", data, extra))
     artifacts.append(Artifact(REPORT_FILE, "report", report_text(collection).encode("utf-8")))
     artifacts.append(Artifact(PROBLEMS_FILE, "report", problems_csv(collection)))

@@ -28,6 +28,7 @@ from planmaker.collect.forms import (
     CATEGORY_TITLES,
     DUPLICATE,
     SPREADSHEET_SUFFIXES,
+    UNREADABLE,
     Collection,
     FormReader,
     FormResult,
@@ -39,6 +40,7 @@ from planmaker.collect.forms import (
 from planmaker.collect.report import REPORT_FILE, render, report_text  # noqa: F401  (the command's API)
 from planmaker.inputs.annex_kinds import annex_kind
 from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.stats_rules import expand
 from planmaker.office import xlsx_read as xr
 from planmaker.office.stats_layout import HEAD_ROW, cell_map, sum_cells
 from planmaker.plan.resolve import Resolved, resolve
@@ -46,13 +48,15 @@ from planmaker.writing.output import WriteReport, write_outputs
 
 # ------------------------------------------------------------------ gathering
 
-def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path], list[Path]]:
-    """The files to read and the files skipped in the folders given.
+def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path], list[Path], list[Issue]]:
+    """The files to read, the files skipped and the folders that could not be listed.
 
     A file named on the command line is always read; in a folder, spreadsheets
     are read (an .xls or .ods is reported, not skipped: it may be a form saved
     in the wrong format) and other files are listed as skipped.  Lock files of
-    Excel (~$…) and LibreOffice (.~lock…) and the output folder are left out."""
+    Excel (~$…) and LibreOffice (.~lock…) are left out, and so is the output
+    folder where it lies inside a folder read; an output folder that holds the
+    folder read (collect 汇总/收件 -o 汇总) takes nothing away from it."""
     problems = [f"找不到 “{shown_path(path)}”" for path in inputs if not path.exists()]
     if problems:
         raise InputError.single("；".join(problems))
@@ -63,22 +67,63 @@ def gather(inputs: list[Path], exclude: Path | None = None) -> tuple[list[Path],
             raise InputError.single(
                 f"输出文件夹 {shown_path(exclude)} 在收到的统计表所在的文件夹 {shown_path(path)} 之内：汇总表会混进"
                 "待汇总的文件中；请用 -o 另指一个文件夹（如与收件文件夹并列的“汇总”）", field="-o")
-    files, ignored, seen = [], [], set()
+    files: list[Path] = []
+    ignored: list[Path] = []
+    unreadable: list[Issue] = []
+    seen: set[tuple[int, int] | Path] = set()
     for path in inputs:
-        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for candidate in found:
-            resolved = candidate.resolve()
-            if resolved in seen:
+        found = _walk(path, unreadable) if path.is_dir() else [(path, _identity(path))]
+        for candidate, identity in sorted(found, key=lambda pair: pair[0]):
+            if identity in seen:
                 continue
-            seen.add(resolved)
+            seen.add(identity)
             if path.is_dir():
-                if excluded is not None and (resolved == excluded or excluded in resolved.parents):
-                    continue
                 if candidate.name.startswith(("~$", ".~lock")) or candidate.suffix.lower() not in SPREADSHEET_SUFFIXES:
                     ignored.append(candidate)
                     continue
             files.append(candidate)
-    return files, ignored
+    return files, ignored, unreadable
+
+
+def _identity(path: Path) -> tuple[int, int] | Path:
+    try:
+        status = path.stat()
+    except OSError:
+        return path.resolve()
+    return status.st_dev, status.st_ino
+
+
+def _walk(folder: Path, unreadable: list[Issue]) -> list[tuple[Path, tuple[int, int] | Path]]:
+    """(file, its identity) for every file below ``folder``; a subfolder that cannot be
+    listed is reported, not passed over (its unit would seem not to have sent anything).
+    A province's tens of thousands of forms: one directory read a folder, a stat only
+    for links (the same file reached twice is read once)."""
+    import os
+
+    found: list[tuple[Path, tuple[int, int] | Path]] = []
+    pending = [folder]
+    while pending:
+        top = pending.pop()
+        try:
+            device = os.stat(top).st_dev
+            with os.scandir(top) as entries:
+                listed = list(entries)
+        except OSError as error:
+            unreadable.append(Issue(UNREADABLE, top, f"无法打开此文件夹（{error.strerror or error}），其中的表未读取；"
+                                                     "请检查权限后重新汇总"))
+            continue
+        for entry in listed:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                elif entry.is_symlink():
+                    if os.path.isfile(entry.path):
+                        found.append((Path(entry.path), _identity(Path(entry.path))))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append((Path(entry.path), (device, entry.inode())))
+            except OSError:
+                continue
+    return found
 
 
 # ------------------------------------------------------------------ the whole collection
@@ -101,8 +146,9 @@ def _forms(resolved: Resolved) -> list[FormResult]:
                     texts[key] = f"{line.text}·{sub.text}" if sub else line.text
         cells = cell_map(spec)
         labels = {c.ref: f"{texts[c.line_id]}／{spec.columns[c.column].replace(chr(10), '')}" for c in cells}
+        checks = expand(spec, {(c.line_id, c.column): c.ref for c in cells}, texts)
         forms.append(FormResult(annex, cells, sum_cells(spec), labels, spec_version(annex),
-                                _layout(resolved, annex)))
+                                _layout(resolved, annex), checks))
     return forms
 
 
@@ -112,12 +158,20 @@ def _layout(resolved: Resolved, annex) -> dict[str, str]:
     where the cell map says."""
     from planmaker.kinds.making import document_time
     from planmaker.kinds.stats import stats_xlsx
+    from planmaker.office.stats_layout import Layout
 
     book = xr.Workbook(stats_xlsx(resolved, annex, document_time(resolved)))
     sheet = book.sheet_names()[0]
+    layout = Layout(annex.spec)
+    # a group's name is repeated where a page break splits it: where the pages break depends on
+    # the rows' heights (a summed form's status line above), so only its first row is compared
+    firsts = {min(r.number for r in layout.rows if r.group == g) for g in {r.group for r in layout.rows}}
+    group_column = xr.column_letters(layout.group_col)
     labels = {}
     for ref, cell in book.cells(sheet).items():
-        if cell.kind == "s" and xr.split_ref(ref)[1] >= HEAD_ROW:
+        letters, row = xr.split_ref(ref)
+        if cell.kind == "s" and row >= HEAD_ROW and not (letters == group_column and row >= layout.first_data
+                                                         and row not in firsts):
             labels[ref] = cell.value
     return labels
 
@@ -159,10 +213,10 @@ def read_all(reader: FormReader, files: list[Path], workers: int = 1):
         _reader.clear()
 
 
-def _fingerprint(values: dict[str, Decimal]) -> str:
-    import hashlib
-
-    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:32]
+def _fingerprint(values: dict[str, Decimal]) -> int:
+    """Equal for equal figures (Decimal's hash is its value's), to tell a copy sent twice from
+    a different form once the figures are dropped; a worker process shares the hash seed."""
+    return hash(tuple(sorted(values.items())))
 
 
 def _add(totals: dict[str, Decimal], values: dict[str, Decimal], sign: int = 1) -> None:
@@ -182,14 +236,14 @@ def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
     if not forms:
         raise InputError.single(f"专项 “{resolved.campaign.id}” 没有统计表，无可汇总", plan_path, None, "campaign")
     names = expected_institutions(institutions_file)
-    files, ignored = gather([Path(p) for p in inputs], exclude)
+    files, ignored, unreadable = gather([Path(p) for p in inputs], exclude)
     subordinates = catalog.children_of(resolved.jurisdiction)  # once: the units expected, by id
     reader = FormReader(resolved, {f.form_id: f for f in forms}, {j.id: j for j in subordinates},
                         set(names) if names is not None else None)
     by_form = {f.form_id: f for f in forms}
     totals = {f.form_id: {c.ref: Decimal(0) for c in f.cells if c.kind == "input"} for f in forms}
     per_unit: dict[tuple[str, str], list[Submission]] = defaultdict(list)
-    issues: list[Issue] = []
+    issues: list[Issue] = list(unreadable)
     for submission, problem in read_all(reader, files, workers):
         if problem is not None:
             issues.append(problem)
@@ -199,7 +253,7 @@ def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
         issues.extend(submission.issues)
         copies = per_unit[(form.form_id, submission.unit_id)]
         copies.append(submission)
-        if not submission.issues and len(copies) == 1:
+        if not any(not i.soft for i in submission.issues) and len(copies) == 1:
             _add(totals[form.form_id], submission.values)
             submission.included = True
         submission.fingerprint = _fingerprint(submission.values)
@@ -210,7 +264,8 @@ def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
     for form in forms:
         seen = {unit_id for (form_id, unit_id) in per_unit if form_id == form.form_id}
         form.missing = [j for j in subordinates if j.id not in seen]
-        form.missing_institutions = [n for n in names or () if f"机构/{n}" not in seen]
+        if form.filled_by == "institution":
+            form.missing_institutions = [n for n in names or () if f"机构/{n}" not in seen]
         form.totals = compute_totals(form, {ref: number(v) for ref, v in totals[form.form_id].items()})
     order = list(CATEGORY_TITLES)
     issues.sort(key=lambda i: (order.index(i.category), str(i.file), i.where))
@@ -221,7 +276,7 @@ def collect(inputs: list[Path], plan_path: Path, catalog: Catalog | None = None,
 def _settle(reader: FormReader, form: FormResult, copies: list[Submission], totals: dict[str, Decimal]) -> Issue:
     """A unit that sent the same form more than once: counted once when every
     copy is sound and the numbers agree, else not at all."""
-    same = all(not s.issues for s in copies) and len({s.fingerprint for s in copies}) == 1
+    same = all(not s.hard_issues for s in copies) and len({s.fingerprint for s in copies}) == 1
     first = copies[0]
     if first.included and not same:
         again, _ = reader.read(first.path)

@@ -54,9 +54,43 @@ def refuse_errors(resolved: Resolved) -> None:
         raise InputError(errors + [Problem(f"planmaker check {resolved.plan_file} 列出全部问题；改正后再生成")])
 
 
+# What a campaign's text may ask to be sent, and the kind of annex that ships it.
+ASKED_FOR = {"统计表": "stats", "检查表": "checklist", "自查表": "selfcheck", "整改台账": "ledger", "任务分工表": "tasks"}
+_ANNEX_WORDS = re.compile(r"(?:见|详见)(?:方案)?附件|（附件\d*）|\(附件\d*\)|附表")
+_NOT_TEXT = {"id", "name", "description", "annexes", "date_labels"}
+
+
+def annex_problems(resolved: Resolved) -> list[Problem]:
+    """The campaign's text asks for a form or an annex it does not ship: a unit told to send
+    a 量化统计表 must be sent one."""
+    campaign = resolved.campaign
+    kinds = {annex.kind for annex in campaign.model.annexes}
+    problems: list[Problem] = []
+
+    def walk(node, loc):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not (loc == () and key in _NOT_TEXT):
+                    walk(value, loc + (key,))
+        elif isinstance(node, list):
+            for k, value in enumerate(node):
+                walk(value, loc + (k,))
+        elif isinstance(node, str):
+            asked = [word for word, kind in ASKED_FOR.items() if word in node and kind not in kinds]
+            if not kinds and _ANNEX_WORDS.search(node):
+                asked.append("附件")
+            for word in asked:
+                problems.append(Problem(f"正文要求报送或参见“{word}”，但专项模板没有这样的附件（annexes）："
+                                        "请在 annexes 中加上它，或改正正文", campaign.file,
+                                        locate(campaign.raw, loc), ".".join(map(str, loc)), "warning"))
+
+    walk(campaign.raw, ())
+    return problems
+
+
 def campaign_problems(resolved: Resolved, catalog: Catalog | None = None, lint: bool = True) -> list[Problem]:
     campaign = resolved.campaign
-    problems = []
+    problems = annex_problems(resolved)
     bundled = is_bundled(resolved)
     if lint:
         catalog = catalog or Catalog()
@@ -218,10 +252,8 @@ def _deadline_problems(resolved: Resolved, report: _Report) -> list[tuple]:
     for sid, reports in resolved.series.items():
         loc = ("recurring", sid) if sid in resolved.plan.recurring else ("dates",)
         for entry in reports:
+            # a report on a period is due after it: the last quarter's after the campaign's end
             dated.append((entry.name, entry.date, loc, f"{entry.label}："))
-            value = entry.date
-            if value and end and value.first_day > end.last_day:
-                report(f"{entry.label}：{format_date(value)}晚于专项结束日期", loc, "warning")
     return dated
 
 
@@ -232,6 +264,13 @@ def _milestone_problems(resolved: Resolved, report: _Report) -> None:
     def percent(milestone):
         return resolved.plan.milestones.get(milestone.id, milestone.percent)
 
+    if milestones and not resolved.institutions:
+        report("进度节点按机构总数的百分比计算家数，但辖区配置没有机构名单，也没有用 --institutions 给出："
+               "文中的家数将留空（__家）", ("milestones",), "warning")
+    for milestone, when in milestones:
+        if when is None:
+            report(f"进度节点 {milestone.id}（{milestone.percent}%）的日期未设置，文中的月份将留空（__月份）",
+                   ("dates",), "warning")
     for (earlier, e_date), (later, l_date) in zip(milestones, milestones[1:]):
         if earlier.groups == later.groups and e_date and l_date:
             if l_date.last_day < e_date.first_day:

@@ -225,10 +225,27 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _milestone_phase(model) -> tuple[str | None, dict[str, str]]:
+    """The phase whose text names the coverage milestones, and each milestone's named date
+    placed in it, a month apart: a one-month stage cannot hold 40%, 70% and 100% in three
+    months, so that phase takes one month a milestone and no target is left blank."""
+    dated = [m for m in model.milestones if m.date in model.dates]
+    phase = next((p.id for p in model.phases if "milestones" in p.text), None)
+    if phase is None or not dated:
+        return None, {}
+    places = {}
+    for k, milestone in enumerate(dated):
+        last = k == len(dated) - 1
+        places[milestone.date] = (f"{phase}.end" if last and k else
+                                  f"{phase}.start" + (f" + {k} month{'s' if k > 1 else ''}" if k else ""))
+    return phase, places
+
+
 def _phase_lines(new: NewPlan) -> list[str]:
     phases = new.campaign.model.phases
     if not phases:
         return []
+    spread, places = _milestone_phase(new.campaign.model)
     lines = ["", "# 各阶段的起止：先按每阶段一个月排列，请按实际修改（写法见上）。" if new.start else
              "# 各阶段的起止：开始月份确定后填写，如 {start: start, end: start + 1 month}。", "phases:"]
     previous = None
@@ -237,7 +254,9 @@ def _phase_lines(new: NewPlan) -> list[str]:
             lines.append(f"  {phase.id}: {{start: null, end: null}}  # {phase.name}")
             continue
         begin = "start" if previous is None else f"{previous}.end + 1 month"
-        lines.append(f"  {phase.id}: {{start: {begin}, end: {phase.id}.start}}  # {phase.name}")
+        months = len(places) - 1 if phase.id == spread else 0
+        end = f"{phase.id}.start" + (f" + {months} month{'s' if months > 1 else ''}" if months else "")
+        lines.append(f"  {phase.id}: {{start: {begin}, end: {end}}}  # {phase.name}")
         previous = phase.id
     return lines
 
@@ -267,8 +286,9 @@ def plan_text(new: NewPlan) -> str:
     lines += ["", "dates:", f"  start: {new.start or 'null'}    # 专项开始（只写到月）",
               f"  end: {last + '.end' if last else 'null'}    # 专项结束",
               "  signed: null    # 成文日期，如 start.first + 19 days；留空则文末日期留空"]
+    _, places = _milestone_phase(model) if new.start else (None, {})
     for name in model.dates:
-        lines.append(f"  {name}: null    # {model.date_labels.get(name, name)}")
+        lines.append(f"  {name}: {places.get(name, 'null')}    # {model.date_labels.get(name, name)}")
     lines += _phase_lines(new)
     lines += ["", "# 联系人：unit 写部门角色（health、insurance、tcm 等，文中显示为该部门简称）或单位名称。"]
     if new.contacts:

@@ -209,6 +209,11 @@ def stats_form(title: str, number: int, annex_rows: list[Para], lines: list[str]
     else:
         spec["landscape"] = True     # stats.docx: the figures and a unit beside three label columns turn the page
     spec["groups"] = groups
+    units = {x.get("unit", "") for g in groups for line in g["lines"] for x in [line, *line.get("subs", [])]}
+    rules = proposed_rules(header.columns, units)
+    if rules:
+        spec["rules"] = rules
+        form.notes.append((data[0].line, "统计表：已提议校验规则 " + "；".join(r["text"] for r in rules) + "，请核对"))
     footer = _footer(after, form.notes)
     if footer and footer != DEFAULT_FOOTER:
         spec["footer"] = footer
@@ -270,7 +275,10 @@ def _place(row: Row, labels: list[str], unit: dict, groups: list[dict], notes: l
         else:
             line.update(unit)
         lines.append(line)
-        if _TOTAL.match(item):
+        if _TOTAL.match(item) and not sub and len(lines) > 1:
+            line["total"] = True
+            notes.append((row.line, f"统计表的“{item}”行：已设为本组其上各行之和（sum_of，生成的表中为公式），请核对"))
+        elif _TOTAL.match(item):
             notes.append((row.line, f"统计表的“{item}”行：要自动求和，请在统计表数据文件中用 sum_of 写明合计哪些行"))
     elif sub and lines and lines[-1].get("subs"):
         lines[-1]["subs"].append({"text": sub, **unit})
@@ -280,13 +288,28 @@ def _place(row: Row, labels: list[str], unit: dict, groups: list[dict], notes: l
 
 def _with_ids(group: dict, g: int) -> dict:
     """Stable ids by place (g2-5, g2-5-1): collect matches the rows of the forms it sums by them."""
-    lines = []
+    lines: list[dict] = []
+    since = 0  # the lines a 合计 adds up: those above it, back to the previous 合计
     for k, line in enumerate(group["lines"], start=1):
-        entry = {"id": f"g{g}-{k}", **line}
+        entry = {"id": f"g{g}-{k}", **{key: v for key, v in line.items() if key != "total"}}
         if "subs" in line:
             entry["subs"] = [{"id": f"g{g}-{k}-{s}", **sub} for s, sub in enumerate(line["subs"], start=1)]
+        if line.get("total"):
+            entry["sum_of"] = [e["id"] for e in lines[since:]]
+            since = len(lines) + 1
         lines.append(entry)
     return {"name": group["name"], "lines": lines}
+
+
+def proposed_rules(columns: list[str], units: set[str]) -> list[dict]:
+    """The obvious checks of a form's columns: each count no more than the one 总数 column
+    (检查数量 ≤ 辖区内总数).  Nothing is proposed for sums of money."""
+    names = [c.replace("\n", "") for c in columns]
+    totals = [n for n in names if n.endswith(("总数", "总计"))]
+    if len(totals) != 1 or units & _MONEY:
+        return []
+    return [{"left": n, "op": "<=", "right": totals[0], "text": f"{n}不超过{totals[0]}"}
+            for n in names if n != totals[0]]
 
 
 def _footer(after: list[Row], notes: list[tuple[int, str]]) -> list[str]:

@@ -344,10 +344,20 @@ class StatsGroup(Strict):
     lines: list[StatsLine]
 
 
+class StatsRule(Strict):  # a check between the form's numbers, as DHIS2's (syntax: inputs/stats_rules)
+    left: NonEmpty
+    op: Literal["<=", "<", "=", ">=", ">", "!="]
+    right: NonEmpty
+    severity: Literal["hard", "soft"] = "hard"  # hard: not summed until corrected; soft: summed, listed
+    text: str = ""
+
+
 class StatsSpec(Strict):
     """A statistics form: rows of lines in groups, one number per value column."""
 
     id: Identifier
+    filled_by: Literal["institution", "jurisdiction", "province", "prefecture", "county"] = "jurisdiction"
+    rules: list[StatsRule] = []
     title: NonEmpty
     label_header: list[str] = ["项目", "检查内容"]
     value_header: str | None = None

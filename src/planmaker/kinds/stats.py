@@ -80,20 +80,53 @@ def stats_template(spec: StatsSpec) -> Path:
     return template_path(spec.template)
 
 
-def stats_docx(resolved: Resolved, annex: Annex, author: str, when, values: list[list[str]] | None = None) -> bytes:
+def stats_docx(resolved: Resolved, annex: Annex, author: str, when, values: list[list[str]] | None = None,
+               status: str | None = None) -> bytes:
+    """The form as .docx; ``values`` fills a summed form, ``status`` (how complete the
+    summary is) goes on a line of its own under the 填报单位 line."""
     widths = gbt9704.stats_columns_mm(annex.spec.template, len(annex.spec.columns))
 
     def lay_out(document) -> None:
         # the template loops over the value columns; their widths follow from how many there are
         for table in document.element.body.findall(qn("w:tbl")):
             set_table_grid(table, widths)
+        if status:
+            _status_paragraph(document, status)
 
     return render_template(stats_template(annex.spec), stats_context(resolved, annex, values), annex.title,
                            author, when, lay_out)
 
 
+def _status_paragraph(document, text: str) -> None:
+    """A copy of the line just above the table (填报单位 … 统计时段 …), holding ``text``."""
+    import copy
+
+    body = document.element.body
+    table = body.find(qn("w:tbl"))
+    above = table.getprevious() if table is not None else None
+    while above is not None and (above.tag != qn("w:p") or not "".join(above.itertext()).strip()):
+        above = above.getprevious()
+    if above is None:
+        return
+    line = copy.deepcopy(above)
+    runs = line.findall(qn("w:r"))
+    for run in runs[1:]:
+        line.remove(run)
+    for child in list(line):
+        if child.tag not in (qn("w:pPr"), qn("w:r")):
+            line.remove(child)
+    if runs:
+        for child in list(runs[0]):
+            if child.tag != qn("w:rPr"):
+                runs[0].remove(child)
+        t = runs[0].makeelement(qn("w:t"), {})
+        t.text = text
+        runs[0].append(t)
+    above.addnext(line)
+
+
 def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = None, more: dict | None = None,
-               unit: str | None = None, info_lines: int | None = None) -> bytes:
+               unit: str | None = None, info_lines: int | None = None, status: str | None = None) -> bytes:
     """The fill-in workbook; ``values`` fills a summed form, ``more`` adds to its
     metadata; ``unit`` (an institution) fills it in instead of the jurisdiction."""
     from planmaker.office.xlsx_stats import stats_workbook
@@ -116,12 +149,13 @@ def stats_xlsx(resolved: Resolved, annex: Annex, when, values: dict | None = Non
     }
     if unit is None:
         unit = resolved.jurisdiction.name if summed else ""
-    return stats_workbook(annex.spec, annex.title, unit, period_text(resolved), meta, when, values, info_lines)
+    return stats_workbook(annex.spec, annex.title, unit, period_text(resolved), meta, when, values, info_lines,
+                          status)
 
 
 def spec_version(annex: Annex) -> str:
     """A fingerprint of the form's layout: forms filled from different layouts must not be summed."""
-    layout = annex.spec.model_dump(mode="json", exclude={"title", "footer", "template", "landscape"})
+    layout = annex.spec.model_dump(mode="json", exclude={"title", "footer", "template", "landscape", "rules", "filled_by"})
     return hashlib.sha256(json.dumps(layout, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -142,6 +176,8 @@ class StatsKind(AnnexKind):
         ``collect --institutions`` knows whose it is."""
         from planmaker.office.xlsx_stats import info_measure
 
+        if annex.spec.filled_by != "institution":
+            return []  # a form for a county or a city, not for a clinic
         measure = info_measure(annex.spec)
         period = period_text(job.resolved)
 

@@ -19,23 +19,33 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 from xml.etree import ElementTree
 
+from planmaker.office.xlsx_parts import date_style_set, leading_rows, relationship_list, serial_date, sheet_list
+from planmaker.office.xlsx_parts import namespace as _namespace
+
 MAX_PART_BYTES = 4 * 1024 * 1024  # a statistics form is a few kilobytes; parsed, 4 MB of cells take some 100 MB
+MAX_UNPACKED = 100 * 1024 * 1024
+MAX_MEMBERS = 10_000
+MAX_RATIO = 100  # an Office document's XML packs 5 to 20 times; beyond 100 it is built to explode
+_SHARED: dict[tuple[str, bytes], object] = {}  # parts every form has alike (workbook, styles, rels), parsed once
+SHARED_PART_BYTES = 256 * 1024  # kept only up to this size: 256 parts of it at most
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx with an opening password
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 _PLAIN = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}\Z")
+# What a spreadsheet writes for a number: ASCII digits, no “_” (which Decimal takes), an exponent of a
+# few digits (1E+999999999 would overflow every sum after it).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?\Z")
 
 
 class XlsxError(Exception):
     """The file cannot be read as a workbook; the message is for the user."""
 
 
-@dataclass(frozen=True)
-class RawCell:
-    """One stored cell.
+class RawCell(NamedTuple):
+    """One stored cell (a tuple: a province's forms make millions of them).
 
     ``kind``: ``n`` number (``value`` a Decimal), ``s`` text, ``b`` logical
     (bool), ``e`` error (its text, e.g. ``#DIV/0!``), ``d`` a date as text, or
@@ -86,25 +96,38 @@ class Workbook:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, ValueError):
             raise XlsxError("不是有效的 .xlsx 文件（无法按 Excel 工作簿打开）") from None
+        self._check_directory()
         self._names = set(self._zip.namelist())
         book_part = self._office_document()
-        root = self._xml(book_part)
-        ns = _namespace(root)
+        sheets = self._shared(book_part, sheet_list)
         rels = self._relationships(book_part)
-        self.sheets: list[tuple[str, str]] = []  # (name, state) in workbook order
-        self._parts: dict[str, str] = {}
-        for sheet in root.iter(f"{{{ns}}}sheet"):
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            name = sheet.get("name", "")
-            self.sheets.append((name, sheet.get("state", "visible")))
-            if rid in rels:
-                self._parts[name] = rels[rid][1]
+        self.sheets: list[tuple[str, str]] = [(name, state) for name, state, _ in sheets]  # in workbook order
+        self._parts: dict[str, str] = {name: rels[rid][1] for name, _, rid in sheets if rid in rels}
         strings = next((target for kind, target in rels.values() if kind == "sharedStrings"), None)
         self._strings_part = strings
         self._strings: list[str] | None = None
+        self._dates: frozenset[str] | None = None  # style indices that show a number as a date
+        self._styles_part = next((target for kind, target in rels.values() if kind == "styles"), None)
         self._cells: dict[str, dict[str, RawCell]] = {}
 
     # ------------------------------------------------------------ package
+
+    def _check_directory(self) -> None:
+        """Refused by what the zip's directory says, before anything is inflated: too many
+        parts, too much in all, a part packed as only a bomb packs."""
+        members = self._zip.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise XlsxError(f"工作簿中的部件过多（{len(members)} 个），不像是统计表")
+        total = 0
+        for member in members:
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > 1024 * 1024 and ratio > MAX_RATIO:
+                raise XlsxError(f"工作簿中的 {member.filename} 压缩比异常（{ratio:.0f} 倍，上限 {MAX_RATIO} 倍），"
+                                "疑似“压缩炸弹”，已拒绝读取")
+        if total > MAX_UNPACKED:
+            raise XlsxError(f"工作簿解压后过大（{total / 1024 / 1024:.0f} MB，上限 {MAX_UNPACKED // 1024 // 1024} MB），"
+                            "已拒绝读取")
 
     def _read(self, part: str) -> bytes:
         if part not in self._names:
@@ -113,12 +136,33 @@ class Workbook:
         if info.file_size > MAX_PART_BYTES:
             raise XlsxError(f"工作簿部件 {part} 过大（{info.file_size} 字节），不像是统计表")
         try:
-            return self._zip.read(part)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            # read(n) inflates at most n bytes a step (read() would inflate up to 2 GB at once), and
+            # never past the size the directory gives; a part that is not that size is damaged
+            with self._zip.open(info) as stream:
+                data = stream.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
             raise XlsxError(f"无法解压工作簿部件 {part}（{exc}），文件可能已损坏") from None
+        if len(data) != info.file_size:
+            raise XlsxError(f"工作簿部件 {part} 与压缩包目录中记录的大小不符，文件可能已损坏")
+        return data
+
+    def _shared(self, part: str, parse):
+        """``parse(root)`` of a part, remembered by its exact bytes: the workbook, styles and
+        relationships of a campaign's forms are alike, and a province reads tens of thousands."""
+        data = self._read(part)
+        if len(data) > SHARED_PART_BYTES:  # a part this large is no form's: parsed, not kept
+            return parse(self._xml_of(part, data))
+        key = (parse.__name__, data)
+        if key not in _SHARED:
+            if len(_SHARED) > 256:
+                _SHARED.clear()
+            _SHARED[key] = parse(self._xml_of(part, data))
+        return _SHARED[key]
 
     def _xml(self, part: str):
-        data = self._read(part)
+        return self._xml_of(part, self._read(part))
+
+    def _xml_of(self, part: str, data: bytes):
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise XlsxError(f"工作簿部件 {part} 含有 DTD，拒绝读取")
         try:
@@ -133,15 +177,9 @@ class Workbook:
         if rels_part not in self._names:
             return {}
         found = {}
-        for rel in self._xml(rels_part):
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External":
-                continue
-            if target.startswith("/"):
-                resolved = target.lstrip("/")
-            else:
-                resolved = posixpath.normpath(posixpath.join(folder, target))
-            found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], resolved)
+        for rid, kind, target in self._shared(rels_part, relationship_list):
+            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found[rid] = (kind, resolved)
         return found
 
     def _office_document(self) -> str:
@@ -162,7 +200,19 @@ class Workbook:
                     self._strings.append(_rich_text(si, ns))
         return self._strings
 
+    def _date_styles(self) -> frozenset[str]:
+        """The cell styles (``s``) whose number format is a date or time: a date typed into a
+        count cell is stored as a number (2021-01-17 as 44213) and must not be read as one."""
+        if self._dates is None:
+            self._dates = frozenset()
+            if self._styles_part and self._styles_part in self._names:
+                self._dates = self._shared(self._styles_part, date_style_set)
+        return self._dates
+
     # ------------------------------------------------------------ cells
+
+    def sheet_state(self, sheet: str) -> str:
+        return next((state for name, state in self.sheets if name == sheet), "visible")
 
     def sheet_names(self) -> list[str]:
         return [name for name, _ in self.sheets]
@@ -207,6 +257,16 @@ class Workbook:
         data = self._read(part)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise XlsxError(f"工作簿部件 {part} 含有 DTD，拒绝读取")
+        head = leading_rows(data)
+        if head is not None:  # the rows 1, 2, … before the first gap, parsed alone (the cell map is not)
+            root = self._xml_of(part, head)
+            space = _namespace(root)
+            found: dict[str, RawCell] = {}
+            c_tag, v_tag, f_tag, is_tag = (f"{{{space}}}{t}" for t in ("c", "v", "f", "is"))
+            number = 0
+            for row in root.iter(f"{{{space}}}row"):
+                number = self._row(row, number, found, c_tag, v_tag, f_tag, is_tag, space)
+            return read_key_values(found)
         parser = ElementTree.XMLPullParser(events=("start", "end"))
         cells: dict[str, RawCell] = {}
         ns, row_number, expected = None, 0, 1
@@ -284,17 +344,16 @@ class Workbook:
         text = text.strip()
         if text == "":
             return RawCell("", None, formula)
+        if not _NUMBER.match(text):
+            return RawCell("e", f"#无法识别的数字 {text[:40]}", formula)
         try:
             number = Decimal(text)
         except InvalidOperation:
-            return RawCell("e", f"#无法识别的数字 {text}", formula)
-        if not number.is_finite():
-            return RawCell("e", f"#无法识别的数字 {text}", formula)
+            return RawCell("e", f"#无法识别的数字 {text[:40]}", formula)
+        style = c.get("s")
+        if style and style != "0" and style in self._date_styles():
+            return RawCell("d", serial_date(number), formula)
         return RawCell("n", number, formula)
-
-
-def _namespace(root) -> str:
-    return root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
 
 
 def _rich_text(element, ns: str) -> str:

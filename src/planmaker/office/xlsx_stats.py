@@ -57,13 +57,14 @@ _LOCKED = Protection(locked=True)
 
 def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
                    meta: dict[str, str], when: dt.datetime, values: dict[str, object] | None = None,
-                   info_lines: int | None = None) -> bytes:
+                   info_lines: int | None = None, status: str | None = None) -> bytes:
     """The form as .xlsx bytes, identical for identical arguments.
 
     ``values`` fills input cells by reference (``{"D7": 3}``): a summed form
     is the same form, filled in, ready to be collected one level up.
     ``info_lines``: the lines the 填报单位 row takes, measured by the caller
-    (:func:`info_measure`) so that the unit's name may be a marker (xlsx_batch)."""
+    (:func:`info_measure`) so that the unit's name may be a marker (xlsx_batch).
+    ``status``: how complete a summed form is, on a line of its own below 填报单位."""
     layout = Layout(spec)
     reserved = {"format", "form_id", "sheet"} & set(meta)
     if reserved:
@@ -75,7 +76,7 @@ def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(spec, title)
-    _Form(layout, sheet, values or {}, info_lines).write(title, jurisdiction, period)
+    _Form(layout, sheet, values or {}, info_lines, status).write(title, jurisdiction, period)
 
     book.defined_names[DEFINED_NAME] = DefinedName(DEFINED_NAME, attr_text=_quote(spec.id))
     _write_meta(book.create_sheet(META_SHEET), layout,
@@ -97,10 +98,11 @@ def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
 
 class _Form:
     def __init__(self, layout: Layout, sheet, values: dict[str, object] | None = None,
-                 info_lines: int | None = None):
+                 info_lines: int | None = None, status: str | None = None):
         self.layout, self.spec, self.sheet = layout, layout.spec, sheet
         self.values = values or {}
         self.info_lines = info_lines
+        self.status = status
         self.widths = self._widths()
         self.heights: dict[int, float] = {}
 
@@ -214,7 +216,7 @@ class _Form:
         self._need(TITLE_ROW, TITLE_ROW, title, total, TITLE_PT, minimum=32)
         # ``info_lines`` given: an institution's own form, its name (maybe a marker) not looked at.
         if self.info_lines is not None or jurisdiction:
-            info = info_text(jurisdiction, period)
+            info = info_text(jurisdiction, period) + (f"\n{self.status}" if self.status else "")
             self._text(INFO_ROW, 1, info, last_col=lay.ncols, border=None, align=_align("left"))
             self._need(INFO_ROW, INFO_ROW, info, total, minimum=24, lines=self.info_lines)
             return
@@ -294,6 +296,28 @@ class _Form:
         for validation in (whole, decimal):
             if validation.sqref.ranges:
                 self.sheet.add_data_validation(validation)
+        self._rules()
+
+    def _rules(self) -> None:
+        """Each check of the form's rules as conditional formatting: the cell a broken
+        rule is reported on turns red as the clerk types, before the form is sent."""
+        from openpyxl.formatting.rule import FormulaRule
+        from openpyxl.styles.differential import DifferentialStyle  # noqa: F401  (FormulaRule builds one)
+
+        from planmaker.inputs.stats_rules import SHEET_OPS, expand, formula, rows
+
+        lay, spec = self.layout, self.spec
+        cells = lay.cells()
+        texts = {key: text for key, (_, text) in rows(spec).items()}
+        for check in expand(spec, {(c.line_id, c.column): c.ref for c in cells}, texts):
+            if not check.at:
+                continue
+            test = f"NOT({formula(check.left)}{SHEET_OPS[check.rule.op]}{formula(check.right)})"
+            soft = check.rule.severity == "soft"
+            self.sheet.conditional_formatting.add(check.at, FormulaRule(
+                formula=[test], stopIfTrue=False,
+                fill=PatternFill(bgColor="FFEB9C" if soft else "FFC7CE"),
+                font=Font(color="9C5700" if soft else "9C0006", bold=True)))
 
     def _footer(self) -> None:
         for label, row, label_col, input_col in self.layout.footer_cells:

@@ -186,6 +186,10 @@ def _check_spec(spec, path: Path, raw) -> None:
                     if ref not in ids:
                         problems.append(Problem(f"合计引用的行 “{ref}” 不存在", path,
                                                 locate(raw, ("groups", g, "lines", i, "sum_of", k)), "sum_of"))
+        from planmaker.inputs.stats_rules import check_rules
+
+        for n, text in check_rules(spec):
+            problems.append(Problem(f"校验规则 {n + 1}：{text}", path, locate(raw, ("rules", n)), f"rules[{n + 1}]"))
     if problems:
         raise InputError(problems)
 
