@@ -190,8 +190,7 @@ def _name_problems(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, a
 
     # Every name a plan file sets must be one its campaign defines.
     for kind, key, known in (("日期", "dates", allowed_dates), ("阶段", "phases", phase_ids),
-                               ("参数", "params", list(model.params)),
-                               ("引用文件", "documents", list(model.documents)),
+                               ("参数", "params", list(model.params)), ("引用文件", "documents", list(model.documents)),
                                ("进度节点", "milestones", [m.id for m in model.milestones]),
                                ("定期报送", "recurring", [r.id for r in model.recurring])):
         for name in getattr(plan, key):
