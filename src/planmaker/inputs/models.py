@@ -1,11 +1,9 @@
 """The three kinds of input, as validated data.
 
-* a jurisdiction profile: the standing facts of one province, prefecture or county;
-* a campaign: the content of one campaign, free of any jurisdiction and date;
-* a plan file: which profile, which campaign, the dates and the overrides.
+a jurisdiction profile (the standing facts of one place), a campaign (its content, free of any place
+and date) and a plan file (which profile, which campaign, the dates and the overrides).
 
-Every model forbids unknown keys, so that a misspelt field is reported (with a
-did-you-mean) instead of being silently ignored.
+Every model forbids unknown keys: a misspelt field is reported (with a did-you-mean), never ignored.
 """
 
 from __future__ import annotations
