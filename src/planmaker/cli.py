@@ -49,7 +49,7 @@ class KindsOption(clihelp.Option):
 
 def _dirs_option(name: str, dest: str, envvar: str, text: str, *aliases: str):
     """A folder option that may be given several times, or as ``envvar`` (folders separated by os.pathsep)."""
-    return option(name, *aliases, dest, multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    return option(name, *aliases, dest, multiple=True, type=clihelp.PathType(file_okay=False, path_type=Path),
                   hidden_names=aliases, envvar=envvar, show_envvar=True, metavar="文件夹", help=text,
                   callback=cliout.usable_folders)
 
@@ -61,7 +61,7 @@ campaign_dirs_option = _dirs_option("--campaigns", "campaigns_dirs", "PLANMAKER_
 
 
 def output_option(default: str, text: str):
-    return option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    return option("-o", "--output", "out_dir", type=clihelp.PathType(file_okay=False, path_type=Path),
                   default=Path(default), metavar="文件夹", help=text)
 
 
@@ -83,13 +83,13 @@ def main(ctx):
 
 
 @main.command()
-@argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@argument("plan", type=clihelp.PathType(dir_okay=False, path_type=Path))
 @output_option("out", "输出文件夹（默认 out）。")
 @option("--only", metavar="类别", cls=KindsOption)
 @force_option
 @option("--format", "formats", default="office", metavar="格式", envvar="PLANMAKER_FORMAT", show_envvar=True,
               help="office（默认，.docx 和 .xlsx）；pdf：另外用 LibreOffice 为每个 .docx/.xlsx 生成 PDF。")
-@option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path),
+@option("--institutions", "institutions_file", type=clihelp.PathType(dir_okay=False, path_type=Path),
               metavar="文件", help="医疗机构名单（.csv 或 .xlsx），为每家机构生成预填的检查表、自查表、整改台账和本机构的统计表。")
 @option("--workers", type=Range(min=1), metavar="N", envvar="PLANMAKER_WORKERS", show_envvar=True,
               help="按机构生成文件时并行的进程数（默认：本机 CPU 核数）。")
@@ -119,7 +119,7 @@ def build(plan, out_dir, only, force, formats, institutions_file, workers, shard
 
 
 @main.command()
-@argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@argument("plan", type=clihelp.PathType(dir_okay=False, path_type=Path))
 @profile_dirs_option
 @campaign_dirs_option
 @json_option
@@ -149,7 +149,7 @@ def check(plan, profiles_dirs, campaigns_dirs, as_json):
 
 
 @main.command()
-@argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@argument("plan", type=clihelp.PathType(dir_okay=False, path_type=Path))
 @output_option("cascade", "输出文件夹（默认 cascade），每个下级一个子文件夹。")
 @option("--lead-days", type=Range(0, 60), default=5, metavar="天数",
               help="下级的报送时限比上级提前的工作日数（默认 5）。")
@@ -306,12 +306,12 @@ def campaigns(campaigns_dirs, as_json):
 
 
 @main.command()
-@argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹...")
-@option("--plan", "plan", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="方案文件",
+@argument("inputs", nargs=-1, required=True, type=clihelp.PathType(path_type=Path), metavar="文件或文件夹...")
+@option("--plan", "plan", required=True, type=clihelp.PathType(dir_okay=False, path_type=Path), metavar="方案文件",
               help="本级的方案文件（生成空白统计表时用的 plan.yaml）：确定本级辖区、专项、统计时段和应报送的下级。")
 @output_option("汇总", "输出文件夹（默认 汇总）。")
 @force_option
-@option("--institutions", "institutions_file", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+@option("--institutions", "institutions_file", type=clihelp.PathType(dir_okay=False, path_type=Path), metavar="文件",
         help="本级的医疗机构名单（.csv 或 .xlsx）：每家机构应报送一份（build --institutions 生成的）统计表。")
 @option("--workers", type=Range(min=1), metavar="N", help="并行读取表格的进程数（默认：本机 CPU 核数）。")
 @profile_dirs_option
@@ -355,8 +355,8 @@ LISTED_ON_SCREEN = 30  # lines a section of the collect report shows on screen; 
 # ------------------------------------------------------------------ import (issue 13)
 
 @main.command("import")
-@argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+@argument("file", type=clihelp.PathType(dir_okay=False, path_type=Path))
+@option("-o", "--output", "out_dir", type=clihelp.PathType(file_okay=False, path_type=Path), required=True,
         metavar="文件夹", help="写入专项模板（campaign.yaml）和方案文件（plan.yaml）的文件夹。")
 @option("--profile", metavar="辖区", help="发文辖区（辖区配置的名称或 id，如 liuzhou、柳州市）；不写时按落款和正文推断。")
 @option("--force", is_flag=True, help="输出文件夹中已有 campaign.yaml 或 plan.yaml 时覆盖它们。")

@@ -345,6 +345,19 @@ def log_unexpected() -> str:
     return "（无法写入日志文件）"
 
 
+class PathType(click.Path):
+    """A path option whose kind (file, directory) is put in words when a message is made, not when the
+    option is declared: Click's words are the catalog's only while the command line runs."""
+
+    @property
+    def name(self) -> str:
+        return str(click.types._(self._kind))
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._kind = value
+
+
 class Range(click.IntRange):
     """An integer range whose help and errors say 至少 1 or 0～60 (Click builds "x>=1" without gettext)."""
 
