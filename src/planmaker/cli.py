@@ -7,7 +7,6 @@ Click's own messages and the help layout are in clihelp.py.  Heavy modules
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 
@@ -16,7 +15,17 @@ import click
 from planmaker import __version__, clihelp
 from planmaker.base.errors import InputError, Refusal
 from planmaker.clihelp import CONTEXT, Group, Range
-from planmaker.cliout import EXIT_BAD_INPUT, EXIT_PROBLEMS, emit_json, json_option, report_build, say, verbosity_options
+from planmaker.cliout import (
+    EXIT_BAD_INPUT,
+    EXIT_PROBLEMS,
+    emit_json,
+    json_option,
+    report_build,
+    say,
+    usable_folders,
+    usable_temporary_folder,
+    verbosity_options,
+)
 
 option = functools.partial(click.option, cls=clihelp.Option)
 argument = functools.partial(click.argument, cls=clihelp.Argument)
@@ -52,48 +61,13 @@ def _dirs_option(name: str, dest: str, envvar: str, text: str, *aliases: str):
     """A folder option that may be given several times, or as ``envvar`` (folders separated by os.pathsep)."""
     return option(name, *aliases, dest, multiple=True, type=click.Path(file_okay=False, path_type=Path),
                   hidden_names=aliases, envvar=envvar, show_envvar=True, metavar="文件夹", help=text,
-                  callback=_usable_folders)
-
-
-def _usable_folders(ctx, param, folders):
-    """Each folder given can at least be looked at: a path too long, a link loop or a folder
-    without permission is said here, by its option, not found out deep in the catalog."""
-    import errno
-
-    for folder in folders:
-        try:
-            os.stat(folder)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            from planmaker.base.errors import os_problem
-
-            reason = os_problem(exc, None, "无法读取").message
-            shown = str(folder) if len(str(folder)) <= 120 else str(folder)[:60] + "…" + str(folder)[-40:]
-            if exc.errno == errno.ENAMETOOLONG:
-                shown = f"{shown}（共 {len(str(folder))} 个字符）"
-            raise click.BadParameter(f"{reason}：{shown}", ctx=ctx, param=param) from None
-    return folders
+                  callback=usable_folders)
 
 
 profile_dirs_option = _dirs_option("--profiles", "profiles_dirs", "PLANMAKER_PROFILES",
                                    "另外查找辖区配置的文件夹（可多次给出），优先于自带配置。")
 campaign_dirs_option = _dirs_option("--campaigns", "campaigns_dirs", "PLANMAKER_CAMPAIGNS",
                                     "另外查找专项模板的文件夹（可多次给出），优先于自带模板。")
-
-
-def _usable_temporary_folder() -> None:
-    """Institution lists, the manifest, PDF conversion and import work in the temporary folder:
-    when there is none to write in, say so first, rather than fail deep inside a command."""
-    import tempfile
-
-    try:
-        tempfile.gettempdir()
-    except OSError:
-        from planmaker.cliout import fail
-
-        fail(InputError.single("找不到可写的临时文件夹（已试过环境变量 TMPDIR、TEMP、TMP 所指的文件夹和 /tmp 等）："
-                               "请把环境变量 TMPDIR 设为一个可写的文件夹后再运行", field="TMPDIR"))
 
 
 def output_option(default: str, text: str):
@@ -111,7 +85,7 @@ force_option = option("--force", is_flag=True, help="覆盖上次生成后被手
 def main(ctx):
     from planmaker.base import notices
 
-    _usable_temporary_folder()
+    usable_temporary_folder()
 
     # Warnings raised while loading and rendering are printed once the command ends.
     bucket = ctx.with_resource(notices.collecting())

@@ -137,3 +137,42 @@ def print_campaigns(loaded, layouts: Path) -> None:
         click.echo(f"{campaign.id}  {campaign.model.name}：{campaign.model.description}  {campaign.file}")
     # Where a clerk finds checklist.docx to copy into a campaign and edit in Word.
     click.echo(f"\n自带的附件版式（.docx）：{layouts}")
+
+
+def usable_folders(ctx, param, folders):
+    """Each folder given can at least be looked at: a path too long, a link loop or a folder
+    without permission is said here, by its option, not found out deep in the catalog."""
+    import errno
+
+    for folder in folders:
+        try:
+            os.stat(folder)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            from planmaker.base.errors import os_problem
+
+            reason = os_problem(exc, None, "无法读取").message
+            shown = str(folder) if len(str(folder)) <= 120 else str(folder)[:60] + "…" + str(folder)[-40:]
+            if exc.errno == errno.ENAMETOOLONG:
+                shown = f"{shown}（共 {len(str(folder))} 个字符）"
+            raise click.BadParameter(f"{reason}：{shown}", ctx=ctx, param=param) from None
+    return folders
+
+
+def usable_temporary_folder() -> None:
+    """Institution lists, the manifest, PDF conversion and import work in the temporary folder:
+    when there is none to write in, say so first, rather than fail deep inside a command."""
+    import tempfile
+
+    try:
+        tempfile.gettempdir()
+    except OSError:
+        fail(_input_error("找不到可写的临时文件夹（已试过环境变量 TMPDIR、TEMP、TMP 所指的文件夹和 /tmp 等）："
+                               "请把环境变量 TMPDIR 设为一个可写的文件夹后再运行", field="TMPDIR"))
+
+
+def _input_error(message: str, field: str):
+    from planmaker.base.errors import InputError
+
+    return InputError.single(message, field=field)

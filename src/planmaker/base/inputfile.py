@@ -43,7 +43,7 @@ def _cap_text(cap: int) -> str:
 
 
 def too_large(size: int, cap: int, path: PathLike, hint: str = "") -> InputError:
-    return InputError.refused(f"文件过大（{_size_text(size)}，上限 {_cap_text(cap)}）{hint or '，请确认选对了文件'}",
+    return InputError.refused(f"文件过大（{_size_text(size)}），上限为 {_cap_text(cap)}{hint or '，请确认选对了文件'}",
                               _shown(path))
 
 
