@@ -115,3 +115,41 @@ class Server:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.thread.join(10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROME_ARGUMENTS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,768",
+                    "--lang=zh-CN"]
+
+
+def chrome(downloads: Path, profile: Path):
+    """Debian's chromium through its chromedriver, headless, offline, downloading into ``downloads``."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in CHROME_ARGUMENTS + [f"--user-data-dir={profile}"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False,
+                                              "safebrowsing.enabled": False})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_window_size(1366, 768)
+    driver.set_page_load_timeout(300)
+    return driver
+
+
+def downloaded(folder: Path, suffix: str, timeout: float = 120) -> Path:
+    """The file the browser finished downloading into ``folder``."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done = [p for p in folder.glob(f"*{suffix}") if not p.name.endswith(".crdownload")]
+        if done and not list(folder.glob("*.crdownload")):
+            return done[0]
+        time.sleep(0.1)
+    raise TimeoutError(f"no {suffix} downloaded into {folder}")

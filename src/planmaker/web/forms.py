@@ -21,6 +21,7 @@ _CHECK_FIELDS = {"profile": "profile", "campaign": "campaign", "dates": "start",
 @dataclass
 class NewForm:
     values: dict[str, str]
+    picked: bool = False  # the jurisdiction was chosen from the list found: its reference is exact
     errors: dict[str, list[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)  # what check says of no one field
     warnings: list[str] = field(default_factory=list)
@@ -32,9 +33,10 @@ class NewForm:
     @classmethod
     def read(cls, form) -> NewForm:
         values = {name: (form.get(name) or "").strip() for name in FIELDS}
-        if (form.get("profile_pick") or "").strip():
+        picked = bool((form.get("profile_pick") or "").strip())
+        if picked:
             values["profile"] = form["profile_pick"].strip()
-        return cls(values)
+        return cls(values, picked)
 
     def error(self, name: str, exc: InputError) -> None:
         self.errors.setdefault(name, []).extend(p.message for p in exc.problems)
@@ -76,7 +78,10 @@ def answers(form: NewForm, catalog: Catalog) -> wizard.NewPlan | None:
     try:
         if not values["profile"]:
             raise InputError.single("请填写辖区（如 思南县、北京市朝阳区），并点“查找”从列表中选择")
-        jurisdiction = wizard.choose_profile(catalog, values["profile"], None, lambda _text: None)
+        if form.picked:  # an id or a path of the national table, as `planmaker profiles` lists it
+            jurisdiction = catalog.load_profile(values["profile"])
+        else:
+            jurisdiction = wizard.choose_profile(catalog, values["profile"], None, lambda _text: None)
     except InputError as exc:
         form.error("profile", exc)
     if jurisdiction is not None:

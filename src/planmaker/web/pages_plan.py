@@ -34,7 +34,10 @@ def new():
     form = forms.NewForm.read(request.form) if request.method == "POST" else forms.NewForm.empty()
     if request.method == "GET" and request.args.get("profile"):
         form.values["profile"] = request.args["profile"].strip()
-    found = forms.candidates(catalog(), form.values["profile"]) if form.values["profile"] else []
+    if form.picked and request.form.get("action") != "find":
+        found = [(form.values["profile"], form.values["profile"])]  # the choice stays made
+    else:
+        found = forms.candidates(catalog(), form.values["profile"]) if form.values["profile"] else []
     if request.method == "POST" and request.form.get("action") == "create":
         plan = forms.answers(form, catalog())
         if plan is not None:
