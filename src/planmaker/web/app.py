@@ -17,6 +17,7 @@ from planmaker import __version__
 from planmaker.base.errors import InputError
 from planmaker.web.context import Settings, csrf_token, settings
 from planmaker.web.jobs import Jobs
+from planmaker.web.memo import Memo
 from planmaker.web.workspace import Refused, Workspace
 
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -31,6 +32,7 @@ def create_app(settings: Settings) -> Flask:
                       SESSION_COOKIE_HTTPONLY=True, TEMPLATES_AUTO_RELOAD=False)
     app.extensions["planmaker"] = settings
     app.extensions["planmaker.jobs"] = Jobs()
+    app.extensions["planmaker.memo"] = Memo()
     app.extensions["planmaker.workspace"] = Workspace(settings.workspace)
     app.jinja_env.globals.update(version=__version__, csrf_token=csrf_token)
     app.before_request(_guard)

@@ -11,6 +11,7 @@ from flask import current_app, g, session
 
 from planmaker.inputs.catalog import Catalog
 from planmaker.web.jobs import Jobs
+from planmaker.web.memo import Memo
 from planmaker.web.uploads import Limits
 from planmaker.web.workspace import Workspace
 
@@ -34,6 +35,10 @@ def workspace() -> Workspace:
 
 def jobs() -> Jobs:
     return current_app.extensions["planmaker.jobs"]
+
+
+def memo() -> Memo:
+    return current_app.extensions["planmaker.memo"]
 
 
 def catalog() -> Catalog:

@@ -16,7 +16,7 @@ from planmaker.commands.check import check_plan
 from planmaker.commands.new import PLAN_FILE, campaign_list
 from planmaker.commands.output import atomic_write, read_manifest
 from planmaker.web import forms
-from planmaker.web.context import catalog, jobs, settings, workspace
+from planmaker.web.context import catalog, jobs, memo, settings, workspace
 from planmaker.web.uploads import receive
 from planmaker.web.workspace import OUT, Refused, built_files, with_manifest, zip_folder
 
@@ -47,7 +47,8 @@ def new():
                 folder = workspace().plan_dir(name)
                 run_build(folder / PLAN_FILE, folder / OUT, catalog())
                 return redirect(url_for("plan.show", name=name, made=1), 303)
-    return render_template("new.html", form=form, found=found, campaigns=campaign_list(catalog()))
+    campaigns = memo().get("campaigns", lambda: (campaign_list(catalog()), list(catalog().campaign_dirs)))
+    return render_template("new.html", form=form, found=found, campaigns=campaigns)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -77,15 +78,38 @@ def import_():
 @bp.get("/p/<name>/")
 def show(name: str):
     folder = workspace().plan_dir(name)
-    problems = check_plan(folder / PLAN_FILE, catalog())
+    problems = checked(folder)
     out = folder / OUT
     manifest = read_manifest(out)
     files = built_files(out)
     own = [f for f in files if "/" not in f]
+    try:
+        campaign = catalog().load_campaign(str(manifest.get("campaign"))).model.name if manifest else ""
+    except InputError:
+        campaign = manifest.get("campaign", "")
     return render_template("plan.html", name=name, problems=problems, files=files, manifest=manifest,
+                           campaign=campaign,
                            own_files=own, per_count=len(files) - len(own),
                            plan_file=(folder / PLAN_FILE).resolve(), job=jobs().get(name),
                            made=request.args.get("made"), built=request.args.get("built"))
+
+
+def checked(folder: Path) -> list:
+    """`planmaker check`'s problems, remembered until a file the check read changes."""
+
+    def check():
+        from planmaker.plan.resolve import resolve
+
+        problems = check_plan(folder / PLAN_FILE, catalog())
+        depends = [folder, *settings().profiles_dirs, *settings().campaigns_dirs]
+        try:
+            resolved = resolve(folder / PLAN_FILE, catalog())
+            depends += [resolved.campaign.folder] + ([resolved.jurisdiction.file] if resolved.jurisdiction.file else [])
+        except InputError:
+            pass
+        return problems, depends
+
+    return memo().get(f"check:{folder}", check)
 
 
 @bp.route("/p/<name>/edit", methods=["GET", "POST"])

@@ -52,11 +52,12 @@ def pages(out: Path, files: list[str], draw: bool) -> list[Shown]:
     missing = [a for a in artifacts if not (_cache_dir() / sha256(a.data)).is_dir()]
     if missing:
         _draw(missing)
+    drawn = []
     for artifact in artifacts:
         digest = sha256(artifact.data)
         count = len(list((_cache_dir() / digest).glob("*.png")))
-        shown.append(Shown(artifact.path, digest, list(range(1, count + 1))))
-    return shown
+        drawn.append(Shown(artifact.path, digest, list(range(1, count + 1))))
+    return drawn + shown
 
 
 def _draw(artifacts: list[Artifact]) -> None:

@@ -2,6 +2,10 @@
 // it only moves the batch's progress bar without reloading the page.
 (function () {
   "use strict";
+  var back = document.querySelector("[data-back]");
+  if (back && window.history.length > 1) {
+    back.addEventListener("click", function (event) { event.preventDefault(); window.history.back(); });
+  }
   var box = document.getElementById("job");
   if (!box || box.getAttribute("data-state") !== "running") { return; }
   var states = { running: "正在进行，可以离开本页，稍后从方案页回来查看。", done: "已完成。", failed: "未完成。" };
