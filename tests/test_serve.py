@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from conftest import write_plan
 from planmaker.cli import main
+from planmaker.web.preview import can_render
 from serve_support import app_for, city_plan, climbing_zip, csrf, filled_forms, oversized, seed_docx, zip_bomb
 
 NEW = {"profile": "思南县", "campaign": "unreasonable-exams", "start": "2024-05", "parent_title": "",
@@ -335,3 +336,72 @@ def test_institutions_batch_runs_with_progress_and_can_be_rejoined(site, tmp_pat
     assert (workspace / name / "机构名单.xlsx").is_file()
     entries = json.loads((workspace / name / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert len([e for e in entries if e.get("institution")]) == status["total"] == 3 * 4  # 2 tables, .docx and .xlsx
+
+
+def test_plan_page_shows_checks_notices_again_after_a_file_changed(site):
+    client, workspace, name, _ = site
+    path = workspace / name / "plan.yaml"
+    original = path.read_text(encoding="utf-8")
+    assert "signed 未设置" in client.get(f"/p/{name}/").text
+    path.write_text(original.replace("signed: null", "signed: start.first + 19 days"), encoding="utf-8")
+    try:
+        assert "signed 未设置" not in client.get(f"/p/{name}/").text  # not the remembered notices
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not can_render(), reason="需要 LibreOffice 和 pdftoppm")
+def test_pages_drawn_by_libreoffice_before_printing(site):
+    client, workspace, name, _ = site
+    page = client.get(f"/p/{name}/pages?images=1")
+    assert page.status_code == 200
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]+) 第(\d+)页"', page.text)
+    plan_pages = [src for src, doc, _ in images if doc.endswith("工作方案.docx")]
+    assert len(plan_pages) >= 3  # the plan runs over several A4 pages
+    png = client.get(plan_pages[0])
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    assert client.get(plan_pages[0].replace(".png", "0.png")).status_code == 404
+    assert client.get(f"/p/{name}/page/{'a' * 63}g/1.png").status_code == 404
+
+
+def test_serve_starts_prints_its_address_and_token_and_stops(tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    process = subprocess.Popen([sys.executable, "-m", "planmaker", "serve", "--port", "0", "--workspace",
+                                str(tmp_path / "工作"), "--token"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**__import__("os").environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        first = process.stdout.readline()
+        url = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", first).group(1)
+        assert "工作文件夹" in process.stdout.readline()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with browser.open(url, timeout=30) as page:  # the token, then the session's cookie
+            assert page.status == 200 and "全部方案" in page.read().decode("utf-8")
+        bare = url.split("?")[0]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(bare, timeout=30)  # no cookie, no token
+        assert refused.value.code == 403 and "需要访问令牌" in refused.value.read().decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(30)
+        process.stdout.close()
+        process.stderr.close()
+    assert (tmp_path / "工作").is_dir()
+
+
+def test_a_manifest_naming_a_file_outside_is_not_zipped(site, tmp_path):
+    client, workspace, name, token = site
+    out = workspace / name / "out"
+    saved = (out / "manifest.json").read_bytes()
+    manifest = json.loads(saved)
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    manifest["files"].append({"path": f"../../../../../../../../..{tmp_path}/secret.txt", "kind": "plan"})
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    try:
+        with zipfile.ZipFile(io.BytesIO(client.get(f"/p/{name}/out.zip").data)) as archive:
+            assert not [n for n in archive.namelist() if "secret" in n]
+    finally:
+        (out / "manifest.json").write_bytes(saved)

@@ -97,8 +97,10 @@ class Workspace:
 def built_files(out_dir: Path) -> list[str]:
     """The files the last build wrote, as its manifest lists them, that are still there."""
     entries = read_manifest(out_dir).get("files", [])
-    paths = [e.get("path") for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)]
-    return [p for p in paths if (out_dir / p).is_file()]
+    paths: list[str] = [e["path"] for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    root = out_dir.resolve()
+    # a manifest edited by hand may name any path: only files inside the folder are offered
+    return [p for p in paths if (out_dir / p).is_file() and root in (out_dir / p).resolve().parents]
 
 
 def zip_folder(folder: Path, files: Iterable[str], prefix: str = ""):
