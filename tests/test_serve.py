@@ -236,6 +236,8 @@ def test_import_refuses_what_the_command_refuses_naming_the_clerks_file(site, tm
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
     page = _post(client, "/import", token, file=((tmp_path / "old.doc").open("rb"), "旧方案.doc"))
     assert page.status_code == 400 and "旧方案.doc" in page.text and "planmaker-upload" not in page.text
+    page = _post(client, "/import", token, file=(io.BytesIO(b"%PDF-1.4 scanned"), "扫描件.pdf"))
+    assert page.status_code == 400 and "“扫描件.pdf” 是PDF 文件" in page.text and "0001" not in page.text
     page = _post(client, "/import", token, file=(io.BytesIO(b"x"), "方案.exe"))
     assert page.status_code == 400 and "不是可以上传的文件" in page.text
     assert sorted(p.name for p in workspace.iterdir()) == before

@@ -46,7 +46,7 @@ class Received:
     def shown(self, text: str) -> str:
         """``text`` with each private path replaced by the clerk's own file name."""
         for path, name in sorted(self.names.items(), key=lambda item: -len(str(item[0]))):
-            text = text.replace(str(path), name)
+            text = text.replace(str(path), name).replace(f"“{path.name}”", f"“{name}”")
         return text.replace(str(self.folder) + "/", "")
 
     def cleanup(self) -> None:
