@@ -45,7 +45,7 @@ def city_plan(workspace: Path, name: str = "柳州市-汇总") -> str:
 def filled_forms(folder: Path, counties: list[str] = COUNTIES) -> list[Path]:
     """Each county's first statistics form, built from the county's own plan and filled with openpyxl
     (as a clerk's Excel would save it: the metadata sheet kept, input cells numbered)."""
-    from planmaker.commands.collect import _forms
+    from planmaker.collect.run import _forms
     from planmaker.inputs.catalog import Catalog
     from planmaker.kinds.making import document_time
     from planmaker.kinds.stats import stats_xlsx

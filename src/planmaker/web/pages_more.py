@@ -6,15 +6,16 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request, send_file, url_for
 
 from planmaker.base.files import sha256
+from planmaker.collect.forms import SPREADSHEET_SUFFIXES
 from planmaker.commands.build import build as run_build
 from planmaker.commands.new import PLAN_FILE
-from planmaker.commands.output import atomic_write
 from planmaker.web.context import catalog, jobs, settings, workspace
 from planmaker.web.uploads import Received, receive, unpack_zips
 from planmaker.web.workspace import CASCADED, COLLECTED, OUT, Refused, built_files, with_manifest, zip_folder
+from planmaker.writing.output import atomic_write
 
 bp = Blueprint("more", __name__)
-FORMS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+FORMS = tuple(sorted(SPREADSHEET_SUFFIXES))  # what collect reads
 LISTS = (".xlsx", ".csv")
 
 
@@ -77,8 +78,8 @@ def job_status(name: str):
 
 @bp.route("/p/<name>/collect", methods=["GET", "POST"])
 def collect(name: str):
-    from planmaker.commands.collect import collect as run_collect
-    from planmaker.commands.collect import report_text, write
+    from planmaker.collect.run import collect as run_collect
+    from planmaker.collect.run import report_text, write
 
     folder = workspace().plan_dir(name)
     if request.method == "GET":
@@ -98,7 +99,7 @@ def collect(name: str):
 
 
 def _collected(collection, report, received: Received, text: str) -> dict:
-    from planmaker.commands.collect_forms import number_text
+    from planmaker.collect.forms import number_text
 
     forms = []
     for form in collection.forms:

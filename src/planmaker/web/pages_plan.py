@@ -14,11 +14,11 @@ from planmaker.base.errors import InputError
 from planmaker.commands.build import build as run_build
 from planmaker.commands.check import check_plan
 from planmaker.commands.new import PLAN_FILE, campaign_list
-from planmaker.commands.output import atomic_write, read_manifest
 from planmaker.web import forms
 from planmaker.web.context import catalog, jobs, memo, settings, workspace
 from planmaker.web.uploads import receive
 from planmaker.web.workspace import OUT, Refused, built_files, with_manifest, zip_folder
+from planmaker.writing.output import atomic_write, read_manifest
 
 bp = Blueprint("plan", __name__)
 IMPORTABLE = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md")
@@ -179,7 +179,7 @@ def pages(name: str):
     files = built_files(out)
     if not files:
         raise Refused("还没有生成文件：请先在方案页点击“生成全部文件”")
-    shown = preview.pages(out, files, request.args.get("images") == "1")
+    shown = preview.pages(out, files, request.args.get("images") == "1", workspace().root / preview.CACHE)
     return render_template("pages.html", name=name, shown=shown, can_render=preview.can_render())
 
 
@@ -188,4 +188,5 @@ def page_image(name: str, digest: str, number: int):
     from planmaker.web import preview
 
     workspace().plan_dir(name)
-    return send_file(preview.image(digest, number), mimetype="image/png", max_age=3600)
+    return send_file(preview.image(workspace().root / preview.CACHE, digest, number), mimetype="image/png",
+                     max_age=3600)

@@ -16,7 +16,7 @@ from pathlib import Path
 from planmaker.base.errors import InputError
 from planmaker.base.files import safe_filename
 from planmaker.commands.new import PLAN_FILE
-from planmaker.commands.output import read_manifest
+from planmaker.writing.output import read_manifest
 
 OUT = "out"
 COLLECTED = "汇总"
