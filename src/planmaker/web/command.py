@@ -1,11 +1,9 @@
-"""`planmaker serve`: the Click command.  Flask and the pages are imported when the command
-runs, so that the rest of the command line starts as fast as before."""
+"""`planmaker serve`: the Click command.  Flask, the pages and whatever else the command needs
+are imported when it runs, so that the rest of the command line starts as fast as before."""
 
 from __future__ import annotations
 
 import functools
-import ipaddress
-import secrets
 import sys
 from pathlib import Path
 
@@ -17,6 +15,8 @@ option = functools.partial(click.option, cls=clihelp.Option)
 
 
 def loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
@@ -49,6 +49,8 @@ def serve(port, workspace, open_browser, host, token, profiles_dirs, campaigns_d
     from planmaker.web.context import Settings
 
     if token == "":
+        import secrets
+
         token = secrets.token_urlsafe(18)
     if not loopback(host) and not token:
         click.echo(f"错误：--host {host} 让其他计算机也能访问页面，必须同时给出 --token（如 --token，随机生成一个）。",
