@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from serve_support import Server, app_for, chrome, city_plan, filled_forms, seed_docx  # noqa: E402
+from planmaker.web.preview import can_render  # noqa: E402
+from serve_support import Server, app_for, chrome, city_plan, filled_forms, seed_docx, zip_bomb  # noqa: E402
 
 
 def shoot(out: Path) -> list[Path]:
@@ -33,6 +34,7 @@ def shoot(out: Path) -> list[Path]:
     shots: list[Path] = []
     with Server(app_for(workspace)) as server:
         driver = chrome(downloads, work / "profile")
+        driver.implicitly_wait(300)  # a form that builds answers when the build is done
         css = driver.find_element
 
         def snap(name: str) -> None:
@@ -59,8 +61,9 @@ def shoot(out: Path) -> list[Path]:
             css(By.ID, "made")
             snap("2-plan")
             driver.find_element(By.ID, "look").click()
-            if driver.find_elements(By.ID, "draw"):  # LibreOffice's pages, where it is installed
+            if can_render():  # LibreOffice's pages, where it is installed
                 driver.find_element(By.ID, "draw").click()
+                css(By.CSS_SELECTOR, ".pages img")
             driver.execute_script("window.scrollTo(0, 150)")
             snap("3-pages")
             driver.get(server.url + "/import")
@@ -76,8 +79,6 @@ def shoot(out: Path) -> list[Path]:
             snap("5-collect")
             driver.get(f"{server.url}/p/{name}/collect")
             bomb = work / "压缩包.zip"
-            from serve_support import zip_bomb
-
             css(By.ID, "forms").send_keys(str(zip_bomb(bomb)))
             css(By.ID, "collect-go").click()
             snap("6-refused")

@@ -407,3 +407,19 @@ def test_a_manifest_naming_a_file_outside_is_not_zipped(site, tmp_path):
             assert not [n for n in archive.namelist() if "secret" in n]
     finally:
         (out / "manifest.json").write_bytes(saved)
+
+
+def test_a_form_for_one_file_refuses_two(site, tmp_path):
+    client, workspace, _, token = site
+    before = sorted(p.name for p in workspace.iterdir())
+    page = _post(client, "/import", token, file=[(io.BytesIO(b"a"), "一.txt"), (io.BytesIO(b"b"), "二.txt")])
+    assert page.status_code == 400 and "请只上传一个文件（收到 2 个）" in page.text
+    assert sorted(p.name for p in workspace.iterdir()) == before
+
+
+def test_the_token_leaves_the_address_and_the_rest_of_it_stays(tmp_path):
+    client = app_for(tmp_path, token="s3cret").test_client()
+    first = client.get("/new?token=s3cret&profile=思南")
+    assert first.status_code == 302
+    assert urllib.parse.unquote(first.headers["Location"]) == "/new?profile=思南"
+    assert 'value="贵州省/铜仁市/思南县"' in client.get(first.headers["Location"]).text

@@ -55,8 +55,9 @@ def _guard():
         abort(403, "需要访问令牌：请使用启动 planmaker serve 时显示的完整地址（含 token=…）")
     if request.args.get("token") and request.method == "GET":
         # the token moves into the session cookie, and out of the address bar and the history
-        args = {k: v for k, v in request.args.items() if k != "token"}
-        query = "&".join(f"{k}={v}" for k, v in args.items())
+        from urllib.parse import urlencode
+
+        query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
         return redirect(request.path + (f"?{query}" if query else ""))
     if request.method == "POST":
         sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""

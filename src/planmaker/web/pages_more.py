@@ -26,7 +26,7 @@ def institutions(name: str):
     folder = workspace().plan_dir(name)
     received = receive(request.files.getlist("file"), LISTS, settings().limits, "机构名单")
     try:
-        (upload, _shown), = received.names.items()
+        upload, _shown = received.single()
         target = _keep_list(folder, upload.read_bytes(), upload.suffix)
     finally:
         received.cleanup()

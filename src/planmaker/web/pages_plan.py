@@ -60,7 +60,7 @@ def import_():
     profile = (request.form.get("profile") or "").strip() or None
     received = receive(request.files.getlist("file"), IMPORTABLE, settings().limits, "上级文件")
     try:
-        (source, shown), = received.names.items()
+        source, shown = received.single()
         staged = workspace().staging()
         try:
             report = import_plan(source, staged, catalog(), profile=profile)

@@ -49,6 +49,12 @@ class Received:
             text = text.replace(str(path), name).replace(f"“{path.name}”", f"“{name}”")
         return text.replace(str(self.folder) + "/", "")
 
+    def single(self) -> tuple[Path, str]:
+        """The one file a form for one file received (path, the clerk's name)."""
+        if len(self.names) != 1:
+            raise Refused(f"请只上传一个文件（收到 {len(self.names)} 个）")
+        return next(iter(self.names.items()))
+
     def cleanup(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
