@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import time
 import urllib.parse
@@ -374,7 +375,7 @@ def test_serve_starts_prints_its_address_and_token_and_stops(tmp_path):
 
     process = subprocess.Popen([sys.executable, "-m", "planmaker", "serve", "--port", "0", "--workspace",
                                 str(tmp_path / "工作"), "--token"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**__import__("os").environ, "PYTHONUNBUFFERED": "1"})
+                               text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         first = process.stdout.readline()
         url = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", first).group(1)
