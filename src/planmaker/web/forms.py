@@ -43,13 +43,12 @@ class NewForm:
 
 
 def candidates(catalog: Catalog, query: str, limit: int = 12) -> list[tuple[str, str]]:
-    """(reference, shown name) of the jurisdictions ``query`` may mean: the profiles `planmaker new`
-    finds, then the units of the national table `planmaker profiles` finds."""
+    """(reference, shown name) of the jurisdictions ``query`` may mean: what `planmaker profiles`
+    finds (profiles and units of the national table), else what `planmaker new` accepts."""
     query = query.strip()
     if not query:
         return []
-    pairs, matched = wizard.find_profiles(catalog, query)
-    found = [(pid, f"{name}（{pid}）") for pid, name in pairs] if matched else []
+    found: list[tuple[str, str]] = []
     for code, path, kind, pid in _search(catalog, query):
         if kind in catalog.vocabulary.refused:
             continue
