@@ -55,3 +55,17 @@ def test_demo_from_an_installed_wheel(tmp_path):
     assert "用法：" in shipped and "显示本帮助并退出" in shipped
     schemas = Path(where.strip()).parent / "schemas"
     assert {p.name for p in schemas.glob("*.json")} >= {"build.schema.json", "error.schema.json"}
+    # and the page of planmaker serve: its templates, style sheet and script, served from the wheel
+    page = subprocess.run([str(python), "-c", SERVE_PAGE, str(work)], cwd=work, capture_output=True, text=True, env=env)
+    assert page.returncode == 0 and page.stdout.split() == ["200", "200", "200"], page.stderr[-2000:]
+
+
+SERVE_PAGE = """
+import sys
+from pathlib import Path
+from planmaker.web.app import create_app
+from planmaker.web.context import Settings
+client = create_app(Settings(Path(sys.argv[1]))).test_client()
+for path in ("/new", "/static/app.css", "/static/app.js"):
+    print(client.get(path).status_code)
+"""

@@ -16,6 +16,7 @@ from planmaker import __version__, clihelp, cliout
 from planmaker.base.errors import InputError, Refusal
 from planmaker.clihelp import CONTEXT, Group, Range
 from planmaker.cliout import EXIT_BAD_INPUT, EXIT_PROBLEMS, emit_json, json_option, report_build, say, verbosity_options
+from planmaker.web.command import serve
 
 option = functools.partial(click.option, cls=clihelp.Option)
 argument = functools.partial(click.argument, cls=clihelp.Argument)
@@ -375,3 +376,6 @@ def import_(file, out_dir, profile, force, profiles_dirs, as_json):
 
     report = import_plan(file, out_dir, _catalog(profiles_dirs, ()), profile=profile, force=force)
     emit_json(summary.import_(report)) if as_json else say(report_text(report, out_dir), nl=False)
+
+
+main.add_command(serve)  # planmaker serve: the page (web/command.py)

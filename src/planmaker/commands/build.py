@@ -64,7 +64,7 @@ def load_institutions(resolved: Resolved, institutions_file: Path | None):
 def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
           only: Iterable[str] | None = None, force: bool = False,
           institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
-          shard: tuple[int, int] = (1, 1), progress: bool = False, write: bool = True,
+          shard: tuple[int, int] = (1, 1), progress=False, write: bool = True,
           merge: str = "track") -> BuildResult:
     """Build every document of the plan into ``out_dir``.
 
@@ -75,6 +75,8 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     renders everything and writes nothing (cascade's check of every child).
     ``merge`` (track, apply or off) says what becomes of a .docx or .xlsx the
     clerk edited since the last build (writing/merging.py).
+    ``progress``: True draws the terminal's bar; a callable (total) → an object with
+    ``update(n)`` and ``render_finish()`` reports the batch to its caller (the page's bar).
     """
     from planmaker.commands.check import refuse_errors
     from planmaker.writing.batch import BatchWriter

@@ -129,7 +129,7 @@ class BatchWriter:
     """Writes the per-institution documents during write_outputs (a "stream")."""
 
     def __init__(self, jobs: list[InstitutionDocs], institutions: Iterable, workers: int = 1,
-                 shard: tuple[int, int] = (1, 1), progress: bool = False, finish=None):
+                 shard: tuple[int, int] = (1, 1), progress: Any = False, finish=None):
         self.jobs = jobs
         self.institutions = institutions
         self.workers = max(1, workers)
@@ -187,7 +187,8 @@ class BatchWriter:
         prepared = [_prepare(job, item.values) for job, item in zip(self.jobs, head)]
         chunks = _chunks(itertools.chain(head, work), CHUNK)
         total = self._share() * len(self.jobs)
-        bar = _progress(total) if self.progress else None
+        # progress: True for the terminal's bar, or a callable (total) → a bar of the caller's (the page's)
+        bar = (self.progress if callable(self.progress) else _progress)(total) if self.progress else None
         failure = None
         written: list[tuple[str, str, str, dict]] = []
         try:
