@@ -77,18 +77,20 @@ def test_each_field_is_checked_with_the_commands_message_next_to_it(site):
     assert page.status_code == 200
     assert re.search(r'id="error-start">开始月份 “2024-13” 无法识别，请写成 2024-05 或 2024年5月，或留空', page.text)
     page = client.post("/new", data={**NEW, "csrf": token, "profile": "没有这个地方县"})
-    assert 'id="error-profile"' in page.text and "没有名为 “没有这个地方县” 的辖区配置" in page.text
+    assert 'id="error-profile"' in page.text and "没有名为“没有这个地方县”的辖区" in page.text
     page = client.post("/new", data={**NEW, "csrf": token, "campaign": ""})
     assert 'id="error-campaign">请选择一个专项模板' in page.text
     assert sorted(p.name for p in workspace.iterdir()) == before  # nothing written
 
 
 def test_plan_page_lists_checks_notices_with_links_to_the_lines(site):
-    client, _, name, _ = site
+    client, workspace, name, _ = site
     page = client.get(f"/p/{name}/")
     assert page.status_code == 200
     assert "警告：日期 signed 未设置" in page.text
-    assert re.search(r'/edit#L13">方案文件第13行（dates）', page.text)  # the line `check` names
+    lines = (workspace / name / "plan.yaml").read_text(encoding="utf-8").splitlines()
+    dates = next(n for n, line in enumerate(lines, start=1) if line.startswith("dates:"))
+    assert re.search(rf'/edit#L{dates}">方案文件第{dates}行（dates）', page.text)  # the line `check` names
 
 
 def test_build_downloads_the_same_files_as_the_command_line(site, tmp_path):
@@ -239,7 +241,8 @@ def test_import_refuses_what_the_command_refuses_naming_the_clerks_file(site, tm
     page = _post(client, "/import", token, file=((tmp_path / "old.doc").open("rb"), "旧方案.doc"))
     assert page.status_code == 400 and "旧方案.doc" in page.text and "planmaker-upload" not in page.text
     page = _post(client, "/import", token, file=(io.BytesIO(b"%PDF-1.4 scanned"), "扫描件.pdf"))
-    assert page.status_code == 400 and "“扫描件.pdf” 是PDF 文件" in page.text and "0001" not in page.text
+    assert page.status_code == 400 and "“扫描件.pdf” 不是可读的 PDF 文件" in page.text and "0001" not in page.text
+    assert "PDFium" not in page.text
     page = _post(client, "/import", token, file=(io.BytesIO(b"x"), "方案.exe"))
     assert page.status_code == 400 and "不是可以上传的文件" in page.text
     assert sorted(p.name for p in workspace.iterdir()) == before

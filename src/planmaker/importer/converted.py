@@ -67,8 +67,8 @@ def read_pdf(path: Path) -> str:
 
     try:
         document = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        raise ImportRefused(f"“{path.name}” 不是可读的 PDF 文件（{exc}）：可能已损坏或加密") from None
+    except pdfium.PdfiumError:
+        raise ImportRefused(f"“{path.name}” 不是可读的 PDF 文件：可能已损坏或加密；请在阅读器中打开确认，或取得原方案的 Word 文件") from None
     try:
         pages = [_page_lines(document[i], i) for i in range(len(document))]
     finally:

@@ -66,11 +66,15 @@ _state: dict[str, Any] = {}
 
 
 def _start(prepared, jobs, out_dir, known, force, journal=None) -> None:
+    import multiprocessing
     import signal
 
     # Ctrl-C reaches every process of the terminal's group: the parent stops the batch and
     # ends its workers (Pool.terminate); a worker interrupted mid-file would only print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Only a worker process ignores it: a batch run in the parent (one worker, or a web page's
+    # thread, where signals cannot be set) stays interruptible.
+    if multiprocessing.parent_process() is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state.update(prepared=prepared, jobs=jobs, out_dir=out_dir, known=known, force=force, journal=journal)
 
 
