@@ -435,7 +435,7 @@ def test_a_county_that_submitted_twice(tmp_path, liuzhou_plan):
     assert run_collect(inbox, plan=liuzhou_plan, out=out).exit_code == 1
     text = report(out)
     section = text.split("五、重复报送（2）")[1].split("六、")[0]
-    assert "融安县的柳州医疗卫生领域突出问题专项整治行动工作量化统计表一报送了 2 份" in section
+    assert "融安县的柳州市医疗卫生领域突出问题专项整治行动工作量化统计表一报送了 2 份" in section
     assert "各份数字相同，只计入一份" in section
     assert "各份数字不同，均未计入汇总" in section
     assert str(inbox / "重发" / "融安县-统计表二.xlsx") in section and str(inbox / "rongan-form2.xlsx") in section

@@ -107,7 +107,7 @@ def test_campaign_text_reaching_for_python_internals_is_refused(tmp_path, payloa
 @pytest.mark.parametrize("payload", UNSAFE[:2], ids=["globals", "mro"])
 def test_annex_title_reaching_for_python_internals_is_refused(tmp_path, payload):
     campaigns, text = own_campaign(tmp_path, "medical-abuses-2020",
-                                   {'title: "{{ j.short_name }}': f'title: "{payload}{{{{ j.short_name }}}}'},
+                                   {'title: "{{ j.name }}': f'title: "{payload}{{{{ j.name }}}}'},
                                    file="checklist.yaml")
     result, out = build(tmp_path, GUANGXI, "--campaigns", campaigns)
     output = refused(result, out)

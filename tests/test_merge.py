@@ -182,7 +182,7 @@ def test_a_rewritten_dated_sentence_is_a_conflict_with_the_new_one_inserted_besi
     rewrite_dated_sentence(out)
     result = run_cli("build", plans["second"], "-o", out, "--json")
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     (merged,) = [m for m in report["merged"] if m["file"] == PLAN_DOCX]
     (conflict,) = merged["conflicts"]
     assert conflict.startswith("自2021年9月1日起") and merged["changes"] > 5
@@ -232,7 +232,7 @@ def test_an_unreadable_edited_file_falls_back_to_the_copy_and_says_why(builds, t
     (out / BUNDLE).write_bytes(b"not a word file")
     result = run_cli("build", plans["second"], "-o", out, "--json")
     assert result.exit_code == 0
-    (kept,) = json.loads(result.output)["kept"]
+    (kept,) = json.loads(result.stdout)["kept"]
     assert kept["file"] == BUNDLE and kept["new"].endswith("（新生成）.docx") and "无法读取" in kept["reason"]
     assert (out / BUNDLE).read_bytes() == b"not a word file"
 

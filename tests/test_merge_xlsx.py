@@ -68,7 +68,7 @@ def test_a_filled_self_check_keeps_every_answer_and_takes_the_new_labels(tmp_pat
     assert after["C6"] == "分解住院、挂床住院"
     note = next(ref for ref, value in after.items() if isinstance(value, str) and value.startswith("注"))
     assert after[note].startswith("注（2022年修订）：")
-    (merged,) = [m for m in json.loads(result.output)["merged"] if m["file"] == SELFCHECK]
+    (merged,) = [m for m in json.loads(result.stdout)["merged"] if m["file"] == SELFCHECK]
     assert merged["changes"] == 2 and len(merged["conflicts"]) == 1
     assert merged["conflicts"][0].startswith("自查表!C9：留存、盗刷参保人员社保卡")
     assert not list(out.glob("*新生成*"))

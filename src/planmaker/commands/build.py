@@ -91,8 +91,7 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         kind.require()  # before any work: a missing tool is reported before anything is built
     resolved = resolve(Path(plan_path), catalog)
     refuse_errors(resolved)  # the plan check rejects is not built
-    inferred = notice_for(resolved)
-    if inferred is not None:  # said once, with the other warnings, when the command ends
+    if (inferred := notice_for(resolved)) is not None:  # said once, with the other warnings, at the end
         notices.warn(inferred)
     institutions = load_institutions(resolved, institutions_file)
     resolved = dataclasses.replace(resolved, institutions=institutions)  # the coverage counts come from the list

@@ -140,8 +140,9 @@ class Workbook:
             # never past the size the directory gives; a part that is not that size is damaged
             with self._zip.open(info) as stream:
                 data = stream.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
-            raise XlsxError(f"无法解压工作簿部件 {part}（{exc}），文件可能已损坏") from None
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+            raise XlsxError(f"工作簿部件 {part} 与压缩包目录中记录的大小或校验值不符，无法解压（文件已损坏，"
+                            "或是故意伪造的“压缩炸弹”）") from None
         if len(data) != info.file_size:
             raise XlsxError(f"工作簿部件 {part} 与压缩包目录中记录的大小不符，文件可能已损坏")
         return data
