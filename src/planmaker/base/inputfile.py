@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Union
 
@@ -78,13 +79,23 @@ def open_regular(path: PathLike, what: str = "无法读取", follow: bool = True
             raise InputError.refused("这是一个符号链接，planmaker 不会经由链接读写这个文件；请删去这个链接",
                                      _shown(path)) from None
         raise _refusal(exc, path, what) from None
+    def refusal(mode: int) -> InputError | None:
+        sentence = next((sentence for test, sentence in _KINDS if test(mode)), None)
+        if sentence is None and not stat.S_ISREG(mode):
+            sentence = "不是普通文件"
+        return InputError.refused(f"{what}：{sentence}", _shown(path)) if sentence else None
+
+    return kept_if_regular(fd, refusal)
+
+
+def kept_if_regular(fd: int, refusal: Callable[[int], InputError | None]) -> int:
+    """``fd``, opened with O_NONBLOCK so that a named pipe could not hang the open, made blocking once
+    ``refusal`` finds nothing wrong with what it opened (given its st_mode); otherwise closed, and the
+    refusal raised."""
     try:
-        mode = os.fstat(fd).st_mode
-        for test, sentence in _KINDS:
-            if test(mode):
-                raise InputError.refused(f"{what}：{sentence}", _shown(path))
-        if not stat.S_ISREG(mode):
-            raise InputError.refused(f"{what}：不是普通文件", _shown(path))
+        problem = refusal(os.fstat(fd).st_mode)
+        if problem is not None:
+            raise problem
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
     except BaseException:

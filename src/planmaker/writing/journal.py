@@ -30,6 +30,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from planmaker.base.errors import InputError, os_problem
+from planmaker.base.inputfile import kept_if_regular
 
 LOCK = ".planmaker.lock"
 JOURNAL = ".planmaker-journal"
@@ -131,15 +132,7 @@ def own_file(path: Path, flags: int) -> int:
         if os.path.islink(path):
             raise _not_ours(path, "是一个符号链接") from None
         raise InputError([os_problem(exc, path, "无法在输出文件夹中写入")]) from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _not_ours(path, "不是普通文件")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
+    return kept_if_regular(fd, lambda mode: None if stat.S_ISREG(mode) else _not_ours(path, "不是普通文件"))
 
 
 def _not_ours(path: Path, what: str) -> InputError:
