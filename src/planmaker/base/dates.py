@@ -88,6 +88,11 @@ def format_date(value: PlanDate | None) -> str:
     return text + (f"{value.day}日" if value.day else "")
 
 
+def format_day(day: dt.date) -> str:
+    """A calendar day as format_date writes it: 2021年8月20日."""
+    return format_date(PlanDate(day.year, day.month, day.day))
+
+
 def format_month(value: PlanDate | None) -> str:
     if value is None:
         return BLANK_YEAR + BLANK_MONTH

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from planmaker.base.dates import format_day
 from planmaker.base.errors import Problem
 from planmaker.inputs import dated
 from planmaker.inputs.lint import local_findings
@@ -84,9 +85,7 @@ def plan_problems(resolved: Resolved, document: Document, bundled: bool) -> list
 
 
 def _window_text(first, last) -> str:
-    def cn(day):
-        return f"{day.year}年{day.month}月{day.day}日"
-    return cn(first) if first == last else f"{cn(first)}—{cn(last)}"
+    return format_day(first) if first == last else f"{format_day(first)}—{format_day(last)}"
 
 
 def _where(resolved: Resolved, form: str) -> tuple:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pydantic import Field, model_validator
 
 from planmaker.base import resources
+from planmaker.base.dates import format_day
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.models import NonEmpty, Strict
 from planmaker.inputs.validation import parse_model
@@ -117,13 +118,9 @@ class Phrase:
         return (self.first is None or last >= self.first) and (self.last is None or first <= self.last)
 
     def span(self) -> str:
-        start = _cn_date(self.first) if self.first else "此前"
-        end = _cn_date(self.last) if self.last else "至今"
+        start = format_day(self.first) if self.first else "此前"
+        end = format_day(self.last) if self.last else "至今"
         return f"{start}—{end}"
-
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @functools.cache
