@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from planmaker.plan.templating import template_failure, undefined_name, unsafe_m
 DITTO = "〃"  # in a template or a context, a cell that continues the cell above
 
 
+@functools.cache  # one environment, so that its compiled templates serve every rendering
 def _environment() -> SandboxedEnvironment:
     # autoescape: a name with & or < must come out as typed, not break the XML.
     # The same budget as campaign text (plan/sandbox.py).

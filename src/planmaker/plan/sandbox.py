@@ -21,6 +21,7 @@ A template over budget raises TemplateProblem, with a message in Chinese.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jinja2
@@ -181,6 +182,10 @@ def bounded_text(chunks) -> str:
     return "".join(parts)
 
 
+# compiled templates a sandbox keeps: every text of the bundled campaigns, with room to spare
+COMPILED_KEPT = 2048
+
+
 class Sandbox(SandboxedEnvironment):
     """Jinja's sandbox with the budget above."""
 
@@ -192,6 +197,14 @@ class Sandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.globals.update(range=_safe_range, lipsum=_lipsum, _planmaker_loop=_loop, _planmaker_join=_join)
         self.filters = _guarded_filters(self.filters)
+        # A batch renders the same campaign texts and annex templates for every unit; compiling is
+        # most of a rendering's cost, and a compiled template keeps no state (the budget is per rendering).
+        self._compiled_text = functools.lru_cache(maxsize=COMPILED_KEPT)(super().from_string)
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled_text(source)
+        return super().from_string(source, globals, template_class)
 
     def _parse(self, source, name, filename):
         tree = super()._parse(source, name, filename)
