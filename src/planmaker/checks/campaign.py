@@ -10,6 +10,7 @@ from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
 from planmaker.base.history import historical_dates
 from planmaker.checks.wording import text_problems
+from planmaker.inputs.annex_kinds import CATALOGUE
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.lint import word_lists
 from planmaker.inputs.validation import locate
@@ -26,8 +27,6 @@ def is_bundled(resolved: Resolved) -> bool:
     return resources.campaigns_dir().resolve() in resolved.campaign.file.resolve().parents
 
 
-# What a campaign's text may ask to be sent, and the kind of annex that ships it.
-ASKED_FOR = {"统计表": "stats", "检查表": "checklist", "自查表": "selfcheck", "整改台账": "ledger", "任务分工表": "tasks"}
 _ANNEX_WORDS = re.compile(r"(?:见|详见)(?:方案)?附件|（附件\d*）|\(附件\d*\)|附表")
 _NOT_TEXT = {"id", "name", "description", "annexes", "date_labels"}
 
@@ -48,7 +47,7 @@ def annex_problems(resolved: Resolved) -> list[Problem]:
             for k, value in enumerate(node):
                 walk(value, loc + (k,))
         elif isinstance(node, str):
-            asked = [word for word, kind in ASKED_FOR.items() if word in node and kind not in kinds]
+            asked = [k.asked_as for k in CATALOGUE.values() if k.asked_as in node and k.key not in kinds]
             if not kinds and _ANNEX_WORDS.search(node):
                 asked.append("附件")
             for word in asked:
