@@ -14,8 +14,8 @@ import pytest
 
 from conftest import write_plan
 from planmaker.base import resources
+from planmaker.checks.wording import text_problems
 from planmaker.commands.check import check_plan
-from planmaker.commands.check_wording import text_problems
 from planmaker.importer.dated_words import dated_spans
 from planmaker.inputs import dated
 from planmaker.inputs.catalog import Catalog

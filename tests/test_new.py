@@ -18,6 +18,10 @@ from planmaker import cli
 from planmaker.commands import new as wizard
 from planmaker.commands.check import check_plan
 from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.models import Plan
+from planmaker.inputs.planfile import dump_plan
+from planmaker.inputs.validation import parse_model
+from planmaker.inputs.yamlfile import load_text
 
 
 def _answered(monkeypatch, answers: str, *args: str, cwd: Path):
@@ -157,6 +161,50 @@ def test_the_written_plan_is_the_same_for_the_same_answers():
     first = wizard.plan_text(wizard.complete(answers, catalog, None, print))
     second = wizard.plan_text(wizard.complete(answers, catalog, None, print))
     assert first == second and "phases:" in first
+
+
+def _sinan(catalog: Catalog, start: str, *more) -> wizard.NewPlan:
+    county = catalog.load_found(catalog.candidates("思南县")[0])  # from the national table: its issuer inferred
+    return wizard.NewPlan(county, catalog.load_campaign("chaos-leadership"), start, *more)
+
+
+def test_the_plan_file_is_a_dumped_plan_that_dumps_back_the_same():
+    catalog = Catalog()
+    full = _sinan(catalog, "2024-05", "上级方案：“标题”", "桂卫医发〔2024〕3号", "某某委员会",
+                  [wizard.parse_contact("张三,0772-1234567,a@b.cn", "health")])
+    for new in (full, _sinan(catalog, "")):
+        text = wizard.plan_text(new)
+        plan = parse_model(Plan, load_text(text, "plan.yaml"), "plan.yaml")
+        assert plan == wizard.new_plan(new)
+        assert dump_plan(plan, wizard.plan_header(new), wizard.plan_notes(new)) == text
+    # what `new` wrote by hand before it dumped a Plan, read back: the same plan
+    assert wizard.new_plan(full) == Plan.model_validate({
+        "profile": "贵州省/铜仁市/思南县", "campaign": "chaos-leadership", "issuer": "某某委员会",
+        "dates": {"start": "2024-05", "end": "evaluation.end", "signed": None, "summary_due": None},
+        "phases": {"rectification": {"start": "start", "end": "rectification.start"},
+                   "evaluation": {"start": "rectification.end + 1 month", "end": "evaluation.start"}},
+        "parent_document": {"title": "上级方案：“标题”", "number": "桂卫医发〔2024〕3号"},
+        "contacts": [{"unit": "health", "name": "张三", "phone": "0772-1234567", "email": "a@b.cn"}]})
+    assert wizard.new_plan(_sinan(catalog, "")) == Plan.model_validate({
+        "profile": "贵州省/铜仁市/思南县", "campaign": "chaos-leadership",
+        "dates": {"start": None, "end": None, "signed": None, "summary_due": None},
+        "phases": {"rectification": {}, "evaluation": {}}})
+
+
+def test_the_plan_file_keeps_the_clerks_comments():
+    catalog = Catalog()
+    blank = wizard.plan_text(_sinan(catalog, ""))
+    lines = blank.splitlines()
+    assert lines[0] == "# 思南县：医疗乱象专项整治（责任领导和责任科室）"
+    assert "profile: 贵州省/铜仁市/思南县  # 辖区：思南县" in lines
+    assert "  start: null  # 专项开始（只写到月）" in lines and "  summary_due: null  # 报送专项整治行动总结" in lines
+    assert "  rectification: {}  # 自查和集中整治阶段" in lines
+    assert any(line.startswith("# 注意：发文单位“思南县卫生健康局”是按县的标准名称推断的") for line in lines)
+    # what the clerk leaves out stays as an example to fill in, commented out
+    assert "# parent_document:" in lines and "#   - {unit: health, name: 张三, phone: 0772-0000000}" in lines
+    dated = wizard.plan_text(_sinan(catalog, "2024-05"))
+    assert "# 各阶段的起止：先按每阶段一个月排列，请按实际修改（写法见上）。" in dated
+    assert "  evaluation:  # 评估总结阶段" in dated.splitlines()
 
 
 @pytest.mark.parametrize("text, month", [("2024-5", "2024-05"), ("2024年5月", "2024-05"), ("202405", "2024-05"),

@@ -52,7 +52,7 @@ def test_new_writes_the_plan_new_would_write_and_builds_it(site, tmp_path):
     client, workspace, name, _ = site
     assert name == "思南县-不合理医疗检查专项治理行动"
     plan = (workspace / name / "plan.yaml").read_text(encoding="utf-8")
-    assert "profile: 贵州省/铜仁市/思南县" in plan and "start: 2024-05" in plan and '"张三"' in plan
+    assert "profile: 贵州省/铜仁市/思南县" in plan and "start: 2024-05" in plan and "name: 张三" in plan
     result = CliRunner().invoke(main, ["new", "--profile", "思南县", "--campaign", "unreasonable-exams",
                                        "--start", "2024-05", "--parent-title", "", "--issuer", "",
                                        "--contact", "张三,0856-1234567", "-o", str(tmp_path / "cli"), "--no-build"])

@@ -41,8 +41,7 @@ from planmaker.collect.report import REPORT_FILE, render, report_text  # noqa: F
 from planmaker.inputs.annex_kinds import annex_kind
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.stats_rules import expand
-from planmaker.office import xlsx_read as xr
-from planmaker.office.stats_layout import HEAD_ROW, cell_map, sum_cells
+from planmaker.office.stats_layout import Layout, sum_cells
 from planmaker.plan.resolve import Resolved, resolve
 from planmaker.writing.output import WriteReport, write_outputs
 
@@ -129,51 +128,29 @@ def _walk(folder: Path, unreadable: list[Issue]) -> list[tuple[Path, tuple[int, 
 # ------------------------------------------------------------------ the whole collection
 
 def _forms(resolved: Resolved) -> list[FormResult]:
-    from planmaker.kinds.making import make_job
+    from planmaker.kinds.making import titled_annexes
     from planmaker.kinds.stats import spec_version
 
     forms = []
-    for annex in make_job(resolved).annexes:
+    for annex in titled_annexes(resolved):
         if not annex_kind(annex.kind).collected:
             continue
         spec = annex.spec
-        texts = {}
-        for g, group in enumerate(spec.groups):
-            for i, line in enumerate(group.lines):
-                for k, sub in enumerate(line.subs or [None]):
-                    entry = sub or line
-                    key = entry.id or f"@{g + 1}.{i + 1}" + (f".{k + 1}" if sub else "")
-                    texts[key] = f"{line.text}·{sub.text}" if sub else line.text
-        cells = cell_map(spec)
+        layout = Layout(spec)
+        texts = {row.key: f"{row.line.text}·{row.sub.text}" if row.sub else row.line.text for row in layout.rows}
+        cells = layout.cells()
         labels = {c.ref: f"{texts[c.line_id]}／{spec.columns[c.column].replace(chr(10), '')}" for c in cells}
         checks = expand(spec, {(c.line_id, c.column): c.ref for c in cells}, texts)
         forms.append(FormResult(annex, cells, sum_cells(spec), labels, spec_version(annex),
-                                _layout(resolved, annex), checks))
+                                form_labels(layout), checks))
     return forms
 
 
-def _layout(resolved: Resolved, annex) -> dict[str, str]:
-    """The labels of the blank form as planmaker builds it (headers, line texts, units,
-    footer): a filled form must have each in the same cell, or its numbers are not
-    where the cell map says."""
-    from planmaker.kinds.making import document_time
-    from planmaker.kinds.stats import stats_xlsx
-    from planmaker.office.stats_layout import Layout
-
-    book = xr.Workbook(stats_xlsx(resolved, annex, document_time(resolved)))
-    sheet = book.sheet_names()[0]
-    layout = Layout(annex.spec)
-    # a group's name is repeated where a page break splits it: where the pages break depends on
-    # the rows' heights (a summed form's status line above), so only its first row is compared
-    firsts = {min(r.number for r in layout.rows if r.group == g) for g in {r.group for r in layout.rows}}
-    group_column = xr.column_letters(layout.group_col)
-    labels = {}
-    for ref, cell in book.cells(sheet).items():
-        letters, row = xr.split_ref(ref)
-        if cell.kind == "s" and row >= HEAD_ROW and not (letters == group_column and row >= layout.first_data
-                                                         and row not in firsts):
-            labels[ref] = cell.value
-    return labels
+def form_labels(layout: Layout) -> dict[str, str]:
+    """The labels of the blank form as its layout places them (headers, line texts, units, footer):
+    a filled form must have each in the same cell, or its numbers are not where the cell map says.
+    Row by row, as a sheet is read: the first label out of place is the one reported."""
+    return {label.ref: label.text for label in sorted(layout.labels(), key=lambda x: (x.row, x.col)) if label.text}
 
 
 def expected_institutions(path: Path | None) -> list[str] | None:

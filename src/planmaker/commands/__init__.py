@@ -1,2 +1,2 @@
-"""What the command line does, as plain functions: build, batch, output, cascade, collect, check.
-May import every layer below it (base, inputs, plan, office, kinds)."""
+"""What the command line does, as plain functions that call the layers below: build, cascade, check, new, summary.
+May import every layer below it (base, inputs, plan, office, kinds, checks, writing, collect, importer)."""

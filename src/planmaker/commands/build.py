@@ -16,6 +16,7 @@ from planmaker import __version__
 from planmaker.base import notices
 from planmaker.base.files import Artifact
 from planmaker.base.versions import versions
+from planmaker.checks.problems import refuse_errors
 from planmaker.inputs.catalog import Catalog
 from planmaker.kinds import registry
 from planmaker.kinds.base import InstitutionDocs, Job, Kind
@@ -78,7 +79,6 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     ``progress``: True draws the terminal's bar; a callable (total) → an object with
     ``update(n)`` and ``render_finish()`` reports the batch to its caller (the page's bar).
     """
-    from planmaker.commands.check import refuse_errors
     from planmaker.writing.batch import BatchWriter
     from planmaker.writing.journal import FolderLock
     from planmaker.writing.merging import MergeSettings

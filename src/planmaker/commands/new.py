@@ -16,9 +16,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
+from planmaker.inputs.models import Plan
+from planmaker.inputs.planfile import Note, dump_plan
 
 Ask = Callable[[str, str], str]  # (question, default) → the answer typed
 Tell = Callable[[str], None]
@@ -241,62 +244,77 @@ def _milestone_phase(model) -> tuple[str | None, dict[str, str]]:
     return phase, places
 
 
-def _phase_lines(new: NewPlan) -> list[str]:
-    phases = new.campaign.model.phases
-    if not phases:
-        return []
+def _phases(new: NewPlan) -> dict[str, dict[str, str]]:
+    """Each phase a month after the one before (the milestones' phase a month a milestone);
+    without a start month, every phase left for the clerk to date."""
     spread, places = _milestone_phase(new.campaign.model)
-    lines = ["", "# 各阶段的起止：先按每阶段一个月排列，请按实际修改（写法见上）。" if new.start else
-             "# 各阶段的起止：开始月份确定后填写，如 {start: start, end: start + 1 month}。", "phases:"]
+    phases: dict[str, dict[str, str]] = {}
     previous = None
-    for phase in phases:
+    for phase in new.campaign.model.phases:
         if not new.start:
-            lines.append(f"  {phase.id}: {{start: null, end: null}}  # {phase.name}")
+            phases[phase.id] = {}
             continue
         begin = "start" if previous is None else f"{previous}.end + 1 month"
         months = len(places) - 1 if phase.id == spread else 0
         end = f"{phase.id}.start" + (f" + {months} month{'s' if months > 1 else ''}" if months else "")
-        lines.append(f"  {phase.id}: {{start: {begin}, end: {end}}}  # {phase.name}")
+        phases[phase.id] = {"start": begin, "end": end}
         previous = phase.id
-    return lines
+    return phases
 
 
-def plan_text(new: NewPlan) -> str:
-    """plan.yaml, commented for the clerk who will edit it next."""
+def new_plan(new: NewPlan) -> Plan:
+    """The plan the answers make."""
     model = new.campaign.model
     j = new.jurisdiction
     last = model.phases[-1].id if model.phases and new.start else None
-    lines = [f"# {j.name}：{model.name}", "# 由 planmaker new 生成。修改后运行 planmaker build 重新生成全部文件；",
-             "# 日期的写法：2024-05-20、只到月的 2024-05、另一个日期的名称（start、deploy.end），",
-             "# 或再加减时间（+ 1 month、- 5 working days）。留空（null）的日期在文件中留作 20__年__月__日。",
-             f"profile: {'./' + PROFILE_FILE if new.health_full else j.id}                # 辖区：{j.name}",
-             f"campaign: {new.campaign.id}    # 专项：{model.name}"]
-    if new.issuer and new.issuer != j.issuer:
-        lines.append(f"issuer: {_q(new.issuer)}  # 发文单位")
-    elif "health" in j.inferred_departments and not new.health_full and j.issuer == j.departments["health"].full:
-        lines += [f"# 注意：发文单位“{j.issuer}”是按{j.kind}的标准名称推断的，没有查到记录，请核对；名称不同时，",
-                  "# 在辖区配置中写明 departments: {health: {full: 实际全称}}（见 docs/辖区配置.md）。"]
-    lines += ["", "# 本方案所贯彻的上级文件（没有时删去这一段）"]
-    if new.parent_title:
-        lines += ["parent_document:", f"  title: {_q(new.parent_title)}"]
-        if new.parent_number:
-            lines.append(f"  number: {_q(new.parent_number)}")
-    else:
-        lines += ["# parent_document:", "#   title: 上级方案的标题", "#   number: 上级文号，如 桂卫医发〔2021〕12号"]
-    lines += ["", "dates:", f"  start: {new.start or 'null'}    # 专项开始（只写到月）",
-              f"  end: {last + '.end' if last else 'null'}    # 专项结束",
-              "  signed: null    # 成文日期，如 start.first + 19 days；留空则文末日期留空"]
     _, places = _milestone_phase(model) if new.start else (None, {})
-    for name in model.dates:
-        lines.append(f"  {name}: {places.get(name, 'null')}    # {model.date_labels.get(name, name)}")
-    lines += _phase_lines(new)
-    lines += ["", "# 联系人：unit 写部门角色（health、insurance、tcm 等，文中显示为该部门简称）或单位名称。"]
-    if new.contacts:
-        lines.append("contacts:")
-        lines += [f"  - {{{', '.join(f'{k}: {_q(v)}' for k, v in c.items())}}}" for c in new.contacts]
-    else:
-        lines += ["# contacts:", "#   - {unit: health, name: 张三, phone: 0772-0000000}"]
-    return "\n".join(lines) + "\n"
+    dates = {"start": new.start or None, "end": f"{last}.end" if last else None, "signed": None}
+    dates |= {name: places.get(name) for name in model.dates}
+    data: dict[str, Any] = {"profile": "./" + PROFILE_FILE if new.health_full else j.id, "campaign": new.campaign.id,
+                            "dates": dates, "phases": _phases(new), "contacts": new.contacts}
+    if new.issuer and new.issuer != j.issuer:
+        data["issuer"] = new.issuer
+    if new.parent_title:
+        data["parent_document"] = {"title": new.parent_title} | ({"number": new.parent_number}
+                                                                 if new.parent_number else {})
+    return Plan.model_validate(data)
+
+
+def plan_notes(new: NewPlan) -> dict[str, Note]:
+    """The comments a clerk needs at each key of plan.yaml."""
+    model = new.campaign.model
+    j = new.jurisdiction
+    notes = {"profile": Note(after=f"辖区：{j.name}"), "campaign": Note(after=f"专项：{model.name}"),
+             "issuer": Note(after="发文单位")}
+    if not (new.issuer and new.issuer != j.issuer) and "health" in j.inferred_departments \
+            and not new.health_full and j.issuer == j.departments["health"].full:
+        notes["issuer"] = Note((f"注意：发文单位“{j.issuer}”是按{j.kind}的标准名称推断的，没有查到记录，请核对；名称不同时，",
+                                "在辖区配置中写明 departments: {health: {full: 实际全称}}（见 docs/辖区配置.md）。"))
+    notes["dates"] = Note(("",))
+    notes |= {"dates.start": Note(after="专项开始（只写到月）"), "dates.end": Note(after="专项结束"),
+              "dates.signed": Note(after="成文日期，如 start.first + 19 days；留空则文末日期留空")}
+    notes |= {f"dates.{name}": Note(after=model.date_labels.get(name, name)) for name in model.dates}
+    if model.phases:
+        notes["phases"] = Note(("", "各阶段的起止：先按每阶段一个月排列，请按实际修改（写法见上）。" if new.start else
+                                "各阶段的起止：开始月份确定后填写，如 {start: start, end: start + 1 month}。"))
+        notes |= {f"phases.{phase.id}": Note(after=phase.name) for phase in model.phases}
+    notes["parent_document"] = Note(("", "本方案所贯彻的上级文件（没有时删去这一段）") + (() if new.parent_title else (
+        "parent_document:", "  title: 上级方案的标题", "  number: 上级文号，如 桂卫医发〔2021〕12号")))
+    notes["contacts"] = Note(("", "联系人：unit 写部门角色（health、insurance、tcm 等，文中显示为该部门简称）或单位名称。")
+                             + (() if new.contacts else ("contacts:", "  - {unit: health, name: 张三, phone: 0772-0000000}")))
+    return notes
+
+
+def plan_header(new: NewPlan) -> str:
+    return "".join(f"# {line}\n" for line in (
+        f"{new.jurisdiction.name}：{new.campaign.model.name}", "由 planmaker new 生成。修改后运行 planmaker build 重新生成全部文件；",
+        "日期的写法：2024-05-20、只到月的 2024-05、另一个日期的名称（start、deploy.end），",
+        "或再加减时间（+ 1 month、- 5 working days）。留空（null）的日期在文件中留作 20__年__月__日。"))
+
+
+def plan_text(new: NewPlan) -> str:
+    """plan.yaml: the plan the answers make, commented for the clerk who will edit it next."""
+    return dump_plan(new_plan(new), plan_header(new), plan_notes(new))
 
 
 def profile_text(new: NewPlan) -> str | None:
@@ -333,7 +351,6 @@ def write_plan(folder: Path, text: str, force: bool = False, profile: str | None
 def _valid(text: str, path: Path) -> None:
     """The plan file as build will read it, before it is written: an answer build would refuse
     (a title over its length) is said now, and no plan.yaml is left to block the next `new`."""
-    from planmaker.inputs.models import Plan
     from planmaker.inputs.validation import parse_model
     from planmaker.inputs.yamlfile import load_text
 

@@ -1,8 +1,9 @@
 """The kinds of annex a campaign may list (``annexes: - kind: …``), each said once, here.
 
 Validation (``inputs.catalog``), loading (``plan.annexes``), the document kinds (``kinds.registry``,
-one ``AnnexKind`` per entry, which tests/test_kinds.py holds to this list) and ``collect`` all read
-this catalogue; nothing else branches on an annex kind's name."""
+one ``AnnexKind`` per entry, which tests/test_kinds.py holds to this list), ``collect`` and ``check``
+(``checks.campaign``: an annex a campaign's text asks for) all read this catalogue; nothing else
+branches on an annex kind's name."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class AnnexKindInfo:
     key: str  # as campaign.yaml writes it
     name: str  # as a clerk calls it
     layout: str  # its .docx layout in templates/annexes
+    asked_as: str  # the word of a campaign's text that asks for it (send the 统计表): check wants it shipped
     spec: type[Strict] | None = None  # the model of its data file (``source:``)
     source_required: bool = False  # the data file must be given
     from_problems: bool = False  # presents the campaign's problem list
@@ -25,11 +27,12 @@ class AnnexKindInfo:
 
 
 CATALOGUE: dict[str, AnnexKindInfo] = {k.key: k for k in (
-    AnnexKindInfo("tasks", "任务分工表", "tasks.docx", implied_by_tasks=True),
-    AnnexKindInfo("checklist", "工作检查表", "checklist.docx", ChecklistSpec, source_required=True, own_layout=True),
-    AnnexKindInfo("stats", "量化统计表", "stats.docx", StatsSpec, source_required=True, collected=True),
-    AnnexKindInfo("selfcheck", "自查表", "selfcheck.docx", SelfcheckSpec, from_problems=True),
-    AnnexKindInfo("ledger", "整改台账", "ledger.docx", SelfcheckSpec, from_problems=True),
+    AnnexKindInfo("tasks", "任务分工表", "tasks.docx", "任务分工表", implied_by_tasks=True),
+    AnnexKindInfo("checklist", "工作检查表", "checklist.docx", "检查表", ChecklistSpec, source_required=True,
+                  own_layout=True),
+    AnnexKindInfo("stats", "量化统计表", "stats.docx", "统计表", StatsSpec, source_required=True, collected=True),
+    AnnexKindInfo("selfcheck", "自查表", "selfcheck.docx", "自查表", SelfcheckSpec, from_problems=True),
+    AnnexKindInfo("ledger", "整改台账", "ledger.docx", "整改台账", SelfcheckSpec, from_problems=True),
 )}
 
 

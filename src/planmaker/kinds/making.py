@@ -8,6 +8,7 @@ import datetime as dt
 from planmaker.kinds import registry
 from planmaker.kinds.base import Job
 from planmaker.office.ooxml import EPOCH
+from planmaker.plan.annexes import Annex
 from planmaker.plan.resolve import Resolved
 
 
@@ -20,12 +21,20 @@ def document_time(resolved: Resolved) -> dt.datetime:
     return EPOCH
 
 
-def make_job(resolved: Resolved, with_institutions: bool = False) -> Job:
-    """The plan composed, its annexes loaded and titled: what every kind renders from."""
+def titled_annexes(resolved: Resolved) -> list[Annex]:
+    """The plan's annexes loaded, each with its title (what collect needs of them)."""
     from planmaker.plan import annexes as ax
-    from planmaker.plan.compose import base_context, compose_plan, plan_title
+    from planmaker.plan.compose import base_context, plan_title
 
     annexes = ax.load_annexes(resolved)
     ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": plan_title(resolved)})
+    return annexes
+
+
+def make_job(resolved: Resolved, with_institutions: bool = False) -> Job:
+    """The plan composed, its annexes loaded and titled: what every kind renders from."""
+    from planmaker.plan.compose import compose_plan
+
+    annexes = titled_annexes(resolved)
     plan = compose_plan(resolved, [a.title for a in annexes])
     return Job(resolved, annexes, plan, document_time(resolved), resolved.issuer, registry.KINDS, with_institutions)

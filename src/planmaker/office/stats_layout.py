@@ -12,13 +12,19 @@ reading the layout:
   is a reference on the form sheet (``D7``), ``kind`` is ``input`` or ``sum``.
 
 The workbook also carries the defined name ``planmaker_form`` = the spec's id.
+
+Every text below the title rows (headers, group and line names, units, the footer's labels) is a
+``Label`` the layout places: the workbook is written from them, and ``collect`` checks that a filled
+form has each one where the layout puts it, without rendering a form.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from openpyxl.utils import get_column_letter
 
@@ -37,6 +43,10 @@ TITLE_PT = 16
 BODY_PT = 10.5
 
 TITLE_ROW, INFO_ROW, HEAD_ROW = 1, 2, 3
+# column widths in Excel's units (a digit of Calibri 11, 7 px, and 5 px of padding a column)
+VALUE_WIDTH, UNIT_WIDTH = 15.0, 9.0
+MIN_VALUE_WIDTH = 8.0  # three characters of a header a line, a five-digit figure
+SIDE_MARGIN_IN = 0.6
 # Where the level below writes its name on a blank form (填报单位：[      ]).
 UNIT_CELL = f"B{INFO_ROW}"
 
@@ -50,6 +60,23 @@ class Cell:
     ref: str  # on the form sheet, e.g. "D7"
     kind: str  # "input" or "sum"
     decimals: bool
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text of the form below its title rows, from (row, col) to (last_row, last_col) when merged;
+    ``part`` (head, value_head, column, unit_head, group, item, sub, unit, footer) says how it looks."""
+
+    part: str
+    row: int
+    col: int
+    text: str
+    last_row: int
+    last_col: int
+
+    @property
+    def ref(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
 
 
 @dataclass
@@ -157,6 +184,109 @@ class Layout:
             for row in self.rows for k, col in enumerate(self.value_cols)
         ]
 
+    # ------------------------------------------------------------ sizes and labels
+
+    @property
+    def widths(self) -> dict[int, float]:
+        """Each column's width, in Excel's units."""
+        return self._sizes[0]
+
+    @property
+    def landscape(self) -> bool:
+        return self._sizes[1]
+
+    @cached_property
+    def _sizes(self) -> tuple[dict[int, float], bool]:
+        """The columns' widths and whether the form is turned: the label columns as wide as their
+        texts, the value columns as wide as the seed's, narrower where more of them would not fit
+        the page (fit-to-width would print all the text smaller); turned when even at their
+        narrowest they would not fit it upright."""
+        spec = self.spec
+        widths = {self.group_col: 12.0}
+        spanning = [text_units(line.text) for g in spec.groups for line in g.lines if not line.subs]
+        parents = [text_units(line.text) for g in spec.groups for line in g.lines if line.subs]
+        span = min(44.0, max(16.0, max(spanning + parents + [0]) + 2))
+        if self.sub_col:
+            subs = [text_units(s.text) for g in spec.groups for line in g.lines for s in line.subs]
+            widths[self.sub_col] = min(16.0, max(8.0, max(subs) + 2))
+            widths[self.item_col] = max(span - widths[self.sub_col], min(20.0, max(parents) + 2))
+        else:
+            widths[self.item_col] = span
+        labels = {**widths, **({self.unit_col: UNIT_WIDTH} if self.unit_col else {})}
+        landscape = spec.landscape or self._share(labels, False) < MIN_VALUE_WIDTH
+        value = max(MIN_VALUE_WIDTH, min(VALUE_WIDTH, self._share(labels, landscape)))
+        for col in self.value_cols:
+            widths[col] = value
+        if self.unit_col:
+            widths[self.unit_col] = UNIT_WIDTH
+        return widths, landscape
+
+    def _share(self, labels: dict[int, float], landscape: bool) -> float:
+        """Each value column's width when they share what the label columns leave of the page."""
+        from planmaker.office import xlsx_print  # here: it pulls in python-docx, which reading a form needs not
+
+        count = len(self.value_cols)
+        columns = len(labels) + count
+        printable = xlsx_print.units_within((xlsx_print.PAGE_IN[landscape][0] - 2 * SIDE_MARGIN_IN) * 96, columns)
+        return math.floor((printable - sum(labels.values())) / count * 10) / 10
+
+    def header_labels(self) -> list[Label]:
+        """The header rows: the label columns' headers, the value columns' (broken between their
+        words where the column is too narrow: 二级以上/公立/医疗机构) and the unit column's."""
+        from planmaker.office import xlsx_print
+        from planmaker.office.cell_text import header_lines
+
+        bottom = HEAD_ROW + self.head_rows - 1
+        spans = self.label_header_spans() or [("", self.label_cols[0], self.label_cols[-1])]
+        found = [Label("head", HEAD_ROW, first, text, bottom, last) for text, first, last in spans]
+        if self.spec.value_header:
+            found.append(Label("value_head", HEAD_ROW, self.value_cols[0], self.spec.value_header, HEAD_ROW,
+                               self.value_cols[-1]))
+        for col, text in zip(self.value_cols, self.spec.columns):
+            text = "\n".join(header_lines(text, xlsx_print.width_mm(self.widths[col]) - 2, BODY_PT))
+            found.append(Label("column", bottom, col, text, bottom, col))
+        if self.unit_col:
+            found.append(Label("unit_head", HEAD_ROW, self.unit_col, "单位", bottom, self.unit_col))
+        return found
+
+    def group_labels(self) -> list[Label]:
+        """Each group's name, over all its rows."""
+        found = []
+        for g, group in enumerate(self.spec.groups):
+            rows = [r.number for r in self.rows if r.group == g]
+            if rows:
+                found.append(Label("group", rows[0], self.group_col, group.name, rows[-1], self.group_col))
+        return found
+
+    def line_labels(self, row: Row) -> list[Label]:
+        """A row's line (across the sub-line column when it has none; over its sub-lines' rows when
+        it has them, on the first) and its sub-line."""
+        if row.sub is None:
+            last_col = self.sub_col or self.item_col
+            return [Label("item", row.number, self.item_col, row.line.text, row.number, last_col)]
+        found = []
+        if row.first_in_line:
+            last = max(r.number for r in self.rows if r.line is row.line)
+            found.append(Label("item", row.number, self.item_col, row.line.text, last, self.item_col))
+        assert self.sub_col is not None  # a row with a sub-line has its column
+        found.append(Label("sub", row.number, self.sub_col, row.sub.text, row.number, self.sub_col))
+        return found
+
+    def unit_label(self, row: Row) -> Label | None:
+        if not self.unit_col:
+            return None
+        return Label("unit", row.number, self.unit_col, row.leaf.unit or self.spec.default_unit, row.number,
+                     self.unit_col)
+
+    def footer_labels(self) -> list[Label]:
+        return [Label("footer", row, col, label, row, col) for label, row, col, _ in self.footer_cells]
+
+    def labels(self) -> list[Label]:
+        """Every label below the title rows, in the order the workbook writes them."""
+        body = [label for row in self.rows
+                for label in (*self.line_labels(row), *filter(None, [self.unit_label(row)]))]
+        return self.header_labels() + self.group_labels() + body + self.footer_labels()
+
     def label_header_spans(self) -> list[tuple[str, int, int]]:
         """(text, first column, last column): all but the last header take one column."""
         header, cols = self.spec.label_header, self.label_cols
@@ -182,6 +312,11 @@ def sum_cells(spec: StatsSpec) -> dict[str, tuple[list[str], str]]:
                 found[f"{letter}{row.number}"] = ([f"{letter}{n}" for n in row.sums], sum_formula(letter, row.sums))
     return found
 
+
+def text_units(text: str, size: float = BODY_PT) -> float:
+    """Approximate width in Excel column units (one unit ≈ 7 px, a digit of Calibri 11)."""
+    full = size * 96 / 72 / 7  # a CJK character is as wide as the font is high
+    return sum(full if unicodedata.east_asian_width(ch) in "WF" else full * 0.55 for ch in text)
 
 
 def sheet_title(spec: StatsSpec, title: str) -> str:

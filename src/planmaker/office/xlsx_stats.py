@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -21,8 +20,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planmaker.inputs.models import StatsSpec
-from planmaker.office import xlsx_pages, xlsx_print
-from planmaker.office.cell_text import header_lines
+from planmaker.office import xlsx_pages
 from planmaker.office.ooxml import stable_zip
 from planmaker.office.stats_layout import (
     AUTHOR,
@@ -34,18 +32,17 @@ from planmaker.office.stats_layout import (
     HEAD_ROW,
     INFO_ROW,
     META_SHEET,
+    SIDE_MARGIN_IN,
     TITLE_FONT,
     TITLE_PT,
     TITLE_ROW,
+    Label,
     Layout,
     sheet_title,
     sum_formula,
+    text_units,
 )
 
-# column widths in Excel's units (a digit of Calibri 11, 7 px, and 5 px of padding a column)
-VALUE_WIDTH, UNIT_WIDTH = 15.0, 9.0
-MIN_VALUE_WIDTH = 8.0  # three characters of a header a line, a five-digit figure
-SIDE_MARGIN_IN = 0.6
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _UNDERLINE = Border(bottom=_THIN)
@@ -103,7 +100,8 @@ class _Form:
         self.values = values or {}
         self.info_lines = info_lines
         self.status = status
-        self.widths = self._widths()
+        self.widths = layout.widths
+        self.landscape = layout.landscape
         self.heights: dict[int, float] = {}
 
     def write(self, title: str, jurisdiction: str, period: str) -> None:
@@ -127,37 +125,6 @@ class _Form:
         ws.freeze_panes = f"A{lay.first_data}"
 
     # --------------------------------------------------------- sizes
-
-    def _widths(self) -> dict[int, float]:
-        lay, spec = self.layout, self.spec
-        widths = {lay.group_col: 12.0}
-        spanning = [_units(line.text) for g in spec.groups for line in g.lines if not line.subs]
-        parents = [_units(line.text) for g in spec.groups for line in g.lines if line.subs]
-        span = min(44.0, max(16.0, max(spanning + parents + [0]) + 2))
-        if lay.sub_col:
-            subs = [_units(s.text) for g in spec.groups for line in g.lines for s in line.subs]
-            widths[lay.sub_col] = min(16.0, max(8.0, max(subs) + 2))
-            widths[lay.item_col] = max(span - widths[lay.sub_col], min(20.0, max(parents) + 2))
-        else:
-            widths[lay.item_col] = span
-        labels = {**widths, **({lay.unit_col: UNIT_WIDTH} if lay.unit_col else {})}
-        # the value columns as wide as the seed's, narrower where more of them would not
-        # fit the page (fit-to-width would print all the text smaller); turned when even
-        # at their narrowest they would not fit it upright
-        self.landscape = self.spec.landscape or self._share(labels, False) < MIN_VALUE_WIDTH
-        value = max(MIN_VALUE_WIDTH, min(VALUE_WIDTH, self._share(labels, self.landscape)))
-        for col in lay.value_cols:
-            widths[col] = value
-        if lay.unit_col:
-            widths[lay.unit_col] = UNIT_WIDTH
-        return widths
-
-    def _share(self, labels: dict[int, float], landscape: bool) -> float:
-        """Each value column's width when they share what the label columns leave of the page."""
-        count = len(self.layout.value_cols)
-        columns = len(labels) + count
-        printable = xlsx_print.units_within((xlsx_print.PAGE_IN[landscape][0] - 2 * SIDE_MARGIN_IN) * 96, columns)
-        return math.floor((printable - sum(labels.values())) / count * 10) / 10
 
     def _span_width(self, first: int, last: int) -> float:
         return sum(self.widths[c] for c in range(first, last + 1))
@@ -237,49 +204,28 @@ class _Form:
         self._need(INFO_ROW, INFO_ROW, info, room)
 
     def _header(self) -> None:
-        lay, spec = self.layout, self.spec
-        bold = Font(name=BODY_FONT, size=BODY_PT, bold=True)
-        bottom = HEAD_ROW + lay.head_rows - 1
-        for r in range(HEAD_ROW, bottom + 1):
+        for r in range(HEAD_ROW, HEAD_ROW + self.layout.head_rows):
             self.heights[r] = 24.0
-        spans = lay.label_header_spans() or [("", lay.label_cols[0], lay.label_cols[-1])]
-        for text, first, last in spans:
-            self._text(HEAD_ROW, first, text, last_row=bottom, last_col=last, font=bold)
-            self._need(HEAD_ROW, bottom, text, self._span_width(first, last), minimum=24)
-        if spec.value_header:
-            self._text(HEAD_ROW, lay.value_cols[0], spec.value_header, last_col=lay.value_cols[-1], font=bold)
-        for col, text in zip(lay.value_cols, spec.columns):
-            # broken between its words where the column is too narrow for it (二级以上/公立/医疗机构)
-            text = "\n".join(header_lines(text, xlsx_print.width_mm(self.widths[col]) - 2, BODY_PT))
-            self._text(bottom, col, text, font=bold)
-            self._need(bottom, bottom, text, self.widths[col], minimum=24)
-        if lay.unit_col:
-            self._text(HEAD_ROW, lay.unit_col, "单位", last_row=bottom, font=bold)
+        for label in self.layout.header_labels():
+            self._label(label)
+
+    def _label(self, label: Label) -> None:
+        """A text the layout places, styled as its part of the form, its rows made tall enough for it."""
+        style, minimum = _LABEL_STYLES[label.part]
+        self._text(label.row, label.col, label.text, last_row=label.last_row, last_col=label.last_col, **style)
+        if minimum:
+            self._need(label.row, label.last_row, label.text, self._span_width(label.col, label.last_col),
+                       minimum=minimum)
 
     def _body(self) -> None:
-        lay, spec = self.layout, self.spec
+        lay = self.layout
         whole = _validation("whole", "请填写不小于0的整数")
         decimal = _validation("decimal", "请填写不小于0的数（可含小数）")
-        for group_index, group in enumerate(spec.groups):
-            rows = [r for r in lay.rows if r.group == group_index]
-            if not rows:
-                continue
-            first, last = rows[0].number, rows[-1].number
-            self._text(first, lay.group_col, group.name, last_row=last, align=_align("center"))
-            self._need(first, last, group.name, self.widths[lay.group_col])
+        for label in lay.group_labels():
+            self._label(label)
         for row in lay.rows:
-            line_rows = [r.number for r in lay.rows if r.line is row.line]
-            if row.sub is None:
-                last_col = lay.sub_col or lay.item_col
-                self._text(row.number, lay.item_col, row.line.text, last_col=last_col, align=_align("left"))
-                self._need(row.number, row.number, row.line.text, self._span_width(lay.item_col, last_col))
-            else:
-                if row.first_in_line:
-                    self._text(row.number, lay.item_col, row.line.text, last_row=line_rows[-1],
-                               align=_align("left"))
-                    self._need(line_rows[0], line_rows[-1], row.line.text, self.widths[lay.item_col])
-                self._text(row.number, lay.sub_col, row.sub.text, align=_align("left"))
-                self._need(row.number, row.number, row.sub.text, self.widths[lay.sub_col])
+            for label in lay.line_labels(row):
+                self._label(label)
             number_format = "0.00" if row.decimals else "0"
             for col in lay.value_cols:
                 letter = get_column_letter(col)
@@ -291,8 +237,8 @@ class _Form:
                                      fill=_INPUT_FILL, protection=_UNLOCKED)
                     (decimal if row.decimals else whole).add(cell.coordinate)
                 cell.number_format = number_format
-            if lay.unit_col:
-                self._text(row.number, lay.unit_col, row.leaf.unit or spec.default_unit)
+            if (unit := lay.unit_label(row)) is not None:
+                self._label(unit)
         for validation in (whole, decimal):
             if validation.sqref.ranges:
                 self.sheet.add_data_validation(validation)
@@ -320,8 +266,8 @@ class _Form:
                 font=Font(color="9C5700" if soft else "9C0006", bold=True)))
 
     def _footer(self) -> None:
-        for label, row, label_col, input_col in self.layout.footer_cells:
-            self._text(row, label_col, label, border=None, align=_align("right"))
+        for label, (_, row, _, input_col) in zip(self.layout.footer_labels(), self.layout.footer_cells):
+            self._label(label)
             self._put(row, input_col, None, border=_UNDERLINE, fill=_INPUT_FILL, protection=_UNLOCKED,
                       align=_align("left"))
             self.heights[row] = max(self.heights.get(row, 0), 26.0)
@@ -380,6 +326,17 @@ def _align(horizontal: str) -> Alignment:
     return Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
 
 
+_BOLD = {"font": Font(name=BODY_FONT, size=BODY_PT, bold=True)}
+# each part of the form: how its text looks, and the least height its rows take for it (0: not measured)
+_LABEL_STYLES: dict[str, tuple[dict, float]] = {
+    "head": (_BOLD, 24.0), "value_head": (_BOLD, 0), "column": (_BOLD, 24.0), "unit_head": (_BOLD, 0),
+    "group": ({"align": _align("center")}, 20.0),
+    "item": ({"align": _align("left")}, 20.0),
+    "sub": ({"align": _align("left")}, 20.0),
+    "unit": ({}, 0), "footer": ({"border": None, "align": _align("right")}, 0),
+}
+
+
 def _validation(kind: str, message: str) -> DataValidation:
     return DataValidation(type=kind, operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                           showErrorMessage=True, errorStyle="stop", errorTitle="填写有误", error=message)
@@ -389,12 +346,6 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _units(text: str, size: float = BODY_PT) -> float:
-    """Approximate width in Excel column units (one unit ≈ 7 px, a digit of Calibri 11)."""
-    full = size * 96 / 72 / 7  # a CJK character is as wide as the font is high
-    return sum(full if unicodedata.east_asian_width(ch) in "WF" else full * 0.55 for ch in text)
-
-
 def _lines(text: str, width: float, size: float = BODY_PT) -> int:
     usable = max(1.0, width - 1.0)
-    return sum(max(1, math.ceil(_units(part, size) * 1.05 / usable)) for part in text.split("\n"))
+    return sum(max(1, math.ceil(text_units(part, size) * 1.05 / usable)) for part in text.split("\n"))

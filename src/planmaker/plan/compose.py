@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planmaker.base.dates import format_date
+from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.numbering import heading_number
 from planmaker.inputs.groups import person
 from planmaker.plan.document import AnnexNote, Document, Heading, Imprint, Masthead, Paragraph, Signature
@@ -243,7 +243,7 @@ def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Impri
         masthead = Masthead(issuers, plan.masthead.suffix, plan.number or "", tuple(plan.masthead.signers))
     if plan.imprint is not None:
         when = plan.imprint.date
-        printed = f"{when.year}年{when.month}月{when.day}日" if when else signed
+        printed = format_date(PlanDate.parse(when)) if when else signed  # 2021年8月 when only the month is known
         printer = plan.imprint.printer or (issuer + "办公室" if issuer else "")
         imprint = Imprint(tuple(plan.imprint.cc), printer, printed)
     return Signature(issuer, signed), masthead, imprint

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.models import Institution
+from planmaker.kinds import registry
+from planmaker.kinds.making import make_job
 from planmaker.plan.resolve import Resolved
 
 
@@ -23,9 +25,6 @@ def sample_institution(vocabulary) -> Institution:
 
 def render_problems(resolved: Resolved) -> list[Problem]:
     """What rendering every default kind of document (and one institution's) reports."""
-    from planmaker.kinds import registry
-    from planmaker.kinds.making import make_job
-
     try:
         job = make_job(resolved, with_institutions=True)
         sample = sample_institution(job.vocabulary)
