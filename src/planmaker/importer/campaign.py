@@ -305,10 +305,15 @@ def _assign_table(tasks: list[dict], table, w: Wording, out: Assembled) -> None:
 def _closing(doc: Outline, w: Wording, c: dict, out: Assembled) -> None:
     contacts = _contacts(doc, w)
     literal = []
-    if doc.annex_note or contacts is None:
-        literal = [w.convert(p.text, p.line) for p in doc.contacts + doc.annex_note]
-        if doc.annex_note:
-            out.recognised.append(f"第{doc.annex_note[0].line}行 附件说明（原样保留；附件内容须另行制作）")
+    note = doc.annex_note
+    if note and len(c.get("annexes", [])) >= len(note):
+        # every annex the note lists is made by the campaign: the plan prints its own note of them
+        out.recognised.append(f"第{note[0].line}行 附件说明（由生成的附件列出）")
+        note = []
+    if note or contacts is None:
+        literal = [w.convert(p.text, p.line) for p in doc.contacts + note]
+        if note:
+            out.recognised.append(f"第{note[0].line}行 附件说明（原样保留；附件内容须另行制作）")
     elif contacts:
         out.recognised.append(f"第{doc.contacts[0].line}行 联系人 {len(contacts)} 位")
     if literal and c["sections"]:

@@ -45,6 +45,17 @@ def unwrap(body: list[Para]) -> tuple[list[Para], Wrapping]:
                             ("（文号写入方案文件的 number）" if NUMBER.match(text) else "")))
         start += 1
     body = _cover(body[start:], found)
+    while found.cover and _notice_title(body)[0] is not None:
+        # a 转发 notice wraps the notice that 印发 the plan: the plan's own covering notice is the inner one
+        outer = dict(found.superior)
+        found.number, found.cover = "", []
+        inner = _cover(body, found)
+        if not found.cover:
+            found.superior = outer
+            break
+        found.notes.append((body[0].line, f"转发通知《{outer['title']}》" + (f"（{outer['number']}）" if outer.get("number") else "")
+                            + "不属方案正文，未导入；方案文件的 parent_document 为它所转发的印发通知"))
+        body = inner
     end = len(body)
     while end > 0 and (_IMPRINT.match(body[end - 1].text) or _PUBLIC.match(body[end - 1].text)):
         found.notes.append((body[end - 1].line, f"版记“{body[end - 1].text[:30]}”不属正文，未导入"))
@@ -86,13 +97,16 @@ def _cover(body: list[Para], found: Wrapping) -> list[Para]:
     title = "".join(p.text.replace(" ", "") for p in body[:count]).replace("《", "〈").replace("》", "〉")
     found.cover = cover
     found.superior = {"title": title}
-    issuer = m.group("issuer") or found.masthead or _signature(cover[count:])
+    # joint issuers, a space apart in the title, are named one after another with 、
+    spaced = _NOTICE.match(re.sub(r"\s+", "、", "".join(p.text.strip() for p in body[:count])))
+    issuer = (spaced.group("issuer") if spaced else m.group("issuer")) or found.masthead or _signature(cover[count:])
     if issuer:
         found.superior["issuer"] = issuer
         if re.search(r"[、\s]|等\d*部门", issuer):
             found.superior["joint"] = True
-    if found.number:
-        found.superior["number"] = found.number
+    number = next((p.text.replace(" ", "") for p in cover[count:count + 1] if NUMBER.match(p.text.replace(" ", ""))), "")
+    if found.number or number:   # the masthead's, or a 文号 under the notice's title (as a web page prints it)
+        found.superior["number"] = found.number or number
         found.number = ""
     signed = next((arabic_date(p.text).replace(" ", "") for p in reversed(cover)
                    if _DATE.match(arabic_date(p.text).replace(" ", ""))), "")
@@ -108,12 +122,17 @@ def _cover(body: list[Para], found: Wrapping) -> list[Para]:
 
 def _is_title(body: list[Para], i: int, inner: str) -> bool:
     """The plan's own title at ``i`` (over one or two lines), or “附件” just above it."""
-    want = inner.replace(" ", "")
-    text = body[i].text.replace(" ", "").strip("《》")
+    want = _plain(inner)
+    text = _plain(body[i].text).strip("《》")
     if text == want or (len(text) >= 6 and want.startswith(text) and i + 1 < len(body)
-                        and (text + body[i + 1].text.replace(" ", "")).strip("《》") == want):
+                        and (text + _plain(body[i + 1].text)).strip("《》") == want):
         return True
     return bool(ANNEX_LABEL.match(text)) and i + 1 < len(body) and _is_title(body, i + 1, inner)
+
+
+def _plain(text: str) -> str:
+    """A title as compared: without spaces, a title inside it marked 《》 however it was (〈〉 in a title)."""
+    return re.sub(r"\s+", "", text).replace("〈", "《").replace("〉", "》")
 
 
 def _signature(paras: list[Para]) -> str:
