@@ -157,7 +157,8 @@ def as_text(document: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def as_docx(document: str, path: Path) -> Path:
+def as_docx(document: str, path: Path, ruled: bool = True) -> Path:
+    """``ruled``: tables with rules (Table Grid), else none drawn (a PDF made from it shows no cells)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -171,7 +172,8 @@ def as_docx(document: str, path: Path) -> Path:
     def flush() -> None:
         if rows:
             table = doc.add_table(rows=len(rows), cols=len(rows[0]))
-            table.style = "Table Grid"
+            if ruled:
+                table.style = "Table Grid"
             for r, cells in enumerate(rows):
                 for c, text in enumerate(cells):
                     table.cell(r, c).text = text

@@ -128,21 +128,30 @@ def test_tables_in_a_pdf_become_the_annexes_a_word_table_becomes(forwarded):
 
 
 def test_a_pdf_table_without_a_form_is_kept_as_its_cells(tmp_path):
+    """national.pdf's forms are lists to fill in, no statistics form: their text keeps the cells apart.
+    Without rules a PDF shows no cells: the annex is kept as its text, and the report says why."""
     binary = soffice()
     if binary is None:
         pytest.skip("LibreOffice 未安装")
-    # national.pdf's forms are lists to fill in, no statistics form: their text keeps the cells apart
     from conftest import convert
     from planmaker.importer.converted import read_pdf
 
     as_docx(DOCUMENTS["national"], tmp_path / "national.docx")
-    convert(binary, [tmp_path / "national.docx"], tmp_path, "pdf")
+    as_docx(DOCUMENTS["national"], tmp_path / "unruled.docx", ruled=False)
+    convert(binary, [tmp_path / "national.docx", tmp_path / "unruled.docx"], tmp_path, "pdf")
     pdf = read_pdf(tmp_path / "national.pdf")
     assert pdf.tables[0][0] == ("序号", "项目县名\n称", "监测机构\n名称", "机构类型", "服务人口\n（万人）")
     result = run_cli("import", tmp_path / "national.pdf", "-o", tmp_path / "in")
     assert result.exit_code == 0, result.output
     raw = (tmp_path / "in" / "附件1（原文）.txt").read_text(encoding="utf-8")
     assert "序号\t项目县名称\t监测机构名称\t机构类型\t服务人口（万人）" in raw
+    assert "没有表格的框线" not in result.output
+    assert read_pdf(tmp_path / "unruled.pdf").tables == []
+    result = run_cli("import", tmp_path / "unruled.pdf", "-o", tmp_path / "unruled")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"附件“监测点基本情况表[^”]*”在 PDF 中没有表格的框线，读不出单元格（不是任务分工表、检查表或统计表）",
+                     result.output), result.output
+    assert "项目县名称" in (tmp_path / "unruled" / "附件1（原文）.txt").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- building for another place

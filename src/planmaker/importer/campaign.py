@@ -25,10 +25,12 @@ class Assembled:
     recognised: list[str] = field(default_factory=list)
     raw_annexes: list[tuple[str, str]] = field(default_factory=list)   # (file name, text)
     files: dict[str, dict] = field(default_factory=dict)                # data files of the campaign (problems.yaml)
+    pdf: bool = False                                                   # read from a PDF
 
 
-def assemble(doc: Outline, w: Wording, lines: list[str] | None = None) -> Assembled:
-    out = Assembled({}, {})
+def assemble(doc: Outline, w: Wording, lines: list[str] | None = None, kind: str = "") -> Assembled:
+    """``kind`` is the source's (pdf, docx, txt…): a PDF's annex without cells is said to have no rules."""
+    out = Assembled({}, {}, pdf=kind == "pdf")
     c = out.campaign
     title = w.convert(doc.title, doc.title_para.line)
     c["name"] = _plain(title) or doc.title
@@ -248,6 +250,8 @@ def _annexes(doc: Outline, w: Wording, out: Assembled, lines: list[str]) -> tupl
         text = "\n".join([annex.para.text, annex.title] + [("\t" if p.indented else "") + p.text for p in annex.rows])
         out.raw_annexes.append((f"附件{k}（原文）.txt", text))
         what = f"是统计表，但{reason}" if reason else "不是任务分工表、检查表或统计表"
+        if out.pdf and not any(p.cells for p in annex.rows):
+            what = "在 PDF 中没有表格的框线，读不出单元格（" + what + "）"
         w.notes.append((annex.para.line, f"附件“{title[:24]}”{what}，原文另存为 附件{k}（原文）.txt，"
                                          "请照编写指南第十节写成数据文件"))
     return entries, table

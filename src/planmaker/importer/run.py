@@ -87,7 +87,7 @@ def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, fo
     _refer_to_profile(made_for or speaker, catalog, out_dir)
     book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
     wording = Wording(speaker, book)
-    result = assemble(doc, wording, source.lines)
+    result = assemble(doc, wording, source.lines, source.kind)
     superior_from = _superior(doc, wording, made_for)
     contacts_found = result.plan.get("contacts", [])
     plan = build_plan(doc, made_for or speaker, book, wording.parent_document,
