@@ -129,11 +129,21 @@ def _tables_marked(path: Path, pages: list[list[_Line]], ruled: list[int], table
                     continue
                 pages[index] = [line for line in pages[index] if line not in inside]
                 if goes_on:
-                    tables[-1].extend(rows)
+                    _go_on(tables[-1], rows)
                     continue
                 tables.append(rows)
                 pages[index].insert(at, _Line(f"{TABLE_MARK}{len(tables)}", x0, x1, inside[0].top, index))
     return pages
+
+
+def _go_on(table: list[tuple[str, ...]], rows: list[tuple[str, ...]]) -> None:
+    """Rows at the top of a page added to the table the page break cut.  A first row without its
+    first cell (序号) is the rest of the row the break went through: its cells go on the row's own."""
+    last = table[-1]
+    if rows and not rows[0][0] and last[0]:
+        table[-1] = tuple("\n".join(c for c in (a, b) if c) for a, b in zip(last, rows[0]))
+        rows = rows[1:]
+    table.extend(rows)
 
 
 def _cell(text: str | None) -> str:
