@@ -56,7 +56,7 @@ def plan_text(plan: Plan, source_name: str, superior_from: str = "") -> str:
     印发通知) or "preamble" (a document the plan's preamble cites)."""
     header = f"# 由 planmaker import 从 {source_name} 导入。请通读并按编写指南润色。\n"
     comments = field_comments(plan, superior_from)
-    out = []
+    out: list[str] = []
     for line in dump_plan(plan, header).splitlines(keepends=True):
         key = re.match(r"^([a-z_]+):", line)
         if key and key.group(1) in comments:
