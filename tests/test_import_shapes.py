@@ -205,3 +205,33 @@ def test_the_plan_file_reads_back_as_the_plan_it_was_built_from(tmp_path):
     assert plan_text(plan, "方案.txt", "notice") == written
     assert re.search(r"^# 原方案的印发通知（绵卫发〔2024〕21号）：本级贯彻的正是这份通知时保留；$", written, re.MULTILINE)
     assert re.search(r"^# 原方案的日期：", written, re.MULTILINE)
+
+
+def test_a_paragraph_among_headings_on_lines_of_their_own_stays_a_heading_to_check(tmp_path):
+    """Its number alone on a line would read worse than the paragraph in the heading's face: kept, and said."""
+    text = as_text(DOCUMENTS["city-notice"]).replace(
+        "（一）加强组织领导。市卫生健康委成立", "（一）加强组织领导\n市卫生健康委成立").replace(
+        "（二）强化结果运用。检查结果", "（二）各医疗机构要对照整治重点逐项开展自查，建立问题台账，限期整改到位\n（三）强化结果运用\n检查结果")
+    (tmp_path / "方案.txt").write_text(text, encoding="utf-8")
+    result = run_cli("import", tmp_path / "方案.txt", "-o", tmp_path / "in")
+    assert result.exit_code == 0, result.output
+    campaign = load(tmp_path / "in" / "campaign.yaml")
+    assert [r["title"] for r in campaign["requirements"]] == [
+        "加强组织领导", "各医疗机构要对照整治重点逐项开展自查，建立问题台账，限期整改到位", "强化结果运用"]
+    assert campaign["sections"][3]["runin"] is False
+    assert "请核对：第25行 整段正文“各医疗机构要对照整治重点逐项开展……”作为小标题保留" in result.output
+
+
+def test_profile_naming_another_place_leaves_out_the_originals_contacts(tmp_path):
+    text = as_text(DOCUMENTS["city-notice"]).replace(
+        "（二）强化结果运用。检查结果纳入医疗机构年度绩效考核，对整改不力的单位在全市通报。\n",
+        "（二）强化结果运用。检查结果纳入医疗机构年度绩效考核，对整改不力的单位在全市通报。\n"
+        "市卫生健康委联系人及电话：王明，0816-2221234\n")
+    (tmp_path / "方案.txt").write_text(text, encoding="utf-8")
+    own = run_cli("import", tmp_path / "方案.txt", "-o", tmp_path / "own")
+    assert own.exit_code == 0 and load(tmp_path / "own" / "plan.yaml")["contacts"][0]["name"] == "王明", own.output
+    assert "contacts 改为本级联系人" in own.output
+    result = run_cli("import", tmp_path / "方案.txt", "-o", tmp_path / "in", "--profile", "yingjing")
+    assert result.exit_code == 0, result.output
+    assert "contacts" not in load(tmp_path / "in" / "plan.yaml")
+    assert "原方案的联系人未写入：请在 plan.yaml 的 contacts 中写上本级联系人" in result.output

@@ -126,7 +126,7 @@ def _item(kind: str, item: Item, runin: bool, w: Wording, c: dict) -> dict:
     if item.untitled and not runin:
         # among headings on lines of their own, a paragraph without one would leave its number alone on a line
         heading = item.body.pop(0).text
-        w.notes.append((item.para.line, f"请核对：第{item.para.line}行 整段正文“{heading[:16]}……”作为小标题保留"
+        w.notes.append((item.para.line, f"请核对：整段正文“{heading[:16]}……”作为小标题保留"
                                          "（同一部分的其他条目是单独成行的小标题）"))
     elif not heading and not item.untitled:
         heading = "（无标题）"   # a campaign's item needs a title: say so rather than drop the number
