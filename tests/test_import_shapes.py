@@ -90,7 +90,7 @@ def test_a_part_of_numbered_paragraphs_only_is_kept_as_paragraphs(tmp_path):
     assert run_cli("import", tmp_path / "方案.txt", "-o", tmp_path / "in").exit_code == 0
     campaign = load(tmp_path / "in" / "campaign.yaml")
     part = campaign["sections"][2]
-    assert "items" not in part and [p[:7] for p in part["paragraphs"]] == ["（一）{{ j", "（二）{{ j"]
+    assert "items" not in part and [p[:6] for p in part["paragraphs"]] == ["（一）{{ ", "（二）{{ "]
     assert "requirements" not in campaign
     built = docx_text(build(tmp_path / "in" / "plan.yaml", tmp_path / "out"))
     assert "（二）各县（区）要加强信息报送，于2024年11月30日前将统计表报市卫生健康委。" in built
@@ -235,3 +235,20 @@ def test_profile_naming_another_place_leaves_out_the_originals_contacts(tmp_path
     assert result.exit_code == 0, result.output
     assert "contacts" not in load(tmp_path / "in" / "plan.yaml")
     assert "原方案的联系人未写入：请在 plan.yaml 的 contacts 中写上本级联系人" in result.output
+
+
+@pytest.mark.parametrize("target", ["guangxi", "yingjing", "全国"])
+def test_the_forwarded_plan_rebuilt_elsewhere_keeps_none_of_the_issuers_words(forwarded, tmp_path, target):
+    """雅安's grade (市级) and its subordinates' departments (各县（区）卫生健康局) are its own words too."""
+    campaign = (forwarded["txt"] / "campaign.yaml").read_text(encoding="utf-8")
+    assert "{{ j.grade }}医疗机构收费公示率" in campaign and "{{ sub_dept.health }}要会同" in campaign
+    plan = load(forwarded["txt"] / "plan.yaml")
+    plan["profile"] = target
+    del plan["issuer"]
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    for name in ("campaign.yaml", "stats-1.yaml"):
+        (tmp_path / name).write_text((forwarded["txt"] / name).read_text(encoding="utf-8"), encoding="utf-8")
+    text = re.sub(r"《[^《》]*》", "", docx_text(build(tmp_path / "plan.yaml", tmp_path / "out")))
+    assert not [w for w in ("雅安", "我市", "全市", "市级", "市医疗保障局", "市医保局", "各县（区）") if w in text], text
+    grade = {"guangxi": "自治区级", "yingjing": "县级", "全国": "国家级"}[target]
+    assert f"{grade}医疗机构收费公示率达到100%" in text
