@@ -107,7 +107,11 @@ def test_a_forwarding_notice_around_the_notice_around_the_plan(forwarded):
         assert plan["issuer"] == "雅安市卫生健康委员会　雅安市医疗保障局" and plan["dates"]["signed"] == "2024-03-25", fmt
         campaign = (folder / "campaign.yaml").read_text(encoding="utf-8")
         assert "转发" not in campaign and "荥经" not in campaign and "附件：1" not in campaign, fmt
-        assert "转发通知《荥经县卫生健康局关于转发" in (folder / "report.txt").read_text(encoding="utf-8")
+        report = (folder / "report.txt").read_text(encoding="utf-8")
+        assert re.search(r"第\d行 转发通知《荥经县卫生健康局关于转发.*》（荥卫发〔2024〕5号）（第\d—\d行）不属方案正文，未导入；"
+                         r"方案文件的 parent_document 为它所转发的通知", report), report
+        assert re.search(r"印发通知（第\d+—\d+行）不属方案正文", report), report
+        assert "转发通知的文字“各乡镇卫生院，县级各医疗机构：”" in report
     assert load(forwarded["txt"] / "plan.yaml")["parent_document"]["issuer"] == "雅安市卫生健康委员会、雅安市医疗保障局"
 
 
@@ -124,7 +128,8 @@ def test_tables_in_a_pdf_become_the_annexes_a_word_table_becomes(forwarded):
     report = (forwarded["pdf"] / "report.txt").read_text(encoding="utf-8")
     assert "任务分工表，2 行" in report and "附件说明（由生成的附件列出）" in report
     # the running head and the page numbers (— 2 —) are gone
-    assert "内部资料" not in (forwarded["pdf"] / "campaign.yaml").read_text(encoding="utf-8")
+    campaign = (forwarded["pdf"] / "campaign.yaml").read_text(encoding="utf-8")
+    assert "内部资料" not in campaign and not re.search(r"—\s*\d\s*—", campaign)
 
 
 def test_a_pdf_table_without_a_form_is_kept_as_its_cells(tmp_path):

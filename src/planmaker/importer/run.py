@@ -125,7 +125,6 @@ def _speakers(doc, everything: str, catalog: Catalog, profile: str | None):
         original = speaker_for(everything, doc.title, issuer, catalog, None, heads)
     except InputError as exc:
         raise ImportRefused(str(exc).replace("错误：", "")) from None
-    speaker.inferred = f"按 --profile 为{speaker.name}制定；原方案的发文辖区{original.inferred.replace('认定为', '认定为 ')}"
     original.inferred = f"{original.inferred}；方案文件按 --profile 为{speaker.name}制定"
     return original, speaker
 

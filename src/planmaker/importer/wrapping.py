@@ -29,6 +29,7 @@ class Wrapping:
     cover: list[Para] = field(default_factory=list)
     superior: dict = field(default_factory=dict)   # the covering notice as the plan's superior document
     notes: list[tuple[int, str]] = field(default_factory=list)
+    summary: int = 0                        # which note sums the covering notice up
 
 
 def unwrap(body: list[Para]) -> tuple[list[Para], Wrapping]:
@@ -47,14 +48,16 @@ def unwrap(body: list[Para]) -> tuple[list[Para], Wrapping]:
     body = _cover(body[start:], found)
     while found.cover and _notice_title(body)[0] is not None:
         # a 转发 notice wraps the notice that 印发 the plan: the plan's own covering notice is the inner one
-        outer = dict(found.superior)
+        outer, summary = dict(found.superior), found.summary
         found.number, found.cover = "", []
         inner = _cover(body, found)
         if not found.cover:
             found.superior = outer
             break
-        found.notes.append((body[0].line, f"转发通知《{outer['title']}》" + (f"（{outer['number']}）" if outer.get("number") else "")
-                            + "不属方案正文，未导入；方案文件的 parent_document 为它所转发的印发通知"))
+        line, _ = found.notes[summary]
+        found.notes[summary] = (line, f"转发通知《{outer['title']}》" + (f"（{outer['number']}）" if outer.get("number") else "")
+                                + f"（第{line}—{body[0].line - 1}行）不属方案正文，未导入；方案文件的 parent_document"
+                                  " 为它所转发的通知")
         body = inner
     end = len(body)
     while end > 0 and (_IMPRINT.match(body[end - 1].text) or _PUBLIC.match(body[end - 1].text)):
@@ -113,10 +116,11 @@ def _cover(body: list[Para], found: Wrapping) -> list[Para]:
     if signed:
         found.superior["date"] = signed
     dropped = cover[count:]
-    found.notes.append((body[0].line, f"印发通知（第{body[0].line}—{cover[-1].line}行）不属方案正文，未导入："
+    found.summary = len(found.notes)
+    found.notes.append((body[0].line, f"{m.group('verb')}通知（第{body[0].line}—{cover[-1].line}行）不属方案正文，未导入："
                                       f"标题、发文机关、文号和日期写入方案文件的 parent_document（上级文件）"))
     for para in dropped:
-        found.notes.append((para.line, f"印发通知的文字“{_short(para.text)}”不属方案正文，未导入"))
+        found.notes.append((para.line, f"{m.group('verb')}通知的文字“{_short(para.text)}”不属方案正文，未导入"))
     return plan
 
 
