@@ -112,7 +112,12 @@ def test_a_forwarding_notice_around_the_notice_around_the_plan(forwarded):
                          r"方案文件的 parent_document 为它所转发的通知", report), report
         assert re.search(r"印发通知（第\d+—\d+行）不属方案正文", report), report
         assert "转发通知的文字“各乡镇卫生院，县级各医疗机构：”" in report
-    assert load(forwarded["txt"] / "plan.yaml")["parent_document"]["issuer"] == "雅安市卫生健康委员会、雅安市医疗保障局"
+    # the same plan file and campaign from each: the PDF's title runs the two bodies together, its 落款 does not
+    for fmt in ("docx", "pdf"):
+        assert load(forwarded[fmt] / "plan.yaml") == load(forwarded["txt"] / "plan.yaml"), fmt
+        assert load(forwarded[fmt] / "campaign.yaml") == load(forwarded["txt"] / "campaign.yaml"), fmt
+    parent = load(forwarded["pdf"] / "plan.yaml")["parent_document"]
+    assert parent["issuer"] == "雅安市卫生健康委员会、雅安市医疗保障局" and parent["joint"] is True
 
 
 def test_tables_in_a_pdf_become_the_annexes_a_word_table_becomes(forwarded):

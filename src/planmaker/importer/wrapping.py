@@ -103,6 +103,9 @@ def _cover(body: list[Para], found: Wrapping) -> list[Para]:
     # joint issuers, a space apart in the title, are named one after another with 、
     spaced = _NOTICE.match(re.sub(r"\s+", "、", "".join(p.text.strip() for p in body[:count])))
     issuer = (spaced.group("issuer") if spaced else m.group("issuer")) or found.masthead or _signature(cover[count:])
+    signers = _signers(cover[count:])
+    if len(signers) > 1 and issuer.replace("、", "") == "".join(signers):
+        issuer = "、".join(signers)   # run together in the title (a PDF drops the space): as the 落款 names them
     if issuer:
         found.superior["issuer"] = issuer
         if re.search(r"[、\s]|等\d*部门", issuer):
@@ -137,6 +140,21 @@ def _is_title(body: list[Para], i: int, inner: str) -> bool:
 def _plain(text: str) -> str:
     """A title as compared: without spaces, a title inside it marked 《》 however it was (〈〉 in a title)."""
     return re.sub(r"\s+", "", text).replace("〈", "《").replace("〉", "》")
+
+
+_BODY_END = re.compile(r"(?:局|委|委员会|厅|院|政府|办公室|小组|中心|办|部|党组|党委|司|署)$")
+
+
+def _signers(paras: list[Para]) -> list[str]:
+    """The notice's signing bodies, one a line above its date (a joint notice's 落款)."""
+    at = next((k for k, p in enumerate(paras) if _DATE.match(arabic_date(p.text).replace(" ", ""))), None)
+    found: list[str] = []
+    for para in reversed(paras[:at] if at else []):
+        text = para.text.strip()
+        if len(text) > 40 or not _BODY_END.search(text) or re.search(r"[，。：；,:;]", text):
+            break
+        found.insert(0, text)
+    return found
 
 
 def _signature(paras: list[Para]) -> str:
