@@ -89,6 +89,50 @@ PROVINCIAL_PLAN = """^江西省2024年纠正医药购销领域和医疗服务中
 >2024年3月29日
 """
 
+# a county's 转发 notice wrapping its city's joint 印发 notice wrapping the plan; the plan's 附件 list before
+# its 落款 of two bodies, one a line; a task table and a statistics form as its annexes
+FORWARDED = """^荥经县卫生健康局文件
+^荥卫发〔2024〕5号
+^荥经县卫生健康局关于转发《雅安市卫生健康委员会 雅安市医疗保障局关于印发〈雅安市2024年医疗机构收费检查工作方案〉的通知》的通知
+各乡镇卫生院，县级各医疗机构：
+现将《雅安市卫生健康委员会 雅安市医疗保障局关于印发〈雅安市2024年医疗机构收费检查工作方案〉的通知》转发给你们，请认真贯彻执行。
+>荥经县卫生健康局
+>2024年4月2日
+^雅安市卫生健康委员会 雅安市医疗保障局关于印发《雅安市2024年医疗机构收费检查工作方案》的通知
+^雅卫发〔2024〕18号
+各县（区）卫生健康局、医疗保障局，市级各医疗机构：
+现将《雅安市2024年医疗机构收费检查工作方案》印发给你们，请认真组织实施。
+>雅安市卫生健康委员会
+>雅安市医疗保障局
+>2024年3月25日
+^雅安市2024年医疗机构收费检查工作方案
+为规范医疗机构收费行为，减轻群众就医负担，结合我市实际，制定本方案。
+一、工作目标
+通过检查，全市医疗机构收费行为进一步规范，市级医疗机构收费公示率达到100%。
+二、重点任务
+（一）规范收费公示。各医疗机构在门诊大厅公示医疗服务价格和常用药品价格，接受群众监督。
+（二）查处违规收费。市卫生健康委会同市医疗保障局查处分解收费、重复收费等行为，对查实的问题依法处理。
+三、工作要求
+（一）各县（区）卫生健康局要会同医疗保障局加强组织领导，明确分管领导和具体责任人，制定检查计划，确保检查工作按时完成
+（二）加强信息报送。各县（区）于2024年11月30日前将统计表报市卫生健康委。
+附件：1.重点任务分工表
+2.医疗机构收费检查情况统计表
+>雅安市卫生健康委员会
+>雅安市医疗保障局
+>2024年3月25日
+附件1
+^重点任务分工表
+|序号|重点任务|牵头单位|配合单位|
+|1|规范收费公示|市卫生健康委|市医疗保障局|
+|2|查处违规收费|市医疗保障局|市卫生健康委|
+附件2
+^医疗机构收费检查情况统计表
+|类别|项目|应检查|已检查|发现问题|
+|检查情况|医院| | | |
+| |卫生院| | | |
+| |诊所| | | |
+"""
+
 DOCUMENTS = {"city-notice": CITY_NOTICE, "national": NATIONAL_PLAN, "provincial": PROVINCIAL_PLAN}
 
 
@@ -113,7 +157,8 @@ def as_text(document: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def as_docx(document: str, path: Path) -> Path:
+def as_docx(document: str, path: Path, ruled: bool = True) -> Path:
+    """``ruled``: tables with rules (Table Grid), else none drawn (a PDF made from it shows no cells)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -127,7 +172,8 @@ def as_docx(document: str, path: Path) -> Path:
     def flush() -> None:
         if rows:
             table = doc.add_table(rows=len(rows), cols=len(rows[0]))
-            table.style = "Table Grid"
+            if ruled:
+                table.style = "Table Grid"
             for r, cells in enumerate(rows):
                 for c, text in enumerate(cells):
                     table.cell(r, c).text = text

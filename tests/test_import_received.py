@@ -169,7 +169,8 @@ def test_a_national_plan_is_issued_at_the_national_level(imported):
     assert plan["phases"] == {"phase1": {"start": "start", "end": "2025-06"}, "phase2": {"start": "2025-07", "end": "2025-10"},
                               "phase3": {"start": "2025-11", "end": "end"}}
     campaign = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
-    assert [p["title"] for p in campaign["phases"]][0] == "{{ phase.name }}：{{ phase.start | span(phase.end) }}。"
+    # the plan adds the full stop, as to every heading
+    assert [p["title"] for p in campaign["phases"]][0] == "{{ phase.name }}：{{ phase.start | span(phase.end) }}"
     assert not (folder / "辖区.yaml").exists()   # no place was made up (项目县, 直辖市)
     assert "监测点基本情况表" in (folder / "附件1（原文）.txt").read_text(encoding="utf-8")
     annex = (imported["national", "docx"] / "附件1（原文）.txt").read_text(encoding="utf-8")

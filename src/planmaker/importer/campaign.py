@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from planmaker.base.numbering import chinese_number
 from planmaker.importer.checklist import CHECKLIST_FILE, checklist
-from planmaker.importer.outline import Outline, Section, phase_match
+from planmaker.importer.outline import Item, Outline, Section, phase_match
 from planmaker.importer.problems import PROBLEMS_FILE, problem_groups
 from planmaker.importer.stats import STATS_FILE, stats_form
 from planmaker.importer.units import role_of, split_names, task_table, text_table_rows, units_in
@@ -24,10 +25,12 @@ class Assembled:
     recognised: list[str] = field(default_factory=list)
     raw_annexes: list[tuple[str, str]] = field(default_factory=list)   # (file name, text)
     files: dict[str, dict] = field(default_factory=dict)                # data files of the campaign (problems.yaml)
+    pdf: bool = False                                                   # read from a PDF
 
 
-def assemble(doc: Outline, w: Wording, lines: list[str] | None = None) -> Assembled:
-    out = Assembled({}, {})
+def assemble(doc: Outline, w: Wording, lines: list[str] | None = None, kind: str = "") -> Assembled:
+    """``kind`` is the source's (pdf, docx, txt…): a PDF's annex without cells is said to have no rules."""
+    out = Assembled({}, {}, pdf=kind == "pdf")
     c = out.campaign
     title = w.convert(doc.title, doc.title_para.line)
     c["name"] = _plain(title) or doc.title
@@ -37,6 +40,7 @@ def assemble(doc: Outline, w: Wording, lines: list[str] | None = None) -> Assemb
     c["sections"] = []
     for section in doc.sections:
         c["sections"].append(_section(section, w, c, out))
+    _task_stops(c)
     entries, table = _annexes(doc, w, out, lines or [])
     _assign_table(c.get("tasks", []), table, w, out)
     c["task_table"] = bool(table) and bool(c.get("tasks"))
@@ -45,6 +49,19 @@ def assemble(doc: Outline, w: Wording, lines: list[str] | None = None) -> Assemb
         c["annexes"] = entries
     _closing(doc, w, c, out)
     return out
+
+
+def _task_stops(c: dict) -> None:
+    """Task headings drop their run-in full stop when the plan can add it to every one of them: a task
+    with subtasks always has it added; the others only without the task_title that keeps a heading
+    written without one as it is."""
+    tasks = c.get("tasks", [])
+    plain = [t for t in tasks if "subtasks" not in t and t["title"] != UNTITLED]
+    if plain and not all(t["title"].endswith("。") for t in plain):
+        return
+    for task in tasks:
+        task["title"] = _bare(task["title"])
+    c.pop("task_title", None)
 
 
 def _plain(title: str) -> str:
@@ -70,37 +87,68 @@ def _section(section: Section, w: Wording, c: dict, out: Assembled) -> dict:
         out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”：问题清单 {len(groups)} 组 {count} 条"
                               f"（{PROBLEMS_FILE}，可另加自查表、整改台账附件）")
         return entry
+    runin = sum(i.runin for i in section.items) * 2 >= len(section.items)
+    if all(item.untitled for item in section.items):
+        entry.setdefault("paragraphs", []).extend(_numbered(section, w))
+        out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”：{len(section.items)} 段编号正文"
+                              "（（一）（二）……之后即正文，没有小标题）")
+        return entry
     kind = section.kind
     if kind in ("tasks", "phases", "requirements") and c.get(kind):
         kind = "points"   # a second part of the same kind: `items: tasks` would list the first part's again
-    items = []
-    for item in section.items:
-        heading = item.heading or (item.body.pop(0).text if item.body else "")
-        if not heading:
-            heading = "（无标题）"   # a campaign's item needs a title: say so rather than drop the number
-            w.notes.append((item.para.line, "编号之后没有文字，暂写作“（无标题）”，请补上或删去"))
-        body = "\n".join(w.convert(p.text, p.line) for p in item.body)
-        if kind == "phases":
-            items.append(_phase(heading, body, item.para.line, w, c))
-        elif kind == "tasks":
-            items.append(_task(heading, body, item, w, c))
-        elif kind == "requirements":
-            req = {"id": f"req{len(c.get('requirements', [])) + 1}", "title": w.convert(heading, item.para.line)}
-            if body:
-                req["text"] = body
-            c.setdefault("requirements", []).append(req)
-            items.append(req)
-        else:
-            point = {"title": w.convert(heading, item.para.line)}
-            if body:
-                point["text"] = body
-            items.append(point)
+    items = [_item(kind, item, runin, w, c) for item in section.items]
     entry["items"] = kind if kind in ("phases", "tasks", "requirements") else items
-    if sum(i.runin for i in section.items) * 2 < len(section.items):
+    if not runin:
         entry["runin"] = False
     names = {"phases": "实施阶段", "tasks": "重点任务", "requirements": "工作要求", "points": "条目"}
     out.recognised.append(f"第{section.para.line}行 一级标题“{section.heading[:20]}”：{len(items)} 项{names[kind]}")
     return entry
+
+
+# the title of a numbered paragraph that has none: it prints nothing, and says so to whoever reads the YAML
+UNTITLED = "{# 本条没有小标题：编号之后即正文 #}"
+
+
+def _numbered(section: Section, w: Wording) -> list[str]:
+    """A part whose points are all paragraphs of text: each kept as a paragraph with its number."""
+    out = []
+    for k, item in enumerate(section.items, start=1):
+        first, *more = item.body
+        out.append(f"（{chinese_number(k)}）" + w.convert(first.text, first.line))
+        out.extend(w.convert(p.text, p.line) for p in more)
+    return out
+
+
+def _item(kind: str, item: Item, runin: bool, w: Wording, c: dict) -> dict:
+    """One numbered point of a part as the campaign's phase, task, requirement or point. A heading
+    run into its text drops its full stop: the plan adds it again, as it does to every heading."""
+    heading = item.heading or (item.body.pop(0).text if item.body and not item.untitled else "")
+    if item.untitled and not runin:
+        # among headings on lines of their own, a paragraph without one would leave its number alone on a line
+        heading = item.body.pop(0).text
+        w.notes.append((item.para.line, f"请核对：整段正文“{heading[:16]}……”作为小标题保留"
+                                         "（同一部分的其他条目是单独成行的小标题）"))
+    elif not heading and not item.untitled:
+        heading = "（无标题）"   # a campaign's item needs a title: say so rather than drop the number
+        w.notes.append((item.para.line, "编号之后没有文字，暂写作“（无标题）”，请补上或删去"))
+    body = "\n".join(w.convert(p.text, p.line) for p in item.body)
+    if kind == "phases":
+        return _phase(heading, body, item.para.line, w, c)
+    if kind == "tasks":
+        return _task(heading, body, item, w, c)
+    title = _bare(w.convert(heading, item.para.line)) if heading else UNTITLED
+    entry = {"title": title}
+    if kind == "requirements":
+        entry = {"id": f"req{len(c.get('requirements', [])) + 1}", "title": title}
+        c.setdefault("requirements", []).append(entry)
+    if body:
+        entry["text"] = body
+    return entry
+
+
+def _bare(title: str) -> str:
+    """A heading without the full stop of its run-in: “加强组织领导。” is written 加强组织领导."""
+    return title[:-1] if len(title) > 1 and title.endswith("。") else title
 
 
 def _phase(heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
@@ -109,7 +157,7 @@ def _phase(heading: str, body: str, line: int, w: Wording, c: dict) -> dict:
     pid = f"phase{len(c.get('phases', [])) + 1}"
     when = w.convert(m.group("when"), line, phase=pid)
     phase = {"id": pid, "name": w.convert(m.group("name").strip(), line),
-             "title": "{{ phase.name }}" + m.group("open") + when + m.group("close") + m.group("stop")}
+             "title": "{{ phase.name }}" + m.group("open") + when + m.group("close")}   # the plan adds the stop
     if body:
         phase["text"] = body
     c.setdefault("phases", []).append(phase)
@@ -120,7 +168,8 @@ _SUB = re.compile(r"^\d{1,2}\s*[、.．]\s*")
 
 
 def _task(heading: str, body: str, item, w: Wording, c: dict) -> dict:
-    task: dict[str, Any] = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": w.convert(heading, item.para.line)}
+    title = w.convert(heading, item.para.line) if heading else UNTITLED
+    task: dict[str, Any] = {"id": f"task{len(c.get('tasks', [])) + 1}", "title": title}
     subtasks = _subtasks(item, w)
     if subtasks:
         task["subtasks"] = subtasks
@@ -201,6 +250,8 @@ def _annexes(doc: Outline, w: Wording, out: Assembled, lines: list[str]) -> tupl
         text = "\n".join([annex.para.text, annex.title] + [("\t" if p.indented else "") + p.text for p in annex.rows])
         out.raw_annexes.append((f"附件{k}（原文）.txt", text))
         what = f"是统计表，但{reason}" if reason else "不是任务分工表、检查表或统计表"
+        if out.pdf and not any(p.cells for p in annex.rows):
+            what = "在 PDF 中没有表格的框线，读不出单元格（" + what + "）"
         w.notes.append((annex.para.line, f"附件“{title[:24]}”{what}，原文另存为 附件{k}（原文）.txt，"
                                          "请照编写指南第十节写成数据文件"))
     return entries, table
@@ -258,10 +309,15 @@ def _assign_table(tasks: list[dict], table, w: Wording, out: Assembled) -> None:
 def _closing(doc: Outline, w: Wording, c: dict, out: Assembled) -> None:
     contacts = _contacts(doc, w)
     literal = []
-    if doc.annex_note or contacts is None:
-        literal = [w.convert(p.text, p.line) for p in doc.contacts + doc.annex_note]
-        if doc.annex_note:
-            out.recognised.append(f"第{doc.annex_note[0].line}行 附件说明（原样保留；附件内容须另行制作）")
+    note = doc.annex_note
+    if note and len(c.get("annexes", [])) >= len(note):
+        # every annex the note lists is made by the campaign: the plan prints its own note of them
+        out.recognised.append(f"第{note[0].line}行 附件说明（由生成的附件列出）")
+        note = []
+    if note or contacts is None:
+        literal = [w.convert(p.text, p.line) for p in doc.contacts + note]
+        if note:
+            out.recognised.append(f"第{note[0].line}行 附件说明（原样保留；附件内容须另行制作）")
     elif contacts:
         out.recognised.append(f"第{doc.contacts[0].line}行 联系人 {len(contacts)} 位")
     if literal and c["sections"]:

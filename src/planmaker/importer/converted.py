@@ -1,7 +1,9 @@
 """Files a clerk receives that are not .docx: old Word (.doc) and WPS (.wps) files, read through
 LibreOffice (headless, with a profile of its own, in bounded time), and PDFs with a text layer,
 read with pypdfium2 (PDFium), without their page headers, footers and page numbers and with the
-lines of a paragraph joined again."""
+lines of a paragraph joined again.  A ruled table on a PDF's page (a form annexed to the plan) is
+found by pdfplumber, only on the pages PDFium sees ruling lines on, and read as rows of cells,
+as a Word table is."""
 
 from __future__ import annotations
 
@@ -61,8 +63,20 @@ class _Line:
         self.text, self.left, self.right, self.top, self.page = text, left, right, top, page
 
 
-def read_pdf(path: Path) -> str:
-    """The text of a PDF, one paragraph a line (the caller reads it as a .txt)."""
+# a line of the text that stands for the table of that number (its rows are in PdfText.tables)
+TABLE_MARK = "\x00表"
+
+
+class PdfText:
+    """A PDF's text, one paragraph a line, a table's place marked by a line ``TABLE_MARK`` + its number;
+    each table as rows of cells, each cell with its own line breaks."""
+
+    def __init__(self, text: str, tables: list[list[tuple[str, ...]]]):
+        self.text, self.tables = text, tables
+
+
+def read_pdf(path: Path) -> PdfText:
+    """The text of a PDF and its ruled tables (the caller reads the text as a .txt)."""
     import pypdfium2 as pdfium
 
     try:
@@ -71,13 +85,71 @@ def read_pdf(path: Path) -> str:
         raise ImportRefused(f"“{path.name}” 不是可读的 PDF 文件：可能已损坏或加密；请在阅读器中打开确认，或取得原方案的 Word 文件") from None
     try:
         pages = [_page_lines(document[i], i) for i in range(len(document))]
+        ruled = [i for i in range(len(document)) if _ruled(document[i])]
     finally:
         document.close()
     if sum(len(line.text) for page in pages for line in page) < 10:
         raise ImportRefused(f"“{path.name}” 是扫描件（PDF 中只有图片，没有文字层），planmaker 不能从中读取文字："
                             "请取得原方案的 Word 或带文字的 PDF，或先经文字识别（OCR）转成文字")
+    tables: list[list[tuple[str, ...]]] = []
+    if ruled:
+        pages = _tables_marked(path, pages, ruled, tables)
     lines = _without_running_heads(pages)
-    return "\n".join(_unspaced(_widen(p)) for p in _paragraphs(lines)) + "\n"
+    return PdfText("\n".join(p if p.startswith(TABLE_MARK) else _unspaced(_widen(p)) for p in _paragraphs(lines)) + "\n",
+                   tables)
+
+
+def _ruled(page) -> bool:
+    """Whether the page draws lines enough for a table's rules (a grid of at least two rows)."""
+    import pypdfium2.raw as pdfium_c
+
+    return sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)) >= 4
+
+
+def _tables_marked(path: Path, pages: list[list[_Line]], ruled: list[int], tables: list) -> list[list[_Line]]:
+    """The lines of each ruled table taken out of its page and one marker line put in their place;
+    the table's rows appended to ``tables``.  pdfplumber reads the page again, only where PDFium saw rules."""
+    import pdfplumber
+
+    with pdfplumber.open(str(path), pages=[i + 1 for i in ruled]) as pdf:
+        for index, page in zip(ruled, pdf.pages):
+            for found in page.find_tables():
+                rows = [tuple(_cell(c) for c in row) for row in found.extract()]
+                rows = [r for r in rows if any(c.strip() for c in r)]
+                x0, top, x1, bottom = found.bbox
+                # a line of a cell begins inside the rules; the line under the table begins below them
+                inside = [line for line in pages[index] if x0 - 2 <= (line.left + line.right) / 2 <= x1 + 2
+                          and top - 1 <= page.height - line.top <= bottom - 3]
+                if not rows or not inside or max(len(r) for r in rows) < 2:
+                    continue    # a box round a line of text is no table
+                at = pages[index].index(inside[0])
+                # a table the page break cut: its rows at the top of the next page go on with it
+                goes_on = bool(tables) and at <= 1 and len(tables[-1][0]) == len(rows[0])
+                if len(rows) < 2 and not goes_on:
+                    continue
+                pages[index] = [line for line in pages[index] if line not in inside]
+                if goes_on:
+                    _go_on(tables[-1], rows)
+                    continue
+                tables.append(rows)
+                pages[index].insert(at, _Line(f"{TABLE_MARK}{len(tables)}", x0, x1, inside[0].top, index))
+    return pages
+
+
+def _go_on(table: list[tuple[str, ...]], rows: list[tuple[str, ...]]) -> None:
+    """Rows at the top of a page added to the table the page break cut.  A first row without its
+    first cell (序号) is the rest of the row the break went through: its cells go on the row's own."""
+    last = table[-1]
+    if rows and not rows[0][0] and last[0]:
+        table[-1] = tuple("\n".join(c for c in (a, b) if c) for a, b in zip(last, rows[0]))
+        rows = rows[1:]
+    table.extend(rows)
+
+
+def _cell(text: str | None) -> str:
+    """A cell's text, its lines as the table broke them (a header 服务人口/（万人） keeps its break)."""
+    lines = (_unspaced(_widen(line.strip())) for line in (text or "").split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _page_lines(page, number: int) -> list[_Line]:
@@ -116,7 +188,7 @@ def _without_running_heads(pages: list[list[_Line]]) -> list[_Line]:
     for lines in pages:
         for k, line in enumerate(lines):
             at_edge = k in (0, 1, len(lines) - 2, len(lines) - 1)
-            if at_edge and (_PAGE_NUMBER.match(line.text) or key(line) in running):
+            if at_edge and not line.text.startswith(TABLE_MARK) and (_PAGE_NUMBER.match(line.text) or key(line) in running):
                 continue
             kept.append(line)
     return kept
@@ -134,7 +206,10 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     previous: _Line | None = None
     for line in lines:
         starts = (previous is None or line.left > left + 1.2 * width or previous.right < right - 1.5 * width
-                  or (line.page != previous.page and previous.right < right - 1.5 * width))
+                  or (line.page != previous.page and previous.right < right - 1.5 * width)
+                  or TABLE_MARK in (line.text[:2], previous.text[:2])
+                  # a line set flush right or centred (a signature, a date, a title) is a paragraph of its own
+                  or previous.left > left + 4 * width)
         if starts:
             out.append(line.text)
         else:

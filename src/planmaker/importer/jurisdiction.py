@@ -61,6 +61,9 @@ class Speaker:
     file: Path | None = None                     # the profile's file, when it is one
     role_labels: dict[str, str] = field(default_factory=dict)  # health → 卫生健康行政部门, for “上级……”
     local: dict = field(default_factory=dict)    # the profile to write when it is drawn from the text
+    grade: str = ""                              # 市级: the level as a grade, where the profile has one
+    # role → the subordinates' department as this place's plan prints it (各县（区）卫生健康局)
+    sub_departments: dict[str, str] = field(default_factory=dict)
 
 
 def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str | None,
@@ -69,6 +72,9 @@ def speaker_for(text: str, title: str, issuer: str, catalog: Catalog, ref: str |
     the covering notice's issuer), weaker than the plan's own signature and title."""
     speaker = _speaker(text, title, issuer, catalog, ref, heads)
     speaker.role_labels = catalog.roles
+    if speaker.profile_ref or speaker.file:
+        speaker.sub_departments = catalog.subordinate_departments(catalog.load_profile(
+            str(speaker.file) if speaker.file else speaker.profile_ref))
     speaker.other_places = sorted({stem for stem, name in places_in(text) if name != speaker.name}, key=len)
     return speaker
 
@@ -219,7 +225,7 @@ def _from_profile(j: Jurisdiction, text: str, how: str) -> Speaker:
     subs = [j.subordinates] + [f for f in SUBORDINATE_FORMS if f != j.subordinates and f in text
                                 and _level_of_subordinates(f) == j.level]
     return Speaker(j.name, j.short_name, j.kind, j.prefix, j.self, j.whole, j.directly_under, j.tiers,
-                   j.committee, subs, departments, j.id, j.issuer, j.parent, how, file=j.file)
+                   j.committee, subs, departments, j.id, j.issuer, j.parent, how, file=j.file, grade=j.grade or "")
 
 
 def _level_of_subordinates(form: str) -> str:

@@ -39,6 +39,8 @@ class Item:
     heading: str
     body: list[Para] = field(default_factory=list)
     runin: bool = True
+    # a numbered paragraph of body text with no heading of its own (（一）各地要……，……)
+    untitled: bool = False
 
 
 @dataclass
@@ -240,12 +242,30 @@ def _add_to_section(section: Section | None, para: Para) -> None:
     if section is None:
         return
     if match:
-        heading, rest = split_runin(para.text[match.end():])
-        section.items.append(Item(para, heading, [Para(para.line, rest)] if rest else [], runin=bool(rest)))
+        text = para.text[match.end():].strip()
+        heading, rest = split_runin(text)
+        if body_text(heading) and (not rest or heading.endswith("。")):
+            section.items.append(Item(para, "", [Para(para.line, text)], untitled=True))
+        else:
+            section.items.append(Item(para, heading, [Para(para.line, rest)] if rest else [], runin=bool(rest)))
     elif section.items:
         section.items[-1].body.append(para)
     else:
         section.paragraphs.append(para)
+
+
+# a heading is a phrase: one that runs on past this, over a comma or semicolon, is a paragraph of text
+HEADING_LENGTH = 30
+
+
+def body_text(text: str) -> bool:
+    """A point that is a paragraph of text, not a heading: longer than a heading, and over a comma or
+    semicolon (“（一）各地要加强组织领导，明确责任分工；……”)."""
+    return len(text) > HEADING_LENGTH and bool(re.search(r"[，,；;]", text))
+
+
+# “……完善行动（责任科室：党办）1．具体措施：……”: a heading run into its first numbered measure
+_FIRST_MEASURE = re.compile(r"(?<=[）)\u4e00-\u9fff])\s*(?=1\s*[.．、]\s*[\u4e00-\u9fff])")
 
 
 def split_runin(text: str) -> tuple[str, str]:
@@ -258,6 +278,9 @@ def split_runin(text: str) -> tuple[str, str]:
         return text[:dated.end()], text[dated.end():]
     if 0 <= colon <= 10 and (stop < 0 or colon < stop) and len(text) > colon + 1:
         return text[:colon + 1], text[colon + 1:]
+    measure = _FIRST_MEASURE.search(text, 4)
+    if measure and measure.start() <= 60 and (stop < 0 or measure.start() < stop):
+        return text[:measure.start()], text[measure.start():]
     phase = re.match(r"^[^（(。]{2,24}[（(][^（）()]{0,20}(?:\d|__|XX)[^（）()]{0,20}[年月日][^（）()]{0,20}[）)]", text)
     if phase and len(text) > phase.end() and text[phase.end()] not in "。.":
         return phase.group(0), text[phase.end():]

@@ -20,12 +20,15 @@ from planmaker.base import notices
 from planmaker.base.errors import InputError, os_problem
 from planmaker.importer.campaign import assemble
 from planmaker.importer.dates import DateBook, guess_year
-from planmaker.importer.jurisdiction import speaker_for
+from planmaker.importer.jurisdiction import dominant_prefix, issuer_jurisdiction, speaker_for
 from planmaker.importer.outline import outline
-from planmaker.importer.planfile import LOCAL_PROFILE, plan_dict
+from planmaker.importer.planfile import LOCAL_PROFILE, build_plan, plan_text
+from planmaker.importer.report import advice
 from planmaker.importer.source import ImportRefused, read_source
 from planmaker.importer.wording import Wording
 from planmaker.inputs.catalog import Catalog
+from planmaker.inputs.models import Plan
+from planmaker.inputs.planfile import dump_plan
 
 
 @dataclass
@@ -37,6 +40,7 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)
     jurisdiction: str = ""                                       # the issuer's name
     profile: str = ""                                            # as plan.yaml names it (an id, or ./辖区.yaml)
+    advice: list[str] = field(default_factory=list)              # what to change before building for another place
     inferred: str = ""                                           # how the jurisdiction was found
     source: Path = Path()
     output: Path = Path()
@@ -79,16 +83,55 @@ def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, fo
     source = read_source(path)
     doc = outline(source.paras)
     everything = "\n".join(p.text for p in source.paras)
+    speaker, made_for = _speakers(doc, everything, catalog, profile)
+    _refer_to_profile(made_for or speaker, catalog, out_dir)
+    book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
+    wording = Wording(speaker, book)
+    result = assemble(doc, wording, source.lines, source.kind)
+    superior_from = _superior(doc, wording, made_for)
+    contacts_found = result.plan.get("contacts", [])
+    plan = build_plan(doc, made_for or speaker, book, wording.parent_document,
+                      contacts_found if made_for is None else [], own=made_for is None)
+    _date_list(result.campaign, book)
+    files = _files(result, speaker, path, plan_text(plan, path.name, superior_from))
+    _verify(files, catalog, plan, (made_for or speaker).file, out_dir)
+    report = ImportReport(jurisdiction=speaker.name, profile=str(plan.profile), inferred=speaker.inferred,
+                          source=path, output=out_dir)
+    report.advice = advice(plan, superior_from, made_for.name if made_for else "", bool(made_for and contacts_found))
+    report.recognised = _recognised(doc, speaker, wording, result)
+    report.unplaced = sorted(set(doc.notes + wording.notes + _other_places(source.paras, speaker)), key=lambda n: n[0])
+    _write_all(out_dir, files)
+    report.written.extend(out_dir / name for name in files)
+    return report
+
+
+def _speakers(doc, everything: str, catalog: Catalog, profile: str | None):
+    """(whose words the text speaks, the place the plan file is made for when that is another).
+
+    ``--profile`` names the issuer, unless the document's own lines (落款, title, masthead) name
+    another: then the clerk of that place is making a plan of their own from what they received.
+    The text is read as its issuer's, so that its words become variables, and the plan file is
+    the named place's: neither the original's signature nor its 文号, the received plan as its
+    superior document."""
     issuer = doc.issuer.text if doc.issuer else ""
     heads = (doc.masthead, doc.superior.get("issuer", ""))
     try:
         speaker = speaker_for(everything, doc.title, issuer, catalog, profile, heads)
+        if not profile:
+            return speaker, None
+        named = issuer_jurisdiction((issuer, doc.title, *heads), catalog, dominant_prefix(everything))
+        if named is None or named[0].name == speaker.name:
+            return speaker, None
+        original = speaker_for(everything, doc.title, issuer, catalog, None, heads)
     except InputError as exc:
         raise ImportRefused(str(exc).replace("错误：", "")) from None
-    _refer_to_profile(speaker, catalog, out_dir)
-    book = DateBook(guess_year(re.sub(r"《[^》]*》|〔\d{4}〕", "", everything)))
-    wording = Wording(speaker, book)
-    result = assemble(doc, wording, source.lines)
+    original.inferred = f"{original.inferred}；方案文件按 --profile 为{speaker.name}制定"
+    return original, speaker
+
+
+def _superior(doc, wording: Wording, made_for) -> str:
+    """Where the plan file's parent_document comes from: the covering notice ("notice"), the document
+    the preamble cites ("preamble"), or, for a plan made for another place, the received plan ("received")."""
     cited = wording.parent_document
     if doc.superior:
         # the covering notice is what a clerk who received it implements: the plan file's superior document
@@ -96,17 +139,16 @@ def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, fo
         if cited:
             doc.notes.append((0, f"方案前言引用的《{cited['title']}》改为引用印发通知（parent_document），"
                                  "请核对"))
-    result.plan = plan_dict(doc, speaker, book, wording.parent_document, result.plan.get("contacts", []))
-    _date_list(result.campaign, book)
-    files = _files(result, speaker, path)
-    _verify(files, catalog, result.plan, speaker.file, out_dir)
-    report = ImportReport(jurisdiction=speaker.name, profile=result.plan["profile"], inferred=speaker.inferred,
-                          source=path, output=out_dir)
-    report.recognised = _recognised(doc, speaker, wording, result)
-    report.unplaced = sorted(set(doc.notes + wording.notes + _other_places(source.paras, speaker)), key=lambda n: n[0])
-    _write_all(out_dir, files)
-    report.written.extend(out_dir / name for name in files)
-    return report
+        return "notice"
+    if made_for is not None:
+        signer = doc.issuer.text if doc.issuer else wording.speaker.issuer
+        wording.parent_document = {k: v for k, v in (("title", doc.title), ("issuer", signer),
+                                                      ("number", doc.number)) if v}
+        if cited:
+            doc.notes.append((0, f"原方案前言引用的《{cited['title']}》改为引用原方案本身（parent_document）："
+                                 f"{made_for.name}贯彻的是这份方案"))
+        return "received"
+    return "preamble" if cited else ""
 
 
 def _write_all(out_dir: Path, files: dict[str, str]) -> None:
@@ -164,9 +206,9 @@ def _date_list(campaign: dict, book: DateBook) -> None:
     campaign.update(items)
 
 
-def _files(result, speaker, path: Path) -> dict[str, str]:
+def _files(result, speaker, path: Path, plan: str) -> dict[str, str]:
     head = f"# 由 planmaker import 从 {path.name} 导入。请通读并按编写指南润色。\n"
-    files = {"campaign.yaml": head + dump(result.campaign), "plan.yaml": head + dump(result.plan)}
+    files = {"campaign.yaml": head + dump(result.campaign), "plan.yaml": plan}
     if speaker.local:
         files[LOCAL_PROFILE] = (f"# 发文辖区：由 planmaker import 按 {path.name} 的用语推断，请核对名称和部门。\n"
                                 + dump(speaker.local))
@@ -177,7 +219,7 @@ def _files(result, speaker, path: Path) -> dict[str, str]:
     return files
 
 
-def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: Path | None, out_dir: Path) -> None:
+def _verify(files: dict[str, str], catalog: Catalog, plan: Plan, profile_file: Path | None, out_dir: Path) -> None:
     """Compose the plan and load its annexes (stats-N.yaml against their layouts) in a scratch
     folder: what build will do, without its files.  A profile the plan names by its path from the
     output folder (../我县.yaml) is named to the scratch copy by its absolute path: relative, it
@@ -185,9 +227,9 @@ def _verify(files: dict[str, str], catalog: Catalog, plan: dict, profile_file: P
     from planmaker.kinds.making import make_job
     from planmaker.plan.resolve import resolve
 
-    if profile_file is not None and not Path(plan["profile"]).is_absolute() and plan["profile"] not in (
+    if profile_file is not None and not Path(str(plan.profile)).is_absolute() and str(plan.profile) not in (
             catalog.profile_ids()):
-        files = dict(files, **{"plan.yaml": dump(dict(plan, profile=str(profile_file.resolve())))})
+        files = dict(files, **{"plan.yaml": dump_plan(plan.model_copy(update={"profile": str(profile_file.resolve())}))})
     try:
         scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
     except OSError as exc:

@@ -56,8 +56,8 @@ def read_source(path: Path) -> SourceText:
     if head.startswith(b"%PDF"):
         from planmaker.importer.converted import read_pdf
 
-        text = read_pdf(path)
-        return SourceText(path, text_paragraphs(text), "pdf", text.splitlines())
+        pdf = read_pdf(path)
+        return SourceText(path, pdf_paragraphs(pdf.text, pdf.tables), "pdf", pdf.text.splitlines())
     for magic, what in _SIGNATURES.items():
         if head.startswith(magic):
             raise ImportRefused(f"“{path.name}” 是{what}，planmaker 不能从中读取文字：请取得原方案的 Word（.docx）"
@@ -74,6 +74,30 @@ def read_source(path: Path) -> SourceText:
     text = _decode(data, path)
     return SourceText(path, text_paragraphs(text, markdown=path.suffix.lower() in (".md", ".markdown")),
                       "md" if path.suffix.lower() in (".md", ".markdown") else "txt", text.splitlines())
+
+
+def pdf_paragraphs(text: str, tables: list[list[tuple[str, ...]]]) -> list[Para]:
+    """A PDF's paragraphs: its text read as a .txt, each table's marker line replaced by its rows,
+    as a Word table's (cells, their line breaks, the table's number)."""
+    from planmaker.importer.converted import TABLE_MARK
+
+    paras: list[Para] = []
+    lines = text.splitlines()
+    start = 0
+    for k, line in enumerate(lines + [TABLE_MARK], start=1):
+        if not line.startswith(TABLE_MARK):
+            continue
+        paras.extend(Para(p.line + start, p.text, indented=p.indented)
+                     for p in text_paragraphs("\n".join(lines[start:k - 1])))
+        if k <= len(lines):
+            number = int(line[len(TABLE_MARK):])
+            for row in tables[number - 1]:
+                cells = tuple(" ".join(c.split("\n")) if re.search(r"[A-Za-z0-9]\n[A-Za-z0-9]", c) else c.replace("\n", "")
+                              for c in row)
+                # a PDF breaks a cell's text where the column is full, not where its author did
+                paras.append(Para(k, "\t".join(cells), cells, number, cell_lines=cells))
+        start = k
+    return paras
 
 
 def _decode(data: bytes, path: Path) -> str:

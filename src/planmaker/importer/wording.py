@@ -247,8 +247,16 @@ def word_patterns(speaker: Speaker) -> list[tuple[re.Pattern, str]]:
                        (speaker.directly_under, "{{ j.directly_under }}")):
         guard = "(?<!自治)" if prefix == "区" else ""
         found.append((guard + re.escape(word) + "(?![场面长])", expr))
+    for role, printed in speaker.sub_departments.items():
+        # the subordinates' departments (各县（区）卫生健康局) where the issuer's own plan prints them so:
+        # built elsewhere, the units below that place
+        if role in ("health", "insurance", "market") and prefix != "院" and printed.endswith(tuple(ROLE_FORMS[role])):
+            found.append((re.escape(printed), "{{ sub_dept." + role + " }}"))
     for form in sorted(speaker.subordinates, key=len, reverse=True):
         found.append((re.escape(form), "{{ j.subordinates }}"))
+    if speaker.grade and prefix != "院":
+        # 市级医疗机构: the issuer's own grade, not another's (各市级, 省市级)
+        found.append((r"(?<![各省市县区州盟旗])" + re.escape(speaker.grade) + "(?!以上|以下|及以上|及以下)", "{{ j.grade }}"))
     if prefix != "院":
         found.append((_free(prefix, speaker) + re.escape(speaker.committee) + "(?![员会])", "{{ j.committee }}"))
         found.append((_free(prefix, speaker) + re.escape(prefix) + "政府", "{{ j.prefix }}政府"))

@@ -29,6 +29,7 @@ class Wrapping:
     cover: list[Para] = field(default_factory=list)
     superior: dict = field(default_factory=dict)   # the covering notice as the plan's superior document
     notes: list[tuple[int, str]] = field(default_factory=list)
+    summary: int = 0                        # which note sums the covering notice up
 
 
 def unwrap(body: list[Para]) -> tuple[list[Para], Wrapping]:
@@ -45,6 +46,19 @@ def unwrap(body: list[Para]) -> tuple[list[Para], Wrapping]:
                             ("（文号写入方案文件的 number）" if NUMBER.match(text) else "")))
         start += 1
     body = _cover(body[start:], found)
+    while found.cover and _notice_title(body)[0] is not None:
+        # a 转发 notice wraps the notice that 印发 the plan: the plan's own covering notice is the inner one
+        outer, summary = dict(found.superior), found.summary
+        found.number, found.cover = "", []
+        inner = _cover(body, found)
+        if not found.cover:
+            found.superior = outer
+            break
+        line, _ = found.notes[summary]
+        found.notes[summary] = (line, f"转发通知《{outer['title']}》" + (f"（{outer['number']}）" if outer.get("number") else "")
+                                + f"（第{line}—{body[0].line - 1}行）不属方案正文，未导入；方案文件的 parent_document"
+                                  " 为它所转发的通知")
+        body = inner
     end = len(body)
     while end > 0 and (_IMPRINT.match(body[end - 1].text) or _PUBLIC.match(body[end - 1].text)):
         found.notes.append((body[end - 1].line, f"版记“{body[end - 1].text[:30]}”不属正文，未导入"))
@@ -86,34 +100,61 @@ def _cover(body: list[Para], found: Wrapping) -> list[Para]:
     title = "".join(p.text.replace(" ", "") for p in body[:count]).replace("《", "〈").replace("》", "〉")
     found.cover = cover
     found.superior = {"title": title}
-    issuer = m.group("issuer") or found.masthead or _signature(cover[count:])
+    # joint issuers, a space apart in the title, are named one after another with 、
+    spaced = _NOTICE.match(re.sub(r"\s+", "、", "".join(p.text.strip() for p in body[:count])))
+    issuer = (spaced.group("issuer") if spaced else m.group("issuer")) or found.masthead or _signature(cover[count:])
+    signers = _signers(cover[count:])
+    if len(signers) > 1 and issuer.replace("、", "") == "".join(signers):
+        issuer = "、".join(signers)   # run together in the title (a PDF drops the space): as the 落款 names them
     if issuer:
         found.superior["issuer"] = issuer
         if re.search(r"[、\s]|等\d*部门", issuer):
             found.superior["joint"] = True
-    if found.number:
-        found.superior["number"] = found.number
+    number = next((p.text.replace(" ", "") for p in cover[count:count + 1] if NUMBER.match(p.text.replace(" ", ""))), "")
+    if found.number or number:   # the masthead's, or a 文号 under the notice's title (as a web page prints it)
+        found.superior["number"] = found.number or number
         found.number = ""
     signed = next((arabic_date(p.text).replace(" ", "") for p in reversed(cover)
                    if _DATE.match(arabic_date(p.text).replace(" ", ""))), "")
     if signed:
         found.superior["date"] = signed
     dropped = cover[count:]
-    found.notes.append((body[0].line, f"印发通知（第{body[0].line}—{cover[-1].line}行）不属方案正文，未导入："
+    found.summary = len(found.notes)
+    found.notes.append((body[0].line, f"{m.group('verb')}通知（第{body[0].line}—{cover[-1].line}行）不属方案正文，未导入："
                                       f"标题、发文机关、文号和日期写入方案文件的 parent_document（上级文件）"))
     for para in dropped:
-        found.notes.append((para.line, f"印发通知的文字“{_short(para.text)}”不属方案正文，未导入"))
+        found.notes.append((para.line, f"{m.group('verb')}通知的文字“{_short(para.text)}”不属方案正文，未导入"))
     return plan
 
 
 def _is_title(body: list[Para], i: int, inner: str) -> bool:
     """The plan's own title at ``i`` (over one or two lines), or “附件” just above it."""
-    want = inner.replace(" ", "")
-    text = body[i].text.replace(" ", "").strip("《》")
+    want = _plain(inner)
+    text = _plain(body[i].text).strip("《》")
     if text == want or (len(text) >= 6 and want.startswith(text) and i + 1 < len(body)
-                        and (text + body[i + 1].text.replace(" ", "")).strip("《》") == want):
+                        and (text + _plain(body[i + 1].text)).strip("《》") == want):
         return True
     return bool(ANNEX_LABEL.match(text)) and i + 1 < len(body) and _is_title(body, i + 1, inner)
+
+
+def _plain(text: str) -> str:
+    """A title as compared: without spaces, a title inside it marked 《》 however it was (〈〉 in a title)."""
+    return re.sub(r"\s+", "", text).replace("〈", "《").replace("〉", "》")
+
+
+_BODY_END = re.compile(r"(?:局|委|委员会|厅|院|政府|办公室|小组|中心|办|部|党组|党委|司|署)$")
+
+
+def _signers(paras: list[Para]) -> list[str]:
+    """The notice's signing bodies, one a line above its date (a joint notice's 落款)."""
+    at = next((k for k, p in enumerate(paras) if _DATE.match(arabic_date(p.text).replace(" ", ""))), None)
+    found: list[str] = []
+    for para in reversed(paras[:at] if at else []):
+        text = para.text.strip()
+        if len(text) > 40 or not _BODY_END.search(text) or re.search(r"[，。：；,:;]", text):
+            break
+        found.insert(0, text)
+    return found
 
 
 def _signature(paras: list[Para]) -> str:
