@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_plan
+from conftest import convert, write_plan
 from planmaker.cli import main
 from planmaker.web.preview import can_render
 from serve_support import app_for, city_plan, climbing_zip, csrf, filled_forms, oversized, seed_docx, zip_bomb
@@ -232,6 +232,17 @@ def test_import_turns_the_superiors_docx_into_a_plan(site, tmp_path):
     assert name.startswith("柳州市") and (workspace / name / "plan.yaml").is_file()
     assert (workspace / name / "campaign.yaml").is_file()
     assert client.get(f"/p/{name}/").status_code == 200
+
+
+@pytest.mark.slow
+def test_import_reads_a_text_pdf_as_the_command_does(site, tmp_path, libreoffice):
+    """docs/网页.md: the page imports a PDF with a text layer, as superior plans are published."""
+    client, workspace, _, token = site
+    pdf = convert(libreoffice, [seed_docx(tmp_path)], tmp_path / "pdf")[0]
+    page = _post(client, "/import", token, file=(pdf.open("rb"), "柳州方案.pdf"))
+    assert page.status_code == 200, page.text
+    name = re.search(r'id="open-plan">([^<]+)<', page.text).group(1)
+    assert name.startswith("柳州市") and (workspace / name / "plan.yaml").is_file()
 
 
 def test_import_refuses_what_the_command_refuses_naming_the_clerks_file(site, tmp_path):

@@ -365,11 +365,13 @@ LISTED_ON_SCREEN = 30  # lines a section of the collect report shows on screen; 
 @json_option
 @verbosity_options
 def import_(file, out_dir, profile, force, profiles_dirs, as_json):
-    """把收到的上级方案 FILE（.docx、.txt 或 .md）导入为专项模板和方案文件草稿。
+    """把收到的上级方案 FILE 导入为专项模板和方案文件草稿：Word（.docx、.doc）、WPS（.wps）、
+    带文字层的 PDF、纯文本（.txt、.md）；收到的是《关于印发……的通知》时，导入其中的方案。
 
     写出的 plan.yaml 可直接 planmaker build；屏幕上列出识别到的内容，以及未能归类、按原文保留的内容（注明行号）。
 
-    文件无法导入时（空文件、图片或扫描件、旧版 .doc、不是实施方案）说明原因，退出码为 2，不写入任何文件。"""
+    文件无法导入时（空文件、图片或没有文字层的扫描件、没有 LibreOffice 时的 .doc/.wps、不是实施方案）
+    说明原因，退出码为 2，不写入任何文件。"""
     from planmaker.commands import summary
     from planmaker.importer.report import report_text
     from planmaker.importer.run import import_plan
