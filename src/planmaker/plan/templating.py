@@ -8,6 +8,7 @@ must stop the build, not leave a hole in an official document.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -92,30 +93,32 @@ _ENV = make_environment()
 _NAME_IN_MESSAGE = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
 
 
-def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any, loc: tuple) -> str:
+def render(text: str, context: Mapping[str, object], file: Path | str | None, raw: object,
+           loc: tuple[str | int, ...]) -> str:
     """Render one field of a YAML file, reporting failures at that field's line."""
     if "{" not in text:
         return text.strip()
     line, field = locate(raw, loc), field_path(loc) or None
-    where = dict(file=file, line=line, field=field)
+
+    def problem(message: str) -> Problem:
+        return Problem(message, file, line, field)
     try:
         with budget(MAX_OUTPUT_CHARS):
             result = bounded_text(_ENV.from_string(text).generate(context)).strip()
     except TemplateProblem as exc:
         raise InputError([Refusal(str(exc), file, line, field)]) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError([Problem(f"模板语法错误：{exc.message}", **where)]) from None
+        raise InputError([problem(f"模板语法错误：{exc.message}")]) from None
     except jinja2.UndefinedError as exc:
-        raise InputError([Problem(f"模板引用了未定义的变量：{undefined_name(exc)}", **where)]) from None
+        raise InputError([problem(f"模板引用了未定义的变量：{undefined_name(exc)}")]) from None
     except SecurityError as exc:
-        raise InputError([Problem(unsafe_message(exc), **where)]) from None
+        raise InputError([problem(unsafe_message(exc))]) from None
     except Exception as exc:
         raise InputError([Refusal(template_failure(exc), file, line, field)]) from None
     cleaned, count = textclean.clean(result)
     if count:
         # A template can write them too ('\x0c' in a Jinja string).
-        notices.warn(Problem(f"模板生成的文字含 {count} 个文档中不允许的控制字符（{textclean.describe(result)}），已删去",
-                             **where))
+        notices.warn(problem(f"模板生成的文字含 {count} 个文档中不允许的控制字符（{textclean.describe(result)}），已删去"))
     return cleaned
 
 
