@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeGuard, TypeVar
 
-
 from planmaker.base import resources
 from planmaker.base.dates import format_span
 from planmaker.base.errors import InputError, Problem
@@ -111,8 +110,8 @@ def load_annexes(resolved: Resolved) -> list[Annex[Strict | None]]:
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
-            own = kind.own_layout and isinstance(spec, ChecklistSpec)  # narrowed: the layout is the spec's
-            template = _own_template(spec, path.parent) if own else None
+            own = kind.own_layout and isinstance(spec, ChecklistSpec)  # the layout is named by the spec
+            template = _own_template(spec, path.parent) if own and isinstance(spec, ChecklistSpec) else None
             source = Source(path, raw, ()) if not ref.title else source.at("title")
             annexes.append(Annex(number, ref, spec, source, template=template))
             continue

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from planmaker.base.errors import InputError
 from planmaker.kinds.base import InstitutionDocs
-from planmaker.office.docx_batch import PreparedTemplate, prepare
+from planmaker.office.docx_batch import FieldValue, PreparedTemplate, prepare
 from planmaker.writing.output import Manifest, WriteReport, place
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class _Work:
     job: int
     path: str
     name: str
-    values: dict[str, str]
+    values: dict[str, FieldValue]
 
 
 # What each worker process holds: set once by _start, read by _write_chunk.
@@ -113,7 +113,7 @@ def _same_parts(a: bytes, b: bytes) -> bool:
                 and all(x.read(name) == y.read(name) for name in x.namelist()))
 
 
-def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | PreparedWorkbooks | None:
+def _prepare(job: InstitutionDocs, sample: dict[str, FieldValue] | None) -> PreparedTemplate | PreparedWorkbooks | None:
     """The job's template cut at its fields, checked once against the ordinary path."""
     if job.keys is None:
         return None
