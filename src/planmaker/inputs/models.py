@@ -96,7 +96,7 @@ class Profile(Strict):
     kind: str | None = None
     parent: PlaceRef | None = Field(None, description="上级：辖区配置名（liuzhou），或行政区划的名称、代码、路径")
     province_abbr: str | None = None
-    vocabulary: Vocabulary = Vocabulary()
+    vocabulary: Vocabulary = Vocabulary.model_validate({})  # its defaults (a keyword "self" is its alias)
     issuer: str | None = None
     departments: dict[Identifier, DepartmentOverride | Identifier | None] = Field(
         {}, description="部门名称；写另一角色名表示由该部门承担，写 null 表示本级没有此部门")

@@ -155,7 +155,7 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdic
             ref = raw.get(key) if isinstance(raw, dict) else None
             if isinstance(ref, (str, int)) and not isinstance(ref, bool) and str(ref):
                 try:
-                    load(str(ref), base, (plan_path, raw.line_of(key)))
+                    load(str(ref), base, (plan_path, locate(raw, (key,))))
                 except InputError as more:
                     problems.extend(more.problems)
         raise InputError(problems) from None
@@ -168,9 +168,9 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdic
             return None
 
     jurisdiction = attempt(lambda: catalog.load_profile(
-        plan.profile, base, (plan_path, raw.line_of("profile"))))
+        plan.profile, base, (plan_path, locate(raw, ("profile",)))))
     campaign = attempt(lambda: catalog.load_campaign(
-        plan.campaign, base, (plan_path, raw.line_of("campaign"))))
+        plan.campaign, base, (plan_path, locate(raw, ("campaign",)))))
     if problems:
         raise InputError(problems)
     return plan, raw, jurisdiction, campaign
