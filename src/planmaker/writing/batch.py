@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from planmaker.base.errors import InputError
 from planmaker.kinds.base import InstitutionDocs
 from planmaker.office.docx_batch import FieldValue, PreparedTemplate, prepare
-from planmaker.writing.output import Manifest, WriteReport, place
+from planmaker.writing.output import Known, Manifest, WriteReport, place
 
 if TYPE_CHECKING:
     from planmaker.office.xlsx_batch import PreparedWorkbooks
@@ -180,7 +180,7 @@ class BatchWriter:
         total = len(self.institutions)
         return (total - k) // n + 1 if total >= k else 0
 
-    def __call__(self, out_dir: Path, known: dict[str, Any], force: bool, report: WriteReport,
+    def __call__(self, out_dir: Path, known: Known, force: bool, report: WriteReport,
                  manifest: Manifest, journal=None) -> None:
         if not self.jobs:
             return
