@@ -271,7 +271,7 @@ def _task_with_subtasks(blocks, n, heading, model, src, extra, r, resolved, cont
 def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
     """A task's heading: its title, or the campaign's task_title around it (no full stop added)."""
     title = r(model.title, src.at("title"), **extra)
-    template = c_src.raw.get("task_title") if hasattr(c_src.raw, "get") else None
+    template = c_src.raw.get("task_title") if isinstance(c_src.raw, dict) else None
     if not template:
         return title
     shown = replace(extra["task"], title=title)

@@ -18,8 +18,8 @@ from planmaker.base.inputfile import real_path
 from planmaker.base.schedule import Schedule, ScheduleError
 from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
-from planmaker.inputs.validation import did_you_mean, locate, parse_model
-from planmaker.inputs.yamlfile import load_file
+from planmaker.inputs.validation import Loc, did_you_mean, locate, parse_model
+from planmaker.inputs.yamlfile import Yaml, load_file
 from planmaker.plan.group import group_problems
 from planmaker.plan.inferred import inferred_departments
 from planmaker.plan.recurring import SeriesDate, recurring_dates
@@ -32,10 +32,10 @@ class Source:
     """Where a piece of text was written, for error messages."""
 
     file: Path
-    raw: Any
-    loc: tuple
+    raw: Yaml
+    loc: Loc
 
-    def at(self, *more) -> Source:
+    def at(self, *more: str | int) -> Source:
         return Source(self.file, self.raw, self.loc + more)
 
 
@@ -51,12 +51,12 @@ class Item:
 class Resolved:
     plan: Plan
     plan_file: Path
-    plan_raw: Any
+    plan_raw: Yaml
     jurisdiction: Jurisdiction
     campaign: LoadedCampaign
     roles: dict[str, str]
     dates: dict[str, PlanDate | None]
-    params: dict[str, Any]
+    params: dict[str, object]
     tasks: list[Item] = field(default_factory=list)
     phases: list[Item] = field(default_factory=list)
     requirements: list[Item] = field(default_factory=list)
@@ -141,7 +141,7 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                     inferred_departments=inferred_departments(jurisdiction, tasks))
 
 
-def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdiction, LoadedCampaign]:
+def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Yaml, Jurisdiction, LoadedCampaign]:
     """The plan file, its profile and its campaign; every problem of the three in one report."""
     raw = load_file(plan_path)
     base = plan_path.parent

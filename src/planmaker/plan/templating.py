@@ -8,7 +8,7 @@ must stop the build, not leave a hole in an official document.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import jinja2
@@ -19,22 +19,23 @@ from planmaker.base.dates import BLANK_YEAR, PlanDate, format_date, format_month
 from planmaker.base.errors import InputError, Problem, Refusal, field_path
 from planmaker.base.numbering import chinese_number
 from planmaker.inputs.validation import did_you_mean, locate
-from planmaker.plan.sandbox import Sandbox, TemplateProblem, bounded_text, budget
+from planmaker.plan.sandbox import Sandbox, bounded_text, budget
+from planmaker.plan.template_budget import TemplateProblem
 
 
-def _date(value, year: bool = True) -> str:
+def _date(value: object, year: bool = True) -> str:
     """2021年8月20日; ``year=False`` leaves the year out (8月20日), as a plan does
     for deadlines in its own year."""
     text = format_date(_as_date(value))
     return text if year else _without_year(text)
 
 
-def _month(value, year: bool = True) -> str:
+def _month(value: object, year: bool = True) -> str:
     text = format_month(_as_date(value))
     return text if year else _without_year(text)
 
 
-def _year(value, offset: int = 0) -> str:
+def _year(value: object, offset: int = 0) -> str:
     """2021年 (``offset=-1``: the year before, for 同比); 20__年 when unset."""
     date = _as_date(value)
     return BLANK_YEAR if date is None else f"{date.year + int(offset)}年"
@@ -44,10 +45,11 @@ def _without_year(text: str) -> str:
     return text.split("年", 1)[1]
 
 
-def _dates(values, sep: str = "、") -> str:
+def _dates(values: Iterable[object], sep: str = "、") -> str:
     """Several dates as the seeds list them: 2019年10月10日、2020年1月10日; the year
     is written again only when it changes (20__年__月__日、__月__日 when unset)."""
-    parts, previous = [], None
+    parts: list[str] = []
+    previous: PlanDate | None = None
     for value in values:
         date = _as_date(value)
         text = format_date(date)
@@ -58,11 +60,11 @@ def _dates(values, sep: str = "、") -> str:
     return sep.join(parts)
 
 
-def _span(start, end, sep: str = "—", repeat_year: bool = False, compact: bool = False) -> str:
+def _span(start: object, end: object, sep: str = "—", repeat_year: bool = False, compact: bool = False) -> str:
     return format_span(_as_date(start), _as_date(end), sep=sep, repeat_year=repeat_year, compact=compact)
 
 
-def _as_date(value) -> PlanDate | None:
+def _as_date(value: object) -> PlanDate | None:
     if value is None or isinstance(value, PlanDate):
         return value
     if isinstance(value, jinja2.Undefined):
