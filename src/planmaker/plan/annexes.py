@@ -17,7 +17,8 @@ from planmaker.inputs.annex_kinds import CATALOGUE, COLLECTED, AnnexKindInfo, an
 from planmaker.inputs.models import AnnexRef, ChecklistSpec, SelfcheckSpec, StatsSpec, Strict
 from planmaker.inputs.validation import locate, parse_model
 from planmaker.inputs.yamlfile import load_file
-from planmaker.plan.resolve import Resolved, Source
+from planmaker.plan.resolve import Resolved
+from planmaker.plan.sources import Source
 from planmaker.plan.templating import render
 
 DEFAULT_TASKS_TITLE = "{{ title }}任务分工"

@@ -12,7 +12,8 @@ from planmaker.inputs.groups import person
 from planmaker.plan.document import AnnexNote, Document, Heading, Imprint, Masthead, Paragraph, Signature
 from planmaker.plan.group import group_view
 from planmaker.plan.names import Departments, LazyGroup, Offices
-from planmaker.plan.resolve import Item, Resolved, Source
+from planmaker.plan.resolve import Resolved
+from planmaker.plan.sources import Item, Source
 from planmaker.plan.templating import render
 from planmaker.plan.wording import Citations, WordingView, reference_day, reference_window
 

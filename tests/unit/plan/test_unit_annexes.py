@@ -5,7 +5,7 @@ from pathlib import Path
 from planmaker.inputs import annex_kinds
 from planmaker.inputs.models import AnnexRef, SelfcheckSpec, StatsSpec
 from planmaker.plan.annexes import Annex, annexes_of, collected_annexes, is_of
-from planmaker.plan.resolve import Source
+from planmaker.plan.sources import Source
 
 _STATS = StatsSpec(id="f1", title="统计表", columns=["数量"], groups=[{"name": "组", "lines": [{"text": "行"}]}])
 
