@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planmaker.inputs.models import Strict
 from planmaker.kinds import registry
 from planmaker.kinds.base import Job
 from planmaker.office.ooxml import EPOCH
-from planmaker.inputs.models import Strict
 from planmaker.plan.annexes import Annex
 from planmaker.plan.resolve import Resolved
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import functools
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
