@@ -38,10 +38,10 @@ from planmaker.collect.forms import (
     number,
 )
 from planmaker.collect.report import REPORT_FILE, render, report_text  # noqa: F401  (the command's API)
-from planmaker.inputs.annex_kinds import annex_kind
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.stats_rules import expand
 from planmaker.office.stats_layout import Layout, sum_cells
+from planmaker.plan.annexes import collected_annexes
 from planmaker.plan.resolve import Resolved, resolve
 from planmaker.writing.output import WriteReport, write_outputs
 
@@ -132,9 +132,7 @@ def _forms(resolved: Resolved) -> list[FormResult]:
     from planmaker.kinds.stats import spec_version
 
     forms = []
-    for annex in titled_annexes(resolved):
-        if not annex_kind(annex.kind).collected:
-            continue
+    for annex in collected_annexes(titled_annexes(resolved)):
         spec = annex.spec
         layout = Layout(spec)
         texts = {row.key: f"{row.line.text}·{row.sub.text}" if row.sub else row.line.text for row in layout.rows}

@@ -172,9 +172,9 @@ def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan
 
     from planmaker.base.files import sha256
     from planmaker.writing.atomic import file_sha
-    from planmaker.writing.output import read_manifest
+    from planmaker.writing.output import manifest_entries, read_manifest
 
-    known = {e.get("path"): e.get("sha256") for e in read_manifest(out_dir).get("files", []) if isinstance(e, dict)}
+    known = {e.get("path"): e.get("sha256") for e in manifest_entries(read_manifest(out_dir))}
     problems: list[Problem] = []
     stage = Path(tempfile.mkdtemp(prefix="planmaker-cascade-"))
     try:

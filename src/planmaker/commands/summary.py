@@ -10,41 +10,42 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from planmaker import __version__
 from planmaker.base.errors import Problem
 
 SCHEMA_VERSION = 1
+# A document as json.dumps takes it: its values are text, numbers, lists and documents.
+Document = dict[str, object]
 
 
-def _head(command: str, ok: bool) -> dict[str, Any]:
+def _head(command: str, ok: bool) -> Document:
     return {"schema": f"planmaker.{command}/{SCHEMA_VERSION}", "command": command, "planmaker": __version__,
             "ok": ok}
 
 
-def problem(p: Problem) -> dict[str, Any]:
+def problem(p: Problem) -> Document:
     return {"severity": p.severity, "message": p.message, "file": str(p.file) if p.file else None,
             "line": p.line, "field": p.field, "text": str(p)}
 
 
-def error(command: str, problems: list[Problem], wrote: int = 0) -> dict[str, Any]:
+def error(command: str, problems: list[Problem], wrote: int = 0) -> Document:
     """Input that could not be used (exit code 2): nothing was written; or a
     command stopped part way (a full disk), having written ``wrote`` files."""
-    document = {**_head(command, False), "schema": f"planmaker.error/{SCHEMA_VERSION}", "written": bool(wrote),
+    document: Document = {**_head(command, False), "schema": f"planmaker.error/{SCHEMA_VERSION}", "written": bool(wrote),
                 "problems": [problem(p) for p in problems]}
     if wrote:
         document["written_files"] = wrote
     return document
 
 
-def check(plan: Path, problems: list[Problem]) -> dict[str, Any]:
+def check(plan: Path, problems: list[Problem]) -> Document:
     errors = sum(1 for p in problems if p.severity == "error")
     return {**_head("check", errors == 0), "plan": str(plan), "errors": errors,
             "warnings": len(problems) - errors, "problems": [problem(p) for p in problems]}
 
 
-def _report(report, out_dir: Path) -> dict[str, Any]:
+def _report(report, out_dir: Path) -> Document:
     why = getattr(report, "not_merged", {})
     return {"output": str(out_dir), "manifest": str(out_dir / "manifest.json"),
             "written": list(report.written), "unchanged": list(report.unchanged),
@@ -53,7 +54,7 @@ def _report(report, out_dir: Path) -> dict[str, Any]:
                      for original, beside in report.kept]}
 
 
-def build(plan: Path, out_dir: Path, result) -> dict[str, Any]:
+def build(plan: Path, out_dir: Path, result) -> Document:
     resolved = result.resolved
     return {**_head("build", True), "plan": str(plan), "profile": resolved.jurisdiction.id,
             "jurisdiction": resolved.jurisdiction.name, "campaign": resolved.campaign.id,
@@ -69,7 +70,7 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def collect(plan: Path, out_dir: Path, collection, report) -> dict[str, Any]:
+def collect(plan: Path, out_dir: Path, collection, report) -> Document:
     resolved = collection.resolved
     forms = [{
         "id": form.form_id, "title": form.annex.title,
@@ -88,7 +89,7 @@ def collect(plan: Path, out_dir: Path, collection, report) -> dict[str, Any]:
             **_report(report, out_dir)}
 
 
-def profiles(rows: list) -> dict[str, Any]:
+def profiles(rows: list) -> Document:
     """``rows``: the loaded jurisdictions."""
     return {**_head("profiles", True), "profiles": [{
         "id": j.id, "name": j.name, "kind": j.kind, "level": j.level,
@@ -96,19 +97,19 @@ def profiles(rows: list) -> dict[str, Any]:
         "file": str(j.file) if j.file else ""} for j in rows]}
 
 
-def campaigns(loaded: list, layouts: Path) -> dict[str, Any]:
+def campaigns(loaded: list, layouts: Path) -> Document:
     return {**_head("campaigns", True), "campaigns": [{
         "id": c.id, "name": c.model.name, "description": c.model.description, "file": str(c.file)}
         for c in loaded], "annex_layouts": str(layouts)}
 
 
-def _placed(text: str) -> dict[str, Any]:
+def _placed(text: str) -> Document:
     """“第12行 附件……” → its line and the rest; lines the importer knows no place for have none."""
     m = re.match(r"^第(\d+)行\s*", text)
     return {"line": int(m.group(1)), "text": text[m.end():]} if m else {"line": None, "text": text}
 
 
-def import_(report) -> dict[str, Any]:
+def import_(report) -> Document:
     """``report``: the importer's ImportReport."""
     return {**_head("import", True), "source": str(report.source), "output": str(report.output),
             "plan": str(report.plan), "jurisdiction": report.jurisdiction, "profile": report.profile,

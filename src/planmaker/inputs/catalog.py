@@ -6,22 +6,23 @@ data, so that a county can keep its own edited copy of a bundled profile.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
 from planmaker.base.inputfile import real_path
 from planmaker.inputs.annex_kinds import CATALOGUE, choices
 from planmaker.inputs.divisions import Division, Divisions, national
-from planmaker.inputs.jurisdictions import Jurisdiction, Sources, make_jurisdiction, short_name_of
+from planmaker.inputs.jurisdictions import Jurisdiction as Jurisdiction  # re-exported: callers get it here
+from planmaker.inputs.jurisdictions import Sources, make_jurisdiction, short_name_of
 from planmaker.inputs.models import Campaign, Profile
 from planmaker.inputs.places import Places, looks_like_path
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
 from planmaker.inputs.vocabulary import DepartmentRecords, VocabularyFile
-from planmaker.inputs.yamlfile import load_file
+from planmaker.inputs.yamlfile import Yaml, load_file
 
 CAMPAIGN_FILE = "campaign.yaml"
 VOCABULARY_FILE = "_vocabulary.yaml"
@@ -34,15 +35,19 @@ class LoadedCampaign:
     id: str
     model: Campaign
     file: Path
-    raw: Any = field(repr=False, compare=False)
+    raw: Yaml = field(repr=False, compare=False)
 
     @property
     def folder(self) -> Path:
         return self.file.parent
 
 
+# Where a reference to a profile or campaign was written: (file, line), or (file, line, field).
+Origin = tuple[Path | str | None, int | None] | tuple[Path | str | None, int | None, str]
+
+
 class Catalog:
-    def __init__(self, profile_dirs=(), campaign_dirs=()):
+    def __init__(self, profile_dirs: Iterable[Path | str] = (), campaign_dirs: Iterable[Path | str] = ()):
         self.profile_dirs = [Path(d) for d in profile_dirs] + [resources.profiles_dir()]
         self.campaign_dirs = [Path(d) for d in campaign_dirs] + [resources.campaigns_dir()]
         self._profiles: dict[Path, Jurisdiction] = {}
@@ -140,15 +145,15 @@ class Catalog:
     def load_found(self, found: Path | Division) -> Jurisdiction:
         return self.from_division(found) if isinstance(found, Division) else self.load_profile(str(found))
 
-    def find_profile(self, ref: object, base: Path | None = None, origin=None) -> Path | Division:
+    def find_profile(self, ref: object, base: Path | None = None, origin: Origin | None = None) -> Path | Division:
         """A profile file by id (``liuzhou``), by name or by path (``./my-county.yaml``); else the
         unit of the national table the name names (inputs/places.py): 思南县, 思南, 520624,
         北京市朝阳区, 贵州省/铜仁市/思南县.
 
         ``origin``: (file, line) of the reference, or (file, line, field) for
         a profile's ``parent``."""
-        file, line, *named = origin or (None, None)
-        field = named[0] if named else "profile"
+        file, line = origin[:2] if origin else (None, None)
+        field = origin[2] if origin and len(origin) == 3 else "profile"
         what = "上级辖区配置" if field == "parent" else "辖区配置"
         where = (file, line, field)
         text = str(ref).strip()
@@ -197,9 +202,11 @@ class Catalog:
             raw = load_file(path)
         except InputError:
             return None
-        return raw.get("name") if isinstance(raw, dict) else None
+        name = raw.get("name") if isinstance(raw, dict) else None
+        return name if isinstance(name, str) else None
 
-    def load_profile(self, ref: object, base: Path | None = None, origin=None, _chain=()) -> Jurisdiction:
+    def load_profile(self, ref: object, base: Path | None = None, origin: Origin | None = None,
+                     _chain: tuple[Path, ...] = ()) -> Jurisdiction:
         found = self.find_profile(ref, base, origin)
         if isinstance(found, Division):
             return self.from_division(found)
@@ -213,7 +220,7 @@ class Catalog:
         where = Sources(path.stem, path, raw)
         parent = None
         if profile.parent:
-            parent = self.load_profile(profile.parent, path.parent, (path, raw.line_of("parent"), "parent"),
+            parent = self.load_profile(profile.parent, path.parent, (path, locate(raw, ("parent",)), "parent"),
                                        _chain + (path,))
         self._check_roles(profile, where)
         division = self._division_of(profile, parent, where)
@@ -336,22 +343,23 @@ class Catalog:
                     found[path.parent.name] = path
         return dict(sorted(found.items()))
 
-    def find_campaign(self, ref: str, base: Path | None = None, origin=None) -> Path:
+    def find_campaign(self, ref: str, base: Path | None = None, origin: Origin | None = None) -> Path:
+        file, line = origin[:2] if origin else (None, None)
         candidate = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
         if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
             if _is_dir(candidate):
                 candidate = candidate / CAMPAIGN_FILE
             if candidate.is_file():
                 return candidate
-            raise InputError([Problem(f"找不到专项模板 “{ref}”", *(origin or (None, None)), "campaign")])
+            raise InputError([Problem(f"找不到专项模板 “{ref}”", file, line, "campaign")])
         ids = self.campaign_ids()
         if ref in ids:
             return ids[ref]
         raise InputError([Problem(
             f"未知的专项模板 “{ref}”{did_you_mean(ref, ids)}（可用 planmaker campaigns 查看）",
-            *(origin or (None, None)), "campaign")])
+            file, line, "campaign")])
 
-    def load_campaign(self, ref: str, base: Path | None = None, origin=None) -> LoadedCampaign:
+    def load_campaign(self, ref: str, base: Path | None = None, origin: Origin | None = None) -> LoadedCampaign:
         path = real_path(self.find_campaign(ref, base, origin))
         raw = load_file(path)
         model = parse_model(Campaign, raw, path)

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import Field, model_validator
 
@@ -34,7 +35,7 @@ class _Sourced(Strict):
     note: str = ""
 
     @model_validator(mode="after")
-    def _has_source(self):
+    def _has_source(self) -> _Sourced:
         if not self.source and not self.inferred:
             raise ValueError("每一条须写 source（公开记录），找不到记录的写 inferred: true 并在 note 中说明")
         return self
@@ -163,7 +164,10 @@ def education_at(data: DatedFile, day: dt.date | None) -> Education | None:
     return found[-1] if found else None
 
 
-def _chain(items: list, key: str) -> list:
+Chained = TypeVar("Chained", "Law", "Body")
+
+
+def _chain(items: list[Chained], key: str) -> list[Chained]:
     """An item and those it replaced or was replaced by, oldest first."""
     by_key = {item.key: item for item in items}
     if key not in by_key:
@@ -236,9 +240,9 @@ class Finder:
     """Every form of every phrase in one pattern, the longest first, so that 医师法 is not
     found inside 执业医师法; and the enumerations of plenums (十九届二中、三中全会)."""
 
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     by_form: dict[str, Phrase]
-    plenums: re.Pattern
+    plenums: re.Pattern[str]
 
     def find(self, text: str) -> list[tuple[Phrase, str]]:
         text = text.replace("“", "").replace("”", "").replace('"', "")

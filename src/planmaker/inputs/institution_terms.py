@@ -14,7 +14,7 @@ from pydantic import Field
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.models import NonEmpty, Strict
-from planmaker.inputs.validation import parse_model
+from planmaker.inputs.validation import locate, parse_model
 from planmaker.inputs.yamlfile import load_file
 
 VOCABULARY_FILE = "_institutions.yaml"
@@ -116,7 +116,7 @@ def load_vocabulary() -> Vocabulary:
                     # Matching would depend on the order of the file.
                     problems.append(Problem(
                         f"“{alias}” 同时是 “{previous}” 和 “{term.name}” 的写法，只能属于其中一个",
-                        path, getattr(raw[kind][position], "start_line", None), kind))
+                        path, locate(raw, (kind, position)), kind))
         lists[kind] = tuple(Term(t.name, tuple(t.aliases), t.group) for t in getattr(spec, kind))
     if problems:
         raise InputError(problems)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import IO
 
 from planmaker.base import notices, textclean
 from planmaker.base.errors import InputError, Problem, os_problem
@@ -143,7 +145,7 @@ class Snapshot:
             self._file.close()
             raise
 
-    def open(self, mode: str = "rb"):
+    def open(self, mode: str = "rb") -> IO[bytes]:
         """A handle from the start of the copy (one at a time: handles share a position)."""
         handle = os.fdopen(os.dup(self._file.fileno()), "rb")
         handle.seek(0)
@@ -170,14 +172,14 @@ def _check_file(path: Path) -> None:
             "请确认选对了文件", path)
 
 
-Rows = Iterator[tuple[int, list[str]]]
+Rows = Generator[tuple[int, list[str]], None, None]
 
 
 # What XML forbids, and DEL, which no one means to type.
 _CONTROL = re.compile(f"{textclean.FORBIDDEN.pattern}|\x7f")
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     """The cell as text, control characters still in: they are removed, with a
     warning, where the row and the column are known."""
     if value is None:
@@ -325,16 +327,18 @@ def _read_body(rows: Rows, columns: dict[str, tuple[int, str]], vocabulary: Voca
             if first != number:
                 problem(f"机构 “{name}” 与第{first}行重复", number, "name")
 
-        category = _category(values["category"], vocabulary, lambda m, number=number: problem(m, number, "category"))
+        category = _category(values["category"], vocabulary, functools.partial(problem, number=number, field="category"))
         grade = ownership = ""
         if "grade" in values:
-            grade = vocabulary.grade(values["grade"])
-            if grade is None:
+            found = vocabulary.grade(values["grade"])
+            if found is None:
                 problem(_unknown("等级", values["grade"], vocabulary.grades), number, "grade")
+            grade = found or ""
         if "ownership" in values:
-            ownership = vocabulary.ownership(values["ownership"])
-            if ownership is None:
+            found = vocabulary.ownership(values["ownership"])
+            if found is None:
                 problem(_unknown("性质", values["ownership"], vocabulary.ownerships), number, "ownership")
+            ownership = found or ""
 
         if not problems:  # once the file is known bad, records are never returned
             yield Institution(
@@ -347,7 +351,7 @@ def _describe(text: str) -> str:
     return "、".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)}))
 
 
-def _category(text: str, vocabulary: Vocabulary, report) -> str:
+def _category(text: str, vocabulary: Vocabulary, report: Callable[[str], None]) -> str:
     names = [t.name for t in vocabulary.categories]
     listing = f"可用的类别：{'、'.join(names)}"
     if not text:

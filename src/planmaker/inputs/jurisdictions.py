@@ -17,15 +17,17 @@ states is an inference: ``inferred_departments`` names its roles, for build and 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Protocol
 
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.divisions import Division, Divisions
 from planmaker.inputs.models import Department, DepartmentOverride, Institution, Profile
 from planmaker.inputs.validation import did_you_mean, locate
-from planmaker.inputs.vocabulary import DepartmentRecords, KindDefaults, VocabularyFile
+from planmaker.inputs.vocabulary import DepartmentPattern, DepartmentRecords, KindDefaults, VocabularyFile
+from planmaker.inputs.yamlfile import Yaml
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
 KIND_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "区", "县", "旗", "盟")
@@ -54,7 +56,7 @@ class Jurisdiction:
     institutions: tuple[Institution, ...]
     parent: Jurisdiction | None
     file: Path | None
-    raw: Any = field(repr=False, compare=False)
+    raw: Yaml = field(repr=False, compare=False)
     code: str = ""
     grade: str = ""
     towns: str = ""
@@ -75,7 +77,7 @@ class Jurisdiction:
             node = node.parent
         return node
 
-    def ancestors(self):
+    def ancestors(self) -> Iterator[Jurisdiction]:
         node = self.parent
         while node is not None:
             yield node
@@ -103,9 +105,9 @@ class Sources:
 
     id: str
     file: Path | None
-    raw: Any
+    raw: Yaml
 
-    def problem(self, message: str, *loc) -> Problem:
+    def problem(self, message: str, *loc: str | int) -> Problem:
         return Problem(message, self.file, locate(self.raw, loc) if self.raw is not None else None,
                        ".".join(map(str, loc)) or None)
 
@@ -144,7 +146,7 @@ def kind_defaults(kind: str, variants: list[str], vocabulary: VocabularyFile) ->
     if not variants:
         return base
     data = base.model_dump(by_alias=True)
-    known = cast(dict[str, dict[str, Any]], base.variants)
+    known: dict[str, dict[str, object]] = {str(name): keys for name, keys in base.variants.items()}
     for variant in variants:
         data.update(known.get(variant, {}))
     return KindDefaults.model_validate(data)
@@ -196,9 +198,14 @@ def derived_subordinates(defaults: KindDefaults, division: Division | None, divi
     return f"各{words[0]}（{'、'.join(words[1:])}）"
 
 
-def standard_departments(group: str | None, vocabulary: VocabularyFile) -> dict[str, Any]:
+# A role's department as the vocabulary and records give it: its names' patterns, another role's
+# key (the same department), or, for the national bodies, their real names.
+DepartmentSpec = Department | DepartmentPattern | str
+
+
+def standard_departments(group: str | None, vocabulary: VocabularyFile) -> dict[str, DepartmentSpec]:
     """The group's patterns, its ``base`` groups' filling in what it does not state."""
-    specs: dict[str, Any] = {}
+    specs: dict[str, DepartmentSpec] = {}
     if group == "national" and group not in vocabulary.departments:
         return dict(vocabulary.national)   # the national departments, by their real names
     seen = set()
@@ -208,11 +215,17 @@ def standard_departments(group: str | None, vocabulary: VocabularyFile) -> dict[
         for role, spec in own.items():
             if role != "base":
                 specs.setdefault(role, spec)
-        group = own.get("base")
+        base = own.get("base")
+        group = base if isinstance(base, str) else None
     return specs
 
 
-def resolve_departments(specs: dict[str, Any], overrides: dict, words: dict[str, str],
+class _Get(Protocol):
+    def __call__(self, role: str, chain: tuple[str, ...] = ()) -> Department: ...
+
+
+def resolve_departments(specs: dict[str, DepartmentSpec],
+                        overrides: dict[str, DepartmentOverride | str | None], words: dict[str, str],
                         where: Sources) -> dict[str, Department]:
     """Patterns and overrides to names; a role written as another role's name is that department."""
     merged = dict(specs)
@@ -226,7 +239,7 @@ def resolve_departments(specs: dict[str, Any], overrides: dict, words: dict[str,
             merged[role] = value
     done: dict[str, Department] = {}
 
-    def get(role: str, chain=()) -> Department:
+    def get(role: str, chain: tuple[str, ...] = ()) -> Department:
         if role in done:
             return done[role]
         if role in chain or role not in merged:
@@ -246,8 +259,8 @@ def resolve_departments(specs: dict[str, Any], overrides: dict, words: dict[str,
     return {role: get(role) for role in merged}
 
 
-def _fill(pattern: str, words: dict[str, str], get, chain) -> str:
-    def replace(match: re.Match) -> str:
+def _fill(pattern: str, words: dict[str, str], get: _Get, chain: tuple[str, ...]) -> str:
+    def replace(match: re.Match[str]) -> str:
         name, attribute = match.groups()
         if attribute is None:
             return words[name]

@@ -49,8 +49,8 @@ class WordLists:
     places: frozenset[str]
     levels: frozenset[str]
     departments: frozenset[str]
-    pattern: re.Pattern
-    after_variable: re.Pattern
+    pattern: re.Pattern[str]
+    after_variable: re.Pattern[str]
 
     def find(self, text: str) -> list[Finding]:
         text = _JINJA.sub(_VARIABLE, text)
@@ -92,7 +92,8 @@ def department_words(vocabulary: VocabularyFile) -> set[str]:
     """The short names every kind gives its departments (市卫生健康委, 县医保局, 旗公安局 …)."""
     words = set()
     for defaults in vocabulary.kinds.values():
-        groups = {defaults.departments} | {v.get("departments") for v in defaults.variants.values()}
+        groups = {defaults.departments} | {group for v in defaults.variants.values()
+                                           if isinstance(group := v.get("departments"), str)}
         fill = {"prefix": defaults.prefix, "committee": defaults.committee or defaults.prefix + "委"}
         for group in filter(None, groups):
             for spec in standard_departments(group, vocabulary).values():
@@ -119,7 +120,7 @@ def office_words(vocabulary: VocabularyFile) -> set[str]:
     """医政医管处、医政医管科、医政股 …: an office named with one level's suffix."""
     suffixes = {k.office for k in vocabulary.kinds.values() if k.office}
     for kind in vocabulary.kinds.values():
-        suffixes |= {v["office"] for v in kind.variants.values() if v.get("office")}
+        suffixes |= {office for v in kind.variants.values() if isinstance(office := v.get("office"), str) and office}
     names = set(vocabulary.offices.values())
     for _role, others in vocabulary.other_names.items():
         names |= set(others)

@@ -9,7 +9,7 @@ Every model forbids unknown keys: a misspelt field is reported (with a did-you-m
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -32,7 +32,7 @@ NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)]
 
 
-def _code_as_text(value: Any) -> Any:
+def _code_as_text(value: object) -> object:
     """A division code written unquoted (``profile: 110105``) is the same code as text."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
@@ -96,7 +96,7 @@ class Profile(Strict):
     kind: str | None = None
     parent: PlaceRef | None = Field(None, description="上级：辖区配置名（liuzhou），或行政区划的名称、代码、路径")
     province_abbr: str | None = None
-    vocabulary: Vocabulary = Vocabulary()
+    vocabulary: Vocabulary = Vocabulary.model_validate({})  # its defaults (a keyword "self" is its alias)
     issuer: str | None = None
     departments: dict[Identifier, DepartmentOverride | Identifier | None] = Field(
         {}, description="部门名称；写另一角色名表示由该部门承担，写 null 表示本级没有此部门")
@@ -188,7 +188,7 @@ class Campaign(Strict):
     description: str = ""
     dates: list[Identifier] = Field([], description="正文引用的具名日期（起止与成文日期之外）")
     date_labels: dict[Identifier, str] = Field({}, description="具名日期的中文说明，用于日历和检查结果")
-    params: dict[Identifier, Any] = {}
+    params: dict[Identifier, object] = {}
     preamble: list[str] = []
     sections: list[Section]
     tasks: list[Task] = []
@@ -238,7 +238,7 @@ class Contact(Strict):
 
 class ListOverrides(Strict):
     drop: list[Identifier] = []
-    add: list[dict[str, Any]] = []
+    add: list[dict[str, object]] = []
 
 
 class RecurringOverride(Strict):
@@ -275,7 +275,7 @@ class Plan(Strict):
     documents: dict[Identifier, ParentDocument] = Field(
         {}, description="专项模板引用的其他文件的标题和文号（名称见专项模板的 documents）")
     contacts: list[Contact] = []
-    params: dict[Identifier, Any] = {}
+    params: dict[Identifier, object] = {}
     tasks: ListOverrides = ListOverrides()
     requirements: ListOverrides = ListOverrides()
     milestones: dict[Identifier, Annotated[int, Field(ge=1, le=100)]] = Field(

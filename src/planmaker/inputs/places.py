@@ -15,6 +15,7 @@ from. Nothing is returned because it looks alike: a unit either is named or is n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -115,7 +116,7 @@ class Places:
         return len(parts) <= _MAX_DEPTH
 
     @staticmethod
-    def _sorted(found) -> list[Division]:
+    def _sorted(found: Iterable[Division]) -> list[Division]:
         return sorted({d.code: d for d in found}.values(), key=lambda d: d.code)
 
 

@@ -41,6 +41,10 @@ class Term:
     text: str = ""
 
 
+# One side of a comparison: each part's sign and its cell refs, or a number.
+Side = tuple[tuple[int, tuple[str, ...] | Decimal], ...]
+
+
 @dataclass(frozen=True)
 class Check:
     """One comparison of a rule, on concrete cells: ``left`` and ``right`` are
@@ -48,8 +52,8 @@ class Check:
 
     rule: StatsRule
     index: int
-    left: tuple[tuple[int, tuple[str, ...] | Decimal], ...]
-    right: tuple[tuple[int, tuple[str, ...] | Decimal], ...]
+    left: Side
+    right: Side
     at: str
     scope: str  # the row or column checked: “综合医院” / “二级以上公立医疗机构”
 
@@ -156,7 +160,7 @@ def expand(spec: StatsSpec, refs: dict[tuple[str, int], str], labels: dict[str, 
         else:
             places = [(None, None, "")]
 
-        def side(terms: list[Term], row: str | None, column: int | None):
+        def side(terms: list[Term], row: str | None, column: int | None) -> Side:
             out: list[tuple[int, tuple[str, ...] | Decimal]] = []
             for t in terms:
                 if t.number is not None:
@@ -175,7 +179,7 @@ def expand(spec: StatsSpec, refs: dict[tuple[str, int], str], labels: dict[str, 
     return checks
 
 
-def value(side, values: dict[str, Decimal]) -> Decimal:
+def value(side: Side, values: dict[str, Decimal]) -> Decimal:
     total = Decimal(0)
     for sign, part in side:
         amount = part if isinstance(part, Decimal) else sum((values.get(ref, Decimal(0)) for ref in part), Decimal(0))
@@ -191,7 +195,7 @@ def holds(op: str, left: Decimal, right: Decimal) -> bool:
         return False
 
 
-def formula(side, op: str | None = None) -> str:
+def formula(side: Side, op: str | None = None) -> str:
     """A side as a spreadsheet formula (``D7+D8``); ``op`` maps to the spreadsheet's."""
     parts = []
     for sign, part in side:

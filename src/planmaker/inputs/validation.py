@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import types
 import typing
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.inputs.yamlfile import LocatedDict
@@ -15,7 +18,11 @@ from planmaker.inputs.yamlfile import LocatedDict
 M = TypeVar("M", bound=BaseModel)
 
 
-def locate(raw: Any, loc: tuple) -> int | None:
+# Where a value stands in a YAML file: keys and list positions from its root.
+Loc = tuple[str | int, ...]
+
+
+def locate(raw: object, loc: Loc) -> int | None:
     """The source line of the deepest part of ``loc`` that exists in ``raw``."""
     line = getattr(raw, "start_line", None)
     node = raw
@@ -31,12 +38,12 @@ def locate(raw: Any, loc: tuple) -> int | None:
     return line
 
 
-def did_you_mean(word: str, candidates) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
     return f"，是否想写 “{close[0]}”？" if close else ""
 
 
-def _unwrap(annotation):
+def _unwrap(annotation: object) -> object:
     """The model class reached through Optional, list, dict and Annotated."""
     while True:
         origin = typing.get_origin(annotation)
@@ -44,7 +51,7 @@ def _unwrap(annotation):
             annotation = typing.get_args(annotation)[0]
         elif origin is dict:
             annotation = typing.get_args(annotation)[1]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        elif origin in (typing.Union, types.UnionType):
             models = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = models[0] if len(models) == 1 else annotation
             if len(models) != 1:
@@ -53,8 +60,8 @@ def _unwrap(annotation):
             return annotation
 
 
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
-    current: Any = model
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    current: object = model
     for part in loc:
         if isinstance(part, int):
             continue
@@ -83,7 +90,7 @@ _TYPE_NAMES = {
 }
 
 
-def _message(model: type[BaseModel], error: dict) -> str:
+def _message(model: type[BaseModel], error: ErrorDetails) -> str:
     kind = error["type"]
     loc = error["loc"]
     if kind == "missing":
@@ -107,12 +114,12 @@ def _message(model: type[BaseModel], error: dict) -> str:
     return error["msg"]
 
 
-def _short(value: Any, limit: int = 40) -> str:
+def _short(value: object, limit: int = 40) -> str:
     text = str(value)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def parse_model(model: type[M], raw: Any, file: Path | str) -> M:
+def parse_model(model: type[M], raw: object, file: Path | str) -> M:
     """Validate ``raw`` (as loaded by :mod:`yamlfile`) into ``model``."""
     if not isinstance(raw, dict):
         raise InputError.single("文件内容应为键值表（“键: 值”），而不是空文件或单个值", file, 1)

@@ -3,7 +3,7 @@ departments are named, the roles, the national departments, the words the lint l
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -28,7 +28,12 @@ class KindDefaults(Strict):
     office: str = ""
     full_name: str | None = None
     subordinate_units: list[str] = []
-    variants: dict[Literal["under_municipality", "under_province", "no_counties"], dict[str, Any]] = {}
+    # a variant's keys are this model's, checked when the variant is laid over it (kind_defaults)
+    variants: dict[Literal["under_municipality", "under_province", "no_counties"], dict[str, object]] = {}
+
+
+# A department's names as patterns ({prefix}卫生健康局, {health.short}).
+DepartmentPattern = dict[Literal["full", "short"], NonEmpty]
 
 
 class VocabularyFile(Strict):
@@ -37,7 +42,8 @@ class VocabularyFile(Strict):
     unit_words: dict[str, str] = {}
     refused: dict[str, str] = {}
     ethnic_groups: list[str] = []
-    departments: dict[str, dict[str, Any]] = {}
+    # a group of standard names: role → its name's patterns, or another role's key; "base": the group it extends
+    departments: dict[str, dict[str, DepartmentPattern | str]] = {}
     offices: dict[Identifier, str] = {}
     other_names: dict[Identifier, list[str]] = {}
     national: dict[Identifier, Department] = {}
@@ -61,7 +67,7 @@ class DepartmentRecord(Strict):
 
     places: NonEmpty = Field(description="适用于哪些辖区，供人阅读")
     match: RecordMatch
-    departments: dict[Identifier, dict[Literal["full", "short"], NonEmpty] | Identifier]
+    departments: dict[Identifier, DepartmentPattern | Identifier]
     source: list[NonEmpty] = Field(min_length=1, description="公开记录：网址及其标题")
     confirmed: bool = Field(True, description="false：来源不是该名称的公开记录，名称仍作推断提示")
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, NoReturn
 from xml.parsers import expat
 
 from planmaker.base.errors import InputError, Problem
-from planmaker.base.zipguard import check_zip
+from planmaker.base.zipguard import Openable, check_zip
 
 MAX_LIST_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED = 300 * 1024 * 1024
@@ -45,13 +46,17 @@ def _local(name: str) -> str:
     return name.rsplit(":", 1)[-1].rsplit(" ", 1)[-1]
 
 
-def _parse(stream, start=None, end=None, text=None) -> Iterator[None]:
+StartHandler = Callable[[str, dict[str, str]], None]
+
+
+def _parse(stream: IO[bytes], start: StartHandler | None = None, end: Callable[[str], None] | None = None,
+           text: Callable[[str], None] | None = None) -> Iterator[None]:
     """Feed ``stream`` to expat chunk by chunk, yielding after each chunk
     (so that the handlers' results can be handed on as they come)."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
 
-    def no_dtd(*_args):
+    def no_dtd(*_args: object) -> NoReturn:
         raise _Refused("文件中含有 DTD（实体定义），拒绝读取")
 
     parser.StartDoctypeDeclHandler = no_dtd
@@ -82,15 +87,39 @@ def _column(ref: str) -> int:
     return index - 1
 
 
+@dataclass
+class _TextState:
+    phonetic: int = 0  # inside a phonetic run (rPh): not the cell's text
+    chars: int = 0
+    inside: bool = False  # inside a <t>
+
+
+@dataclass
+class _Cell:
+    type: str
+    column: int
+    parts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _SheetState:
+    row: int = 0
+    column: int = -1
+    cells: int = 0
+    inside: str | None = None  # "v" or "t"
+    phonetic: int = 0
+    cell: _Cell | None = None
+
+
 class XlsxRows:
     """The first visible sheet of an .xlsx file, row by row."""
 
-    def __init__(self, source, path: Path):
+    def __init__(self, source: Path | Openable, path: Path):
         """``source``: the file, a path or anything with ``open("rb")`` (institutions.Snapshot)."""
         self.path = Path(path)
         check_zip(source, "Excel 文件", MAX_LIST_BYTES, MAX_UNPACKED, shown=path)
         try:
-            self._zip = zipfile.ZipFile(source.open("rb") if hasattr(source, "open") else source)
+            self._zip = zipfile.ZipFile(source.open("rb"))
             self._names = set(self._zip.namelist())
             sheets, self._strings_part = self._workbook()
         except (_Refused, zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError, OSError) as exc:
@@ -117,7 +146,7 @@ class XlsxRows:
 
     # ------------------------------------------------------------ package
 
-    def _open(self, part: str):
+    def _open(self, part: str) -> IO[bytes]:
         if part not in self._names:
             raise _Refused(f"工作簿缺少部件 {part}")
         return self._zip.open(part)
@@ -129,7 +158,7 @@ class XlsxRows:
         if rels not in self._names:
             return found
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             if _local(tag) == "Relationship" and attrs.get("TargetMode") != "External":
                 target = attrs.get("Target", "")
                 resolved = target.lstrip("/") if target.startswith("/") else \
@@ -147,7 +176,7 @@ class XlsxRows:
         rels = self._relationships(book)
         sheets: list[tuple[str, str, str]] = []
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             if _local(tag) == "sheet" and len(sheets) < 1000:
                 rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
                 sheets.append((attrs.get("name", ""), attrs.get("state", "visible"), rels.get(rid, "")))
@@ -162,19 +191,19 @@ class XlsxRows:
             return self._strings
         strings: list[str] = []
         parts: list[str] | None = None
-        state: dict[str, Any] = {"phonetic": 0, "chars": 0, "t": False}
+        state = _TextState()
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             nonlocal parts
             local = _local(tag)
             if local == "si":
                 parts = []
             elif local == "rPh":
-                state["phonetic"] += 1
+                state.phonetic += 1
             elif local == "t":
-                state["t"] = True
+                state.inside = True
 
-        def end(tag):
+        def end(tag: str) -> None:
             nonlocal parts
             local = _local(tag)
             if local == "si" and parts is not None:
@@ -183,14 +212,14 @@ class XlsxRows:
                 if len(strings) > MAX_STRINGS:
                     raise _Refused(f"共享文字超过 {MAX_STRINGS} 条，不像机构名单（疑似“炸弹”文件）")
             elif local == "rPh":
-                state["phonetic"] -= 1
+                state.phonetic -= 1
             elif local == "t":
-                state["t"] = False
+                state.inside = False
 
-        def text(data):
-            if parts is not None and state["t"] and not state["phonetic"]:
-                state["chars"] += len(data)
-                if state["chars"] > MAX_STRING_CHARS:
+        def text(data: str) -> None:
+            if parts is not None and state.inside and not state.phonetic:
+                state.chars += len(data)
+                if state.chars > MAX_STRING_CHARS:
                     raise _Refused(f"共享文字超过 {MAX_STRING_CHARS} 字，不像机构名单（疑似“炸弹”文件）")
                 parts.append(data)
 
@@ -203,7 +232,7 @@ class XlsxRows:
 
     # ------------------------------------------------------------ rows
 
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+    def __iter__(self) -> Generator[tuple[int, list[str]], None, None]:
         try:
             strings = self._shared_strings()
             with self._open(self._part) as stream:
@@ -211,55 +240,53 @@ class XlsxRows:
         except (_Refused, zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError, OSError, EOFError) as exc:
             raise self._broken(exc) from None
 
-    def _rows(self, stream, strings: list[str]) -> Iterator[tuple[int, list[str]]]:
+    def _rows(self, stream: IO[bytes], strings: list[str]) -> Iterator[tuple[int, list[str]]]:
         ready: list[tuple[int, list[str]]] = []
         hidden_rows = self.hidden_rows
         hidden_rows.clear()
         row: dict[int, str] = {}
-        cell: dict[str, Any] = {}
-        state: dict[str, Any] = {"row": 0, "column": -1, "cells": 0, "in": None, "phonetic": 0}
+        state = _SheetState()
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             local = _local(tag)
             if local == "c":
-                column = _column(attrs.get("r", "")) if attrs.get("r") else state["column"] + 1
-                state["column"] = column
-                state["cells"] += 1
-                if state["cells"] > MAX_CELLS:
+                column = _column(attrs.get("r", "")) if attrs.get("r") else state.column + 1
+                state.column = column
+                state.cells += 1
+                if state.cells > MAX_CELLS:
                     raise _Refused(f"工作表的单元格超过 {MAX_CELLS} 个，不像机构名单（疑似“炸弹”文件）")
-                cell.clear()
-                cell.update(type=attrs.get("t", "n"), parts=[], column=column)
+                state.cell = _Cell(attrs.get("t", "n"), column)
             elif local == "row":
                 given = attrs.get("r", "")
-                number = int(given) if given.isdigit() else state["row"] + 1
-                if not state["row"] < number <= 1_048_576:
+                number = int(given) if given.isdigit() else state.row + 1
+                if not state.row < number <= 1_048_576:
                     raise _Refused(f"行号 {given} 无效（应递增且不超过 1048576）")
-                state.update(row=number, column=-1)
+                state.row, state.column = number, -1
                 row.clear()
                 if attrs.get("hidden") in ("1", "true"):
                     hidden_rows.append(number)
-            elif local in ("v", "t") and cell:
-                state["in"] = local
+            elif local in ("v", "t") and state.cell is not None:
+                state.inside = local
             elif local == "rPh":
-                state["phonetic"] += 1
+                state.phonetic += 1
 
-        def end(tag):
-            local = _local(tag)
+        def end(tag: str) -> None:
+            local, cell = _local(tag), state.cell
             if local in ("v", "t"):
-                state["in"] = None
+                state.inside = None
             elif local == "rPh":
-                state["phonetic"] -= 1
-            elif local == "c" and cell:
-                if cell["column"] < MAX_COLUMNS:
-                    row[cell["column"]] = _value(cell["type"], "".join(cell["parts"]), strings)
-                cell.clear()
+                state.phonetic -= 1
+            elif local == "c" and cell is not None:
+                if cell.column < MAX_COLUMNS:
+                    row[cell.column] = _value(cell.type, "".join(cell.parts), strings)
+                state.cell = None
             elif local == "row":
                 if row:
-                    ready.append((state["row"], [row.get(i, "") for i in range(max(row) + 1)]))
+                    ready.append((state.row, [row.get(i, "") for i in range(max(row) + 1)]))
 
-        def text(data):
-            if state["in"] and cell and not state["phonetic"]:
-                cell["parts"].append(data[:MAX_CELL_CHARS])
+        def text(data: str) -> None:
+            if state.inside and state.cell is not None and not state.phonetic:
+                state.cell.parts.append(data[:MAX_CELL_CHARS])
 
         for _ in _parse(stream, start, end, text):
             yield from ready

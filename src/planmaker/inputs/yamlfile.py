@@ -10,8 +10,9 @@ clerk's first value would be lost without a word).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -35,7 +36,7 @@ MAX_NODES = 100_000
 MAX_EXPANDED_NODES = 200_000
 
 
-class LocatedDict(dict):
+class LocatedDict(dict[str, "Yaml"]):
     """A dict that knows the source line of each of its keys (1-based)."""
 
     lines: dict[str, int]
@@ -45,7 +46,7 @@ class LocatedDict(dict):
         return self.lines.get(key, self.start_line)
 
 
-class LocatedList(list):
+class LocatedList(list["Yaml"]):
     """A list that knows the source line of each of its items (1-based), so
     that an error in the third paragraph points at the third paragraph."""
 
@@ -53,8 +54,14 @@ class LocatedList(list):
     start_line: int
 
 
+# What a YAML file holds as load_text gives it: mappings and lists that know their lines, and
+# scalars (a date stays text: the models parse dates).
+Yaml = LocatedDict | LocatedList | str | int | float | bool | None
+
+
 if TYPE_CHECKING:  # the mixin is used with a loader: let the type checker know its methods
-    class _LoaderBase(yaml.SafeLoader): ...
+    class _LoaderBase(yaml.SafeLoader):
+        def peek_event(self) -> yaml.Event: ...  # untyped in PyYAML's stubs
 else:
     _LoaderBase = object
 
@@ -67,22 +74,24 @@ class _Located(_LoaderBase):
     alias_count = 0
     node_count = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self.node_count += 1
         if self.node_count > MAX_NODES:
-            mark = self.peek_event().start_mark
             raise InputError.single(f"内容过多（超过 {MAX_NODES} 项），拒绝读取以防内存耗尽；请确认选对了文件",
-                                    self.filename, mark.line + 1)
+                                    self.filename, self._next_line())
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
-                mark = self.peek_event().start_mark
                 raise InputError.single(
                     f"YAML 别名（*引用）超过 {MAX_ALIASES} 个，拒绝读取以防内存耗尽",
                     self.filename,
-                    mark.line + 1,
+                    self._next_line(),
                 )
         return super().compose_node(parent, index)
+
+    def _next_line(self) -> int | None:
+        mark = self.peek_event().start_mark
+        return mark.line + 1 if mark else None
 
     def construct_located_mapping(self, node: yaml.MappingNode) -> LocatedDict:
         self.flatten_mapping(node)
@@ -115,7 +124,7 @@ class _Located(_LoaderBase):
 class _Loader(_Located, yaml.SafeLoader):
     """The pure-Python loader: PyYAML's reader, scanner, parser and composer."""
 
-    def __init__(self, stream, filename: str):
+    def __init__(self, stream: str, filename: str):
         super().__init__(stream)
         self.filename = filename
 
@@ -133,7 +142,7 @@ if _CParser is not None:
                    yaml.resolver.Resolver):
         """libyaml's parser under the Python composer and constructor."""
 
-        def __init__(self, stream, filename: str):
+        def __init__(self, stream: str, filename: str):
             _CParser.__init__(self, stream)  # type: ignore[misc]
             yaml.composer.Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
@@ -143,7 +152,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
     _CLoader = None  # type: ignore[assignment,misc]
 
 
-def _timestamp_as_text(loader, node):
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     # Dates stay text here; the models parse them, so that "2021-8" and
     # "2021-08-20" go through one parser with one error message.
     return loader.construct_scalar(node)
@@ -156,10 +165,10 @@ for _cls in LOADERS:
     _cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-def _expanded_size(root) -> int:
+def _expanded_size(root: yaml.Node) -> int:
     sizes: dict[int, int] = {}
 
-    def size(node) -> int:
+    def size(node: yaml.Node) -> int:
         key = id(node)
         if key not in sizes:
             sizes[key] = 1  # a recursive alias counts once, then stops
@@ -204,7 +213,7 @@ def _strip_unreadable(text: str, filename: str) -> str:
     return "\n".join(lines)
 
 
-def load_text(text: str, filename: str, loader_class: type | None = None) -> Any:
+def load_text(text: str, filename: str, loader_class: Callable[[str, str], _Located] | None = None) -> Yaml:
     """The data of ``text``, every mapping a LocatedDict and every list a LocatedList.
 
     Read with libyaml where PyYAML has it; a text libyaml cannot read (or that
@@ -229,7 +238,7 @@ class _SyntaxError(InputError):
     """Text that is not YAML (as against YAML that breaks a limit)."""
 
 
-def _load(loader_class: type, text: str, filename: str) -> Any:
+def _load(loader_class: Callable[[str, str], _Located], text: str, filename: str) -> Yaml:
     loader = loader_class(text, filename)
     try:
         node = loader.get_single_node()
@@ -239,7 +248,8 @@ def _load(loader_class: type, text: str, filename: str) -> Any:
             raise InputError.single(
                 f"展开 YAML 别名（*引用）后内容超过 {MAX_EXPANDED_NODES} 项，拒绝读取以防内存耗尽", filename,
                 node.start_mark.line + 1)
-        return loader.construct_document(node)
+        data: Yaml = loader.construct_document(node)  # made of the constructors above
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -254,7 +264,7 @@ def _load(loader_class: type, text: str, filename: str) -> Any:
         loader.dispose()
 
 
-def _clean_strings(node, filename: str, path: tuple = (), line: int | None = None) -> None:
+def _clean_strings(node: Yaml, filename: str, path: tuple[str | int, ...] = (), line: int | None = None) -> None:
     """Remove XML-forbidden characters from every string, warning for each
     field; refuse a string too long to be a field of a document."""
     if isinstance(node, dict):
@@ -273,7 +283,7 @@ def _clean_strings(node, filename: str, path: tuple = (), line: int | None = Non
                 _clean_strings(value, filename, path + (i,), at)
 
 
-def _clean_text(value: str, filename: str, line: int | None, loc: tuple) -> str:
+def _clean_text(value: str, filename: str, line: int | None, loc: tuple[str | int, ...]) -> str:
     from planmaker.base import notices, textclean
 
     if len(value) > MAX_TEXT_CHARS:
@@ -286,7 +296,7 @@ def _clean_text(value: str, filename: str, line: int | None, loc: tuple) -> str:
     return cleaned
 
 
-def load_file(path: Path) -> Any:
+def load_file(path: Path) -> Yaml:
     from planmaker.base.inputfile import read_bytes
 
     path = Path(path)
@@ -295,7 +305,7 @@ def load_file(path: Path) -> Any:
     return load_text(decode_utf8(data, path), str(path))
 
 
-def decode_utf8(data: bytes, path) -> str:
+def decode_utf8(data: bytes, path: Path | str) -> str:
     """A YAML file's text: UTF-8, with or without a BOM; any other encoding named."""
     import codecs
 

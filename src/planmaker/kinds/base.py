@@ -12,12 +12,22 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from planmaker.base.files import Artifact, safe_filename
-from planmaker.plan.annexes import Annex
+from planmaker.inputs.annex_kinds import AnnexKindInfo
+from planmaker.inputs.models import Institution, Strict
+from planmaker.office.docx_batch import FieldValue
+from planmaker.plan.annexes import Annex, annexes_of, is_of
 from planmaker.plan.document import Document
 from planmaker.plan.resolve import Resolved
+
+if TYPE_CHECKING:
+    from planmaker.inputs.institution_terms import Vocabulary
+
+S = TypeVar("S", bound="Strict | None")
+# The manifest's fields of a document (besides its path, kind and digest).
+Extra = dict[str, str | int]
 
 
 @dataclass
@@ -26,9 +36,9 @@ class InstitutionDocs:
 
     kind: str  # manifest kind
     folder: str  # inside the output folder
-    extra: dict[str, Any]  # manifest fields shared by every document of the annex
-    render: Callable[[Mapping[str, Any]], bytes]  # the ordinary path: an institution's fields in, the file out
-    fields: Callable[[Any], dict[str, Any]]  # an institution's fields
+    extra: Extra  # manifest fields shared by every document of the annex
+    render: Callable[[Mapping[str, FieldValue]], bytes]  # the ordinary path: an institution's fields in, the file out
+    fields: Callable[[Institution], dict[str, FieldValue]]  # an institution's fields
     # The names of the fields, the same for every institution, when they are
     # all text the template only prints; None renders every document the ordinary way.
     keys: list[str] | None = field(default_factory=list)
@@ -43,26 +53,26 @@ class Job:
     asked for, so that the bundle and the PDFs reuse the very same bytes."""
 
     resolved: Resolved
-    annexes: list[Annex]
+    annexes: list[Annex[Strict | None]]
     plan: Document
     when: dt.datetime
     author: str
     kinds: Mapping[str, Kind]
     with_institutions: bool = False
-    _docx: dict[Any, bytes] = field(default_factory=dict)
+    _docx: dict[str | int, bytes] = field(default_factory=dict)  # "plan", or an annex's number
 
     @property
     def stem(self) -> str:
         return safe_filename(self.plan.title)
 
     @cached_property
-    def vocabulary(self):
+    def vocabulary(self) -> Vocabulary:
         from planmaker.inputs.institution_terms import load_vocabulary
 
         return load_vocabulary()
 
-    def annexes_of(self, key: str) -> list[Annex]:
-        return [annex for annex in self.annexes if annex.kind == key]
+    def annexes_of(self, kind: AnnexKindInfo[S]) -> list[Annex[S]]:
+        return annexes_of(self.annexes, kind)
 
     def plan_docx(self) -> bytes:
         if "plan" not in self._docx:
@@ -71,11 +81,11 @@ class Job:
             self._docx["plan"] = plan_docx(self.plan, self.when)
         return self._docx["plan"]
 
-    def annex_docx(self, annex: Annex) -> bytes:
+    def annex_docx(self, annex: Annex[Strict | None]) -> bytes:
         if annex.number not in self._docx:
             kind = self.kinds[annex.kind]
             assert isinstance(kind, AnnexKind), annex.kind
-            self._docx[annex.number] = kind.docx(self, annex)
+            self._docx[annex.number] = kind.docx_of(self, annex)
         return self._docx[annex.number]
 
 
@@ -108,30 +118,39 @@ class Kind:
         return []
 
 
-def annex_stem(annex: Annex) -> str:
+def annex_stem(annex: Annex[Strict | None]) -> str:
     return safe_filename(f"附件{annex.number}-{annex.title}")  # numbered even when alone: stable names
 
 
-def annex_extra(annex: Annex) -> dict[str, Any]:
+def annex_extra(annex: Annex[Strict | None]) -> Extra:
     return {"annex": annex.number, "title": annex.title}
 
 
-class AnnexKind(Kind):
-    """A kind that lays out the campaign's annexes of its key."""
+class AnnexKind(Kind, Generic[S]):
+    """A kind that lays out the campaign's annexes of its entry in the catalogue (``info``,
+    inputs/annex_kinds.py); its methods get those annexes typed by the entry's model."""
 
-    def docx(self, job: Job, annex: Annex) -> bytes:
+    info: AnnexKindInfo[S]
+
+    def docx(self, job: Job, annex: Annex[S]) -> bytes:
         raise NotImplementedError
 
-    def more_files(self, job: Job, annex: Annex) -> list[Artifact]:
+    def docx_of(self, job: Job, annex: Annex[Strict | None]) -> bytes:
+        """``docx`` of an annex from the plan's list, which must be of this kind."""
+        if not is_of(annex, self.info):
+            raise ValueError(f"annex {annex.number} is a {annex.kind}, not a {self.key}")
+        return self.docx(job, annex)
+
+    def more_files(self, job: Job, annex: Annex[S]) -> list[Artifact]:
         """Files beside the annex's .docx (its workbook)."""
         return []
 
-    def annex_institution_docs(self, job: Job, annex: Annex) -> list[InstitutionDocs]:
+    def annex_institution_docs(self, job: Job, annex: Annex[S]) -> list[InstitutionDocs]:
         return []
 
     def files(self, job: Job) -> list[Artifact]:
         made = []
-        for annex in job.annexes_of(self.key):
+        for annex in job.annexes_of(self.info):
             made.append(Artifact(f"{annex_stem(annex)}.docx", self.key, job.annex_docx(annex), annex_extra(annex)))
             made += self.more_files(job, annex)
         return made
@@ -139,4 +158,4 @@ class AnnexKind(Kind):
     def institution_docs(self, job: Job) -> list[InstitutionDocs]:
         if not job.with_institutions:
             return []
-        return [docs for annex in job.annexes_of(self.key) for docs in self.annex_institution_docs(job, annex)]
+        return [docs for annex in job.annexes_of(self.info) for docs in self.annex_institution_docs(job, annex)]

@@ -4,8 +4,11 @@ institution, its category, grade and ownership ticked."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from planmaker.inputs import annex_kinds
 from planmaker.inputs.models import ChecklistSpec, Institution
 from planmaker.kinds.base import AnnexKind, InstitutionDocs, Job
 from planmaker.kinds.forms import (
@@ -17,11 +20,16 @@ from planmaker.kinds.forms import (
     render,
     title_lines,
 )
+from planmaker.office.annex_forms import Box, ChecklistForm, ChecklistRow, InstitutionLines, text_field
+from planmaker.office.docx_batch import FieldValue
 from planmaker.office.docx_render import DITTO, lines
 from planmaker.plan.annexes import Annex
 
+if TYPE_CHECKING:
+    from planmaker.inputs.institution_terms import Term, Vocabulary
 
-def institution_fields(institution: Institution | None, vocabulary) -> dict[str, str]:
+
+def institution_fields(institution: Institution | None, vocabulary: Vocabulary) -> dict[str, FieldValue]:
     """What differs from one institution's checklist to the next, as flat text.
 
     The per-institution batch (docx_batch) renders a checklist once with a
@@ -30,7 +38,7 @@ def institution_fields(institution: Institution | None, vocabulary) -> dict[str,
     which institution it is.
     """
     inst = institution
-    fields = institution_header(inst)
+    fields = institution_header(inst).fields()
     for kind, terms, chosen in (("category", vocabulary.categories, inst.category if inst else ""),
                                 ("grade", vocabulary.grades, inst.grade if inst else ""),
                                 ("ownership", vocabulary.ownerships, inst.ownership if inst else "")):
@@ -39,8 +47,8 @@ def institution_fields(institution: Institution | None, vocabulary) -> dict[str,
     return fields
 
 
-def _boxes(kind: str, terms, fields: dict[str, str]) -> list[dict[str, str]]:
-    return [{"name": t.name, "box": fields[f"{kind}:{t.name}"]} for t in terms]
+def _boxes(kind: str, terms: Sequence[Term], fields: Mapping[str, FieldValue]) -> tuple[Box, ...]:
+    return tuple(Box(t.name, text_field(fields, f"{kind}:{t.name}")) for t in terms)
 
 
 # A run of spaces before a unit (抽查   人) or at the end (没收    ) is where the
@@ -59,7 +67,7 @@ def write_in_blanks(answer: str) -> str:
     return re.sub(rf"，(?=[^\n，]*{WRITE_IN})", "，\n", filled)
 
 
-def _rows(spec: ChecklistSpec) -> list[dict[str, Any]]:
+def _rows(spec: ChecklistSpec) -> tuple[ChecklistRow, ...]:
     rows = []
     number = 0
     for group in spec.groups:
@@ -67,57 +75,64 @@ def _rows(spec: ChecklistSpec) -> list[dict[str, Any]]:
         for item in group.items:
             number += 1
             label_text = f"{number}.{item.text}"
-            entries = item.subs or [None]
-            for k, sub in enumerate(entries):
-                answer = spec.answers[(sub or item).answer]
-                rows.append({
-                    "group": group.name if first else DITTO,
-                    "item": label_text if k == 0 else DITTO,
-                    "sub": sub.text if sub else "",
-                    "answer": lines(write_in_blanks(answer)),
-                    "note": (sub.note if sub else item.note),
-                })
+            for k, sub in enumerate(item.subs or [None]):
+                # an item without subs has its answer: inputs' check of the checklist (plan.annexes)
+                answer = spec.answers[str((sub or item).answer)]
+                rows.append(ChecklistRow(
+                    group=group.name if first else DITTO,
+                    item=label_text if k == 0 else DITTO,
+                    sub=sub.text if sub else "",
+                    answer=lines(write_in_blanks(answer)),
+                    note=(sub.note if sub else item.note),
+                ))
                 first = False
-    return rows
+    return tuple(rows)
 
 
-def checklist_context(annex: Annex, institution: Institution | None, vocabulary, label: bool = True,
-                      fields: dict[str, str] | None = None) -> dict:
+def checklist_context(annex: Annex[ChecklistSpec], institution: Institution | None, vocabulary: Vocabulary,
+                      label: bool = True, fields: Mapping[str, FieldValue] | None = None) -> ChecklistForm:
     """The checklist's context: blank, for ``institution``, or from its ``fields``."""
-    spec: ChecklistSpec = annex.spec
+    spec = annex.spec
     if fields is None:
         fields = institution_fields(institution, vocabulary)
-    return {
-        "annex_label": annex.label if label else "",
-        "title": title_lines(annex.title),
-        "institution": {key: fields[key] for key in ("name", "address", "contact", "phone")},
-        "categories": _boxes("category", vocabulary.categories, fields),
-        "grades": _boxes("grade", vocabulary.grades, fields),
-        "ownerships": _boxes("ownership", vocabulary.ownerships, fields),
-        "columns": spec.columns,
-        "rows": _rows(spec),
-        "note": spec.note,
-        "signatures": spec.signatures,
-    }
+    return ChecklistForm(
+        annex_label=annex.label if label else "",
+        title=title_lines(annex.title),
+        institution=InstitutionLines.from_fields(fields),
+        categories=_boxes("category", vocabulary.categories, fields),
+        grades=_boxes("grade", vocabulary.grades, fields),
+        ownerships=_boxes("ownership", vocabulary.ownerships, fields),
+        columns=tuple(spec.columns),
+        rows=_rows(spec),
+        note=spec.note,
+        signatures=tuple(spec.signatures),
+    )
 
 
-class ChecklistKind(AnnexKind):
-    key = "checklist"
+class ChecklistKind(AnnexKind[ChecklistSpec]):
+    info = annex_kinds.CHECKLIST
+    key = info.key
     summary = "工作检查表：空白一份，加 --institutions 时每家机构一份"
 
-    def docx(self, job: Job, annex: Annex) -> bytes:
-        return render(job, annex.template, checklist_context(annex, None, job.vocabulary), annex.title)
+    def docx(self, job: Job, annex: Annex[ChecklistSpec]) -> bytes:
+        return render(job, _layout(annex), checklist_context(annex, None, job.vocabulary), annex.title)
 
-    def annex_institution_docs(self, job: Job, annex: Annex) -> list[InstitutionDocs]:
+    def annex_institution_docs(self, job: Job, annex: Annex[ChecklistSpec]) -> list[InstitutionDocs]:
         vocabulary = job.vocabulary
 
-        def fields(institution):
+        def fields(institution: Institution) -> dict[str, FieldValue]:
             return {**institution_fields(institution, vocabulary), "document_title": document_title(annex, institution)}
 
-        def render_one(values):
+        def render_one(values: Mapping[str, FieldValue]) -> bytes:
             context = checklist_context(annex, None, vocabulary, label=False, fields=values)
-            return render(job, annex.template, context, str(values["document_title"]))
+            return render(job, _layout(annex), context, str(values["document_title"]))
 
         return [InstitutionDocs(
             kind=self.key, folder=institution_folder(annex, "检查表"), extra={"annex": annex.number},
             render=render_one, fields=fields, keys=[*institution_fields(None, vocabulary), "document_title"])]
+
+
+def _layout(annex: Annex[ChecklistSpec]) -> Path:
+    """The checklist's .docx: load_annexes found it (the bundled one, or the campaign's own)."""
+    assert annex.template is not None, annex.number
+    return annex.template

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planmaker.inputs.models import Strict
 from planmaker.kinds import registry
 from planmaker.kinds.base import Job
 from planmaker.office.ooxml import EPOCH
@@ -21,10 +22,11 @@ def document_time(resolved: Resolved) -> dt.datetime:
     return EPOCH
 
 
-def titled_annexes(resolved: Resolved) -> list[Annex]:
+def titled_annexes(resolved: Resolved) -> list[Annex[Strict | None]]:
     """The plan's annexes loaded, each with its title (what collect needs of them)."""
     from planmaker.plan import annexes as ax
-    from planmaker.plan.compose import base_context, plan_title
+    from planmaker.plan.compose import plan_title
+    from planmaker.plan.context import base_context
 
     annexes = ax.load_annexes(resolved)
     ax.annex_titles(resolved, annexes, {**base_context(resolved), "title": plan_title(resolved)})

@@ -4,17 +4,24 @@ list the campaign's problems (problems.yaml), one row each, and both come as
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from planmaker.base.files import Artifact
-from planmaker.inputs.models import Institution
+from planmaker.inputs.models import Institution, SelfcheckSpec
 from planmaker.kinds.base import AnnexKind, InstitutionDocs, Job, annex_extra, annex_stem
 from planmaker.kinds.forms import document_title, institution_folder, institution_header, render
+from planmaker.office.annex_forms import InstitutionLines, LedgerForm, SelfcheckForm, text_field
+from planmaker.office.docx_batch import FieldValue
 from planmaker.office.docx_render import DITTO
+from planmaker.office.xlsx_problems import HEADER_FIELDS, SheetHeader
 from planmaker.plan.annexes import Annex, template_path
 from planmaker.plan.compose import render_problems
 from planmaker.plan.resolve import Resolved
+
+Form = TypeVar("Form", SelfcheckForm, LedgerForm)
 
 
 @dataclass
@@ -28,6 +35,8 @@ class ProblemRow:
 def problem_rows(resolved: Resolved) -> list[ProblemRow]:
     """One row a listed problem, numbered through, in the plan's order."""
     rows, number = [], 0
+    # a problem annex is loaded only with a problem list (plan.annexes)
+    assert resolved.problems is not None
     for g, group in enumerate(resolved.problems.groups):
         for k, text in enumerate(render_problems(resolved, g)):
             number += 1
@@ -36,55 +45,55 @@ def problem_rows(resolved: Resolved) -> list[ProblemRow]:
     return rows
 
 
-class ProblemKind(AnnexKind):
+class ProblemKind(AnnexKind[SelfcheckSpec], Generic[Form]):
     """A form over the problem list.  Subclasses give the template, the
-    folder of the per-institution copies, the context and the workbook."""
+    folder of the per-institution copies, the form and the workbook."""
 
     template: str  # under templates/annexes
     folder: str  # 自查表, 整改台账
 
-    def context(self, resolved: Resolved, annex: Annex, institution: Institution | None,
-                label: bool = True) -> dict[str, Any]:
+    def context(self, resolved: Resolved, annex: Annex[SelfcheckSpec], institution: Institution | None,
+                label: bool = True) -> Form:
         raise NotImplementedError
 
-    def workbook(self, job: Job, annex: Annex, context: dict[str, Any], meta: dict[str, str]) -> bytes:
+    def workbook(self, job: Job, annex: Annex[SelfcheckSpec], form: Form, header: SheetHeader,
+                 meta: dict[str, str]) -> bytes:
         raise NotImplementedError
 
-    def docx(self, job: Job, annex: Annex) -> bytes:
+    def docx(self, job: Job, annex: Annex[SelfcheckSpec]) -> bytes:
         return render(job, template_path(self.template), self.context(job.resolved, annex, None), annex.title)
 
-    def more_files(self, job: Job, annex: Annex) -> list[Artifact]:
-        book = self._workbook(job, annex, self.context(job.resolved, annex, None), "")
+    def more_files(self, job: Job, annex: Annex[SelfcheckSpec]) -> list[Artifact]:
+        form = self.context(job.resolved, annex, None)
+        book = self._workbook(job, annex, form, SheetHeader.of(form.institution), "")
         return [Artifact(f"{annex_stem(annex)}.xlsx", self.key, book, annex_extra(annex))]
 
-    def _workbook(self, job: Job, annex: Annex, context: dict[str, Any], institution: str) -> bytes:
+    def _workbook(self, job: Job, annex: Annex[SelfcheckSpec], form: Form, header: SheetHeader,
+                  institution: str) -> bytes:
         meta = {"kind": self.key, "campaign": job.resolved.campaign.id, "jurisdiction": job.resolved.jurisdiction.name,
                 "institution": institution}
-        return self.workbook(job, annex, context, meta)
+        return self.workbook(job, annex, form, header, meta)
 
-    def annex_institution_docs(self, job: Job, annex: Annex) -> list[InstitutionDocs]:
+    def annex_institution_docs(self, job: Job, annex: Annex[SelfcheckSpec]) -> list[InstitutionDocs]:
         """Both go through templates prepared once: the .docx like the
         checklists, the workbook through the prepared-workbook path (xlsx_batch)."""
-        from planmaker.office.xlsx_problems import HEADER_FIELDS, header_fields
-
         folder = institution_folder(annex, self.folder)
         extra = annex_extra(annex)
         blank = self.context(job.resolved, annex, None, label=False)
-        header_keys = list(institution_header(None))
+        header_keys: list[str] = list(institution_header(None).fields())
 
-        def fields(institution):
-            return {**institution_header(institution), "document_title": document_title(annex, institution)}
+        def fields(institution: Institution) -> dict[str, FieldValue]:
+            return {**institution_header(institution).fields(), "document_title": document_title(annex, institution)}
 
-        def render_docx(values):
-            context = {**blank, "institution": {key: values[key] for key in header_keys}}
-            return render(job, template_path(self.template), context, str(values["document_title"]))
+        def render_docx(values: Mapping[str, FieldValue]) -> bytes:
+            form = dataclasses.replace(blank, institution=InstitutionLines.from_fields(values))
+            return render(job, template_path(self.template), form, str(text_field(values, "document_title")))
 
-        def book_fields(institution):
-            return {**header_fields(institution_header(institution)), "institution": institution.name}
+        def book_fields(institution: Institution) -> dict[str, FieldValue]:
+            return {**SheetHeader.of(institution_header(institution)).fields(), "institution": institution.name}
 
-        def render_xlsx(values):
-            header = {key: values[key] for key in (*HEADER_FIELDS, "wide")}
-            return self._workbook(job, annex, {**blank, "institution": header}, values["institution"])
+        def render_xlsx(values: Mapping[str, FieldValue]) -> bytes:
+            return self._workbook(job, annex, blank, SheetHeader.from_fields(values), text_field(values, "institution"))
 
         return [
             InstitutionDocs(kind=self.key, folder=folder, extra=extra, render=render_docx, fields=fields,

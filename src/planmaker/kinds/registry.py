@@ -26,7 +26,7 @@ KINDS: dict[str, Kind] = {}
 def register(kind: Kind) -> Kind:
     """Add ``kind``; one that lays out annexes must have its entry in the catalogue of annex kinds,
     which is what campaign.yaml may name."""
-    if isinstance(kind, AnnexKind) and kind.key not in CATALOGUE:
+    if isinstance(kind, AnnexKind) and (CATALOGUE.get(kind.key) is not kind.info or kind.key != kind.info.key):
         raise ValueError(f"annex kind {kind.key!r} is not in planmaker.inputs.annex_kinds.CATALOGUE")
     KINDS[kind.key] = kind
     return kind

@@ -29,6 +29,11 @@ from dataclasses import dataclass, field
 
 from planmaker.office.docx_render import DITTO
 
+# One institution's value in a per-institution document: text the template prints (a marker while the
+# template is prepared), or a *shape* value that the layout measures (a count of lines, which header
+# values are wide), the same for many institutions.
+FieldValue = str | int | float | tuple[bool, ...] | None
+
 _OPEN, _CLOSE = "\ue000", "\ue001"  # Unicode private use: never in a template's own text
 # A marker as UTF-8 or as the character references lxml writes for it (openpyxl's sheets).
 MARKER = re.compile(rb"(?:\xee\x80\x80|&#57344;|&#xe000;)([0-9]+)(?:\xee\x80\x81|&#57345;|&#xe001;)")
@@ -175,7 +180,7 @@ class PreparedTemplate:
     _values: dict = field(default_factory=dict, repr=False)
     _plain: dict = field(default_factory=dict, repr=False)
 
-    def plain(self, values: Mapping[str, str]) -> bool:
+    def plain(self, values: Mapping[str, FieldValue]) -> bool:
         """True when these values go into the pieces exactly as the ordinary path would put them."""
         known = self._plain
         for key in self.keys:
@@ -191,7 +196,7 @@ class PreparedTemplate:
                 return False
         return True
 
-    def _value(self, value: str, escape) -> tuple[bytes, bytes]:
+    def _value(self, value: FieldValue, escape) -> tuple[bytes, bytes]:
         known = self._values.get((value, escape))
         if known is None:
             if len(self._values) >= _CACHE_LIMIT:
@@ -200,7 +205,7 @@ class PreparedTemplate:
             known = self._values[(value, escape)] = (escaped, _stored(escaped))
         return known
 
-    def fill(self, values: Mapping[str, str]) -> bytes:
+    def fill(self, values: Mapping[str, FieldValue]) -> bytes:
         """The document for these values (which must be :meth:`plain`)."""
         ordered = [values[k] for k in self.keys]
         local, central = [self.head], [self.head_directory]
@@ -230,7 +235,7 @@ def slots(keys: list[str]) -> dict[str, Slot]:
     return {key: Slot(f"{_OPEN}{number}{_CLOSE}") for number, key in enumerate(keys)}
 
 
-def prepare(render: Callable[[Mapping[str, str]], bytes], keys: list[str]) -> PreparedTemplate | None:
+def prepare(render: Callable[[Mapping[str, FieldValue]], bytes], keys: list[str]) -> PreparedTemplate | None:
     """Cut the package ``render`` makes into pieces around the values named by ``keys``.
 
     ``render`` is the ordinary path: values in, finished .docx out.  None when

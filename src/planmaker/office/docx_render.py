@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-import functools
 import datetime as dt
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from docx.oxml import OxmlElement
@@ -52,10 +52,17 @@ def lines(text: str) -> Listing:
     return Listing(text)
 
 
-def render_template(path: Path, context: dict[str, Any], title: str, author: str, when: dt.datetime,
-                    lay_out: Callable[[Any], None] | None = None) -> bytes:
+class TemplateContext(Protocol):
+    """A typed context (office.annex_forms) that becomes the template's mapping when it is rendered."""
+
+    def template_context(self) -> dict[str, object]: ...
+
+
+def render_template(path: Path, data: Mapping[str, object] | TemplateContext, title: str, author: str,
+                    when: dt.datetime, lay_out: Callable[[Any], None] | None = None) -> bytes:
     """The rendered .docx; ``lay_out`` finishes the rendered document (python-docx)
     before the rest, e.g. sets the widths of columns a template loops over."""
+    context = data if isinstance(data, Mapping) else data.template_context()
     template = open_template(path)
     try:
         with budget(MAX_RENDERED_CHARS):
@@ -102,7 +109,7 @@ def _field_of(exc: jinja2.UndefinedError, template: DocxTemplate) -> str | None:
     return f"{found.group(1)}.{match.group(1)}" if found else match.group(1)
 
 
-def _undefined(exc: jinja2.UndefinedError, template: DocxTemplate, context: dict[str, Any]) -> str:
+def _undefined(exc: jinja2.UndefinedError, template: DocxTemplate, context: Mapping[str, object]) -> str:
     """What is undefined, and what the template could have written instead."""
     written = _field_of(exc, template)
     if not written:

@@ -28,11 +28,11 @@ import re
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from xml.etree import ElementTree
 
 from planmaker.office.docx_batch import (
     MARKER,
+    FieldValue,
     PreparedTemplate,
     SlotInspected,
     attribute_escape,
@@ -87,7 +87,7 @@ class PreparedWorkbook(PreparedTemplate):
     checked: bool = False
     _verdicts: dict = field(default_factory=dict, repr=False)
 
-    def plain(self, values: Mapping[str, Any]) -> bool:
+    def plain(self, values: Mapping[str, FieldValue]) -> bool:
         known = self._verdicts
         for slot, key in enumerate(self.keys):
             value = values[key]
@@ -136,7 +136,7 @@ class PreparedWorkbooks:
     """The prepared workbooks of one kind of per-institution workbook, one per
     shape, prepared when first met.  Values not named in ``keys`` are the shape."""
 
-    def __init__(self, render: Callable[[Mapping[str, Any]], bytes] | None, keys: list[str]):
+    def __init__(self, render: Callable[[Mapping[str, FieldValue]], bytes] | None, keys: list[str]):
         self.render = render
         self.keys = list(keys)
         self._keyset = frozenset(keys)
@@ -145,10 +145,10 @@ class PreparedWorkbooks:
     def __getstate__(self):  # a spawned worker gets the prepared shapes, not the renderer
         return {**self.__dict__, "render": None}
 
-    def shape(self, values: Mapping[str, Any]) -> tuple:
+    def shape(self, values: Mapping[str, FieldValue]) -> tuple:
         return tuple((key, value) for key, value in values.items() if key not in self._keyset)
 
-    def _prepared(self, values: Mapping[str, Any]) -> PreparedWorkbook | None:
+    def _prepared(self, values: Mapping[str, FieldValue]) -> PreparedWorkbook | None:
         shape = self.shape(values)
         if shape not in self.shapes:
             if self.render is None:
@@ -162,7 +162,7 @@ class PreparedWorkbooks:
                 prepared = self.shapes[shape] = None
         return prepared
 
-    def _prepare(self, values: Mapping[str, Any]) -> PreparedWorkbook | None:
+    def _prepare(self, values: Mapping[str, FieldValue]) -> PreparedWorkbook | None:
         assert self.render is not None
         try:
             package = self.render({**values, **slots(self.keys)})
@@ -173,16 +173,16 @@ class PreparedWorkbooks:
             prepared.whole = _holes_of(prepared)
         return prepared
 
-    def plain(self, values: Mapping[str, Any]) -> bool:
+    def plain(self, values: Mapping[str, FieldValue]) -> bool:
         prepared = self._prepared(values)
         return prepared is not None and prepared.checked and prepared.plain(values)
 
-    def fill(self, values: Mapping[str, Any]) -> bytes:
+    def fill(self, values: Mapping[str, FieldValue]) -> bytes:
         """The workbook for these values (which must be :meth:`plain`)."""
         prepared = self.shapes[self.shape(values)]
         assert prepared is not None
         return prepared.fill(values)
 
 
-def prepare_workbooks(render: Callable[[Mapping[str, Any]], bytes], keys: list[str]) -> PreparedWorkbooks:
+def prepare_workbooks(render: Callable[[Mapping[str, FieldValue]], bytes], keys: list[str]) -> PreparedWorkbooks:
     return PreparedWorkbooks(render, keys)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -19,6 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planmaker.office import xlsx_pages, xlsx_print
+from planmaker.office.annex_forms import InstitutionLines, LedgerForm, ProblemRow, SelfcheckForm
+from planmaker.office.docx_batch import FieldValue
 from planmaker.office.ooxml import stable_zip
 
 META_SHEET = "_planmaker"
@@ -44,19 +48,41 @@ HEADER_FIELDS = ("name", "phone", "contact")  # the institution's values in the 
 _WIDE = 8  # a longer value is set flush left, a shorter one centred
 
 
-def header_fields(institution: dict[str, str]) -> dict:
+@dataclass(frozen=True)
+class SheetHeader:
     """The header rows' values as the workbook writes them: stripped, None when
     blank, and (``wide``) which are long enough to be set flush left.  What
     depends on a value's length is decided here, on the real values, so that
     the prepared-workbook path (xlsx_batch) can lay the sheet out with markers."""
-    values = {key: institution[key].strip() or None for key in HEADER_FIELDS}
-    return {**values, "wide": tuple(len(values[key] or "") > _WIDE for key in HEADER_FIELDS)}
+
+    name: str | None
+    phone: str | None
+    contact: str | None
+    wide: tuple[bool, ...]  # per HEADER_FIELDS
+
+    @classmethod
+    def of(cls, lines: InstitutionLines) -> SheetHeader:
+        name, phone, contact = (getattr(lines, key).strip() or None for key in HEADER_FIELDS)
+        return cls(name=name, phone=phone, contact=contact,
+                   wide=tuple(len(value or "") > _WIDE for value in (name, phone, contact)))
+
+    def fields(self) -> dict[str, FieldValue]:
+        """As the batch's fields: the values, and ``wide`` as the shape."""
+        return {"name": self.name, "phone": self.phone, "contact": self.contact, "wide": self.wide}
+
+    @classmethod
+    def from_fields(cls, values: Mapping[str, FieldValue]) -> SheetHeader:
+        name, phone, contact = (values[key] for key in HEADER_FIELDS)
+        wide = values["wide"]
+        assert all(v is None or isinstance(v, str) for v in (name, phone, contact)) and isinstance(wide, tuple)
+        return cls(name=name if isinstance(name, str) else None, phone=phone if isinstance(phone, str) else None,
+                   contact=contact if isinstance(contact, str) else None, wide=wide)
 
 
 class _Sheet:
-    def __init__(self, title: str, header, widths, institution: dict):
-        fields = institution if "wide" in institution else header_fields(institution)
-        wide = dict(zip(HEADER_FIELDS, fields["wide"]))
+    def __init__(self, title: str, header: Sequence[str], widths: Sequence[float], fields: SheetHeader):
+        wide = dict(zip(HEADER_FIELDS, fields.wide))
+        row_values = {"name": fields.name, "phone": fields.phone, "contact": fields.contact}
         self.book = Workbook()
         self.ws = self.book.active
         self.ncols = len(header)
@@ -71,9 +97,9 @@ class _Sheet:
         for row, label1, key1, label2, key2 in pairs:
             self.put(row, 1, label1, border=None)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-            self.field(row, 3, fields[key1], wide[key1])
+            self.field(row, 3, row_values[key1], wide[key1])
             self.put(row, middle, label2, border=None)
-            self.field(row, middle + 1, fields[key2] if key2 else None, wide[key2] if key2 else False)
+            self.field(row, middle + 1, row_values[key2] if key2 else None, wide[key2] if key2 else False)
             if self.ncols > middle + 1:
                 ws.merge_cells(start_row=row, start_column=middle + 1, end_row=row, end_column=self.ncols)
         for col, text in enumerate(header, start=1):
@@ -135,7 +161,7 @@ class _Sheet:
                 row += 1
         return row
 
-    def finish(self, last_body_row: int, last_row: int, meta: dict[str, str], author: str, title: str,
+    def finish(self, last_body_row: int, last_row: int, meta: Mapping[str, str], author: str, title: str,
                when: dt.datetime, landscape: bool) -> bytes:
         ws = self.ws
         ws.protection.sheet = True
@@ -158,35 +184,35 @@ class _Sheet:
         return stable_zip(buffer.getvalue(), when)
 
 
-def _listed(sheet: _Sheet, row: int, r: dict, item_width: float) -> None:
+def _listed(sheet: _Sheet, row: int, r: ProblemRow, item_width: float) -> None:
     """A listed problem's group (empty under its group's first row: merge_groups joins them) and its
     text, wrapped, the row as tall as the text."""
-    sheet.put(row, 2, "" if r["group"] == "〃" else r["group"])
-    sheet.put(row, 3, r["item"], align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
-    sheet.ws.row_dimensions[row].height = xlsx_print.row_height([(r["item"], item_width)], 12)
+    sheet.put(row, 2, "" if r.group == "〃" else r.group)
+    sheet.put(row, 3, r.item, align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+    sheet.ws.row_dimensions[row].height = xlsx_print.row_height([(r.item, item_width)], 12)
 
 
-def _group_spans(rows, first_row: int) -> list[tuple[int, int]]:
+def _group_spans(rows: Sequence[ProblemRow], first_row: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for offset, r in enumerate(rows):
         number = first_row + offset
-        if r["group"] == "〃" and spans:
+        if r.group == "〃" and spans:
             spans[-1] = (spans[-1][0], number)
         else:
             spans.append((number, number))
     return spans
 
 
-def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str], author: str,
-                       when: dt.datetime) -> bytes:
-    """``context`` is kinds.selfcheck.SelfcheckKind.context's: rows of number, group, item."""
-    sheet = _Sheet(title, SELFCHECK_HEADER, SELFCHECK_WIDTHS, context["institution"])
+def selfcheck_workbook(title: str, form: SelfcheckForm, header: SheetHeader, answers: Sequence[str],
+                       meta: Mapping[str, str], author: str, when: dt.datetime) -> bytes:
+    """``form`` is kinds.selfcheck's, ``header`` its institution lines (or the batch's markers)."""
+    sheet = _Sheet(title, SELFCHECK_HEADER, SELFCHECK_WIDTHS, header)
     sheet.ws.title = "自查表"
-    rows = context["rows"]
+    rows = form.rows
     first = HEAD_ROW + 1
     for offset, r in enumerate(rows):
         row = first + offset
-        sheet.put(row, 1, int(r["number"]))
+        sheet.put(row, 1, int(r.number))
         _listed(sheet, row, r, SELFCHECK_WIDTHS[2])
         for col in (4, 5, 6):
             sheet.input(row, col)
@@ -194,22 +220,22 @@ def selfcheck_workbook(title: str, context: dict, answers, meta: dict[str, str],
     sheet.merge_groups(2, _group_spans(rows, first))
     if rows:
         sheet.choice(4, first, last, answers, "是否存在问题")
-    end = sheet.footer(last + 2, [context["note"], *context["signatures"]])
+    end = sheet.footer(last + 2, [form.note, *form.signatures])
     return sheet.finish(last, max(last, end - 1), {"format": "planmaker-selfcheck/1", **meta}, author, title, when,
                         landscape=True)
 
 
-def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], author: str,
-                    when: dt.datetime) -> bytes:
-    """``context`` is kinds.ledger.LedgerKind.context's: listed problems, then spare rows to write in."""
-    sheet = _Sheet(title, LEDGER_HEADER, LEDGER_WIDTHS, context["institution"])
+def ledger_workbook(title: str, form: LedgerForm, header: SheetHeader, statuses: Sequence[str],
+                    meta: Mapping[str, str], author: str, when: dt.datetime) -> bytes:
+    """``form`` is kinds.ledger's: listed problems, then spare rows to write in."""
+    sheet = _Sheet(title, LEDGER_HEADER, LEDGER_WIDTHS, header)
     sheet.ws.title = "整改台账"
-    rows = context["rows"]
+    rows = form.rows
     first = HEAD_ROW + 1
     for offset, r in enumerate(rows):
         row = first + offset
-        sheet.put(row, 1, int(r["number"]))
-        if r["item"]:
+        sheet.put(row, 1, int(r.number))
+        if r.item:
             _listed(sheet, row, r, LEDGER_WIDTHS[2])
         else:  # a spare row: the institution writes a problem the list does not have
             sheet.ws.row_dimensions[row].height = SPARE_ROW_PT
@@ -218,10 +244,10 @@ def ledger_workbook(title: str, context: dict, statuses, meta: dict[str, str], a
         for col in range(4, 9):
             sheet.input(row, col)
     last = first + len(rows) - 1
-    listed = [r for r in rows if r["item"]]
+    listed = [r for r in rows if r.item]
     sheet.merge_groups(2, _group_spans(listed, first))
     if rows:
         sheet.choice(8, first, last, statuses, "完成情况")
-    end = sheet.footer(last + 2, [f"完成情况填写：{context['statuses']}。", context["note"], *context["signatures"]])
+    end = sheet.footer(last + 2, [f"完成情况填写：{form.statuses}。", form.note, *form.signatures])
     return sheet.finish(last, max(last, end - 1), {"format": "planmaker-ledger/1", **meta}, author, title, when,
                         landscape=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -53,7 +54,7 @@ _LOCKED = Protection(locked=True)
 
 
 def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
-                   meta: dict[str, str], when: dt.datetime, values: dict[str, object] | None = None,
+                   meta: dict[str, str], when: dt.datetime, values: Mapping[str, object] | None = None,
                    info_lines: int | None = None, status: str | None = None) -> bytes:
     """The form as .xlsx bytes, identical for identical arguments.
 
@@ -69,7 +70,6 @@ def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
     if when.tzinfo is not None:
         when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
     when = when.replace(microsecond=0)
-
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(spec, title)
@@ -94,7 +94,7 @@ def stats_workbook(spec: StatsSpec, title: str, jurisdiction: str, period: str,
 # ---------------------------------------------------------------- the form sheet
 
 class _Form:
-    def __init__(self, layout: Layout, sheet, values: dict[str, object] | None = None,
+    def __init__(self, layout: Layout, sheet, values: Mapping[str, object] | None = None,
                  info_lines: int | None = None, status: str | None = None):
         self.layout, self.spec, self.sheet = layout, layout.spec, sheet
         self.values = values or {}

@@ -3,122 +3,19 @@ document order, into numbered blocks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.numbering import heading_number
-from planmaker.inputs.groups import person
+from planmaker.plan.context import base_context, task_view
 from planmaker.plan.document import AnnexNote, Document, Heading, Imprint, Masthead, Paragraph, Signature
 from planmaker.plan.group import group_view
-from planmaker.plan.names import Departments, LazyGroup, Offices
-from planmaker.plan.resolve import Item, Resolved, Source
+from planmaker.plan.names import LazyGroup
+from planmaker.plan.resolve import Resolved
+from planmaker.plan.sources import Item, Source
 from planmaker.plan.templating import render
-from planmaker.plan.wording import Citations, WordingView, reference_day, reference_window
 
 _CLOSING = tuple("。！？：；…")
-
-
-@dataclass
-class PhaseView:
-    id: str
-    name: str
-    start: Any
-    end: Any
-
-
-@dataclass
-class TaskView:
-    """A task's departments are named when the text shows them, so that the first to
-    appear in the document is the one written in full."""
-
-    id: str
-    title: str
-    lead: list
-    cooperate: list
-    offices: list = field(default_factory=list)  # 责任科室, by the level's names
-    leader: str = "__"  # 责任领导: the plan's name for this task, else the group's leader
-
-    @property
-    def office_names(self) -> str:
-        return "、".join(map(str, self.offices))
-
-    @property
-    def lead_names(self) -> str:
-        return "、".join(map(str, self.lead))
-
-    @property
-    def cooperate_names(self) -> str:
-        return "、".join(map(str, self.cooperate))
-
-    @property
-    def units(self) -> str:
-        """All responsible units, lead first (“责任单位：区卫生健康局、区市场监管局”)."""
-        return "、".join(map(str, self.lead + self.cooperate))
-
-
-def province_of(j):
-    """The province-level jurisdiction a profile belongs to (itself for a province), if its chain says."""
-    for node in (j, *j.ancestors()):
-        if node.level == "province":
-            return node
-    return None
-
-
-def base_context(resolved: Resolved) -> dict[str, Any]:
-    from planmaker.plan.coverage import resolved_milestones
-
-    j = resolved.jurisdiction
-    province = province_of(j) or j.province
-    seen: set[str] = set()
-    above = j.parent.departments if j.parent else resolved.national
-    phases = []
-    for item in resolved.phases:
-        start, end = resolved.phase_dates(item.model.id)
-        phases.append(PhaseView(item.model.id, item.model.name, start, end))
-    return {
-        "j": j,
-        "jurisdiction": j,
-        "parent": j.parent,
-        "dept": Departments(j.departments, resolved.roles, j.name, seen),
-        # the parent's departments by role (国家卫生健康委 above a province); in full every time
-        # where the parent's short name would read as one's own (县级市 under 市)
-        "parent_dept": Departments(above, resolved.roles, j.parent.name if j.parent else "国家", seen,
-                                   always_full=bool(j.parent and j.parent.prefix == j.prefix)),
-        "sub_dept": resolved.subordinate_departments,
-        # the province's departments (省卫生健康委), named like the parent's
-        "province_dept": Departments(province.departments, resolved.roles, province.name, seen,
-                                     always_full=province is not j and province.prefix == j.prefix),
-        "office": Offices(j),
-        "parent_document": resolved.plan.parent_document,
-        # the words that belong to the plan's date (profiles/_dated.yaml) and the other documents it cites
-        "wording": WordingView(reference_day(reference_window(resolved.dates, resolved.year))),
-        "cite": Citations(resolved.plan.documents, resolved.campaign.model.documents),
-        "dates": resolved.dates,
-        "period": {"start": resolved.dates["start"], "end": resolved.dates["end"]},
-        "phases": phases,
-        "tasks": resolved.tasks,
-        "requirements": resolved.requirements,
-        "params": resolved.params,
-        "year": resolved.year,
-        "campaign": resolved.campaign.model,
-        "number": resolved.plan.number or "",
-        "province": province_of(j),
-        "milestones": resolved_milestones(resolved),
-        "recurring": {name: [r.date for r in reports] for name, reports in resolved.series.items()},
-    }
-
-
-def task_view(resolved: Resolved, task, context) -> TaskView:
-    """The view of a task, or of a subtask (which has neither id nor title of its own)."""
-    dept: Departments = context["dept"]
-    lead = dept.names(task.lead)
-    known = {d.key for d in lead}
-    cooperate = [d for d in dept.names(task.cooperate) if d.key not in known]
-    offices = [context["office"][role] for role in getattr(task, "offices", ())]
-    plan = resolved.plan
-    leader = person(plan.leaders.get(getattr(task, "id", ""), "") or plan.leading_group.leader)
-    return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), lead, cooperate, offices, leader)
 
 
 def _lines(text: str) -> list[str]:
@@ -271,7 +168,7 @@ def _task_with_subtasks(blocks, n, heading, model, src, extra, r, resolved, cont
 def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
     """A task's heading: its title, or the campaign's task_title around it (no full stop added)."""
     title = r(model.title, src.at("title"), **extra)
-    template = c_src.raw.get("task_title") if hasattr(c_src.raw, "get") else None
+    template = c_src.raw.get("task_title") if isinstance(c_src.raw, dict) else None
     if not template:
         return title
     shown = replace(extra["task"], title=title)
@@ -334,7 +231,8 @@ def plan_title(resolved: Resolved) -> str:
 def render_tasks(resolved: Resolved) -> list[RenderedTask]:
     """The tasks as the task-assignment table shows them (a document of its own,
     so department names start again from their full form)."""
-    context = {**base_context(resolved), "title": plan_title(resolved)}
+    context = base_context(resolved)
+    context["title"] = plan_title(resolved)
     rendered = []
     for item in resolved.tasks:
         task, src = item.model, item.source

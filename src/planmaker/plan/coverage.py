@@ -10,9 +10,14 @@ a blank (``__家``), never a guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planmaker.base.dates import PlanDate
 from planmaker.inputs.models import Institution, Milestone
+
+if TYPE_CHECKING:
+    from planmaker.inputs.institution_terms import Vocabulary
+    from planmaker.plan.resolve import Resolved
 
 BLANK = "__"
 
@@ -53,7 +58,7 @@ class MilestoneView:
         return f"{self.label or '完成'}{self.percent}%（{self.n}家）"
 
 
-def institution_group(institution: Institution, vocabulary) -> str | None:
+def institution_group(institution: Institution, vocabulary: Vocabulary) -> str | None:
     """The category group (hospital, primary, …) of an institution, None when its category is unknown."""
     name = vocabulary.category(institution.category) if institution.category else None
     if not name:
@@ -87,7 +92,7 @@ def milestone_views(milestones: list[Milestone], overrides: dict[str, int], date
     return views
 
 
-def resolved_milestones(resolved) -> dict[str, MilestoneView]:
+def resolved_milestones(resolved: Resolved) -> dict[str, MilestoneView]:
     model = resolved.campaign.model
     return milestone_views(list(model.milestones), dict(resolved.plan.milestones), resolved.milestone_dates,
                            resolved.institutions)

@@ -54,8 +54,8 @@ def group_view(resolved, context, render_post) -> GroupView | None:
 
 def group_problems(resolved_tasks, plan, plan_raw, plan_path, campaign, jurisdiction, roles) -> list:
     """Offices and members a jurisdiction does not have; leaders named for tasks that do not exist."""
-    from planmaker.base.errors import Problem
-    from planmaker.inputs.validation import did_you_mean, field_path, locate
+    from planmaker.base.errors import Problem, field_path
+    from planmaker.inputs.validation import did_you_mean, locate
 
     problems = []
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from planmaker.inputs.jurisdictions import Jurisdiction
 from planmaker.inputs.models import Department
-from planmaker.plan.templating import TemplateProblem
+from planmaker.plan.group import GroupView
+from planmaker.plan.template_budget import TemplateProblem
 
 
 class DepartmentName:
@@ -60,7 +64,7 @@ class Departments:
 
     __getitem__ = __getattr__
 
-    def names(self, roles) -> list[DepartmentName]:
+    def names(self, roles: Iterable[str]) -> list[DepartmentName]:
         """Departments for roles, each once (a county's TCM role is its health bureau)."""
         named: dict[str, DepartmentName] = {}
         for role in roles:
@@ -87,7 +91,7 @@ class OfficeName:
 
 
 class Offices:
-    def __init__(self, j):
+    def __init__(self, j: Jurisdiction):
         self._j = j
 
     def __getattr__(self, role: str) -> OfficeName:
@@ -103,18 +107,18 @@ class Offices:
 class LazyGroup:
     """The leadership group, built when the text first names it (or lists it)."""
 
-    def __init__(self, build):
+    def __init__(self, build: Callable[[], GroupView | None]):
         self._build = build
-        self._view = None
+        self._view: GroupView | None = None
 
-    def _get(self):
+    def _get(self) -> GroupView:
         if self._view is None:
             self._view = self._build()
             if self._view is None:
                 raise TemplateProblem("模板用到领导小组（leading_group），但专项模板没有 leading_group")
         return self._view
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> object:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self._get(), name)

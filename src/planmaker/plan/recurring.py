@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import Problem, field_path
-from planmaker.base.schedule import Schedule, ScheduleError, apply_steps, parse_steps, period_ends, period_label
+from planmaker.base.schedule import (
+    DateExpr,
+    Schedule,
+    ScheduleError,
+    apply_steps,
+    parse_steps,
+    period_ends,
+    period_label,
+)
 from planmaker.inputs.catalog import LoadedCampaign
 from planmaker.inputs.models import Plan
 from planmaker.inputs.validation import locate
+from planmaker.inputs.yamlfile import Yaml
 
 
 @dataclass(frozen=True)
@@ -24,8 +33,13 @@ class SeriesDate:
 
 
 
-def recurring_dates(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, dates, phase_dates,
-                     problems):
+# The plan's dates by name, and each phase's first and last day.
+Dates = Mapping[str, "PlanDate | None"]
+PhaseDates = Mapping[str, "tuple[PlanDate | None, PlanDate | None]"]
+
+
+def recurring_dates(plan: Plan, raw: Yaml, plan_path: Path, campaign: LoadedCampaign, dates: Dates,
+                    phase_dates: PhaseDates, problems: list[Problem]) -> dict[str, list[SeriesDate]]:
     """Each recurring report's due dates: one per month or quarter that ends within the period."""
     series: dict[str, list[SeriesDate]] = {}
     for i, spec in enumerate(campaign.model.recurring):
@@ -61,9 +75,9 @@ def recurring_dates(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, 
     return series
 
 
-def _evaluate_until(spec, dates, phase_dates) -> PlanDate | None:
+def _evaluate_until(spec: PlanDate | DateExpr, dates: Dates, phase_dates: PhaseDates) -> PlanDate | None:
     """``until`` may refer to the plan's dates and phases like any other date."""
-    known: dict[str, Any] = dict(dates)
+    known: dict[str, object] = dict(dates)
     for pid, (first, last) in phase_dates.items():
         known[f"{pid}.start"], known[f"{pid}.end"] = first, last
     return Schedule({**known, "recurring.until": spec}).value("recurring.until")

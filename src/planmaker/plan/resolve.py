@@ -8,65 +8,63 @@ collected before anything is reported, so a clerk fixes them in one round.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem, field_path
 from planmaker.base.inputfile import real_path
 from planmaker.base.schedule import Schedule, ScheduleError
 from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
-from planmaker.inputs.models import Department, Plan, ProblemList, Requirement, Task
-from planmaker.inputs.validation import did_you_mean, locate, parse_model
-from planmaker.inputs.yamlfile import load_file
+from planmaker.inputs.models import (
+    Campaign,
+    Department,
+    Institution,
+    ListOverrides,
+    Phase,
+    Plan,
+    ProblemList,
+    Requirement,
+    Subtask,
+    Task,
+)
+from planmaker.inputs.validation import Loc, did_you_mean, locate, parse_model
+from planmaker.inputs.yamlfile import LocatedDict, LocatedList, Yaml, load_file
 from planmaker.plan.group import group_problems
 from planmaker.plan.inferred import inferred_departments
-from planmaker.plan.recurring import SeriesDate, recurring_dates
+from planmaker.plan.recurring import Dates, PhaseDates, SeriesDate, recurring_dates
+from planmaker.plan.sources import Item, Source
 
 FIXED_DATES = ("start", "end", "signed")
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a piece of text was written, for error messages."""
-
-    file: Path
-    raw: Any
-    loc: tuple
-
-    def at(self, *more) -> Source:
-        return Source(self.file, self.raw, self.loc + more)
-
-
-@dataclass
-class Item:
-    """A task, phase or requirement with the place it came from."""
-
-    model: Any
-    source: Source
+Listed = TypeVar("Listed", Task, Requirement)  # what a plan file may drop from its campaign and add to
+Loaded = TypeVar("Loaded")
+PhaseSpan = tuple["PlanDate | None", "PlanDate | None"]  # a phase's first and last day
 
 
 @dataclass(frozen=True)
 class Resolved:
     plan: Plan
     plan_file: Path
-    plan_raw: Any
+    plan_raw: Yaml
     jurisdiction: Jurisdiction
     campaign: LoadedCampaign
     roles: dict[str, str]
     dates: dict[str, PlanDate | None]
-    params: dict[str, Any]
-    tasks: list[Item] = field(default_factory=list)
-    phases: list[Item] = field(default_factory=list)
-    requirements: list[Item] = field(default_factory=list)
+    params: dict[str, object]
+    tasks: list[Item[Task]] = field(default_factory=list)
+    phases: list[Item[Phase]] = field(default_factory=list)
+    requirements: list[Item[Requirement]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     phase_schedule: dict[str, tuple[PlanDate | None, PlanDate | None]] = field(default_factory=dict)
     milestone_dates: dict[str, PlanDate | None] = field(default_factory=dict)
     series: dict[str, list[SeriesDate]] = field(default_factory=dict)
     # The institutions the plan counts (coverage milestones) and pre-fills checklists for:
     # the profile's, or the --institutions file's once build has read it.
-    institutions: list | None = None
+    institutions: list[Institution] | None = None
 
     @property
     def date_labels(self) -> dict[str, str]:
@@ -141,7 +139,7 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                     inferred_departments=inferred_departments(jurisdiction, tasks))
 
 
-def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdiction, LoadedCampaign]:
+def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Yaml, Jurisdiction, LoadedCampaign]:
     """The plan file, its profile and its campaign; every problem of the three in one report."""
     raw = load_file(plan_path)
     base = plan_path.parent
@@ -155,12 +153,12 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdic
             ref = raw.get(key) if isinstance(raw, dict) else None
             if isinstance(ref, (str, int)) and not isinstance(ref, bool) and str(ref):
                 try:
-                    load(str(ref), base, (plan_path, raw.line_of(key)))
+                    load(str(ref), base, (plan_path, locate(raw, (key,))))
                 except InputError as more:
                     problems.extend(more.problems)
         raise InputError(problems) from None
 
-    def attempt(load):
+    def attempt(load: Callable[[], Loaded]) -> Loaded | None:
         try:
             return load()
         except InputError as exc:
@@ -168,22 +166,22 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Any, Jurisdic
             return None
 
     jurisdiction = attempt(lambda: catalog.load_profile(
-        plan.profile, base, (plan_path, raw.line_of("profile"))))
+        plan.profile, base, (plan_path, locate(raw, ("profile",)))))
     campaign = attempt(lambda: catalog.load_campaign(
-        plan.campaign, base, (plan_path, raw.line_of("campaign"))))
-    if problems:
+        plan.campaign, base, (plan_path, locate(raw, ("campaign",)))))
+    if problems or jurisdiction is None or campaign is None:
         raise InputError(problems)
     return plan, raw, jurisdiction, campaign
 
 
-def _name_problems(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, allowed_dates,
-                   phase_ids) -> list[Problem]:
+def _name_problems(plan: Plan, raw: Yaml, plan_path: Path, campaign: LoadedCampaign, allowed_dates: tuple[str, ...],
+                   phase_ids: list[str]) -> list[Problem]:
     """Every name a plan file sets (dates, phases, params …) is one its campaign defines, and
     every milestone's date is a named date or a phase's start or end."""
     found: list[Problem] = []
     model = campaign.model
 
-    def unknown(kind: str, name: str, known, loc: tuple) -> None:
+    def unknown(kind: str, name: str, known: Sequence[str], loc: Loc) -> None:
         found.append(Problem(
             f"{kind} “{name}” 不在专项模板 {campaign.id} 中{did_you_mean(name, known)}",
             plan_path, locate(raw, loc), ".".join(map(str, loc))))
@@ -207,7 +205,7 @@ def _name_problems(plan: Plan, raw, plan_path: Path, campaign: LoadedCampaign, a
     return found
 
 
-def _milestone_dates(model, dates, phase_dates) -> dict[str, PlanDate | None]:
+def _milestone_dates(model: Campaign, dates: Dates, phase_dates: PhaseDates) -> dict[str, PlanDate | None]:
     """Each milestone's date: a named date, or a phase's start or end."""
     result: dict[str, PlanDate | None] = {}
     for milestone in model.milestones:
@@ -222,10 +220,10 @@ def _milestone_dates(model, dates, phase_dates) -> dict[str, PlanDate | None]:
     return result
 
 
-def _role_problems(tasks: list[Item], jurisdiction: Jurisdiction, roles: dict[str, str]) -> list[Problem]:
+def _role_problems(tasks: list[Item[Task]], jurisdiction: Jurisdiction, roles: dict[str, str]) -> list[Problem]:
     """Every department role a task or subtask names: known, and defined for the jurisdiction."""
     found: list[Problem] = []
-    owners = [(item.model, item.source) for item in tasks]
+    owners: list[tuple[Task | Subtask, Source]] = [(item.model, item.source) for item in tasks]
     owners += [(sub, item.source.at("subtasks", k)) for item in tasks for k, sub in enumerate(item.model.subtasks)]
     for owner, source in owners:
         for which in ("lead", "cooperate"):
@@ -244,7 +242,7 @@ def _role_problems(tasks: list[Item], jurisdiction: Jurisdiction, roles: dict[st
     return found
 
 
-def _load_problems(campaign: LoadedCampaign, problems: list[Problem]):
+def _load_problems(campaign: LoadedCampaign, problems: list[Problem]) -> tuple[ProblemList | None, Source | None]:
     """The campaign's problem list (campaign.yaml ``problems:``), if it has one."""
     model = campaign.model
     wanted = [i for i, s in enumerate(model.sections) if s.items == "problems"]
@@ -271,10 +269,11 @@ def _load_problems(campaign: LoadedCampaign, problems: list[Problem]):
         return None, None
 
 
-def _evaluate_dates(plan: Plan, raw, plan_path: Path, allowed_dates, phase_ids, problems):
+def _evaluate_dates(plan: Plan, raw: Yaml, plan_path: Path, allowed_dates: tuple[str, ...], phase_ids: list[str],
+                    problems: list[Problem]) -> tuple[dict[str, PlanDate | None], dict[str, PhaseSpan]]:
     """Every date of the plan evaluated; relative ones after what they refer to."""
-    specs: dict[str, Any] = {name: plan.dates.get(name) for name in allowed_dates}
-    where: dict[str, tuple] = {name: ("dates", name) for name in allowed_dates}
+    specs: dict[str, object] = {name: plan.dates.get(name) for name in allowed_dates}
+    where: dict[str, tuple[str, ...]] = {name: ("dates", name) for name in allowed_dates}
     for pid in phase_ids:
         given = plan.phases.get(pid)
         for side in ("start", "end"):
@@ -294,7 +293,8 @@ def _evaluate_dates(plan: Plan, raw, plan_path: Path, allowed_dates, phase_ids, 
     return dates, phase_dates
 
 
-def _apply_overrides(kind, model_cls, items, overrides, there: Source, here: Source, problems):
+def _apply_overrides(kind: str, model_cls: type[Listed], items: list[Listed], overrides: ListOverrides, there: Source,
+                     here: Source, problems: list[Problem]) -> list[Item[Listed]]:
     """The campaign's items less the dropped ones, plus the plan's own additions."""
     ids = [item.id for item in items]
     for i, name in enumerate(overrides.drop):
@@ -334,15 +334,18 @@ def _apply_overrides(kind, model_cls, items, overrides, there: Source, here: Sou
     return result
 
 
-def _located(raw, loc, body):
+def _located(raw: Yaml, loc: Loc, body: object) -> object:
     node = raw
     for part in loc:
-        try:
+        if isinstance(node, LocatedDict) and isinstance(part, str) and part in node:
             node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return body
-    if isinstance(node, dict) and hasattr(node, "lines"):
-        copy = type(node)({k: v for k, v in node.items() if k != "after"})
+            continue
+        if isinstance(node, LocatedList) and isinstance(part, int) and -len(node) <= part < len(node):
+            node = node[part]
+            continue
+        return body
+    if isinstance(node, LocatedDict):
+        copy = LocatedDict({k: v for k, v in node.items() if k != "after"})
         copy.lines, copy.start_line = node.lines, node.start_line
         return copy
     return body

@@ -8,8 +8,8 @@ must stop the build, not leave a hole in an official document.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -19,22 +19,23 @@ from planmaker.base.dates import BLANK_YEAR, PlanDate, format_date, format_month
 from planmaker.base.errors import InputError, Problem, Refusal, field_path
 from planmaker.base.numbering import chinese_number
 from planmaker.inputs.validation import did_you_mean, locate
-from planmaker.plan.sandbox import Sandbox, TemplateProblem, bounded_text, budget
+from planmaker.plan.sandbox import Sandbox, bounded_text, budget
+from planmaker.plan.template_budget import TemplateProblem
 
 
-def _date(value, year: bool = True) -> str:
+def _date(value: object, year: bool = True) -> str:
     """2021年8月20日; ``year=False`` leaves the year out (8月20日), as a plan does
     for deadlines in its own year."""
     text = format_date(_as_date(value))
     return text if year else _without_year(text)
 
 
-def _month(value, year: bool = True) -> str:
+def _month(value: object, year: bool = True) -> str:
     text = format_month(_as_date(value))
     return text if year else _without_year(text)
 
 
-def _year(value, offset: int = 0) -> str:
+def _year(value: object, offset: int = 0) -> str:
     """2021年 (``offset=-1``: the year before, for 同比); 20__年 when unset."""
     date = _as_date(value)
     return BLANK_YEAR if date is None else f"{date.year + int(offset)}年"
@@ -44,10 +45,11 @@ def _without_year(text: str) -> str:
     return text.split("年", 1)[1]
 
 
-def _dates(values, sep: str = "、") -> str:
+def _dates(values: Iterable[object], sep: str = "、") -> str:
     """Several dates as the seeds list them: 2019年10月10日、2020年1月10日; the year
     is written again only when it changes (20__年__月__日、__月__日 when unset)."""
-    parts, previous = [], None
+    parts: list[str] = []
+    previous: PlanDate | None = None
     for value in values:
         date = _as_date(value)
         text = format_date(date)
@@ -58,11 +60,11 @@ def _dates(values, sep: str = "、") -> str:
     return sep.join(parts)
 
 
-def _span(start, end, sep: str = "—", repeat_year: bool = False, compact: bool = False) -> str:
+def _span(start: object, end: object, sep: str = "—", repeat_year: bool = False, compact: bool = False) -> str:
     return format_span(_as_date(start), _as_date(end), sep=sep, repeat_year=repeat_year, compact=compact)
 
 
-def _as_date(value) -> PlanDate | None:
+def _as_date(value: object) -> PlanDate | None:
     if value is None or isinstance(value, PlanDate):
         return value
     if isinstance(value, jinja2.Undefined):
@@ -92,30 +94,32 @@ _ENV = make_environment()
 _NAME_IN_MESSAGE = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
 
 
-def render(text: str, context: dict[str, Any], file: Path | str | None, raw: Any, loc: tuple) -> str:
+def render(text: str, context: Mapping[str, object], file: Path | str | None, raw: object,
+           loc: tuple[str | int, ...]) -> str:
     """Render one field of a YAML file, reporting failures at that field's line."""
     if "{" not in text:
         return text.strip()
     line, field = locate(raw, loc), field_path(loc) or None
-    where = dict(file=file, line=line, field=field)
+
+    def problem(message: str) -> Problem:
+        return Problem(message, file, line, field)
     try:
         with budget(MAX_OUTPUT_CHARS):
             result = bounded_text(_ENV.from_string(text).generate(context)).strip()
     except TemplateProblem as exc:
         raise InputError([Refusal(str(exc), file, line, field)]) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError([Problem(f"模板语法错误：{exc.message}", **where)]) from None
+        raise InputError([problem(f"模板语法错误：{exc.message}")]) from None
     except jinja2.UndefinedError as exc:
-        raise InputError([Problem(f"模板引用了未定义的变量：{undefined_name(exc)}", **where)]) from None
+        raise InputError([problem(f"模板引用了未定义的变量：{undefined_name(exc)}")]) from None
     except SecurityError as exc:
-        raise InputError([Problem(unsafe_message(exc), **where)]) from None
+        raise InputError([problem(unsafe_message(exc))]) from None
     except Exception as exc:
         raise InputError([Refusal(template_failure(exc), file, line, field)]) from None
     cleaned, count = textclean.clean(result)
     if count:
         # A template can write them too ('\x0c' in a Jinja string).
-        notices.warn(Problem(f"模板生成的文字含 {count} 个文档中不允许的控制字符（{textclean.describe(result)}），已删去",
-                             **where))
+        notices.warn(problem(f"模板生成的文字含 {count} 个文档中不允许的控制字符（{textclean.describe(result)}），已删去"))
     return cleaned
 
 

@@ -9,10 +9,12 @@ on the data of ``profiles/_dated.yaml`` (inputs/dated.py), never on the campaign
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planmaker.base.dates import PlanDate
 from planmaker.inputs import dated
+from planmaker.inputs.models import ParentDocument
 from planmaker.inputs.validation import did_you_mean
 
 BLANK_TITLE = "《____》"
@@ -93,7 +95,7 @@ class WordingView:
 class Citations:
     """``cite('key')``: a document the campaign cites, as the plan file gives it, else a visible blank."""
 
-    documents: dict  # the plan file's documents
+    documents: Mapping[str, ParentDocument]  # the plan file's documents
     declared: dict[str, str]  # the campaign's: key → what the document is
 
     def __call__(self, key: str) -> str:

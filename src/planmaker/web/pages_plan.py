@@ -86,7 +86,7 @@ def show(name: str):
     try:
         campaign = catalog().load_campaign(str(manifest.get("campaign"))).model.name if manifest else ""
     except InputError:
-        campaign = manifest.get("campaign", "")
+        campaign = str(manifest.get("campaign", ""))
     return render_template("plan.html", name=name, problems=problems, files=files, manifest=manifest,
                            campaign=campaign,
                            own_files=own, per_count=len(files) - len(own),

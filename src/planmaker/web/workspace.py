@@ -16,7 +16,7 @@ from pathlib import Path
 from planmaker.base.errors import InputError
 from planmaker.base.files import safe_filename
 from planmaker.commands.new import PLAN_FILE
-from planmaker.writing.output import read_manifest
+from planmaker.writing.output import manifest_entries, read_manifest
 
 OUT = "out"
 COLLECTED = "汇总"
@@ -96,8 +96,8 @@ class Workspace:
 
 def built_files(out_dir: Path) -> list[str]:
     """The files the last build wrote, as its manifest lists them, that are still there."""
-    entries = read_manifest(out_dir).get("files", [])
-    paths: list[str] = [e["path"] for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    entries = manifest_entries(read_manifest(out_dir))
+    paths: list[str] = [path for e in entries if isinstance(path := e.get("path"), str)]
     root = out_dir.resolve()
     # a manifest edited by hand may name any path: only files inside the folder are offered
     return [p for p in paths if (out_dir / p).is_file() and root in (out_dir / p).resolve().parents]

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from planmaker.base.errors import InputError
 from planmaker.kinds.base import InstitutionDocs
-from planmaker.office.docx_batch import PreparedTemplate, prepare
-from planmaker.writing.output import Manifest, WriteReport, place
+from planmaker.office.docx_batch import FieldValue, PreparedTemplate, prepare
+from planmaker.writing.output import Known, Manifest, WriteReport, place
 
 if TYPE_CHECKING:
     from planmaker.office.xlsx_batch import PreparedWorkbooks
@@ -58,7 +58,7 @@ class _Work:
     job: int
     path: str
     name: str
-    values: dict[str, str]
+    values: dict[str, FieldValue]
 
 
 # What each worker process holds: set once by _start, read by _write_chunk.
@@ -113,7 +113,7 @@ def _same_parts(a: bytes, b: bytes) -> bool:
                 and all(x.read(name) == y.read(name) for name in x.namelist()))
 
 
-def _prepare(job: InstitutionDocs, sample: dict[str, str] | None) -> PreparedTemplate | PreparedWorkbooks | None:
+def _prepare(job: InstitutionDocs, sample: dict[str, FieldValue] | None) -> PreparedTemplate | PreparedWorkbooks | None:
     """The job's template cut at its fields, checked once against the ordinary path."""
     if job.keys is None:
         return None
@@ -180,7 +180,7 @@ class BatchWriter:
         total = len(self.institutions)
         return (total - k) // n + 1 if total >= k else 0
 
-    def __call__(self, out_dir: Path, known: dict[str, Any], force: bool, report: WriteReport,
+    def __call__(self, out_dir: Path, known: Known, force: bool, report: WriteReport,
                  manifest: Manifest, journal=None) -> None:
         if not self.jobs:
             return

@@ -29,9 +29,9 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from planmaker.base.errors import InputError
 from planmaker.base.files import sha256
@@ -123,7 +123,9 @@ class BaseStore:
 class Merger:
     """Called by writing.output.place for a file the clerk edited; records what it did in the report."""
 
-    def __init__(self, out_dir: Path, settings: MergeSettings, report, journal=None, previous=None):
+    def __init__(self, out_dir: Path, settings: MergeSettings, report, journal=None,
+                 previous: Iterable[Mapping[str, object]] = ()):
+        """``previous``: the entries of the last build's manifest."""
         self.out_dir = out_dir
         self.settings = settings
         self.store = BaseStore(out_dir)
@@ -131,12 +133,13 @@ class Merger:
         self.journal = journal
         # What the last build generated for each file, wherever it went: for a file whose new
         # version went beside it (no base then), the copy's.
-        self.generated = {entry.get("logical", entry["path"]): entry["sha256"]
-                          for entry in (previous or {}).get("files", [])
-                          if isinstance(entry, dict) and isinstance(entry.get("path"), str)
-                          and isinstance(entry.get("logical", ""), str) and isinstance(entry.get("sha256"), str)}
+        self.generated = {logical: digest for entry in previous
+                          if isinstance(path := entry.get("path"), str)
+                          and isinstance(logical := entry.get("logical", path), str)
+                          and isinstance(digest := entry.get("sha256"), str)}
 
-    def __call__(self, relative: str, target: Path, data: bytes, digest: str, previous: Any) -> bool:
+    def __call__(self, relative: str, target: Path, data: bytes, digest: str,
+                 previous: str | tuple[str, ...] | None) -> bool:
         """Merge the new ``data`` into the clerk's file at ``target``; False when it is not merged
         (the caller then puts the new version beside it)."""
         if self.settings.mode == OFF or not mergeable(relative):

@@ -14,9 +14,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from planmaker.base import notices
 from planmaker.base.errors import InputError, Problem, os_problem
@@ -25,6 +25,10 @@ from planmaker.writing.atomic import PathRefused, _inside, _temporary, atomic_wr
 from planmaker.writing.journal import FolderLock, Journal
 
 MANIFEST = "manifest.json"
+# What builds of ours put at each path: its sha256, or several (a build that did not finish).
+Known = dict[str, "str | tuple[str, ...]"]
+# An entry of manifest.json as read back: JSON from a file a clerk may have edited, trusted in nothing.
+Entry = dict[str, object]
 
 
 @dataclass
@@ -47,7 +51,7 @@ class WriteReport:
 MAX_MANIFEST_BYTES = 50 * 1024 * 1024  # a batch of 100 000 institutions lists some 30 MB
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any]:
+def read_manifest(out_dir: Path) -> dict[str, object]:
     """The previous build's manifest; a BOM (Notepad saves one) is fine."""
     from planmaker.base.inputfile import read_bytes
 
@@ -67,6 +71,12 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and isinstance(data.get("files", []), list) else {}
 
 
+def manifest_entries(manifest: Mapping[str, object]) -> list[Entry]:
+    """The entries of a manifest's ``files`` that are JSON objects."""
+    files = manifest.get("files", [])
+    return [entry for entry in files if isinstance(entry, dict)] if isinstance(files, list) else []
+
+
 BESIDE = "（新生成{}）"
 MAX_BESIDE = 99
 
@@ -77,7 +87,7 @@ def _beside(path: str, number: int = 1) -> str:
     return str(pure.with_name(f"{pure.stem}{mark}{pure.suffix}"))
 
 
-def _ours(known: dict[str, Any], path: str, current: str | None) -> bool:
+def _ours(known: Known, path: str, current: str | None) -> bool:
     """Whether ``current`` is what a build of ours last put at ``path``."""
     value = known.get(path)
     return value == current if isinstance(value, str) else value is not None and current in value
@@ -86,7 +96,7 @@ def _ours(known: dict[str, Any], path: str, current: str | None) -> bool:
 WRITTEN, UNCHANGED, KEPT, MERGED = "written", "unchanged", "kept", "merged"
 
 
-def place(out_dir: Path, relative: str, data: bytes, known: dict[str, Any], force: bool,
+def place(out_dir: Path, relative: str, data: bytes, known: Known, force: bool,
           durable: bool = True, journal=None, merge=None) -> tuple[str, str, str]:
     """Put one generated file in the output folder, keeping the user's edits.
 
@@ -138,17 +148,18 @@ class Manifest:
         self.produced: set[str] = set()  # logical paths
         self.paths: set[str] = set()  # where they went
 
-    def add(self, artifact_path: str, path: str, kind: str, digest: str, extra: dict[str, Any]) -> None:
-        entry = {"path": path, "kind": kind, "sha256": digest, **extra}
+    def add(self, artifact_path: str, path: str, kind: str, digest: str, extra: Mapping[str, object]) -> None:
+        entry: Entry = {"path": path, "kind": kind, "sha256": digest, **extra}
         if path != artifact_path:
             entry["logical"] = artifact_path
         self.produced.add(artifact_path)
         self.paths.add(path)
         self._entries.write(_entry_text(entry))
 
-    def close(self, meta: dict[str, Any], carried: list[dict[str, Any]]) -> None:
-        for entry in carried:
-            self.add(entry.get("logical", entry["path"]), entry["path"], entry["kind"], entry["sha256"],
+    def close(self, meta: Mapping[str, object], carried: list[Entry]) -> None:
+        for entry in carried:  # each with its path, kind and sha256: _carried took only those
+            path = str(entry["path"])
+            self.add(str(entry.get("logical", path)), path, str(entry["kind"]), str(entry["sha256"]),
                      {k: v for k, v in entry.items() if k not in ("path", "kind", "sha256", "logical")})
         head = json.dumps({**meta, "files": []}, ensure_ascii=False, indent=2)
         target = self.out_dir / MANIFEST
@@ -188,7 +199,7 @@ class Manifest:
             raise
 
 
-def _entry_text(entry: dict[str, Any]) -> str:
+def _entry_text(entry: Entry) -> str:
     """One manifest entry laid out as json.dumps(manifest, indent=2) lays it out.
 
     Json never leaves a raw line break inside a string, so each line is
@@ -202,7 +213,7 @@ def _entry_text(entry: dict[str, Any]) -> str:
     return "    " + json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ") + "\n"
 
 
-def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any],
+def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: Mapping[str, object],
                   force: bool = False, partial: bool = False, streams=(), merge=None) -> WriteReport:
     """Write ``artifacts`` and the manifest; ``partial`` keeps the manifest
     entries of files this run did not produce (a build with --only).
@@ -229,7 +240,7 @@ def write_outputs(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
         raise
 
 
-def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any], force: bool, partial: bool,
+def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: Mapping[str, object], force: bool, partial: bool,
                   streams, settings) -> WriteReport:
     from planmaker.writing.merging import Merger, mergeable
 
@@ -240,7 +251,7 @@ def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
         known = _known(previous, landed)
         report = WriteReport()
         manifest = Manifest(out_dir)
-        merger = Merger(out_dir, settings, report, journal, previous) if settings is not None else None
+        merger = Merger(out_dir, settings, report, journal, manifest_entries(previous)) if settings is not None else None
         try:
             for artifact in artifacts:
                 path, digest, outcome = place(out_dir, artifact.path, artifact.data, known, force, journal=journal,
@@ -254,8 +265,8 @@ def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: dict[str, Any]
             carried = _carried(out_dir, previous, landed, manifest) if partial else []
             manifest.close(meta, carried)
             if merger is not None:
-                merger.store.prune({e["sha256"] for e in carried if isinstance(e.get("sha256"), str)})
-            _roll_back(out_dir, landed, manifest.paths | {e["path"] for e in carried}, previous)
+                merger.store.prune({sha for e in carried if isinstance(sha := e.get("sha256"), str)})
+            _roll_back(out_dir, landed, manifest.paths | {str(e["path"]) for e in carried}, previous)
         except (OSError, PathRefused, InputError) as exc:
             if isinstance(exc, OSError):
                 problems = [os_problem(exc, out_dir)]
@@ -283,43 +294,45 @@ def _unfinished(problems: list[Problem], report: WriteReport) -> InputError:
     return error
 
 
-def _known(previous: dict[str, Any], landed: dict[str, str]) -> dict[str, Any]:
+def _known(previous: Mapping[str, object], landed: dict[str, str]) -> Known:
     """{path: sha256 (or several)}: what builds of ours put where, by the
     last manifest and by the journal of a build that did not finish."""
-    known: dict[str, Any] = {}
-    for entry in previous.get("files", []):
-        if isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str):
-            known[entry["path"]] = entry["sha256"]
+    known: Known = {}
+    for entry in manifest_entries(previous):
+        path, digest = entry.get("path"), entry.get("sha256")
+        if isinstance(path, str) and isinstance(digest, str):
+            known[path] = digest
     for path, digest in landed.items():
         old = known.get(path)
         known[path] = digest if old in (None, digest) else (old, digest) if isinstance(old, str) else (*old, digest)
     return known
 
 
-def _carried(out_dir: Path, previous: dict[str, Any], landed: dict[str, str], manifest: Manifest) -> list[dict]:
+def _carried(out_dir: Path, previous: Mapping[str, object], landed: dict[str, str],
+             manifest: Manifest) -> list[Entry]:
     """The previous manifest's entries for files this (partial) build did not produce."""
     carried = []
-    for entry in previous.get("files", []):
-        if not (isinstance(entry, dict) and isinstance(entry.get("path"), str) and "sha256" in entry
-                and "kind" in entry):
+    for entry in manifest_entries(previous):
+        relative = entry.get("path")
+        if not (isinstance(relative, str) and "sha256" in entry and "kind" in entry):
             continue
-        if entry.get("logical", entry["path"]) in manifest.produced or entry["path"] in manifest.paths:
+        if entry.get("logical", relative) in manifest.produced or relative in manifest.paths:
             continue
-        path = _inside(out_dir, entry["path"])
+        path = _inside(out_dir, relative)
         if not path.is_file():
             continue
-        if entry["path"] in landed and file_sha(path) == landed[entry["path"]]:
-            entry = {**entry, "sha256": landed[entry["path"]]}  # rewritten by the build that did not finish
+        if relative in landed and file_sha(path) == landed[relative]:
+            entry = {**entry, "sha256": landed[relative]}  # rewritten by the build that did not finish
         carried.append(entry)
     return carried
 
 
-def _roll_back(out_dir: Path, landed: dict[str, str], listed: set[str], previous: dict[str, Any]) -> None:
+def _roll_back(out_dir: Path, landed: dict[str, str], listed: set[str], previous: Mapping[str, object]) -> None:
     """Delete what an unfinished build wrote that neither manifest lists,
     where the file still holds exactly what it wrote."""
     if not landed:
         return
-    before = {entry.get("path") for entry in previous.get("files", []) if isinstance(entry, dict)}
+    before = {entry.get("path") for entry in manifest_entries(previous)}
     for path, digest in landed.items():
         if path in listed or path in before:
             continue

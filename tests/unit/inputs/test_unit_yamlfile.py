@@ -3,7 +3,7 @@
 import pytest
 
 from planmaker.base.errors import InputError
-from planmaker.inputs.annex_kinds import CATALOGUE, annex_kind
+from planmaker.inputs.annex_kinds import CATALOGUE, COLLECTED, annex_kind
 from planmaker.inputs.yamlfile import load_text
 
 
@@ -24,3 +24,9 @@ def test_the_catalogue_says_which_annexes_are_summed_and_which_present_the_probl
     assert [k for k, info in CATALOGUE.items() if info.collected] == ["stats"]
     assert {k for k, info in CATALOGUE.items() if info.from_problems} == {"selfcheck", "ledger"}
     assert annex_kind("tasks").implied_by_tasks and annex_kind("checklist").own_layout
+
+
+def test_the_typed_list_of_collected_kinds_is_the_catalogue_s():
+    """collect reads its annexes through COLLECTED (typed by their model); the flag in the catalogue says the same."""
+    assert [k.key for k in COLLECTED] == [k for k, info in CATALOGUE.items() if info.collected]
+    assert all(CATALOGUE[k.key] is k for k in COLLECTED)
