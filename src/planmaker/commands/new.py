@@ -22,6 +22,7 @@ from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 from planmaker.inputs.models import Plan
 from planmaker.inputs.planfile import Note, dump_plan
+from planmaker.inputs.validation import parse_model
 
 Ask = Callable[[str, str], str]  # (question, default) → the answer typed
 Tell = Callable[[str], None]
@@ -277,7 +278,8 @@ def new_plan(new: NewPlan) -> Plan:
     if new.parent_title:
         data["parent_document"] = {"title": new.parent_title} | ({"number": new.parent_number}
                                                                  if new.parent_number else {})
-    return Plan.model_validate(data)
+    # the answers are checked as the file they make would be (a 5000-character title is refused, not a crash)
+    return parse_model(Plan, data, PLAN_FILE)
 
 
 def plan_notes(new: NewPlan) -> dict[str, Note]:
@@ -351,7 +353,6 @@ def write_plan(folder: Path, text: str, force: bool = False, profile: str | None
 def _valid(text: str, path: Path) -> None:
     """The plan file as build will read it, before it is written: an answer build would refuse
     (a title over its length) is said now, and no plan.yaml is left to block the next `new`."""
-    from planmaker.inputs.validation import parse_model
     from planmaker.inputs.yamlfile import load_text
 
     parse_model(Plan, load_text(text, str(path)), path)
