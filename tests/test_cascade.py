@@ -61,6 +61,10 @@ def test_a_province_hands_down_to_its_cities(tmp_path):
     assert set(cities) == expected and len(cities) == 14
     for name in ("liuzhou", "南宁市"):
         assert run_cli("check", tmp_path / "out" / name / "plan.yaml").exit_code == 0
+    # each child's warning once, naming the plan file the clerk will open (not where it was first rendered)
+    warned = [line for line in result.output.splitlines() if line.startswith("警告：")]
+    assert warned and all(line.startswith(f"警告：{tmp_path / 'out'}") for line in warned), warned[:3]
+    assert len(warned) == len(set(warned))
 
 
 def test_a_county_has_no_subordinates_to_cascade_to(tmp_path):

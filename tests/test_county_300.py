@@ -31,6 +31,7 @@ from problem_campaign import problem_campaign
 COUNTY = "rongan"
 OTHERS = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongshui", "sanjiang", "yufeng"]
 PLAN = "profile: {profile}\ncampaign: abuses-problems\ndates: {{start: 2020-09, end: 2020-12, report: {report}}}\n"
+pytestmark = pytest.mark.xdist_group("county_300")  # the county's 300 forms built once, on one worker
 CATEGORIES = ["综合医院", "乡镇卫生院", "诊所", "社区卫生服务中心", "专科医院", "中医医院", "村卫生室", "体检中心"]
 
 

@@ -33,6 +33,9 @@ KEPT = {"city-notice": ["按照省纠风工作领导小组的统一部署", "《
                        "2023年，全省共查处医药购销领域不正之风案件126起", "（2021年5月1日起施行）",
                        "2022年3月1日起施行的《中华人民共和国医师法》"]}
 
+# the documents converted by LibreOffice once, on one worker
+pytestmark = pytest.mark.xdist_group("import_received")
+
 
 def ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, re.sub(r"\s+", "", a), re.sub(r"\s+", "", b), autojunk=False).ratio()

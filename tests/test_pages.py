@@ -48,8 +48,10 @@ imprint:
   date: 2021-08-23
 """
 
-pytestmark = pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
-                                reason="needs LibreOffice and poppler-utils")
+# one worker prints the examples once for every test here (conftest: --dist loadgroup)
+pytestmark = [pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
+                                 reason="needs LibreOffice and poppler-utils"),
+              pytest.mark.xdist_group("pages")]
 
 
 @pytest.fixture(scope="module")

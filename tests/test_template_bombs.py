@@ -22,7 +22,7 @@ LIMIT_SECONDS = 10
 LIMIT_MB = 500
 CASES = [(name, command) for name, _, _ in cases() for command in ("check", "build")]
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("template_bombs")]  # its fixtures built once
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,11 @@ module knows none of them by name."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planmaker import __version__
 from planmaker.base import notices
@@ -24,6 +26,9 @@ from planmaker.kinds.making import make_job
 from planmaker.plan.inferred import notice_for
 from planmaker.plan.resolve import Resolved, resolve
 from planmaker.writing.output import WriteReport, write_outputs
+
+if TYPE_CHECKING:
+    from planmaker.writing.batch import BatchWriter
 
 parse_only = registry.parse_only
 
@@ -62,29 +67,24 @@ def load_institutions(resolved: Resolved, institutions_file: Path | None):
     return list(resolved.jurisdiction.institutions)
 
 
-def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
-          only: Iterable[str] | None = None, force: bool = False,
-          institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
-          shard: tuple[int, int] = (1, 1), progress=False, write: bool = True,
-          merge: str = "track") -> BuildResult:
-    """Build every document of the plan into ``out_dir``.
+@dataclass(frozen=True)
+class Rendered:
+    """A plan's documents rendered in memory and its per-institution batch, ready to be written."""
+    plan_path: Path
+    resolved: Resolved
+    artifacts: list[Artifact]
+    batch: BatchWriter
+    when: dt.datetime
+    partial: bool
 
-    ``shard`` (k, n) builds the k-th of n shares of the per-institution
-    documents; the first share also builds the plan's own documents, so the
-    shares together are exactly one whole build.  ``also`` names kinds that are
-    not built by default (pdf, asked for with --format pdf).  ``write=False``
-    renders everything and writes nothing (cascade's check of every child).
-    ``merge`` (track, apply or off) says what becomes of a .docx or .xlsx the
-    clerk edited since the last build (writing/merging.py).
-    ``progress``: True draws the terminal's bar; a callable (total) → an object with
-    ``update(n)`` and ``render_finish()`` reports the batch to its caller (the page's bar).
-    """
+
+def render_plan(plan_path: Path, catalog: Catalog | None = None, only: Iterable[str] | None = None,
+                institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
+                shard: tuple[int, int] = (1, 1), progress: object = False) -> Rendered:
+    """Everything of ``build`` but the writing: the plan resolved and refused if check finds errors,
+    its own documents rendered, the per-institution batch ready to stream."""
     from planmaker.writing.batch import BatchWriter
-    from planmaker.writing.journal import FolderLock
-    from planmaker.writing.merging import MergeSettings
 
-    if write:
-        FolderLock(Path(out_dir)).refuse_if_busy()
     catalog = catalog or Catalog()
     kinds = registry.chosen(only, also)
     for kind in kinds:
@@ -106,18 +106,45 @@ def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
 
     batch = BatchWriter(_institution_docs(job, kinds), institutions, workers, shard, progress,
                         finish if finishing else None)
-    if not write:
-        batch.check_first()
-        return BuildResult(resolved, artifacts, WriteReport())
+    return Rendered(Path(plan_path), resolved, artifacts, batch, job.when,
+                    partial=only is not None or shard != (1, 1))
+
+
+def write_rendered(rendered: Rendered, out_dir: Path, force: bool = False, merge: str = "track") -> BuildResult:
+    """The rendered plan written into ``out_dir`` (writing/output.py: edited files kept or merged)."""
+    from planmaker.writing.merging import MergeSettings
+
+    resolved = rendered.resolved
     meta = {
         "generator": f"planmaker {__version__}",
-        "plan": Path(plan_path).name,
+        "plan": rendered.plan_path.name,
         "profile": resolved.jurisdiction.id,
         "jurisdiction": resolved.jurisdiction.name,
         "campaign": resolved.campaign.id,
         "versions": versions(),
     }
-    report = write_outputs(Path(out_dir), artifacts, meta, force=force,
-                           partial=only is not None or shard != (1, 1), streams=[batch],
-                           merge=MergeSettings(merge, job.when))
-    return BuildResult(resolved, artifacts, report)
+    report = write_outputs(Path(out_dir), rendered.artifacts, meta, force=force, partial=rendered.partial,
+                           streams=[rendered.batch], merge=MergeSettings(merge, rendered.when))
+    return BuildResult(resolved, rendered.artifacts, report)
+
+
+def build(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
+          only: Iterable[str] | None = None, force: bool = False,
+          institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
+          shard: tuple[int, int] = (1, 1), progress: object = False, merge: str = "track") -> BuildResult:
+    """Build every document of the plan into ``out_dir``.
+
+    ``shard`` (k, n) builds the k-th of n shares of the per-institution
+    documents; the first share also builds the plan's own documents, so the
+    shares together are exactly one whole build.  ``also`` names kinds that are
+    not built by default (pdf, asked for with --format pdf).
+    ``merge`` (track, apply or off) says what becomes of a .docx or .xlsx the
+    clerk edited since the last build (writing/merging.py).
+    ``progress``: True draws the terminal's bar; a callable (total) → an object with
+    ``update(n)`` and ``render_finish()`` reports the batch to its caller (the page's bar).
+    """
+    from planmaker.writing.journal import FolderLock
+
+    FolderLock(Path(out_dir)).refuse_if_busy()
+    rendered = render_plan(plan_path, catalog, only, institutions_file, also, workers, shard, progress)
+    return write_rendered(rendered, out_dir, force, merge)

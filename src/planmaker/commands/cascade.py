@@ -14,17 +14,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from planmaker.base import resources
+from planmaker.base import notices, resources
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem
 from planmaker.base.files import Artifact
 from planmaker.base.schedule import add_workdays
-from planmaker.commands.build import BuildResult, build
+from planmaker.commands.build import BuildResult, Rendered, render_plan, write_rendered
 from planmaker.inputs.catalog import Catalog, Jurisdiction
 from planmaker.inputs.models import Plan
 from planmaker.inputs.planfile import dump_plan
 from planmaker.plan.compose import plan_title
 from planmaker.plan.resolve import FIXED_DATES, Resolved, resolve
+from planmaker.writing.journal import FolderLock
 from planmaker.writing.output import WriteReport, write_outputs
 
 DEFAULT_LEAD_DAYS = 5
@@ -141,17 +142,18 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         data = child_plan(parent, child, out_dir / child_folder(child), lead_days)
         plan_files.append(Artifact(f"{child_folder(child)}/plan.yaml", "plan-file", _plan_text(parent, child, data, lead_days),
                                    {"jurisdiction": child.name}))
-    _dry_run(parent, children, out_dir, plan_files, catalog, lead_days, force)
+    rendered = _render_children(parent, children, out_dir, plan_files, catalog, lead_days, force)
     meta = {"parent_plan": Path(plan_path).name, "jurisdiction": parent.jurisdiction.name,
             "lead_working_days": lead_days}
     # Plan files are the clerks' to edit: an edited one is kept, like any generated file.
     report = write_outputs(out_dir, plan_files, meta, force=force)
     results: list[tuple[Jurisdiction, Path, BuildResult]] = []
     wrote = len(report.written) + len(report.kept)
-    for child in children:
+    for child, documents in zip(children, rendered):
         child_dir = out_dir / child_folder(child)
         try:
-            built = build(child_dir / "plan.yaml", child_dir, catalog, force=force)
+            FolderLock(child_dir).refuse_if_busy()
+            built = write_rendered(documents, child_dir, force=force)
         except InputError as exc:  # a disk that filled up, a folder another build holds
             done = "、".join(c.name for c, _, _ in results) or "无"
             exc.problems.append(Problem(f"已完成的下级：{done}；{child.name}及其后的下级未完成"))
@@ -162,11 +164,11 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     return CascadeResult(parent, report, results)
 
 
-def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan_files: list[Artifact],
-             catalog: Catalog, lead_days: int, force: bool) -> None:
-    """Build every child in memory first, so that one child's error (an edited
-    plan that no longer parses, a profile without a role) stops the cascade
-    before anything is written, with every child's problems listed."""
+def _render_children(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan_files: list[Artifact],
+                     catalog: Catalog, lead_days: int, force: bool) -> list[Rendered]:
+    """Every child rendered in memory before anything is written, so that one child's error (an edited
+    plan that no longer parses, a profile without a role) stops the cascade with every child's problems
+    listed; the rendered documents are then written as they are."""
     import shutil
     import tempfile
 
@@ -176,6 +178,7 @@ def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan
 
     known = {e.get("path"): e.get("sha256") for e in manifest_entries(read_manifest(out_dir))}
     problems: list[Problem] = []
+    rendered: list[Rendered] = []
     stage = Path(tempfile.mkdtemp(prefix="planmaker-cascade-"))
     try:
         for child, artifact in zip(children, plan_files):
@@ -190,11 +193,22 @@ def _dry_run(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan
                 plan = folder / "plan.yaml"
                 # the same plan, its own profile and campaign referred to from where it is staged
                 plan.write_bytes(_plan_text(parent, child, child_plan(parent, child, folder, lead_days), lead_days))
+
+            def at_target(problem: Problem, plan: Path = plan, target: Path = target) -> Problem:
+                return dataclasses.replace(problem, file=target) if problem.file == plan else problem
+
             try:
-                build(plan, target.parent, catalog, write=False)
+                with notices.collecting() as said:
+                    documents = render_plan(plan, catalog)
+                    documents.batch.check_first()
+                rendered.append(dataclasses.replace(
+                    documents, plan_path=target, resolved=dataclasses.replace(documents.resolved, plan_file=target)))
             except InputError as exc:
-                problems += [dataclasses.replace(p, file=target) if p.file == plan else p for p in exc.problems]
+                problems += [at_target(p) for p in exc.problems]
+            for notice in said:  # said of the staged file, told of the one the clerk will open
+                notices.warn(at_target(notice))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     if problems:
         raise InputError(problems)
+    return rendered
