@@ -84,7 +84,14 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.fixture
+def pytest_collection_modifyitems(items):
+    """A test that starts LibreOffice takes seconds: it is slow, whether or not it says so."""
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
 def libreoffice():
     """The soffice binary; a missing LibreOffice skips locally but fails in CI."""
     binary = soffice()

@@ -60,6 +60,7 @@ def test_collect_without_writing(tmp_path):
         api.collect([tmp_path / "nowhere"], plan)
 
 
+@pytest.mark.slow
 def test_import_plan_returns_what_the_command_prints(tmp_path):
     from seed_plans import plans
 

@@ -118,6 +118,7 @@ def build_files(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_workers_and_shards_give_the_same_documents(tmp_path):
     source = institutions_csv(tmp_path / "机构.csv", 300)
     common = [PLAN, "--institutions", source, "--only", "checklist,plan"]
@@ -209,6 +210,7 @@ def test_an_edited_checklist_survives_a_batch_rebuild(tmp_path):
     assert "未变化" in result.output
 
 
+@pytest.mark.slow
 def test_selfcheck_and_ledger_per_institution_match_docxtpl():
     resolved = resolve(EXAMPLES / "county-conduct" / "plan.yaml", Catalog())
     _, jobs = render_all(resolved, only=["selfcheck", "ledger"], with_institutions=True)
@@ -223,6 +225,7 @@ def test_selfcheck_and_ledger_per_institution_match_docxtpl():
             assert institution.name in all_text(prepared.fill(values))
 
 
+@pytest.mark.slow
 def test_spawned_workers_as_on_windows_give_the_same_documents(tmp_path, monkeypatch):
     """Where workers are spawned they get the prepared templates by pickling, not the jobs."""
     source = institutions_csv(tmp_path / "机构.csv", 150)

@@ -56,6 +56,7 @@ def built(tmp_path_factory):
 
 # ------------------------------------------------------------------ fidelity
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key,part", [("1", "一"), ("4", "四")])
 def test_example_plan_matches_its_seed_section(built, key, part):
     text, _ = built[key]
@@ -145,6 +146,7 @@ PROFILES = ["guangxi", "liuzhou", "rongan", "sichuan", "yaan", "yucheng", "hebei
 LEVEL_WORDS = {"province": (), "prefecture": ("我区", "我县"), "county": ("我市", "全市", "我省")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("campaign", sorted(PHASES))
 @pytest.mark.parametrize("profile", PROFILES)
 def test_campaign_speaks_as_any_jurisdiction(tmp_path, campaign, profile):
@@ -220,6 +222,7 @@ def test_plan_file_changes_a_percentage(tmp_path):
     assert "各级医院覆盖80%以上（4家）" in text and "覆盖60%以上（不少于20家）" in text
 
 
+@pytest.mark.slow
 def test_milestones_without_a_list_stay_blank(built):
     assert "（__家）" in built["1"][0] and "（不少于__家）" in built["4"][0]
 
@@ -242,6 +245,7 @@ def test_quarterly_dates_on_a_holiday_are_reported(tmp_path):
     assert "recurring.quarterly" in result.output
 
 
+@pytest.mark.slow
 def test_quarters_follow_the_period_and_blank_without_one(tmp_path):
     plan = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8")
     # signed and annual_report are written as dates: they move with the start too, or check (and
@@ -276,6 +280,7 @@ def test_bad_recurring_and_milestone_entries_are_located(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_cascade_gives_subordinates_earlier_quarterly_dates(tmp_path):
     plan = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8")
     city = write_plan(tmp_path / "city", plan.replace("profile: shijiazhuang-changan", "profile: shijiazhuang"))
@@ -288,6 +293,7 @@ def test_cascade_gives_subordinates_earlier_quarterly_dates(tmp_path):
     assert "分别于2019年9月27日、2020年1月3日前上报" in text
 
 
+@pytest.mark.slow
 def test_check_reports_milestones_out_of_order(tmp_path):
     plan = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8")
     plan = plan.replace("coverage_second: coverage_first + 1 month", "coverage_second: coverage_first - 1 month")

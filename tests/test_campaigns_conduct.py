@@ -135,6 +135,7 @@ CONDUCT_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", sorted(CONDUCT_CASES))
 def test_conduct_campaign_speaks_for_each_level(tmp_path, profile):
     name, own, foreign = CONDUCT_CASES[profile]
@@ -323,6 +324,7 @@ def _institutions(path):
     return path
 
 
+@pytest.mark.slow
 def test_selfcheck_and_ledger_for_each_institution(tmp_path):
     out = tmp_path / "out"
     result = run_cli("build", CONDUCT, "-o", out, "--only", "selfcheck,ledger",
@@ -356,6 +358,7 @@ def test_same_input_same_bytes(tmp_path):
         assert (first / entry["path"]).read_bytes() == (second / entry["path"]).read_bytes(), entry["path"]
 
 
+@pytest.mark.slow
 def test_selfcheck_and_ledger_convert_in_libreoffice(libreoffice, conduct_out, tmp_path):
     files = files_of_kind(conduct_out, "selfcheck") + files_of_kind(conduct_out, "ledger")
     assert len(files) == 4

@@ -109,6 +109,7 @@ CAMPAIGNS = {
 CITATION = re.compile(r"《[^》]*》")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("campaign", sorted(CAMPAIGNS))
 @pytest.mark.parametrize("profile", sorted(JURISDICTIONS))
 def test_campaign_speaks_as_any_jurisdiction(tmp_path, campaign, profile):

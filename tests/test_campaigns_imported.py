@@ -32,6 +32,7 @@ def words_of(profile: str) -> tuple[str, set[str]]:
     return j.kind, {w for w in words if w}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", sorted(BUNDLED))
 def test_bundled_example_checks_and_rebuilds_its_seed(example, tmp_path):
     plan = EXAMPLES / example / "plan.yaml"
@@ -43,6 +44,7 @@ def test_bundled_example_checks_and_rebuilds_its_seed(example, tmp_path):
     assert score >= 0.9, score
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", sorted(BUNDLED))
 def test_bundled_campaign_built_for_other_kinds_keeps_none_of_the_example(example, tmp_path):
     import yaml

@@ -15,6 +15,7 @@ def cascaded(tmp_path_factory):
     return run_into(tmp_path_factory, "cascade", "cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml")
 
 
+@pytest.mark.slow
 def test_ten_county_plans_each_passing_check_with_earlier_deadlines(cascaded):
     city = resolve(EXAMPLES / "liuzhou-2021" / "plan.yaml", Catalog())
     plans = sorted(cascaded.glob("*/plan.yaml"))
@@ -29,6 +30,7 @@ def test_ten_county_plans_each_passing_check_with_earlier_deadlines(cascaded):
         assert [t.model.id for t in county.tasks] == [t.model.id for t in city.tasks]
 
 
+@pytest.mark.slow
 def test_county_documents_cite_the_city_plan_and_speak_for_the_county(cascaded):
     text = docx_text(files_of_kind(cascaded / "rongan", "plan")[0])
     assert text.startswith("融安县2021年开展不合理医疗检查专项治理行动工作方案")
@@ -40,6 +42,7 @@ def test_county_documents_cite_the_city_plan_and_speak_for_the_county(cascaded):
     assert "于2021年9月26日及2022年2月22日前" in text
 
 
+@pytest.mark.slow
 def test_an_edited_county_plan_file_is_kept_on_a_second_cascade(cascaded):
     plan = cascaded / "rongan" / "plan.yaml"
     edited = plan.read_text(encoding="utf-8").replace("parent_document:", "number: 融卫发〔2021〕1号\nparent_document:")
@@ -50,6 +53,7 @@ def test_an_edited_county_plan_file_is_kept_on_a_second_cascade(cascaded):
     assert "保留原文件" in result.output
 
 
+@pytest.mark.slow
 def test_a_province_hands_down_to_its_cities(tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text((EXAMPLES / "guangxi-2020" / "plan.yaml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -1,6 +1,7 @@
 """A pre-filled checklist for every institution, from a list of any size."""
 
 import docx
+import pytest
 from openpyxl import Workbook
 
 from conftest import EXAMPLES, convert, docx_text, manifest, run_cli
@@ -120,6 +121,7 @@ def test_bad_institution_list_names_the_row(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_every_document_converts_in_libreoffice(libreoffice, tmp_path):
     source = institution_book(tmp_path / "list.xlsx", [("某县人民医院", "", "综合医院", "二级", "公立", "", "")])
     out = tmp_path / "out"

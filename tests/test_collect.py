@@ -30,6 +30,8 @@ from planmaker.office.stats_layout import META_SHEET, read_metadata
 from planmaker.plan.resolve import resolve
 from stats_fill import consistent
 
+# the counties' filled forms are made once (functools.cache), on one worker
+pytestmark = pytest.mark.xdist_group("collect")
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]
 PLAN = """\
@@ -152,6 +154,7 @@ def report(out: Path) -> str:
 
 # ---------------------------------------------------------------- a clean collection
 
+@pytest.mark.slow
 def test_clean_collection_sums_every_county(tmp_path, liuzhou_plan):
     inbox = all_counties(tmp_path / "收到")
     out = tmp_path / "汇总"
@@ -230,6 +233,7 @@ def test_the_summed_form_is_collected_one_level_up(tmp_path, liuzhou_plan):
     assert "已跳过的非表格文件" in report(region) and REPORT_FILE in report(region)
 
 
+@pytest.mark.slow
 def test_same_input_same_bytes(tmp_path, liuzhou_plan):
     inbox = all_counties(tmp_path / "in")
     first, second = tmp_path / "a", tmp_path / "b"
@@ -328,6 +332,7 @@ def test_totals_that_disagree_with_their_parts(tmp_path, liuzhou_plan):
     assert meta["collected_files"] == "8" and "鱼峰区" in meta["collected_units"]
 
 
+@pytest.mark.slow
 def test_the_form_sent_down_is_filled_and_summed(tmp_path, liuzhou_plan):
     """The city's blank form goes to each county, which writes its name in 填报单位
     (full or short) and its figures; the city's collect sums them all."""
@@ -365,6 +370,7 @@ def test_a_blank_form_leaves_the_reporting_unit_to_be_written(tmp_path):
     assert reporting_unit(city, summed=True) == "柳州市"
 
 
+@pytest.mark.slow
 def test_files_that_do_not_belong(tmp_path, liuzhou_plan):
     inbox = all_counties(tmp_path / "in")
     other = tmp_path / "其他"
@@ -446,12 +452,9 @@ def test_a_county_that_submitted_twice(tmp_path, liuzhou_plan):
 # ---------------------------------------------------------------- LibreOffice
 
 @pytest.fixture(scope="module")
-def roundtripped(tmp_path_factory):
+def roundtripped(tmp_path_factory, libreoffice):
     """Forms filled with openpyxl, then opened and saved by LibreOffice (recalculated)."""
-    from conftest import soffice
-    binary = soffice()
-    if binary is None:
-        pytest.skip("LibreOffice 未安装")
+    binary = libreoffice
     work = tmp_path_factory.mktemp("lo")
     sources = [put(work / "openpyxl", f"{c}-{f}.xlsx", filled(c, f)) for c in COUNTIES for f in ("form1", "form2")
                if c != "rongan"]
@@ -463,6 +466,7 @@ def roundtripped(tmp_path_factory):
     return work / "lo"
 
 
+@pytest.mark.slow
 def test_libreoffice_keeps_the_metadata(roundtripped):
     book = xr.Workbook((roundtripped / "liubei-form2.xlsx").read_bytes())
     assert dict(book.sheets)[META_SHEET] in ("hidden", "veryHidden")  # LibreOffice writes veryHidden as hidden
@@ -543,6 +547,7 @@ def test_an_output_folder_in_the_inbox_is_refused(tmp_path, liuzhou_plan, inside
 
 # ---------------------------------------------------------------- the reader
 
+@pytest.mark.slow
 def test_reader_matches_openpyxl(roundtripped):
     path = roundtripped / "liubei-form2.xlsx"
     fast = xr.Workbook(path.read_bytes()).cells("统计表二")

@@ -114,6 +114,7 @@ def county(tmp_path_factory):
             "inbox": inbox, "values": values}
 
 
+@pytest.mark.slow
 def test_every_document_for_every_institution(county):
     built = county["built"]
     folders = {"检查表": [".docx"], "统计表": [".xlsx"], "自查表": [".docx", ".xlsx"], "整改台账": [".docx", ".xlsx"]}
@@ -125,12 +126,9 @@ def test_every_document_for_every_institution(county):
 
 
 @pytest.fixture(scope="module")
-def libreoffice_sample(county):
+def libreoffice_sample(county, libreoffice):
     """Three institutions' forms filled with openpyxl, then opened and saved by LibreOffice."""
-    from conftest import soffice
-    binary = soffice()
-    if binary is None:
-        pytest.skip("LibreOffice 未安装")
+    binary = libreoffice
     sample = [county["inbox"] / f"融安县第{n}号医疗机构.xlsx" for n in (1, 150, 300)]
     saved = county["work"] / "libreoffice"
     subprocess.run([binary, f"-env:UserInstallation={(county['work'] / 'lo').as_uri()}", "--headless",
@@ -142,6 +140,7 @@ def libreoffice_sample(county):
     return sample
 
 
+@pytest.mark.slow
 def test_county_and_city_collect_exactly(county, libreoffice_sample):
     work, campaigns, plans, inbox = county["work"], county["campaigns"], county["plans"], county["inbox"]
     # Problems first: one institution missing, one that sent twice, and another county's institution.

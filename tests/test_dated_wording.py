@@ -67,10 +67,12 @@ def _cases():
     return [(c, p, y) for c in CAMPAIGNS for p in PLACES for y in YEARS]
 
 
+@pytest.mark.slow
 def test_every_bundled_campaign_is_built_for_every_place_and_year(built):
     assert len(built) == len(CAMPAIGNS) * len(PLACES) * len(YEARS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("year", YEARS)
 def test_no_phrase_outside_its_dates(built, year):
     for (campaign, place, y), (_title, lines, _annexes, _j) in built.items():
@@ -128,6 +130,7 @@ def test_titles_carry_the_full_name_and_annexes_follow_the_title(built):
     assert built["medical-abuses-2020", "仙桃市", "2025"][0] == "2025年仙桃市医疗卫生领域突出问题专项整治方案"
 
 
+@pytest.mark.slow
 def test_a_citation_is_the_plan_files_or_a_blank_with_a_warning(tmp_path):
     plan = write_plan(tmp_path, _plan_text("clinical-conduct", "思南县", "2025"))
     warnings = [p for p in check_plan(plan) if "documents.supervision_opinions" in p.message]

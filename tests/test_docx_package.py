@@ -36,6 +36,7 @@ def packages(tmp_path_factory):
     return found + templates
 
 
+@pytest.mark.slow
 def test_only_what_the_document_uses(packages):
     for path in packages:
         with zipfile.ZipFile(path) as package:

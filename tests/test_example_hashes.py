@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from example_hashes import TABLE, example_hashes
 
 
+@pytest.mark.slow
 def test_every_example_file_is_byte_identical_to_the_recorded_table():
     from test_constraints import differing
 

@@ -384,6 +384,7 @@ def _counting_soffice(tmp_path, real: str) -> tuple[str, object]:
     return f"{folder}{os.pathsep}{os.environ.get('PATH', '')}", log
 
 
+@pytest.mark.slow
 def test_format_pdf_converts_every_document_in_one_soffice_process(tmp_path, libreoffice, monkeypatch):
     path, log = _counting_soffice(tmp_path, os.path.realpath(libreoffice))
     monkeypatch.setenv("PATH", path)

@@ -87,6 +87,7 @@ def varied_shared_strings(path):
     with_shared_strings(path, SST + items + b"</sst>")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("maker, words", [(shared_strings_bomb, "压缩比异常"), (varied_shared_strings, "共享文字超过"),
                                           (row_bomb, None), (entity_bomb, "DTD")],
                          ids=["shared-strings-packed", "shared-strings-varied", "rows", "entities"])
@@ -132,6 +133,7 @@ def test_zero_width_marks_give_no_look_alike_files_and_full_width_spaces_stay(tm
 
 # ------------------------------------------------------------------ plans and profiles
 
+@pytest.mark.slow
 @pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x1b", "\x00", "\ufffe"], ids=["VT", "FF", "ESC", "NUL", "FFFE"])
 def test_raw_control_characters_are_removed_with_a_warning_at_their_line(tmp_path, char):
     plan = tmp_path / "plan.yaml"
@@ -294,6 +296,7 @@ def lying_form(path):
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("maker, words", [(form_bomb, "压缩比异常"), (lying_form, "与压缩包目录中记录的大小或校验值不符")],
                          ids=["bomb", "lying-directory"])
 def test_a_form_that_would_explode_is_refused_before_reading(tmp_path, city_plan, maker, words):
@@ -306,6 +309,7 @@ def test_a_form_that_would_explode_is_refused_before_reading(tmp_path, city_plan
     assert peak < 100 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_a_docx_template_with_a_lying_directory_is_refused(tmp_path):
     import datetime as dt
 

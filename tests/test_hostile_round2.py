@@ -118,6 +118,7 @@ def capped(tmp_path_factory):
     return folder, json.loads(done.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, exits, says", [
     ("import-inflating-docx", (2,), "压缩"),
     ("plan-dev-zero", (2,), "设备文件"),
@@ -157,6 +158,7 @@ def test_stdout_to_a_full_device_is_said_in_chinese():
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_batch_prints_no_worker_traceback(tmp_path):
     names = tmp_path / "名单.csv"
     names.write_text("名称,类别\n" + "".join(f"机构{n}号,诊所\n" for n in range(600)), encoding="utf-8")
@@ -199,6 +201,7 @@ def test_crash_handler_names_its_log_under_the_c_locale(tmp_path):
     assert len(logs) == 1 and str(logs[0]) in stderr and "a defect" in logs[0].read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_umask_777_builds_or_says_why(tmp_path):
     out = tmp_path / "out"
     for _ in range(2):  # the second build reads back files made with no permission bits

@@ -96,6 +96,7 @@ def others_for(kind: str) -> list[str]:
 
 # ---------------------------------------------------------------- every seed plan, from its text
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(SEED_PLANS))
 def test_seed_plan_imported_from_text_rebuilds_it(key, tmp_path):
     source = tmp_path / f"{key}.txt"
@@ -106,6 +107,7 @@ def test_seed_plan_imported_from_text_rebuilds_it(key, tmp_path):
     assert score >= 0.95, score
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(SEED_PLANS))
 def test_seed_plan_built_for_other_jurisdictions_keeps_no_word_of_the_original(key, tmp_path):
     source = tmp_path / f"{key}.txt"
@@ -201,6 +203,7 @@ def test_written_plan_moves_with_its_dates(written, tmp_path):
     assert "自查自纠阶段（2024年5月—7月）" in text and "于7月底前将自查报告" in text, deadline
 
 
+@pytest.mark.slow
 def test_written_plan_rebuilds_and_travels(written, tmp_path):
     score = ratio(built_text(written / "plan.yaml", tmp_path / "own"), WRITTEN_PLAN)
     assert score >= 0.95, score
@@ -220,6 +223,7 @@ def test_written_plan_rebuilds_and_travels(written, tmp_path):
 DOCX = {"auto-numbering": "001", "task-table": "003", "libreoffice": "004-二", "libreoffice-numbering": "001"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DOCX))
 def test_docx_imported_rebuilds_its_seed_and_travels(name, tmp_path):
     folder = import_file(FIXTURES / f"{name}.docx", tmp_path / "imported")
@@ -308,6 +312,7 @@ BAD_INPUTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
 def test_bad_input_is_refused_in_chinese_and_nothing_is_written(name, tmp_path):
     data, message = BAD_INPUTS[name]
@@ -465,6 +470,7 @@ def test_a_list_of_problems_becomes_the_problem_list(tmp_path):
     assert "（一）医疗骗保方面。重点整治以下七个方面问题：" in text and "\n2.分解住院；" in text
 
 
+@pytest.mark.slow
 def test_checklist_annex_becomes_the_campaign_checklist(tmp_path):
     """Seed 003 annex 2, pasted as text: the same items, sub-items, answers and notes as the checklist
     bundled by hand (medical-abuses-2020); annexes 3 and 4 are statistics forms (test_import_stats.py)."""
@@ -516,6 +522,7 @@ PROVINCE_PLAN = """贵州省2024年医疗机构检查检验结果互认工作实
 """
 
 
+@pytest.mark.slow
 def test_a_province_plan_in_word_with_typed_numbers(tmp_path):
     """Written for the test: a province no bundled profile knows, typed numbering in a .docx."""
     source = _docx(tmp_path / "贵州.docx", [line for line in PROVINCE_PLAN.splitlines() if line.strip()])

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import docx_text, files_of_kind, run_cli, soffice
+from conftest import docx_text, files_of_kind, run_cli
 from received_docs import DOCUMENTS, as_docx, as_text
 
 FORMATS = ("txt", "docx", "doc", "pdf")
@@ -34,7 +34,7 @@ KEPT = {"city-notice": ["按照省纠风工作领导小组的统一部署", "《
                        "2022年3月1日起施行的《中华人民共和国医师法》"]}
 
 # the documents converted by LibreOffice once, on one worker
-pytestmark = pytest.mark.xdist_group("import_received")
+pytestmark = [pytest.mark.xdist_group("import_received"), pytest.mark.slow]
 
 
 def ratio(a: str, b: str) -> float:
@@ -42,11 +42,9 @@ def ratio(a: str, b: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def received(tmp_path_factory) -> dict[tuple[str, str], Path]:
+def received(tmp_path_factory, libreoffice) -> dict[tuple[str, str], Path]:
     """Every document in every format: .txt and .docx written, .doc and .pdf by LibreOffice."""
-    binary = soffice()
-    if binary is None:
-        pytest.skip("LibreOffice 未安装")
+    binary = libreoffice
     folder = tmp_path_factory.mktemp("received")
     files = {}
     for name, document in DOCUMENTS.items():
@@ -103,6 +101,7 @@ def campaign_of(folder: Path) -> str:
 
 # ---------------------------------------------------------------- the same campaign from every format
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
 def test_every_format_gives_the_same_campaign(name, imported):
     """.txt, .docx, .doc and PDF of one document: the same campaign and the same plan file."""
@@ -244,6 +243,7 @@ def test_a_doc_without_libreoffice_is_refused(received, tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_wps_file_is_read_through_libreoffice(received, tmp_path):
     source = tmp_path / "方案.wps"
     shutil.copy(received["provincial", "doc"], source)

@@ -12,18 +12,16 @@ import pytest
 import yaml
 from docx import Document
 
-from conftest import docx_text, files_of_kind, run_cli, soffice
+from conftest import docx_text, files_of_kind, run_cli
 from received_docs import DOCUMENTS, FORWARDED, as_docx, as_text
 
 UNTITLED = "{# 本条没有小标题：编号之后即正文 #}"
 
 
 @pytest.fixture(scope="module")
-def forwarded(tmp_path_factory) -> dict[str, Path]:
+def forwarded(tmp_path_factory, libreoffice) -> dict[str, Path]:
     """FORWARDED imported from .txt, .docx and a PDF LibreOffice made from the .docx."""
-    binary = soffice()
-    if binary is None:
-        pytest.skip("LibreOffice 未安装")
+    binary = libreoffice
     from conftest import convert
 
     folder = tmp_path_factory.mktemp("forwarded")
@@ -74,6 +72,7 @@ def test_a_run_in_heading_drops_its_stop_and_is_printed_as_received(tmp_path):
     assert heading.text == "（一）加强组织领导。" and "楷" in font_of(heading) and "楷" not in font_of(body)
 
 
+@pytest.mark.slow
 def test_a_numbered_paragraph_of_text_stays_text(forwarded, tmp_path):
     campaign = load(forwarded["txt"] / "campaign.yaml")
     first, second = campaign["requirements"]
@@ -120,6 +119,7 @@ def test_a_forwarding_notice_around_the_notice_around_the_plan(forwarded):
     assert parent["issuer"] == "雅安市卫生健康委员会、雅安市医疗保障局" and parent["joint"] is True
 
 
+@pytest.mark.slow
 def test_tables_in_a_pdf_become_the_annexes_a_word_table_becomes(forwarded):
     """A task table cut by a page break and a statistics form, read from the PDF's rules."""
     kinds = {fmt: [a["kind"] for a in load(folder / "campaign.yaml")["annexes"]] for fmt, folder in forwarded.items()}
@@ -137,12 +137,11 @@ def test_tables_in_a_pdf_become_the_annexes_a_word_table_becomes(forwarded):
     assert "内部资料" not in campaign and not re.search(r"—\s*\d\s*—", campaign)
 
 
-def test_a_pdf_table_without_a_form_is_kept_as_its_cells(tmp_path):
+@pytest.mark.slow
+def test_a_pdf_table_without_a_form_is_kept_as_its_cells(tmp_path, libreoffice):
     """national.pdf's forms are lists to fill in, no statistics form: their text keeps the cells apart.
     Without rules a PDF shows no cells: the annex is kept as its text, and the report says why."""
-    binary = soffice()
-    if binary is None:
-        pytest.skip("LibreOffice 未安装")
+    binary = libreoffice
     from conftest import convert
     from planmaker.importer.converted import read_pdf
 

@@ -49,6 +49,7 @@ def seed003(tmp_path_factory) -> tuple[Path, str]:
     return import_file(source, folder / "imported", "--force"), result.output
 
 
+@pytest.mark.slow
 def test_seed_003_forms_are_the_bundled_forms(seed003):
     folder, output = seed003
     for number in (1, 2):
@@ -68,6 +69,7 @@ def test_seed_003_forms_are_the_bundled_forms(seed003):
     assert re.search(r"第\d+行 统计表的“合计”行：要自动求和", output)   # said, not guessed
 
 
+@pytest.mark.slow
 def test_imported_forms_are_built_and_collected(seed003, tmp_path):
     folder, _ = seed003
     out = tmp_path / "out"

@@ -163,6 +163,7 @@ def test_a_county_under_a_city_names_the_citys_department(tmp_path):
 
 # ------------------------------------------------------------------ cascade
 
+@pytest.mark.slow
 def test_cascade_of_yaan_by_name_reaches_its_eight_county_level_units(tmp_path):
     plan = write_plan(tmp_path, (ROOT / "examples" / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
                       .replace("profile: liuzhou", "profile: 雅安市"))
@@ -180,6 +181,7 @@ def test_cascade_of_yaan_by_name_reaches_its_eight_county_level_units(tmp_path):
 
 # ------------------------------------------------------------------ lint
 
+@pytest.mark.slow
 def test_bundled_campaigns_carry_no_jurisdictions_words(tmp_path):
     for campaign in CATALOG.campaign_ids():
         hospital = campaign == "clean-hospital"
@@ -261,6 +263,7 @@ def test_guide_examples_build_as_it_says(tmp_path, example, promised):
         assert j.departments["discipline"].short == "驻委纪检监察组" and "驻委纪检监察组" in guide()
 
 
+@pytest.mark.slow
 def test_collect_knows_the_units_a_cascade_reached(tmp_path):
     """The statistics forms of units without a profile come back recognised as the city's own."""
     plan = write_plan(tmp_path, """

@@ -2,9 +2,12 @@
 
 import subprocess
 
+import pytest
+
 from conftest import convert, files_of_kind
 
 
+@pytest.mark.slow
 def test_plan_converts_to_pdf(libreoffice, liuzhou_out, tmp_path):
     (plan,) = files_of_kind(liuzhou_out, "plan")
     (pdf,) = convert(libreoffice, [plan], tmp_path / "pdf")

@@ -140,6 +140,7 @@ def assert_merged(builds, out: Path, edited_text: list[str], result) -> None:
     assert f"已合并：{out / BUNDLE}" in result.output and "0 处冲突" in result.output
 
 
+@pytest.mark.slow
 def test_python_docx_edits_and_a_month_later_merge_as_tracked_changes(builds, tmp_path):
     _, plans = builds
     out = fresh(builds, tmp_path)
@@ -209,6 +210,7 @@ def test_the_prose_report_names_each_conflict(builds, tmp_path):
     assert "冲突：自2021年9月1日起" in result.output
 
 
+@pytest.mark.slow
 def test_merge_apply_leaves_no_marks_and_merge_off_writes_the_copy(builds, tmp_path):
     _, plans = builds
     out = fresh(builds, tmp_path)

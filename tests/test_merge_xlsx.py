@@ -49,6 +49,7 @@ def cells(path: Path) -> dict[str, object]:
     return {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row}
 
 
+@pytest.mark.slow
 def test_a_filled_self_check_keeps_every_answer_and_takes_the_new_labels(tmp_path):
     campaigns = campaign_copy(tmp_path, "clinical-conduct")
     plan, out = EXAMPLES / "county-conduct" / "plan.yaml", tmp_path / "out"
@@ -149,6 +150,7 @@ def test_a_new_version_with_a_row_more_is_not_merged_cell_by_cell(workbooks):
         merge_xlsx(base, changed(base, {"D4": "市医保局"}), changed(base, {f"A{last + 1}": 5, f"B{last + 1}": "新任务"}))
 
 
+@pytest.mark.slow
 def test_per_institution_copies_keep_no_base(tmp_path):
     from test_batch import institutions_csv
 

@@ -281,6 +281,7 @@ def late_full_names(built: dict[str, Path]) -> list[str]:
     return wrong
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", CODES)
 def test_every_campaign_speaks_for_the_unit_only_and_names_departments_in_full_first(code, tmp_path):
     """One sampled unit a test, so that the builds spread over the test workers."""

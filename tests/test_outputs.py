@@ -4,6 +4,8 @@ import hashlib
 import html.parser
 import re
 
+import pytest
+
 from conftest import EXAMPLES, docx_text, files_of_kind, manifest, run_cli, squash, write_plan
 
 GOOD = (EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
@@ -133,6 +135,7 @@ def test_a_partial_build_keeps_the_other_files_in_the_manifest(tmp_path):
     assert "已保留原文件" not in again.output
 
 
+@pytest.mark.slow
 def test_every_kind_is_byte_identical_across_builds(tmp_path):
     plan = EXAMPLES / "guangxi-2020" / "plan.yaml"
     first, second = tmp_path / "a", tmp_path / "b"

@@ -51,7 +51,7 @@ imprint:
 # one worker prints the examples once for every test here (conftest: --dist loadgroup)
 pytestmark = [pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
                                  reason="needs LibreOffice and poppler-utils"),
-              pytest.mark.xdist_group("pages")]
+              pytest.mark.xdist_group("pages"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,7 @@ def printed(tmp_path_factory):
             for path, pdf in pagecheck.convert(sources, root / "converted").items()}
 
 
+@pytest.mark.slow
 def test_every_page_is_ready_to_issue(printed):
     faults = [f"{name}: {fault}" for name, (path, pdf) in sorted(printed.items())
               for fault in pagecheck.faults(path, pdf)]
@@ -154,6 +155,7 @@ def test_the_checks_find_what_the_clerk_found():
     assert not pagecheck.headers_not_repeated(facts, table_pages)
 
 
+@pytest.mark.slow
 def test_sign_off_lines_alone_are_caught_and_the_render_keeps_them_with_the_table(tmp_path):
     """Nine rows fill a page: the sign-off lines after them fall alone onto the next one,
     which the check reports, until docx_render puts them in one row with the last row."""

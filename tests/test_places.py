@@ -155,6 +155,7 @@ def test_every_record_names_its_source_and_only_public_records_count_as_confirme
         assert public or all("未检索到" in s for s in record["source"]), record["places"]
 
 
+@pytest.mark.slow
 def test_an_inferred_name_is_said_once_and_a_recorded_one_is_not(tmp_path):
     inferred = plan_for(tmp_path / "a", "仙桃")
     result = run_cli("check", "plan.yaml", cwd=tmp_path / "a")

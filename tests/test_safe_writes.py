@@ -248,6 +248,7 @@ def test_a_lock_taken_between_check_and_write_still_refuses(tmp_path, monkeypatc
 
 # ------------------------------------------------------------------ cascade
 
+@pytest.mark.slow
 def test_cascade_with_one_broken_county_plan_writes_nothing(tmp_path):
     out = tmp_path / "cascade"
     assert run_cli("cascade", LIUZHOU, "-o", out).exit_code == 0
@@ -263,6 +264,7 @@ def test_cascade_with_one_broken_county_plan_writes_nothing(tmp_path):
     assert snapshot(out) == edited != before
 
 
+@pytest.mark.slow
 def test_cascade_stopped_part_way_by_the_disk_says_exactly_what_it_wrote(tmp_path, monkeypatch):
     fill_disk_after(monkeypatch, 40)
     result = run_cli("cascade", LIUZHOU, "-o", tmp_path / "out")
@@ -271,6 +273,7 @@ def test_cascade_stopped_part_way_by_the_disk_says_exactly_what_it_wrote(tmp_pat
     assert "已完成的下级" in result.output and "未写入任何文件" not in result.output
 
 
+@pytest.mark.slow
 def test_a_failure_in_one_worker_reports_exactly_the_files_all_workers_wrote(tmp_path, monkeypatch):
     names = institutions(tmp_path, *[f"机构{i}" for i in range(600)])
     real = output.atomic_write
@@ -294,6 +297,7 @@ def test_a_failure_in_one_worker_reports_exactly_the_files_all_workers_wrote(tmp
     assert len(list(out.rglob("*.docx"))) == 601
 
 
+@pytest.mark.slow
 def test_cascade_with_a_county_profile_lacking_a_role_writes_nothing(tmp_path):
     """The last county in order lacks a department the campaign's tasks name: before, the other
     counties were written and then "未写入任何文件" was said."""

@@ -91,6 +91,7 @@ def test_pdfs_of_institution_documents_are_made_in_bounded_groups(tmp_path, monk
     assert len(pdfs) == 14 and all((out / e["path"]).is_file() for e in pdfs)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice 未安装")
 def test_institution_pdfs_through_libreoffice(tmp_path):
     out = tmp_path / "out"

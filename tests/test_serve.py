@@ -48,6 +48,7 @@ def test_index_lists_the_plans_of_the_workspace(site):
     assert 'lang="zh-CN"' in page.text and "/static/app.css" in page.text
 
 
+@pytest.mark.slow
 def test_new_writes_the_plan_new_would_write_and_builds_it(site, tmp_path):
     client, workspace, name, _ = site
     assert name == "思南县-不合理医疗检查专项治理行动"
@@ -327,6 +328,7 @@ def test_cascade_downloads_a_folder_for_each_chosen_subordinate(site):
     assert "请至少选择一个下级辖区" in client.post("/p/金昌市/cascade", data={"csrf": token}).text
 
 
+@pytest.mark.slow
 def test_institutions_batch_runs_with_progress_and_can_be_rejoined(site, tmp_path):
     client, workspace, _, token = site
     name = "思南县-诊疗行为"  # a campaign with a self-check table and a ledger for each institution
@@ -356,6 +358,7 @@ def test_institutions_batch_runs_with_progress_and_can_be_rejoined(site, tmp_pat
     assert len([e for e in entries if e.get("institution")]) == status["total"] == 3 * 4  # 2 tables, .docx and .xlsx
 
 
+@pytest.mark.slow
 def test_plan_page_shows_checks_notices_again_after_a_file_changed(site):
     client, workspace, name, _ = site
     path = workspace / name / "plan.yaml"
@@ -383,6 +386,7 @@ def test_pages_drawn_by_libreoffice_before_printing(site):
     assert client.get(f"/p/{name}/page/{'a' * 63}g/1.png").status_code == 404
 
 
+@pytest.mark.slow
 def test_serve_starts_prints_its_address_and_token_and_stops(tmp_path):
     import subprocess
     import sys

@@ -71,6 +71,7 @@ class Browser:
         field.send_keys(text)
 
 
+@pytest.mark.slow
 def test_a_plan_for_sinan_from_nothing_built_and_downloaded(browser, tmp_path):
     browser.open("/")
     browser.css("a.button[href='/new']").click()
@@ -108,6 +109,7 @@ def _timeless(data: bytes) -> dict:
     return {k: v for k, v in json.loads(data).items() if k not in ("generated", "built_at") and "time" not in k}
 
 
+@pytest.mark.slow
 def test_the_superiors_document_imported_as_a_plan(browser, tmp_path):
     browser.open("/import")
     browser.css("#file").send_keys(str(seed_docx(tmp_path)))
@@ -119,6 +121,7 @@ def test_the_superiors_document_imported_as_a_plan(browser, tmp_path):
     assert (browser.workspace / name / "campaign.yaml").is_file() and name.startswith("柳州市")
 
 
+@pytest.mark.slow
 def test_three_filled_forms_collected(browser, tmp_path):
     name = city_plan(browser.workspace)
     browser.open("/")
@@ -136,6 +139,7 @@ def test_three_filled_forms_collected(browser, tmp_path):
         done.unlink()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad, expected", [
     (lambda tmp: oversized(tmp / "big.xlsx"), "过大"),
     (lambda tmp: zip_bomb(tmp / "bomb.zip"), "压缩炸弹"),

@@ -97,6 +97,7 @@ def check_table(path: Path, template: str, count: int) -> None:
         assert texts[0][1:] == NAMES[:count]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("simple, full", [(1, 3), (3, 6), (2, 7)])
 def test_forms_of_any_width_are_laid_out(tmp_path, simple, full):
     _, _, out = build(tmp_path, simple, full)
@@ -143,6 +144,7 @@ def _fill(data: bytes, unit: str, seed: int) -> tuple[bytes, dict[str, int]]:
     return buffer.getvalue(), values
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("simple, full", [(1, 3), (3, 6)])
 def test_forms_of_any_width_are_collected(tmp_path, simple, full):
     plan, campaigns, out = build(tmp_path, simple, full)
@@ -176,6 +178,7 @@ def test_forms_of_any_width_are_collected(tmp_path, simple, full):
         assert [c.text for c in row.cells[start:start + count]] == [str(figures[k]) for k in range(count)]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
                     reason="needs LibreOffice and poppler-utils")
 def test_forms_of_any_width_print_whole(tmp_path):

@@ -209,6 +209,7 @@ def _fill(blank: bytes, values: dict[str, int], path: Path) -> None:
     book.save(path)
 
 
+@pytest.mark.slow
 def test_inspected_over_total_is_refused_with_its_cell(city):
     assert city["result"].exit_code == 1
     report = (city["out"] / "汇总报告.txt").read_text(encoding="utf-8")
@@ -313,6 +314,7 @@ def test_import_proposes_totals_and_no_more_than_the_total_column():
 
 # ---------------------------------------------------------------- a campaign that asks for a form
 
+@pytest.mark.slow
 def test_medical_chaos_ships_the_forms_its_text_asks_for_and_new_leaves_no_target_blank(tmp_path):
     folder = tmp_path / "新方案"
     result = run_cli("new", "--profile", "rongan", "--campaign", "medical-chaos", "--start", "2024-07",

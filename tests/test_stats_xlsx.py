@@ -343,6 +343,7 @@ def test_print_setup(form):
     assert area.replace("$", "").replace(f"'{sheet.title}'!", "").startswith("A1:")
 
 
+@pytest.mark.slow
 def test_identical_bytes(form):
     number, _, data, _, _ = form
     assert build(number) == data
@@ -355,6 +356,7 @@ def test_identical_bytes(form):
         assert out.stdout.strip() == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.slow
 def test_converts_to_pdf(form, libreoffice, tmp_path):
     number, _, data, _, _ = form
     source = tmp_path / f"stats-{number}.xlsx"

@@ -80,6 +80,7 @@ def workbook_facts(data: bytes) -> dict:
     return facts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("institution", HOSTILE, ids=range(len(HOSTILE)))
 def test_prepared_workbook_matches_openpyxl_cell_by_cell(jobs, institution):
     for job in jobs:
@@ -119,6 +120,7 @@ def test_a_layout_that_looks_at_a_value_is_never_prepared(jobs):
     assert not prepared.plain(job.fields(HOSTILE[0]))
 
 
+@pytest.mark.slow
 def test_a_build_with_hostile_names_writes_openpyxls_workbooks(tmp_path: Path, jobs):
     names = tmp_path / "名单.csv"
     with names.open("w", newline="", encoding="utf-8") as handle:

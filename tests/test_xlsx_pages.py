@@ -65,6 +65,7 @@ def test_breaks_fall_within_the_page_and_cut_merges_become_one_a_page(tmp_path):
     assert breaks[-1] < LAST_BODY  # the sign-off line goes over with the table's last row
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
                     reason="needs LibreOffice and poppler-utils")
 @pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])

@@ -37,6 +37,7 @@ def test_libyaml_gives_the_same_data_and_lines(path):
     assert located(fast) == located(slow)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", [
     "a: 1\nb: [1, 2\n",
     "a:\n  b: 1\n c: 2\n",
