@@ -4,7 +4,10 @@ the superior's document as a .docx, hostile uploads, and the server run in a thr
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -136,7 +139,25 @@ def chrome(downloads: Path, profile: Path):
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False,
                                               "safebrowsing.enabled": False})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # Chromium puts its singleton socket in TMPDIR, and a Unix socket's path may not pass 107 bytes: under a
+    # test's temp folder (TMPDIR=$(mktemp -d) and pytest's own levels) it sometimes did, and Chromium quit at
+    # start. It gets a short folder of its own, removed when the driver quits.
+    scratch = tempfile.mkdtemp(prefix="pm-chrome-", dir="/tmp" if os.path.isdir("/tmp") else None)
+    try:
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER), env={**os.environ, "TMPDIR": scratch}),
+                                  options=options)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    quit_driver = driver.quit
+
+    def quit() -> None:
+        try:
+            quit_driver()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    driver.quit = quit  # type: ignore[method-assign]
     driver.set_window_size(1366, 768)
     driver.set_page_load_timeout(300)
     return driver
