@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from planmaker.base.versions import versions
-from planmaker.office.ooxml import core_text, stable_zip
+from planmaker.office.ooxml import core_text, stable_package
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -54,11 +54,12 @@ def docx_bytes(document, title: str, author: str, when: dt.datetime) -> bytes:
     """A python-docx document saved as planmaker's own package, byte for byte the same for the same plan."""
     buffer = io.BytesIO()
     document.save(buffer)
-    return stable_zip(minimal_docx(buffer.getvalue(), core_text(title), core_text(author), when), when)
+    return minimal_docx(buffer.getvalue(), core_text(title), core_text(author), when)
 
 
 def minimal_docx(data: bytes, title: str, author: str, when: dt.datetime) -> bytes:
-    """The package ``data`` (a saved .docx) with only what its document uses."""
+    """The package ``data`` (a saved .docx) with only what its document uses, the same bytes for the same
+    document (office/ooxml.py)."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     kept = _reachable(parts)
@@ -82,11 +83,7 @@ def minimal_docx(data: bytes, title: str, author: str, when: dt.datetime) -> byt
         parts["word/fontTable.xml"] = _font_table(xml_parts)
     parts[CORE] = core_xml(title, author, when)
     parts[APP] = app_xml()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in _ordered(parts):
-            target.writestr(name, parts[name])
-    return out.getvalue()
+    return stable_package(((name, parts[name]) for name in _ordered(parts)), when)
 
 
 def _word_xml(parts: dict[str, bytes]) -> list[str]:

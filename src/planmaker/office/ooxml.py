@@ -11,23 +11,29 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 
 EPOCH = dt.datetime(2000, 1, 1)
 
 
 def stable_zip(data: bytes, when: dt.datetime = EPOCH) -> bytes:
     """Rewrite a zip package with fixed timestamps and attributes, members in order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        members = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    return stable_package(members, when)
+
+
+def stable_package(members: Iterable[tuple[str, bytes]], when: dt.datetime = EPOCH) -> bytes:
+    """A zip package of ``members`` in the order given, its timestamps and attributes fixed by ``when``."""
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+        for name, data in members:
+            member = zipfile.ZipInfo(name, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
             member.create_system = 0
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
+            if name == "docProps/core.xml":
                 data = _pin_modified(data, when)
             target.writestr(member, data)
     return out.getvalue()
