@@ -137,6 +137,10 @@ def test_import_json(tmp_path):
     assert document["unplaced"] and all(u["line"] and u["text"] for u in document["unplaced"])
     assert document["counts"]["written"] == len(document["written"]) == 5   # campaign, plan, checklist, two forms
     assert all(Path(p).is_file() for p in document["written"]) and document["plan"] in document["written"]
+    # what to change before building for another place, as the command prints it
+    assert document["advice"][0].startswith("为其他辖区（如本级）照此制定方案"), document["advice"]
+    assert "删去 issuer: ''（原方案没有落款；不删则不印发文机关）" in document["advice"]  # the seed's text ends unsigned
+    assert any(line.startswith("dates 改为本级日期") for line in document["advice"])
     # refused: an error document, exit code 2, nothing written
     picture = tmp_path / "扫描件.txt"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))

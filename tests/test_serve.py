@@ -233,6 +233,9 @@ def test_import_turns_the_superiors_docx_into_a_plan(site, tmp_path):
     assert name.startswith("柳州市") and (workspace / name / "plan.yaml").is_file()
     assert (workspace / name / "campaign.yaml").is_file()
     assert client.get(f"/p/{name}/").status_code == 200
+    # what to change before the plan serves another place, as `planmaker import` prints it
+    advice = page.text[page.text.index('id="advice"'):]
+    assert "为其他辖区（如本级）照此制定方案" in advice and "删去 issuer:" in advice and "dates 改为本级日期" in advice
 
 
 @pytest.mark.slow

@@ -117,6 +117,7 @@ def import_(report) -> Document:
             "recognised": [_placed(text) for text in report.recognised],
             "unplaced": [{"line": line or None, "text": text} for line, text in report.unplaced],
             "written": [str(path) for path in report.written],
+            "advice": [line.strip() for line in report.advice],
             "counts": {"recognised": len(report.recognised), "unplaced": len(report.unplaced),
                        "written": len(report.written)}}
 
