@@ -7,13 +7,16 @@ business."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 import math
 from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -103,6 +106,7 @@ class _Form:
         self.widths = layout.widths
         self.landscape = layout.landscape
         self.heights: dict[int, float] = {}
+        self._styles: dict[tuple[int, ...], tuple[tuple[object, ...], StyleArray]] = {}
 
     def write(self, title: str, jurisdiction: str, period: str) -> None:
         lay, ws = self.layout, self.sheet
@@ -156,17 +160,26 @@ class _Form:
         cell = ws.cell(row=row, column=col)
         if value is not None:  # a number or a formula; labels go through _text
             cell.value = value
+        style = self._style(cell, font or _BODY_FONT, align or _align("center"), border, fill, protection)
         for r in range(row, last_row + 1):
             for c in range(col, last_col + 1):
-                target = ws.cell(row=r, column=c)
-                target.font = font or Font(name=BODY_FONT, size=BODY_PT)
-                target.alignment = align or _align("center")
-                if border is not None:
-                    target.border = border
-                if fill is not None:
-                    target.fill = fill
-                target.protection = protection
+                ws.cell(row=r, column=c)._style = copy.copy(style)
         return cell
+
+    def _style(self, cell, font: Font, align: Alignment, border: Border | None, fill: PatternFill | None,
+               protection: Protection) -> StyleArray:
+        """The cell's style, set once for each combination: openpyxl hashes every style object it is
+        given to find it in the workbook's lists, which took a tenth of a build.  The styles are the
+        module's own objects, kept alive here with their ids."""
+        key = tuple(map(id, (font, align, border, fill, protection)))
+        if key not in self._styles:
+            cell.font, cell.alignment, cell.protection = font, align, protection
+            if border is not None:
+                cell.border = border
+            if fill is not None:
+                cell.fill = fill
+            self._styles[key] = ((font, align, border, fill, protection), copy.copy(cell._style))
+        return self._styles[key][1]
 
     def _text(self, row: int, col: int, text: str, **kwargs):
         """A label: always a string, even if it starts with “=”."""
@@ -231,7 +244,7 @@ class _Form:
                 letter = get_column_letter(col)
                 if lay.is_sum(row):
                     cell = self._put(row.number, col, sum_formula(letter, row.sums), fill=_SUM_FILL,
-                                     font=Font(name=BODY_FONT, size=BODY_PT, bold=True))
+                                     font=_BOLD_FONT)
                 else:
                     cell = self._put(row.number, col, self.values.get(f"{letter}{row.number}"),
                                      fill=_INPUT_FILL, protection=_UNLOCKED)
@@ -321,12 +334,15 @@ def info_measure(spec: StatsSpec):
     return lambda unit, period: _lines(info_text(unit, period), total)
 
 
+@functools.cache
 def _align(horizontal: str) -> Alignment:
     indent = 1 if horizontal in ("left", "right") else 0
     return Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
 
 
-_BOLD = {"font": Font(name=BODY_FONT, size=BODY_PT, bold=True)}
+_BODY_FONT = Font(name=BODY_FONT, size=BODY_PT)
+_BOLD_FONT = Font(name=BODY_FONT, size=BODY_PT, bold=True)
+_BOLD = {"font": _BOLD_FONT}
 # each part of the form: how its text looks, and the least height its rows take for it (0: not measured)
 _LABEL_STYLES: dict[str, tuple[dict, float]] = {
     "head": (_BOLD, 24.0), "value_head": (_BOLD, 0), "column": (_BOLD, 24.0), "unit_head": (_BOLD, 0),
