@@ -262,13 +262,13 @@ def test_import_warnings_name_the_output_folder_not_a_deleted_scratch_copy(monke
     from planmaker.base import notices
     from planmaker.base.errors import Problem
 
-    original = resolve_module.resolve
+    original = resolve_module.resolve_data
 
-    def warning_resolve(path, catalog, *args, **kwargs):
+    def warning_resolve(raw, path, catalog, *args, **kwargs):
         notices.warn(Problem("一条警告", path, 3, "dates.start"))
-        return original(path, catalog, *args, **kwargs)
+        return original(raw, path, catalog, *args, **kwargs)
 
-    monkeypatch.setattr(resolve_module, "resolve", warning_resolve)
+    monkeypatch.setattr(resolve_module, "resolve_data", warning_resolve)
     source = tmp_path / "方案.txt"
     source.write_text(RECEIVED, encoding="utf-8")
     result = run("import", source, "-o", tmp_path / "imported")

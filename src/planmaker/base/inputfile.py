@@ -8,15 +8,16 @@ blocking, refused unless it is a regular file, and read no further than its
 cap, which is checked on the size before any byte is read and again while
 reading (a file may grow under us).  Every refusal is an InputError in Chinese
 naming the file.  OOXML files (.docx, .xlsx) go through the zip guard too
-(``read_zip``), whoever reads them."""
+(``read_zip``), whoever reads them.  Files not written yet can be laid over a
+folder (``Overlay``) and are then read from memory, under the same caps."""
 
 from __future__ import annotations
 
 import io
 import os
 import stat
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
 from typing import IO, Union
 
 from planmaker.base.errors import InputError, Refusal, os_problem
@@ -163,3 +164,77 @@ def real_path(path: PathLike) -> Path:
     """``path`` with its links resolved, as far as they go: a link loop is left where it loops
     (Path.resolve raises RuntimeError on one before Python 3.13); opening it then says why."""
     return Path(os.path.realpath(path))
+
+
+class Overlay:
+    """The files of one folder that are not written yet, read from memory before the disk.
+
+    ``planmaker import`` proves that what it will write builds before it writes it: its plan,
+    campaign and annex files are laid over the output folder, so that a path relative to the
+    plan (the profile beside the folder, the campaign at ``./``, the campaign's stats-N.yaml)
+    is looked up where the files will be, and every problem names a file as it will be
+    (``folder / name``, the folder as the caller named it).  It is passed to whatever reads
+    (``inputs.yamlfile.load_file``, the catalog's loaders), never set process-wide; ``DISK``
+    lays nothing over."""
+
+    def __init__(self, folder: PathLike | None = None, files: Mapping[str, str | bytes] | None = None):
+        self.folder = Path(folder) if folder is not None else None
+        self._real = real_path(self.folder) if self.folder is not None else None
+        self._files = {PurePosixPath(name).as_posix(): text.encode("utf-8") if isinstance(text, str) else text
+                       for name, text in (files or {}).items()}
+
+    def _inside(self, path: Path) -> Path | None:
+        """``path`` (its links resolved) relative to the folder, if it is in it."""
+        if self._real is None or (path != self._real and self._real not in path.parents):
+            return None
+        return path.relative_to(self._real)
+
+    def name_of(self, path: PathLike) -> str | None:
+        """The name in the folder of the file laid over at ``path``, if there is one (a link at
+        that path on the disk is not followed: the file laid over will replace it)."""
+        if not self._files:
+            return None
+        where = Path(path)
+        inside = self._inside(real_path(where.parent) / where.name)
+        name = inside.as_posix() if inside is not None else None
+        return name if name in self._files else None
+
+    def real(self, path: PathLike) -> Path:
+        """``path`` with its links resolved (``real_path``); inside the folder, named from the
+        folder as it was given."""
+        name = self.name_of(path)
+        real = real_path(path) if name is None or self._real is None else self._real / name
+        inside = self._inside(real)
+        return real if inside is None or self.folder is None else self.folder / inside
+
+    def _on_disk(self, path: PathLike) -> Path:
+        """Where ``path`` is on the disk once the folder exists: ``out/../我县.yaml`` is found
+        before ``out`` is made (the OS would refuse it; ``real_path`` reads past a missing folder)."""
+        return real_path(path) if self._real is not None else Path(path)
+
+    def is_file(self, path: PathLike) -> bool:
+        return self.name_of(path) is not None or is_regular(self._on_disk(path))
+
+    def is_dir(self, path: PathLike) -> bool:
+        inside = self._inside(real_path(path))
+        if inside is not None and self._files:
+            prefix = "" if inside == Path() else inside.as_posix() + "/"
+            if any(name.startswith(prefix) for name in self._files):
+                return True
+        try:
+            return self._on_disk(path).is_dir()
+        except (OSError, ValueError):
+            return False
+
+    def read_bytes(self, path: PathLike, cap: int = MAX_TEXT_BYTES, what: str = "无法读取", hint: str = "") -> bytes:
+        """A file laid over, within ``cap`` as one on the disk would have to be; else ``read_bytes``."""
+        name = self.name_of(path)
+        if name is None:
+            return read_bytes(self._on_disk(path), cap, what, hint)
+        data = self._files[name]
+        if len(data) > cap:
+            raise too_large(len(data), cap, path, hint)
+        return data
+
+
+DISK = Overlay()  # nothing laid over: every file as it is on the disk

@@ -1,23 +1,22 @@
 """``planmaker import``: a received plan in, a campaign and a draft plan file out.
 
-The result is composed once in a scratch folder before anything is written to
-the output folder, so that a document the importer misreads fails here, with
-a message, instead of at the clerk's first ``build``.
+The result is composed once from memory, laid over the output folder as it will
+be (``base.inputfile.Overlay``), before anything is written there, so that a
+document the importer misreads fails here, with a message, instead of at the
+clerk's first ``build``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from planmaker.base import notices
 from planmaker.base.errors import InputError, os_problem
+from planmaker.base.inputfile import Overlay
 from planmaker.importer.campaign import assemble
 from planmaker.importer.dates import DateBook, guess_year
 from planmaker.importer.jurisdiction import dominant_prefix, issuer_jurisdiction, speaker_for
@@ -27,8 +26,6 @@ from planmaker.importer.report import advice
 from planmaker.importer.source import ImportRefused, read_source
 from planmaker.importer.wording import Wording
 from planmaker.inputs.catalog import Catalog
-from planmaker.inputs.models import Plan
-from planmaker.inputs.planfile import dump_plan
 
 
 @dataclass
@@ -94,7 +91,7 @@ def _import(path: Path, out_dir: Path, catalog: Catalog, profile: str | None, fo
                       contacts_found if made_for is None else [], own=made_for is None)
     _date_list(result.campaign, book)
     files = _files(result, speaker, path, plan_text(plan, path.name, superior_from))
-    _verify(files, catalog, plan, (made_for or speaker).file, out_dir)
+    _verify(files, catalog, out_dir)
     report = ImportReport(jurisdiction=speaker.name, profile=str(plan.profile), inferred=speaker.inferred,
                           source=path, output=out_dir)
     report.advice = advice(plan, superior_from, made_for.name if made_for else "", bool(made_for and contacts_found))
@@ -219,45 +216,21 @@ def _files(result, speaker, path: Path, plan: str) -> dict[str, str]:
     return files
 
 
-def _verify(files: dict[str, str], catalog: Catalog, plan: Plan, profile_file: Path | None, out_dir: Path) -> None:
-    """Compose the plan and load its annexes (stats-N.yaml against their layouts) in a scratch
-    folder: what build will do, without its files.  A profile the plan names by its path from the
-    output folder (../我县.yaml) is named to the scratch copy by its absolute path: relative, it
-    would be looked for beside the scratch folder instead of where the user keeps it."""
+def _verify(files: dict[str, str], catalog: Catalog, out_dir: Path) -> None:
+    """Compose the plan and load its annexes (stats-N.yaml against their layouts) from ``files``
+    laid over the output folder: what build will do there, before anything is written. A relative
+    profile path (../我县.yaml) is found from the output folder, as build will find it, and every
+    problem names the file as it will be there."""
+    from planmaker.inputs.yamlfile import load_text
     from planmaker.kinds.making import make_job
-    from planmaker.plan.resolve import resolve
+    from planmaker.plan.resolve import resolve_data
 
-    if profile_file is not None and not Path(str(plan.profile)).is_absolute() and str(plan.profile) not in (
-            catalog.profile_ids()):
-        files = dict(files, **{"plan.yaml": dump_plan(plan.model_copy(update={"profile": str(profile_file.resolve())}))})
+    plan_path = out_dir / "plan.yaml"
     try:
-        scratch = Path(tempfile.mkdtemp(prefix="planmaker-import-"))
-    except OSError as exc:
-        raise InputError([os_problem(exc, tempfile.tempdir, "无法在临时文件夹中试生成方案")]) from None
-    try:
-        with notices.collecting() as heard:
-            for name, text in files.items():
-                (scratch / name).write_text(text, encoding="utf-8")
-            make_job(resolve(scratch / "plan.yaml", catalog))
+        make_job(resolve_data(load_text(files["plan.yaml"], str(plan_path)), plan_path, catalog,
+                              Overlay(out_dir, files)))
     except InputError as exc:
-        problems = "\n".join(str(_moved(p, scratch, out_dir)) for p in exc.problems)
-        raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + problems) from None
-    except OSError as exc:
-        raise InputError([os_problem(exc, scratch, "无法在临时文件夹中试生成方案")]) from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    for problem in heard:  # said of the files as they will be, not of the scratch copy now deleted
-        notices.warn(_moved(problem, scratch, out_dir))
-
-
-def _moved(problem, scratch: Path, out_dir: Path):
-    """``problem`` naming the file in ``out_dir`` where it names the scratch copy."""
-    import dataclasses
-
-    where = str(problem.file or "")
-    if where.startswith(str(scratch)):
-        return dataclasses.replace(problem, file=out_dir / Path(where).relative_to(scratch))
-    return problem
+        raise ImportRefused("导入结果无法生成方案（这是 planmaker 的缺陷，请把原文件报告给维护者）：\n" + str(exc)) from None
 
 
 def _recognised(doc, speaker, wording, result) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem
-from planmaker.base.inputfile import real_path
+from planmaker.base.inputfile import DISK, Overlay, real_path
 from planmaker.inputs.annex_kinds import CATALOGUE, choices
 from planmaker.inputs.divisions import Division, Divisions, national
 from planmaker.inputs.jurisdictions import Jurisdiction as Jurisdiction  # re-exported: callers get it here
@@ -36,6 +36,7 @@ class LoadedCampaign:
     model: Campaign
     file: Path
     raw: Yaml = field(repr=False, compare=False)
+    files: Overlay = field(default=DISK, repr=False, compare=False)  # where its own files are read from
 
     @property
     def folder(self) -> Path:
@@ -145,13 +146,14 @@ class Catalog:
     def load_found(self, found: Path | Division) -> Jurisdiction:
         return self.from_division(found) if isinstance(found, Division) else self.load_profile(str(found))
 
-    def find_profile(self, ref: object, base: Path | None = None, origin: Origin | None = None) -> Path | Division:
+    def find_profile(self, ref: object, base: Path | None = None, origin: Origin | None = None,
+                     overlay: Overlay = DISK) -> Path | Division:
         """A profile file by id (``liuzhou``), by name or by path (``./my-county.yaml``); else the
         unit of the national table the name names (inputs/places.py): 思南县, 思南, 520624,
         北京市朝阳区, 贵州省/铜仁市/思南县.
 
         ``origin``: (file, line) of the reference, or (file, line, field) for
-        a profile's ``parent``."""
+        a profile's ``parent``; a path is looked for in ``overlay`` before the disk."""
         file, line = origin[:2] if origin else (None, None)
         field = origin[2] if origin and len(origin) == 3 else "profile"
         what = "上级辖区配置" if field == "parent" else "辖区配置"
@@ -159,7 +161,7 @@ class Catalog:
         text = str(ref).strip()
         if text.endswith((".yaml", ".yml")) or (looks_like_path(text) and not self.places.resolve(text)):
             path = (base / text) if base and not Path(text).is_absolute() else Path(text)
-            if path.is_file():
+            if overlay.is_file(path):
                 return path
             raise InputError([Problem(f"找不到{what}文件 “{text}”", *where)])
         for kind, defaults in self.vocabulary.kinds.items():
@@ -206,29 +208,31 @@ class Catalog:
         return name if isinstance(name, str) else None
 
     def load_profile(self, ref: object, base: Path | None = None, origin: Origin | None = None,
-                     _chain: tuple[Path, ...] = ()) -> Jurisdiction:
-        found = self.find_profile(ref, base, origin)
+                     _chain: tuple[Path, ...] = (), overlay: Overlay = DISK) -> Jurisdiction:
+        found = self.find_profile(ref, base, origin, overlay)
         if isinstance(found, Division):
             return self.from_division(found)
-        path = real_path(found)
-        if path in self._profiles:
+        path = overlay.real(found)
+        unwritten = overlay.name_of(path) is not None  # not kept: the disk may hold another file there
+        if path in self._profiles and not unwritten:
             return self._profiles[path]
         if path in _chain:
             raise InputError.single("上级辖区（parent）形成了循环引用", path, None, "parent")
-        raw = load_file(path)
+        raw = load_file(path, overlay)
         profile = parse_model(Profile, raw, path)
         where = Sources(path.stem, path, raw)
         parent = None
         if profile.parent:
             parent = self.load_profile(profile.parent, path.parent, (path, locate(raw, ("parent",)), "parent"),
-                                       _chain + (path,))
+                                       _chain + (path,), overlay)
         self._check_roles(profile, where)
         division = self._division_of(profile, parent, where)
         if parent is None and division is not None and division.parent:
             parent = self.from_division(self.divisions.by_code[division.parent])
         jurisdiction = make_jurisdiction(profile, division, parent, self.vocabulary, self.divisions, where,
                                          self.records)
-        self._profiles[path] = jurisdiction
+        if not unwritten:
+            self._profiles[path] = jurisdiction
         return jurisdiction
 
     def from_division(self, division: Division) -> Jurisdiction:
@@ -343,13 +347,14 @@ class Catalog:
                     found[path.parent.name] = path
         return dict(sorted(found.items()))
 
-    def find_campaign(self, ref: str, base: Path | None = None, origin: Origin | None = None) -> Path:
+    def find_campaign(self, ref: str, base: Path | None = None, origin: Origin | None = None,
+                      overlay: Overlay = DISK) -> Path:
         file, line = origin[:2] if origin else (None, None)
         candidate = (base / ref) if base and not Path(ref).is_absolute() else Path(ref)
         if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
-            if _is_dir(candidate):
+            if overlay.is_dir(candidate):
                 candidate = candidate / CAMPAIGN_FILE
-            if candidate.is_file():
+            if overlay.is_file(candidate):
                 return candidate
             raise InputError([Problem(f"找不到专项模板 “{ref}”", file, line, "campaign")])
         ids = self.campaign_ids()
@@ -359,16 +364,18 @@ class Catalog:
             f"未知的专项模板 “{ref}”{did_you_mean(ref, ids)}（可用 planmaker campaigns 查看）",
             file, line, "campaign")])
 
-    def load_campaign(self, ref: str, base: Path | None = None, origin: Origin | None = None) -> LoadedCampaign:
-        path = real_path(self.find_campaign(ref, base, origin))
-        raw = load_file(path)
+    def load_campaign(self, ref: str, base: Path | None = None, origin: Origin | None = None,
+                      overlay: Overlay = DISK) -> LoadedCampaign:
+        """The campaign ``ref`` names: an id, or a path from ``base``; its files read through ``overlay``."""
+        path = overlay.real(self.find_campaign(ref, base, origin, overlay))
+        raw = load_file(path, overlay)
         model = parse_model(Campaign, raw, path)
         unknown = [Problem(f"未知的附件类别 “{ref.kind}”{did_you_mean(ref.kind, CATALOGUE)}（可选：{choices()}）",
                            path, locate(raw, ("annexes", i, "kind")), f"annexes[{i + 1}].kind")
                    for i, ref in enumerate(model.annexes) if ref.kind not in CATALOGUE]
         if unknown:
             raise InputError(unknown)
-        return LoadedCampaign(path.parent.name, model, path, raw)
+        return LoadedCampaign(real_path(path).parent.name, model, path, raw, overlay)  # path may be relative: -o .
 
 
 def _after(name: str, *starts: str) -> str | None:

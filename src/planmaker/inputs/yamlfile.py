@@ -18,6 +18,7 @@ import yaml
 
 from planmaker.base import notices
 from planmaker.base.errors import InputError, Problem, field_path
+from planmaker.base.inputfile import DISK, Overlay
 
 # Profiles, campaigns and plans are a few KB; long institution lists come as
 # .csv/.xlsx.  Where libyaml is missing the parser is pure Python, and a
@@ -296,12 +297,11 @@ def _clean_text(value: str, filename: str, line: int | None, loc: tuple[str | in
     return cleaned
 
 
-def load_file(path: Path) -> Yaml:
-    from planmaker.base.inputfile import read_bytes
-
+def load_file(path: Path, overlay: Overlay = DISK) -> Yaml:
+    """The data of the YAML file at ``path``: from ``overlay`` when it lays a file there, else the disk."""
     path = Path(path)
-    data = read_bytes(path, MAX_FILE_BYTES, hint="：配置和方案文件通常只有几 KB，请确认选对了文件；"
-                      "大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单")
+    data = overlay.read_bytes(path, MAX_FILE_BYTES, hint="：配置和方案文件通常只有几 KB，请确认选对了文件；"
+                              "大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单")
     return load_text(decode_utf8(data, path), str(path))
 
 

@@ -99,13 +99,13 @@ def load_annexes(resolved: Resolved) -> list[Annex[Strict | None]]:
                 problems.append(Problem(f"{ref.kind} 类附件须用 source 指明数据文件", source.file,
                                         locate(source.raw, source.loc), "source"))
                 continue
-            path = real_path(campaign.folder / ref.source)
-            if real_path(campaign.folder) not in path.parents:
+            path = campaign.files.real(campaign.folder / ref.source)
+            if campaign.files.real(campaign.folder) not in path.parents:
                 problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
                                         locate(source.raw, source.loc + ("source",)), "source"))
                 continue
             try:
-                raw = load_file(path)
+                raw = load_file(path, campaign.files)
                 spec = parse_model(kind.spec, raw, path)
                 _check_spec(spec, path, raw)
             except InputError as exc:
@@ -139,13 +139,14 @@ def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source,
         return None, source
     spec, spec_source = SelfcheckSpec(), None  # type: SelfcheckSpec, Source | None
     if ref.source:
-        path = real_path(resolved.campaign.folder / ref.source)
-        if real_path(resolved.campaign.folder) not in path.parents:
+        files = resolved.campaign.files
+        path = files.real(resolved.campaign.folder / ref.source)
+        if files.real(resolved.campaign.folder) not in path.parents:
             problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
                                     locate(source.raw, source.loc + ("source",)), "source"))
             return None, source
         try:
-            raw = load_file(path)
+            raw = load_file(path, files)
             spec = parse_model(SelfcheckSpec, raw, path)
         except InputError as exc:
             problems.extend(exc.problems)

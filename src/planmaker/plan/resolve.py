@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem, field_path
-from planmaker.base.inputfile import real_path
+from planmaker.base.inputfile import DISK, Overlay
 from planmaker.base.schedule import Schedule, ScheduleError
 from planmaker.inputs.catalog import Catalog, Jurisdiction, LoadedCampaign
 from planmaker.inputs.models import (
@@ -96,9 +96,17 @@ class Resolved:
         return self.phase_schedule.get(phase_id, (None, None))
 
 
-def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
+def resolve(plan_path: Path, catalog: Catalog, overlay: Overlay = DISK) -> Resolved:
+    """The plan file at ``plan_path`` resolved: read, then ``resolve_data``."""
+    return resolve_data(load_file(Path(plan_path), overlay), plan_path, catalog, overlay)
+
+
+def resolve_data(raw: Yaml, plan_path: Path, catalog: Catalog, overlay: Overlay = DISK) -> Resolved:
+    """A plan given as data (``load_text``'s, for lines in messages) resolved as the file at ``plan_path``
+    would be: problems name that file, and its folder is where a relative profile or campaign is looked
+    for, through ``overlay`` (the files there not written yet) before the disk."""
     plan_path = Path(plan_path)
-    plan, raw, jurisdiction, campaign = _load_inputs(plan_path, catalog)
+    plan, jurisdiction, campaign = _load_inputs(raw, plan_path, catalog, overlay)
     problems: list[Problem] = []
 
     model = campaign.model
@@ -139,9 +147,9 @@ def resolve(plan_path: Path, catalog: Catalog) -> Resolved:
                     inferred_departments=inferred_departments(jurisdiction, tasks))
 
 
-def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Yaml, Jurisdiction, LoadedCampaign]:
-    """The plan file, its profile and its campaign; every problem of the three in one report."""
-    raw = load_file(plan_path)
+def _load_inputs(raw: Yaml, plan_path: Path, catalog: Catalog,
+                 overlay: Overlay) -> tuple[Plan, Jurisdiction, LoadedCampaign]:
+    """The plan, its profile and its campaign; every problem of the three in one report."""
     base = plan_path.parent
     problems: list[Problem] = []
     try:
@@ -153,7 +161,7 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Yaml, Jurisdi
             ref = raw.get(key) if isinstance(raw, dict) else None
             if isinstance(ref, (str, int)) and not isinstance(ref, bool) and str(ref):
                 try:
-                    load(str(ref), base, (plan_path, locate(raw, (key,))))
+                    load(str(ref), base, (plan_path, locate(raw, (key,))), overlay=overlay)
                 except InputError as more:
                     problems.extend(more.problems)
         raise InputError(problems) from None
@@ -166,12 +174,12 @@ def _load_inputs(plan_path: Path, catalog: Catalog) -> tuple[Plan, Yaml, Jurisdi
             return None
 
     jurisdiction = attempt(lambda: catalog.load_profile(
-        plan.profile, base, (plan_path, locate(raw, ("profile",)))))
+        plan.profile, base, (plan_path, locate(raw, ("profile",))), overlay=overlay))
     campaign = attempt(lambda: catalog.load_campaign(
-        plan.campaign, base, (plan_path, locate(raw, ("campaign",)))))
+        plan.campaign, base, (plan_path, locate(raw, ("campaign",))), overlay))
     if problems or jurisdiction is None or campaign is None:
         raise InputError(problems)
-    return plan, raw, jurisdiction, campaign
+    return plan, jurisdiction, campaign
 
 
 def _name_problems(plan: Plan, raw: Yaml, plan_path: Path, campaign: LoadedCampaign, allowed_dates: tuple[str, ...],
@@ -252,17 +260,18 @@ def _load_problems(campaign: LoadedCampaign, problems: list[Problem]) -> tuple[P
                                     campaign.file, locate(campaign.raw, ("sections", i, "items")),
                                     f"sections[{i + 1}].items"))
         return None, None
-    path = real_path(campaign.folder / model.problems)
-    if real_path(campaign.folder) not in path.parents:
+    files = campaign.files
+    path = files.real(campaign.folder / model.problems)
+    if files.real(campaign.folder) not in path.parents:
         problems.append(Problem("问题清单文件须在专项模板文件夹内", campaign.file,
                                 locate(campaign.raw, ("problems",)), "problems"))
         return None, None
-    if not path.is_file():
+    if not files.is_file(path):
         problems.append(Problem(f"找不到问题清单文件 “{model.problems}”", campaign.file,
                                 locate(campaign.raw, ("problems",)), "problems"))
         return None, None
     try:
-        raw = load_file(path)
+        raw = load_file(path, files)
         return parse_model(ProblemList, raw, path), Source(path, raw, ())
     except InputError as exc:
         problems.extend(exc.problems)
