@@ -423,6 +423,36 @@ def test_a_relative_profile_path_works_from_any_folder(tmp_path):
     assert "融安县卫生健康局" in built_text(work / "导入" / "plan.yaml", tmp_path / "out")
 
 
+def test_import_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch):
+    """The result is proved from memory, laid over the output folder: no scratch copy in the temp folder."""
+    import tempfile
+
+    from planmaker.importer.run import import_plan
+
+    temp = tmp_path / "临时"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    assert Path(tempfile.gettempdir()) == temp
+    work = tmp_path / "工作"
+    work.mkdir()
+    (work / "篇二.txt").write_text(SEED_PLANS["000-二"], encoding="utf-8")
+    (work / "我县.yaml").write_text((ROOT / "profiles" / "rongan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = sorted(temp.iterdir())
+    result = run_cli("import", "篇二.txt", "-o", "导入", "--profile", "./我县.yaml", cwd=work)
+    assert result.exit_code == 0, result.output
+    assert before == sorted(temp.iterdir()) == []
+    # nor made and removed: a temporary file or folder without a dir= of its own asks for the temp folder
+    asked: list[str] = []
+    for name in ("gettempdir", "gettempdirb"):
+        monkeypatch.setattr(tempfile, name, lambda real=getattr(tempfile, name), name=name: asked.append(name) or real())
+    monkeypatch.chdir(work)
+    import_plan(Path("篇二.txt"), Path("又一份"), Catalog(), profile="./我县.yaml")
+    assert asked == [] and sorted(temp.iterdir()) == []
+    assert (work / "又一份" / "plan.yaml").read_text(encoding="utf-8") == \
+        (work / "导入" / "plan.yaml").read_text(encoding="utf-8")
+
+
 def test_a_hospital_plan_speaks_as_a_hospital(tmp_path):
     source = tmp_path / "院方案.txt"
     source.write_text("融水县人民医院医疗质量安全专项整治工作方案\n为保障医疗安全，结合我院实际，制定本方案。\n"

@@ -177,7 +177,7 @@ def usable_folders(ctx, param, folders):
 
 
 def usable_temporary_folder() -> None:
-    """Institution lists, the manifest, PDF conversion and import work in the temporary folder:
+    """Institution lists, the manifest, PDF conversion and .doc/.wps imports work in the temporary folder:
     when there is none to write in, say so first, rather than fail deep inside a command."""
     import tempfile
 
