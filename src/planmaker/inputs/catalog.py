@@ -21,7 +21,7 @@ from planmaker.inputs.jurisdictions import Sources, make_jurisdiction, short_nam
 from planmaker.inputs.models import Campaign, Profile
 from planmaker.inputs.places import Places, looks_like_path
 from planmaker.inputs.validation import did_you_mean, locate, parse_model
-from planmaker.inputs.vocabulary import DepartmentRecords, VocabularyFile
+from planmaker.inputs.vocabulary import DepartmentRecords, VocabularyFile, bundled_model
 from planmaker.inputs.yamlfile import Yaml, load_file
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -58,18 +58,17 @@ class Catalog:
         # every unit, and the 3,000th lookup must cost what the first did.
         self._ids: dict[str, Path] | None = None
         self._parents: dict[str, list[Path]] | None = None
+        self._heads: dict[Path, dict[str, object]] = {}
 
     # ------------------------------------------------------------ vocabulary
 
     @cached_property
     def vocabulary(self) -> VocabularyFile:
-        path = resources.profiles_dir() / VOCABULARY_FILE
-        return parse_model(VocabularyFile, load_file(path), path)
+        return bundled_model(VocabularyFile, VOCABULARY_FILE)
 
     @cached_property
     def records(self) -> DepartmentRecords:
-        path = resources.profiles_dir() / RECORDS_FILE
-        return parse_model(DepartmentRecords, load_file(path), path)
+        return bundled_model(DepartmentRecords, RECORDS_FILE)
 
     @property
     def roles(self) -> dict[str, str]:
@@ -94,11 +93,7 @@ class Catalog:
         if self._parents is None:
             self._parents = {}
             for path in self.profile_ids().values():
-                try:
-                    raw = load_file(path)
-                except InputError:
-                    continue  # reported when that profile itself is loaded
-                parent = raw.get("parent") if isinstance(raw, dict) else None
+                parent = self._head(path).get("parent")  # a broken file: said when the profile is loaded
                 if isinstance(parent, (str, int)):
                     self._parents.setdefault(str(parent), []).append(path)
         return self._parents
@@ -117,7 +112,7 @@ class Catalog:
         text = str(ref).strip()
         ids = self.profile_ids()
         if text not in ids:  # a profile written since the folders were listed
-            self._ids = self._parents = None
+            self._ids, self._parents, self._heads = None, None, {}
             ids = self.profile_ids()
         if text in ids:
             return [ids[text]]
@@ -198,14 +193,19 @@ class Catalog:
                         self._names.setdefault(self._peek_name(path) or "", []).append(path)
         return self._names
 
-    @staticmethod
-    def _peek_name(path: Path) -> str | None:
-        try:
-            raw = load_file(path)
-        except InputError:
-            return None
-        name = raw.get("name") if isinstance(raw, dict) else None
+    def _peek_name(self, path: Path) -> str | None:
+        name = self._head(path).get("name")
         return name if isinstance(name, str) else None
+
+    def _head(self, path: Path) -> dict[str, object]:
+        """A profile file's name and parent, read once for the catalog's indexes."""
+        if path not in self._heads:
+            try:
+                raw = load_file(path)
+            except InputError:
+                raw = None
+            self._heads[path] = {k: raw.get(k) for k in ("name", "parent")} if isinstance(raw, dict) else {}
+        return self._heads[path]
 
     def load_profile(self, ref: object, base: Path | None = None, origin: Origin | None = None,
                      _chain: tuple[Path, ...] = (), overlay: Overlay = DISK) -> Jurisdiction:

@@ -9,7 +9,10 @@ clerk's first value would be lost without a word).
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +21,7 @@ import yaml
 
 from planmaker.base import notices
 from planmaker.base.errors import InputError, Problem, field_path
-from planmaker.base.inputfile import DISK, Overlay
+from planmaker.base.inputfile import DISK, Overlay, real_path
 
 # Profiles, campaigns and plans are a few KB; long institution lists come as
 # .csv/.xlsx.  Where libyaml is missing the parser is pure Python, and a
@@ -300,9 +303,49 @@ def _clean_text(value: str, filename: str, line: int | None, loc: tuple[str | in
 def load_file(path: Path, overlay: Overlay = DISK) -> Yaml:
     """The data of the YAML file at ``path``: from ``overlay`` when it lays a file there, else the disk."""
     path = Path(path)
+    if overlay.name_of(path) is None and _is_bundled(path):
+        return _bundled(path)
     data = overlay.read_bytes(path, MAX_FILE_BYTES, hint="：配置和方案文件通常只有几 KB，请确认选对了文件；"
                               "大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单")
     return load_text(decode_utf8(data, path), str(path))
+
+
+# The bundled data (vocabulary, profiles, campaigns) is read by every command, and the web page and
+# the test suite run many commands in one process: a bundled file is parsed once while it is
+# unchanged (its size, time of change and inode), and every caller gets a copy of its own.
+_PARSED: dict[str, tuple[tuple[int, int, int], Yaml]] = {}
+
+
+@functools.cache
+def _bundled_roots() -> tuple[Path, ...]:
+    from planmaker.base import resources
+
+    return real_path(resources.profiles_dir()), real_path(resources.templates_dir())
+
+
+def _is_bundled(path: Path) -> bool:
+    parents = real_path(path).parents
+    return any(root in parents for root in _bundled_roots())
+
+
+def _bundled(path: Path) -> Yaml:
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    if status is None or not stat.S_ISREG(status.st_mode):
+        return load_text(decode_utf8(DISK.read_bytes(path, MAX_FILE_BYTES), path), str(path))  # says why
+    changed = (status.st_mtime_ns, status.st_size, status.st_ino)
+    kept = _PARSED.get(str(path))
+    if kept is None or kept[0] != changed:
+        with notices.collecting() as heard:
+            data = load_text(decode_utf8(DISK.read_bytes(path, MAX_FILE_BYTES), path), str(path))
+        for problem in heard:
+            notices.warn(problem)
+        if heard:  # said each time the file is read, as for any other file
+            return data
+        kept = _PARSED[str(path)] = (changed, data)
+    return copy.deepcopy(kept[1])
 
 
 def decode_utf8(data: bytes, path: Path | str) -> str:
