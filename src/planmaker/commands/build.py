@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from planmaker import __version__
 from planmaker.base import notices
 from planmaker.base.files import Artifact
+from planmaker.base.inputfile import DISK, Overlay
 from planmaker.base.versions import versions
 from planmaker.checks.problems import refuse_errors
 from planmaker.inputs.catalog import Catalog
@@ -80,16 +81,17 @@ class Rendered:
 
 def render_plan(plan_path: Path, catalog: Catalog | None = None, only: Iterable[str] | None = None,
                 institutions_file: Path | None = None, also: Iterable[str] = (), workers: int = 1,
-                shard: tuple[int, int] = (1, 1), progress: object = False) -> Rendered:
+                shard: tuple[int, int] = (1, 1), progress: object = False, overlay: Overlay = DISK) -> Rendered:
     """Everything of ``build`` but the writing: the plan resolved and refused if check finds errors,
-    its own documents rendered, the per-institution batch ready to stream."""
+    its own documents rendered, the per-institution batch ready to stream. ``overlay``: files not
+    written yet, read before the disk (cascade's child plans, laid over their folders)."""
     from planmaker.writing.batch import BatchWriter
 
     catalog = catalog or Catalog()
     kinds = registry.chosen(only, also)
     for kind in kinds:
         kind.require()  # before any work: a missing tool is reported before anything is built
-    resolved = resolve(Path(plan_path), catalog)
+    resolved = resolve(Path(plan_path), catalog, overlay)
     refuse_errors(resolved)  # the plan check rejects is not built
     if (inferred := notice_for(resolved)) is not None:  # said once, with the other warnings, at the end
         notices.warn(inferred)

@@ -8,16 +8,16 @@ the parent's, so that it can aggregate before it reports upward."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from planmaker.base import notices, resources
+from planmaker.base import resources
 from planmaker.base.dates import PlanDate
 from planmaker.base.errors import InputError, Problem
 from planmaker.base.files import Artifact
+from planmaker.base.inputfile import DISK, Overlay
 from planmaker.base.schedule import add_workdays
 from planmaker.commands.build import BuildResult, Rendered, render_plan, write_rendered
 from planmaker.inputs.catalog import Catalog, Jurisdiction
@@ -142,7 +142,7 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         data = child_plan(parent, child, out_dir / child_folder(child), lead_days)
         plan_files.append(Artifact(f"{child_folder(child)}/plan.yaml", "plan-file", _plan_text(parent, child, data, lead_days),
                                    {"jurisdiction": child.name}))
-    rendered = _render_children(parent, children, out_dir, plan_files, catalog, lead_days, force)
+    rendered = _render_children(children, out_dir, plan_files, catalog, force)
     meta = {"parent_plan": Path(plan_path).name, "jurisdiction": parent.jurisdiction.name,
             "lead_working_days": lead_days}
     # Plan files are the clerks' to edit: an edited one is kept, like any generated file.
@@ -164,14 +164,14 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
     return CascadeResult(parent, report, results)
 
 
-def _render_children(parent: Resolved, children: list[Jurisdiction], out_dir: Path, plan_files: list[Artifact],
-                     catalog: Catalog, lead_days: int, force: bool) -> list[Rendered]:
+def _render_children(children: list[Jurisdiction], out_dir: Path, plan_files: list[Artifact], catalog: Catalog,
+                     force: bool) -> list[Rendered]:
     """Every child rendered in memory before anything is written, so that one child's error (an edited
     plan that no longer parses, a profile without a role) stops the cascade with every child's problems
-    listed; the rendered documents are then written as they are."""
-    import shutil
-    import tempfile
+    listed; the rendered documents are then written as they are.
 
+    A plan file not written yet is read from memory, laid over the child's folder (``Overlay``): its
+    profile and campaign are found from where it will be, and a problem names it as it will be there."""
     from planmaker.base.files import sha256
     from planmaker.writing.atomic import file_sha
     from planmaker.writing.output import manifest_entries, read_manifest
@@ -179,36 +179,19 @@ def _render_children(parent: Resolved, children: list[Jurisdiction], out_dir: Pa
     known = {e.get("path"): e.get("sha256") for e in manifest_entries(read_manifest(out_dir))}
     problems: list[Problem] = []
     rendered: list[Rendered] = []
-    stage = Path(tempfile.mkdtemp(prefix="planmaker-cascade-"))
-    try:
-        for child, artifact in zip(children, plan_files):
-            target = out_dir / artifact.path
-            current = file_sha(target)
-            current = None if current is not None and current.startswith("(") else current
-            if current is not None and not force and current not in (known.get(artifact.path), sha256(artifact.data)):
-                plan = target  # edited by the clerk: the child is built from it, as below
-            else:
-                folder = stage / child_folder(child)
-                folder.mkdir(parents=True)
-                plan = folder / "plan.yaml"
-                # the same plan, its own profile and campaign referred to from where it is staged
-                plan.write_bytes(_plan_text(parent, child, child_plan(parent, child, folder, lead_days), lead_days))
-
-            def at_target(problem: Problem, plan: Path = plan, target: Path = target) -> Problem:
-                return dataclasses.replace(problem, file=target) if problem.file == plan else problem
-
-            try:
-                with notices.collecting() as said:
-                    documents = render_plan(plan, catalog)
-                    documents.batch.check_first()
-                rendered.append(dataclasses.replace(
-                    documents, plan_path=target, resolved=dataclasses.replace(documents.resolved, plan_file=target)))
-            except InputError as exc:
-                problems += [at_target(p) for p in exc.problems]
-            for notice in said:  # said of the staged file, told of the one the clerk will open
-                notices.warn(at_target(notice))
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    for child, artifact in zip(children, plan_files):
+        folder = out_dir / child_folder(child)
+        current = file_sha(folder / "plan.yaml")
+        current = None if current is not None and current.startswith("(") else current
+        edited = current is not None and not force and current not in (known.get(artifact.path), sha256(artifact.data))
+        # an edited plan is kept (write_outputs) and the child built from it, as it is on the disk
+        overlay = DISK if edited else Overlay(folder, {"plan.yaml": artifact.data})
+        try:
+            documents = render_plan(folder / "plan.yaml", catalog, overlay=overlay)
+            documents.batch.check_first()
+            rendered.append(documents)
+        except InputError as exc:
+            problems += exc.problems
     if problems:
         raise InputError(problems)
     return rendered
