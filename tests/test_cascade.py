@@ -1,10 +1,13 @@
 """A city's plan handed down to its ten county-level units in one command."""
 
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, docx_text, files_of_kind, run_cli, run_into
+from conftest import EXAMPLES, ROOT, docx_text, files_of_kind, run_cli, run_into, write_plan
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
 from planmaker.plan.resolve import resolve
@@ -74,3 +77,50 @@ def test_a_province_hands_down_to_its_cities(tmp_path):
 def test_a_county_has_no_subordinates_to_cascade_to(tmp_path):
     result = run_cli("cascade", EXAMPLES / "rongan-2021" / "plan.yaml", "-o", tmp_path / "out")
     assert result.exit_code == 2 and "没有下级" in result.output
+
+
+def _ezhou(folder: Path, report: str) -> Path:
+    """A plan of 鄂州市 (three districts, none with a profile of its own) whose campaign is its own copy,
+    referred to by a path relative to the plan: each child must find it from the folder it is written to."""
+    shutil.copytree(ROOT / "templates" / "campaigns" / "medical-abuses-2020", folder / "abuses")
+    return write_plan(folder, f"profile: 鄂州市\ncampaign: ./abuses\n"
+                              f"dates: {{start: 2020-09, end: 2020-12, report: {report}}}\n")
+
+
+def test_a_cascade_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch):
+    """Each child is proved from memory, its plan laid over the folder it will be written to: no staging folder."""
+    temp = tmp_path / "临时"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    assert Path(tempfile.gettempdir()) == temp
+
+    def refused(*args, **kwargs):
+        raise AssertionError("cascade made a temporary folder")
+
+    # made and removed would leave the folder empty too (the manifest's entries and openpyxl's sheets do use
+    # temporary files, gone when written)
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    plan = _ezhou(tmp_path / "市", "2020-12-05")
+    out = tmp_path / "下发" / "各区"  # not there yet when the children are proved
+    result = run_cli("cascade", plan, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert list(temp.iterdir()) == []
+    assert sorted(p.parent.name for p in out.glob("*/plan.yaml")) == ["华容区", "梁子湖区", "鄂城区"]
+    assert "campaign: ../../../市/abuses\n" in (out / "鄂城区" / "plan.yaml").read_text(encoding="utf-8")
+    assert "鄂城区" in docx_text(files_of_kind(out / "鄂城区", "plan")[0])
+
+
+def test_a_childs_problem_names_its_plan_file_in_the_output_folder_at_its_line(tmp_path):
+    # five working days before the city's 3 September is before the campaign starts: an error in every child
+    plan = _ezhou(tmp_path / "市", "2020-09-03")
+    out = tmp_path / "下发"
+    result = run_cli("cascade", plan, "-o", out)
+    assert result.exit_code == 2 and "未写入任何文件" in result.output
+    assert not out.exists()
+    for child in ("梁子湖区", "华容区", "鄂城区"):
+        # the child's plan file: two lines of comment, profile, campaign, dates: start, end, report (line 8)
+        assert (f"错误：{out / child / 'plan.yaml'}，第8行，字段 dates.report："
+                "报送时限 report（2020年8月27日）不在专项起止时间之内") in result.output
+        assert f"planmaker check {out / child / 'plan.yaml'} " in result.output
+    assert "planmaker-cascade" not in result.output and tempfile.gettempdir() not in result.output
