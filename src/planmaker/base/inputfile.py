@@ -173,7 +173,8 @@ class Overlay:
     campaign and annex files are laid over the output folder, so that a path relative to the
     plan (the profile beside the folder, the campaign at ``./``, the campaign's stats-N.yaml)
     is looked up where the files will be, and every problem names a file as it will be
-    (``folder / name``, the folder as the caller named it).  It is passed to whatever reads
+    (``folder / name``, the folder as the caller named it).  ``planmaker cascade`` lays each
+    child's plan file over the child's output folder in the same way.  It is passed to whatever reads
     (``inputs.yamlfile.load_file``, the catalog's loaders), never set process-wide; ``DISK``
     lays nothing over."""
 
