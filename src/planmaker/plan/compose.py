@@ -3,19 +3,37 @@ document order, into numbered blocks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from planmaker.base.dates import PlanDate, format_date
 from planmaker.base.numbering import heading_number
-from planmaker.plan.context import base_context, task_view
-from planmaker.plan.document import AnnexNote, Document, Heading, Imprint, Masthead, Paragraph, Signature
-from planmaker.plan.group import group_view
+from planmaker.inputs.catalog import LoadedCampaign
+from planmaker.inputs.models import Phase, Point, ProblemList, Requirement, Section, Subtask, Task
+from planmaker.plan.context import PlanContext, TaskView, base_context, group_view, task_view
+from planmaker.plan.document import AnnexNote, Block, Document, Heading, Imprint, Masthead, Paragraph, Signature
 from planmaker.plan.names import LazyGroup
 from planmaker.plan.resolve import Resolved
 from planmaker.plan.sources import Item, Source
 from planmaker.plan.templating import render
 
 _CLOSING = tuple("。！？：；…")
+
+Numbered = Task | Phase | Requirement | Point  # what a section numbers （一）（二）…
+
+
+class Render(Protocol):
+    """A campaign text rendered with the plan's context and ``extra`` names, problems located at ``where``."""
+
+    def __call__(self, text: str, where: Source, /, **extra: object) -> str: ...
+
+
+def _renderer(context: Mapping[str, object]) -> Render:
+    """Renders with ``context`` as it is at each call (compose_plan adds the title and the group to it)."""
+    def r(text: str, where: Source, /, **extra: object) -> str:
+        return render(text, {**context, **extra}, where.file, where.raw, where.loc)
+    return r
 
 
 def _lines(text: str) -> list[str]:
@@ -27,14 +45,11 @@ def _sentence(text: str) -> str:
     return text if not text or text.endswith(_CLOSING) else text + "。"
 
 
-def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
+def compose_plan(resolved: Resolved, annex_titles: Sequence[str] = ()) -> Document:
     campaign = resolved.campaign
     c_src = Source(campaign.file, campaign.raw, ())
     context = base_context(resolved)
-
-    def r(text: str, src: Source, **extra) -> str:
-        return render(text, {**context, **extra}, src.file, src.raw, src.loc)
-
+    r = _renderer(context)
     title = r(campaign.model.title, c_src.at("title"))
     context["title"] = title
     # built at its first mention, so that the departments its posts name are named in document order
@@ -67,39 +82,49 @@ def compose_plan(resolved: Resolved, annex_titles: list[str] = ()) -> Document:
     return document
 
 
-def _item_blocks(blocks, section, s_src: Source, resolved: Resolved, context, r) -> None:
+def _section_items(section: Section, s_src: Source, resolved: Resolved) -> Sequence[Item[Numbered]]:
+    """What a section numbers: the plan's tasks, phases or requirements, or the section's own points."""
+    if isinstance(section.items, list):
+        return [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
+    if section.items == "tasks":
+        return resolved.tasks
+    if section.items == "phases":
+        return resolved.phases
+    return resolved.requirements
+
+
+def _item_blocks(blocks: list[Block], section: Section, s_src: Source, resolved: Resolved, context: PlanContext,
+                 r: Render) -> None:
     """A section's numbered items (（一）（二）…): tasks, phases, requirements or its own points."""
     campaign = resolved.campaign
     c_src = Source(campaign.file, campaign.raw, ())
     phase_views = {p.id: p for p in context["phases"]}
-    if isinstance(section.items, str):
-        items = getattr(resolved, section.items)
-    else:
-        items = [Item(point, s_src.at("items", i)) for i, point in enumerate(section.items)]
-    for n, item in enumerate(items, start=1):
+    for n, item in enumerate(_section_items(section, s_src, resolved), start=1):
         model, src = item.model, item.source
-        if not isinstance(section.items, str):
+        extra: dict[str, object]
+        if isinstance(model, Point):
             extra = {}
             heading = r(model.title, src.at("title"))
-        elif section.items == "phases":
+        elif isinstance(model, Phase):
             extra = {"phase": phase_views[model.id]}
             if model.title:
                 heading = r(model.title, src.at("title"), **extra)
             else:
                 heading = r(campaign.model.phase_title, c_src.at("phase_title"), **extra)
-        elif section.items == "tasks":
-            extra = {"task": task_view(resolved, model, context)}
-            heading = _task_heading(model, src, r, extra, c_src)
+        elif isinstance(model, Task):
+            view = task_view(resolved, model, context)
+            extra = {"task": view}
+            heading = _task_heading(model, src, r, view, c_src)
             if model.subtasks:
-                _task_with_subtasks(blocks, n, _sentence(heading), model, src, extra, r, resolved, context)
+                _task_with_subtasks(blocks, n, _sentence(heading), model, src, view, r, resolved, context)
                 continue
         else:
             extra = {"requirement": model}
             heading = r(model.title, src.at("title"), **extra)
         body = r(model.text, src.at("text"), **extra) if model.text else ""
-        if section.items == "tasks":
+        if isinstance(model, Task):
             body += _suffix(model, extra, r, campaign)
-        if not (section.items == "tasks" and campaign.model.task_title):
+        if not (isinstance(model, Task) and campaign.model.task_title):
             heading = _sentence(heading)
         # A body of several lines is several paragraphs (a phase's numbered measures).
         first, *more = _lines(body) or [""]
@@ -114,7 +139,7 @@ def _item_blocks(blocks, section, s_src: Source, resolved: Resolved, context, r)
             blocks.append(Heading(3, heading_number(3, k), f"{label}：", text))
 
 
-def _contact_blocks(resolved: Resolved, r, c_src: Source) -> list:
+def _contact_blocks(resolved: Resolved, r: Render, c_src: Source) -> list[Paragraph]:
     blocks = []
     campaign = resolved.campaign
     departments = resolved.jurisdiction.departments
@@ -146,16 +171,19 @@ def issuing_parts(resolved: Resolved) -> tuple[Signature, Masthead | None, Impri
     return Signature(issuer, signed), masthead, imprint
 
 
-def _suffix(owner, extra, r, campaign) -> str:
+def _suffix(owner: Task | Subtask, extra: Mapping[str, object], r: Render, campaign: LoadedCampaign) -> str:
     """The campaign's task_suffix (“（责任单位：……）”) for a task or subtask with departments."""
-    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate or getattr(owner, "offices", None)):
+    offices = owner.offices if isinstance(owner, Task) else []  # a subtask has none of its own
+    if not campaign.model.task_suffix or not (owner.lead or owner.cooperate or offices):
         return ""
     return r(campaign.model.task_suffix, Source(campaign.file, campaign.raw, ("task_suffix",)), **extra)
 
 
-def _task_with_subtasks(blocks, n, heading, model, src, extra, r, resolved, context) -> None:
+def _task_with_subtasks(blocks: list[Block], n: int, heading: str, model: Task, src: Source, view: TaskView,
+                        r: Render, resolved: Resolved, context: PlanContext) -> None:
     """“（一）标题” on its own line, its text if any, then “1.……（责任单位：……）” per subtask."""
     campaign = resolved.campaign
+    extra = {"task": view}
     blocks.append(Heading(2, heading_number(2, n), heading))
     if model.text:
         blocks.append(Paragraph(r(model.text, src.at("text"), **extra) + _suffix(model, extra, r, campaign)))
@@ -165,27 +193,35 @@ def _task_with_subtasks(blocks, n, heading, model, src, extra, r, resolved, cont
         blocks.append(Paragraph(heading_number(3, k) + text + _suffix(sub, sub_extra, r, campaign)))
 
 
-def _task_heading(model, src: Source, r, extra, c_src: Source) -> str:
+def _task_heading(model: Task, src: Source, r: Render, view: TaskView, c_src: Source) -> str:
     """A task's heading: its title, or the campaign's task_title around it (no full stop added)."""
-    title = r(model.title, src.at("title"), **extra)
+    title = r(model.title, src.at("title"), task=view)
     template = c_src.raw.get("task_title") if isinstance(c_src.raw, dict) else None
-    if not template:
+    if not template or not isinstance(template, str):  # a str: the campaign's model has checked it
         return title
-    shown = replace(extra["task"], title=title)
-    return r(template, c_src.at("task_title"), **{**extra, "task": shown})
+    return r(template, c_src.at("task_title"), task=replace(view, title=title))
 
 
-def _parts(model, src: Source, r, extra) -> list[tuple[str, str]]:
+def _parts(model: Numbered, src: Source, r: Render, extra: Mapping[str, object]) -> list[tuple[str, str]]:
     """A task's labelled parts (具体措施、进度安排、目标成效…), rendered."""
+    parts = model.parts if isinstance(model, Task) else []
     return [(r(part.label, src.at("parts", k, "label"), **extra), r(part.text, src.at("parts", k, "text"), **extra))
-            for k, part in enumerate(getattr(model, "parts", ()))]
+            for k, part in enumerate(parts)]
 
 
-def _problem_blocks(resolved: Resolved, runin: bool, r) -> list:
+def _problem_list(resolved: Resolved) -> tuple[ProblemList, Source]:
+    """The campaign's problem list and where it was written."""
+    if resolved.problems is None or resolved.problems_source is None:
+        # resolve refuses a campaign that lists its problems without a problem list
+        raise ValueError(f"专项模板 {resolved.campaign.id} 没有问题清单（problems）")
+    return resolved.problems, resolved.problems_source
+
+
+def _problem_blocks(resolved: Resolved, runin: bool, r: Render) -> list[Block]:
     """The campaign's problem list: one （一） heading a group, its problems numbered under it."""
-    blocks: list = []
-    src = resolved.problems_source
-    for g, group in enumerate(resolved.problems.groups):
+    blocks: list[Block] = []
+    problems, src = _problem_list(resolved)
+    for g, group in enumerate(problems.groups):
         g_src = src.at("groups", g)
         heading = _sentence(r(group.name, g_src.at("name"), group=group))
         intro = r(group.intro, g_src.at("intro"), group=group) if group.intro else ""
@@ -200,15 +236,12 @@ def _problem_blocks(resolved: Resolved, runin: bool, r) -> list:
     return blocks
 
 
-def render_problems(resolved: Resolved, g: int, r=None) -> list[str]:
+def render_problems(resolved: Resolved, g: int, r: Render | None = None) -> list[str]:
     """The problems of group ``g``, rendered (they may use the jurisdiction's words)."""
-    src = resolved.problems_source
-    group = resolved.problems.groups[g]
+    problems, src = _problem_list(resolved)
+    group = problems.groups[g]
     if r is None:
-        context = base_context(resolved)
-
-        def r(text, where, **extra):
-            return render(text, {**context, **extra}, where.file, where.raw, where.loc)
+        r = _renderer(base_context(resolved))
     return [r(item, src.at("groups", g, "items", k), group=group) for k, item in enumerate(group.items)]
 
 
@@ -234,6 +267,7 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
     context = base_context(resolved)
     context["title"] = plan_title(resolved)
     rendered = []
+    r = _renderer(context)
     for item in resolved.tasks:
         task, src = item.model, item.source
         view = task_view(resolved, task, context)
@@ -241,8 +275,7 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
         heading = render(task.title, {**context, **extra}, src.file, src.raw, src.loc + ("title",))
         heading = heading if resolved.campaign.model.task_title else _sentence(heading)
         body = render(task.text, {**context, **extra}, src.file, src.raw, src.loc + ("text",)) if task.text else ""
-        parts = _parts(task, src, lambda text, where, extra=extra, **more: render(text, {**context, **extra, **more},
-                                                                     where.file, where.raw, where.loc), extra)
+        parts = _parts(task, src, r, extra)
         if parts:
             body += "".join(f"{heading_number(3, k)}{label}：{text}" for k, (label, text) in enumerate(parts, 1))
         deadline = ""
@@ -260,6 +293,6 @@ def render_tasks(resolved: Resolved) -> list[RenderedTask]:
     return rendered
 
 
-def _named(departments) -> list[str]:
+def _named(departments: Iterable[object]) -> list[str]:
     """Names in the order the table shows them: after the row's text, lead before cooperating."""
     return [str(d) for d in departments]

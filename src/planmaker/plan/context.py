@@ -3,6 +3,7 @@ docs/专项模板.md) and the views of its phases and tasks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -10,7 +11,9 @@ from planmaker.base.dates import PlanDate
 from planmaker.inputs.groups import person
 from planmaker.inputs.jurisdictions import Jurisdiction
 from planmaker.inputs.models import Campaign, ParentDocument, Requirement, Subtask, Task
+from planmaker.inputs.validation import Loc
 from planmaker.plan.coverage import MilestoneView
+from planmaker.plan.group import GroupView, head_of
 from planmaker.plan.names import DepartmentName, Departments, LazyGroup, OfficeName, Offices
 from planmaker.plan.resolve import Resolved
 from planmaker.plan.sources import Item
@@ -148,3 +151,25 @@ def task_view(resolved: Resolved, task: Task | Subtask, context: PlanContext) ->
     plan = resolved.plan
     leader = person(plan.leaders.get(getattr(task, "id", ""), "") or plan.leading_group.leader)
     return TaskView(getattr(task, "id", ""), getattr(task, "title", ""), lead, cooperate, offices, leader)
+
+
+def group_view(resolved: Resolved, context: PlanContext, render_post: Callable[[str, Loc], str]) -> GroupView | None:
+    """The campaign's group with the plan's names; ``render_post(text, loc)`` renders a post."""
+    spec = resolved.campaign.model.leading_group
+    if spec is None:
+        return None
+    names = resolved.plan.leading_group
+    health = context["dept"]["health"] if "health" in resolved.jurisdiction.departments else None
+    unit = health.short if health is not None else ""
+    view = GroupView(leader_name=person(names.leader))
+    view.leader = view.leader_name + render_post(spec.leader, ("leading_group", "leader"))
+    for i, post in enumerate(spec.deputies):
+        name = names.deputies[i] if i < len(names.deputies) else ""
+        view.deputies.append(person(name) + render_post(post, ("leading_group", "deputies", i)))
+    for role in spec.member_offices:
+        view.members.append(person(names.members.get(role, "")) + unit + head_of(str(context["office"][role])))
+    for role in spec.member_departments:
+        view.members.append(person(names.members.get(role, "")) + str(context["dept"][role]) + "分管负责同志")
+    if spec.office:
+        view.office = context["office"][spec.office]
+    return view

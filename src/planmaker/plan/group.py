@@ -1,11 +1,19 @@
 """The leadership group as a plan writes it: “组长：张__盟卫生健康委党组成员、副主任”, one line a
-member, each office head with the suffix of the level (医政医管科科长, 医政医管股股长)."""
+member, each office head with the suffix of the level (医政医管科科长, 医政医管股股长); plan/context.py builds
+it from the plan's names."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from planmaker.inputs.groups import person
+from planmaker.base.errors import Problem, field_path
+from planmaker.inputs.catalog import Jurisdiction, LoadedCampaign
+from planmaker.inputs.models import Plan, Task
+from planmaker.inputs.validation import Loc, did_you_mean, locate
+from planmaker.inputs.yamlfile import Yaml
+from planmaker.plan.sources import Item
 
 _OFFICE_SUFFIXES = "处科股"
 
@@ -30,41 +38,17 @@ def head_of(office_name: str) -> str:
     return office_name + (last + "长" if last and last in _OFFICE_SUFFIXES else "负责人")
 
 
-def group_view(resolved, context, render_post) -> GroupView | None:
-    """The campaign's group with the plan's names; ``render_post(text, loc)`` renders a post."""
-    spec = resolved.campaign.model.leading_group
-    if spec is None:
-        return None
-    names = resolved.plan.leading_group
-    health = context["dept"]["health"] if "health" in resolved.jurisdiction.departments else None
-    unit = health.short if health is not None else ""
-    view = GroupView(leader_name=person(names.leader))
-    view.leader = view.leader_name + render_post(spec.leader, ("leading_group", "leader"))
-    for i, post in enumerate(spec.deputies):
-        name = names.deputies[i] if i < len(names.deputies) else ""
-        view.deputies.append(person(name) + render_post(post, ("leading_group", "deputies", i)))
-    for role in spec.member_offices:
-        view.members.append(person(names.members.get(role, "")) + unit + head_of(str(context["office"][role])))
-    for role in spec.member_departments:
-        view.members.append(person(names.members.get(role, "")) + str(context["dept"][role]) + "分管负责同志")
-    if spec.office:
-        view.office = context["office"][spec.office]
-    return view
-
-
-def group_problems(resolved_tasks, plan, plan_raw, plan_path, campaign, jurisdiction, roles) -> list:
+def group_problems(resolved_tasks: Sequence[Item[Task]], plan: Plan, plan_raw: Yaml, plan_path: Path,
+                   campaign: LoadedCampaign, jurisdiction: Jurisdiction, roles: Mapping[str, str]) -> list[Problem]:
     """Offices and members a jurisdiction does not have; leaders named for tasks that do not exist."""
-    from planmaker.base.errors import Problem, field_path
-    from planmaker.inputs.validation import did_you_mean, locate
+    problems: list[Problem] = []
 
-    problems = []
-
-    def report(message, file, raw, loc):
+    def report(message: str, file: Path, raw: Yaml, loc: Loc) -> None:
         problems.append(Problem(message, file, locate(raw, loc), field_path(loc)))
 
     offices = jurisdiction.offices
     for item in resolved_tasks:
-        for k, role in enumerate(getattr(item.model, "offices", ())):
+        for k, role in enumerate(item.model.offices):
             if role not in offices:
                 src = item.source.at("offices", k)
                 report(f"责任科室 “{role}” 不是 {jurisdiction.name} 的内设机构{did_you_mean(role, offices)}"
