@@ -3,14 +3,17 @@ profiles/_departments.yaml, none in the profile): which, and the one notice that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from planmaker.base.errors import Problem
 from planmaker.inputs.jurisdictions import Jurisdiction
+from planmaker.inputs.models import Task
+from planmaker.plan.sources import Item
 
 
-def inferred_departments(jurisdiction: Jurisdiction, tasks: list[Any]) -> list[tuple[str, str]]:
+def inferred_departments(jurisdiction: Jurisdiction, tasks: Sequence[Item[Task]]) -> list[tuple[str, str]]:
     """The names the plan uses (its issuer's health department, its tasks' departments, the parent's
     health department it answers to) that no record or profile states: (role, full name)."""
     owners = [t.model for t in tasks] + [s for t in tasks for s in t.model.subtasks]

@@ -22,13 +22,16 @@ A template over budget raises TemplateProblem, with a message in Chinese.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence, Sized
+from contextvars import Token
+from typing import Any, Generic, TypeVar, cast
 
 import jinja2
 from jinja2 import nodes
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from planmaker.plan.template_budget import (  # noqa: F401  (TemplateProblem and the limits: this module's API)
+from planmaker.plan.template_budget import (
     LARGE,
     MAX_EXPONENT,
     MAX_INT_BITS,
@@ -57,51 +60,60 @@ from planmaker.plan.template_sizes import (
     _summed,
 )
 
+# The sandbox, the budget, the problem a template over it raises, and the limits (template_budget.py holds them).
+__all__ = ["LARGE", "MAX_EXPONENT", "MAX_INT_BITS", "MAX_ITERATIONS", "MAX_OUTPUT_CHARS", "MAX_RECURSION", "TIME_BUDGET",
+           "BoundedTemplate", "Sandbox", "TemplateProblem", "bounded_text", "budget"]
 
-def _safe_range(*args: Any):
+T = TypeVar("T")
+
+
+def _safe_range(*args: object) -> _Counted[int]:
     """range(), counted as a loop as it is used."""
-    if any(not isinstance(a, int) for a in args):
+    ints = [a for a in args if isinstance(a, int)]
+    if len(ints) != len(args):
         raise TemplateProblem("range() 的参数应为整数")
-    numbers = range(*args)
+    numbers = range(*ints)
     if len(numbers) > MAX_ITERATIONS:
         raise TemplateProblem(f"模板中的 range() 过大（{len(numbers)} 项，上限 {MAX_ITERATIONS}）")
     return _Counted(numbers)
 
 
-class _Counted:
+class _Counted(Generic[T]):
     """An iterable whose every step counts against the budget."""
 
     __slots__ = ("items",)
 
-    def __init__(self, items):
+    def __init__(self, items: Iterable[T]):
         self.items = items
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T]:
         for number, item in enumerate(self.items):
             if number % 256 == 0:
                 _tick(256)
             yield item
 
-    def __len__(self):
+    def __len__(self) -> int:
+        if not isinstance(self.items, Sized):  # a generator: the TypeError len() gives, for Jinja's loop.length
+            raise TypeError(f"object of type '{type(self.items).__name__}' has no len()")
         return len(self.items)
 
 
-def _loop(iterable):
+def _loop(iterable: object) -> object:
     """What every {% for %} iterates over (see _Sandbox._parse)."""
     if isinstance(iterable, (jinja2.Undefined, _Counted)):
         return iterable
-    if isinstance(iterable, (dict, str, list, tuple, set, frozenset, range)) or hasattr(iterable, "__iter__"):
+    if isinstance(iterable, (dict, str, list, tuple, set, frozenset, range)) or _iterable(iterable):
         return _Counted(iterable)
     return iterable  # not iterable: let Jinja report it
 
 
-def _join(*parts) -> str:
+def _join(*parts: object) -> str:
     """The ~ operator: its result held to the budget before it is built."""
     _size(sum(map(_length, parts)), "连接（~）")
     return "".join(str(p) if not isinstance(p, str) else p for p in parts)
 
 
-def _finalize(value: Any) -> Any:
+def _finalize(value: T) -> T:
     """Every {{ value }}, measured before it becomes text."""
     if isinstance(value, (list, tuple, dict, set, frozenset, bytes, bytearray)):
         _size(_length(value), "输出")
@@ -118,13 +130,17 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
 
 # Filters that can make a huge string from small input are checked before they
 # run; every filter's result is checked after.
-def _guarded_filters(filters: dict) -> dict:
+Filter = Callable[..., object]  # as Jinja keeps them: a filter takes and gives whatever a template holds
+Estimate = Callable[..., int]  # a filter's arguments → at most how long its result can be
+
+
+def _guarded_filters(filters: Mapping[str, Filter]) -> dict[str, Filter]:
     checked = dict(filters)
 
-    def wrap(name, estimate=None):
+    def wrap(name: str, estimate: Estimate | None = None) -> None:
         original = filters[name]
 
-        def guarded(*args, **kwargs):
+        def guarded(*args: object, **kwargs: object) -> object:
             _tick()
             if name == "join":
                 args = tuple(_materialized(a) if _iterable(a) else a for a in args[:2]) + args[2:]
@@ -136,11 +152,11 @@ def _guarded_filters(filters: dict) -> dict:
             guarded.__dict__["jinja_pass_arg"] = original.jinja_pass_arg
         checked[name] = guarded
 
-    def _text(args):
+    def _text(args: Sequence[object]) -> list[object]:
         # pass_eval_context / pass_environment filters get that first
         return [a for a in args if not isinstance(a, (jinja2.nodes.EvalContext, jinja2.Environment))]
 
-    estimates = {
+    estimates: dict[str, Estimate] = {
         "replace": lambda *a, **k: _replaced_filter(_text(a), k),
         "center": lambda *a, **k: max(_length(_text(a)[0]), _int(_text(a)[1:2], k.get("width", 80))),
         "indent": lambda *a, **k: _length(_text(a)[0]) * (1 + _int(_text(a)[1:2], k.get("width", 4))),
@@ -160,14 +176,14 @@ def _guarded_filters(filters: dict) -> dict:
 
 
 class BoundedTemplate(jinja2.Template):
-    def render(self, *args: Any, **kwargs: Any) -> str:
+    def render(self, *args: object, **kwargs: object) -> str:
         if _budget.get() is not None:
             return bounded_text(self.generate(*args, **kwargs))
         with budget():
             return bounded_text(self.generate(*args, **kwargs))
 
 
-def bounded_text(chunks) -> str:
+def bounded_text(chunks: Iterable[str]) -> str:
     """The rendered text, stopping as soon as it grows past the budget."""
     parts: list[str] = []
     size = 0
@@ -192,7 +208,7 @@ class Sandbox(SandboxedEnvironment):
     template_class = BoundedTemplate
     intercepted_binops = frozenset({"*", "**", "+", "%", "//", "/"})
 
-    def __init__(self, **options: Any):
+    def __init__(self, **options: Any):  # Any: Environment.__init__'s options, each of its own type
         options.setdefault("finalize", _finalize)
         super().__init__(**options)
         self.globals.update(range=_safe_range, lipsum=_lipsum, _planmaker_loop=_loop, _planmaker_join=_join)
@@ -202,12 +218,13 @@ class Sandbox(SandboxedEnvironment):
         # (benchmarks/templates.py: 1.18x faster builds).
         self._compiled_text = functools.lru_cache(maxsize=COMPILED_KEPT)(super().from_string)
 
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+    def from_string(self, source: str | nodes.Template, globals: MutableMapping[str, object] | None = None,
+                    template_class: type[jinja2.Template] | None = None) -> jinja2.Template:
         if globals is None and template_class is None and isinstance(source, str):
             return self._compiled_text(source)
         return super().from_string(source, globals, template_class)
 
-    def _parse(self, source, name, filename):
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Call(nodes.Name("_planmaker_loop", "load"), [loop.iter], [], None, None,
@@ -219,7 +236,7 @@ class Sandbox(SandboxedEnvironment):
         tree.set_environment(self)
         return tree
 
-    def call_binop(self, context, operator, left, right):
+    def call_binop(self, context: Context, operator: str, left: object, right: object) -> object:
         _tick()
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
             raise TemplateProblem(f"模板中的乘方指数过大（{right}，上限 {MAX_EXPONENT}）")
@@ -239,11 +256,12 @@ class Sandbox(SandboxedEnvironment):
             _size(_formatted(text, (right,), {}), "格式化（%）")
         return _check_value(super().call_binop(context, operator, left, right), f"运算（{operator}）")
 
-    def call(__self, __context, __obj, *args, **kwargs):
+    def call(__self, __context: Context, __obj: object, *args: object, **kwargs: object) -> object:
         budget = _current()
         _tick()
         if getattr(__obj, "__name__", "") == "join" and args and not isinstance(args[0], str):
-            args = (_materialized(args[0]), *args[1:])  # measured, then joined: a generator runs once
+            # measured, then joined: a generator runs once (not iterable: TypeError, as before the join)
+            args = (_materialized(cast("Iterable[object]", args[0])), *args[1:])
         estimate = _estimate(__obj, args, kwargs)
         if estimate is not None:
             _size(estimate, f"{getattr(__obj, '__name__', '调用')}()")
@@ -272,12 +290,14 @@ class budget:
     """A rendering's budget, as a context manager: every template rendered
     inside shares it (``limit``: the most characters it may produce)."""
 
+    _token: Token[_Budget | None]
+
     def __init__(self, limit: int = MAX_OUTPUT_CHARS):
         self.limit = limit
 
-    def __enter__(self):
+    def __enter__(self) -> budget:
         self._token = _budget.set(_Budget(self.limit))
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         _budget.reset(self._token)

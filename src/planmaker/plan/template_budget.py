@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import time
-from typing import Any
+from typing import TypeVar
 
 TIME_BUDGET = 3.0
 MAX_ITERATIONS = 2_000_000
@@ -57,7 +57,10 @@ def _size(length: int, what: str) -> None:
 LARGE = 10_000  # a value this long counts towards what a rendering may make in all
 
 
-def _check_value(value: Any, what: str) -> Any:
+T = TypeVar("T")
+
+
+def _check_value(value: T, what: str) -> T:
     if isinstance(value, (str, list, tuple, bytes, bytearray)):
         _size(len(value), what)
         if len(value) >= LARGE:
