@@ -1,10 +1,9 @@
 """A pre-filled checklist for every institution, from a list of any size."""
 
 import docx
-import pytest
 from openpyxl import Workbook
 
-from conftest import EXAMPLES, convert, docx_text, manifest, run_cli
+from conftest import EXAMPLES, docx_text, manifest, run_cli
 
 PLAN = EXAMPLES / "guangxi-2020" / "plan.yaml"
 
@@ -119,18 +118,6 @@ def test_bad_institution_list_names_the_row(tmp_path):
     assert "第3行" in result.output and "宠物医院" in result.output
     assert "第4行" in result.output and "第5行" in result.output and "第2行" in result.output
     assert not out.exists()
-
-
-@pytest.mark.slow
-def test_every_document_converts_in_libreoffice(libreoffice, tmp_path):
-    source = institution_book(tmp_path / "list.xlsx", [("某县人民医院", "", "综合医院", "二级", "公立", "", "")])
-    out = tmp_path / "out"
-    assert run_cli("build", PLAN, "-o", out, "--institutions", source).exit_code == 0
-    files = [out / f["path"] for f in manifest(out)["files"] if f["path"].endswith((".docx", ".xlsx"))]
-    assert len(files) >= 10
-    pdfs = convert(libreoffice, files, tmp_path / "pdf")
-    for pdf in pdfs:
-        assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), pdf
 
 
 def test_a_campaign_brings_its_own_checklist_layout(tmp_path):

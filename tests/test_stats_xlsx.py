@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
-from conftest import ROOT, convert, seed_text, squash
+from conftest import ROOT, seed_text
 from planmaker.inputs.models import StatsSpec
 from planmaker.inputs.validation import parse_model
 from planmaker.inputs.yamlfile import load_file
@@ -354,19 +354,6 @@ def test_identical_bytes(form):
         out = subprocess.run([sys.executable, "-c", script, str(ROOT / "src"), str(ROOT / "tests"), str(number)],
                              env=env, capture_output=True, text=True, check=True, cwd=ROOT / "tests")
         assert out.stdout.strip() == hashlib.sha256(data).hexdigest()
-
-
-@pytest.mark.slow
-def test_converts_to_pdf(form, libreoffice, tmp_path):
-    number, _, data, _, _ = form
-    source = tmp_path / f"stats-{number}.xlsx"
-    source.write_bytes(data)
-    (pdf,) = convert(libreoffice, [source], tmp_path / "pdf")
-    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
-    if text.returncode == 0:
-        flat = squash(text.stdout)
-        assert f"统计表{'一二'[number - 1]}" in flat and "填表人" in flat
 
 
 def test_sum_of_a_line_with_subs_adds_its_sub_lines_and_cycles_are_refused():
