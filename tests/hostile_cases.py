@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from template_bombs import ALLOCATING, BOMBS, campaign_with_checklist, campaign_with_text
+from zipbombs import zip_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -395,10 +396,7 @@ def entity_bomb(p):
 
 
 def zip_bomb_list(p):
-    with (zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as archive,
-          archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member):
-        for _ in range(200):
-            member.write(b" " * (1 << 20))
+    zip_bomb(p, "xl/worksheets/sheet1.xml", 200, b" ")
 
 
 def truncated(p):
@@ -650,10 +648,7 @@ case("form-zero-width-name", collect_with(lambda p: None, name="融\u200b安.xls
 
 
 def zip_bomb_form(path):
-    with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
-          archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
-        for _ in range(150):
-            member.write(b"\0" * (1 << 20))
+    zip_bomb(path, "xl/workbook.xml", 150)
 
 
 case("form-zip-bomb", collect_with(zip_bomb_form), (1,), "压缩")

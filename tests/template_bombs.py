@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from zipbombs import zip_bomb
+
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGNS = ROOT / "templates" / "campaigns"
 EXAMPLES = ROOT / "examples"
@@ -98,11 +100,7 @@ def campaign_with_checklist(folder: Path, payload: str | None = None, broken: st
     if broken == "not-a-zip":
         template.write_bytes(b"This is not a Word document.\n" * 100)
     elif broken == "zip-bomb":
-        with (zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive,
-              archive.open("word/document.xml", "w", force_zip64=True) as member):
-            block = b"\0" * (1 << 20)
-            for _ in range(256):  # 256 MB of zeros, about 250 KB packed
-                member.write(block)
+        zip_bomb(template, "word/document.xml", 256)  # 256 MB of zeros, about 250 KB packed
     else:
         with zipfile.ZipFile(ROOT / "templates" / "annexes" / "checklist.docx") as source, \
                 zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as target:

@@ -28,6 +28,7 @@ from hostile_cases import (
 )
 from planmaker.base.errors import InputError
 from planmaker.inputs.institutions import InstitutionFile, read_institutions
+from zipbombs import zip_bomb
 
 GUANGXI = EXAMPLES / "guangxi-2020" / "plan.yaml"
 
@@ -273,23 +274,13 @@ def test_a_gbk_file_name_is_shown_decoded(tmp_path, city_plan):
 
 
 def form_bomb(path):
-    import zipfile
-
-    with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
-          archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
-        for _ in range(150):
-            member.write(b"\0" * (1 << 20))
+    zip_bomb(path, "xl/workbook.xml", 150)
 
 
 def lying_form(path):
     """200 MB of XML whose zip directory says 100 bytes (Python's zipfile would inflate it
     in one step of up to 2 GB when the member is read whole)."""
-    import zipfile
-
-    with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
-          archive.open("xl/workbook.xml", "w", force_zip64=True) as member):
-        for _ in range(200):
-            member.write(b"<a/>" * (1 << 18))
+    zip_bomb(path, "xl/workbook.xml", 200, b"<a/>")
     data = bytearray(path.read_bytes())
     entry = data.rfind(b"PK\x01\x02")
     data[entry + 24:entry + 28] = (100).to_bytes(4, "little")

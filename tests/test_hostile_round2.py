@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 
 import planmaker
 from planmaker.cli import main
+from zipbombs import zip_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -66,12 +66,7 @@ print(json.dumps(results, ensure_ascii=False))
 
 def inflating_docx(path: Path, megabytes: int) -> None:
     """A .docx of a few hundred KB whose document part inflates to ``megabytes``."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            block = b"\0" * (1 << 20)
-            for _ in range(megabytes):
-                member.write(block)
+    zip_bomb(path, "word/document.xml", megabytes, before=(("[Content_Types].xml", "<Types/>"),))
 
 
 def huge_form(path: Path) -> None:
