@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from planmaker.base.errors import Problem
 from planmaker.inputs.jurisdictions import Jurisdiction
 from planmaker.inputs.models import Task
+from planmaker.inputs.yamlfile import LocatedDict
 from planmaker.plan.sources import Item
 
 
@@ -39,9 +40,23 @@ def inferred_notice(inferred: list[tuple[str, str]], jurisdiction: Jurisdiction,
 
 
 
-def notice_for(resolved: Any) -> Problem | None:
+class _Inferred(Protocol):
+    """What notice_for reads of a plan.resolve.Resolved (which imports this module)."""
+
+    @property
+    def inferred_departments(self) -> list[tuple[str, str]]: ...
+    @property
+    def plan_raw(self) -> object: ...
+    @property
+    def jurisdiction(self) -> Jurisdiction: ...
+    @property
+    def plan_file(self) -> Path: ...
+
+
+def notice_for(resolved: _Inferred) -> Problem | None:
     """The one warning build and check give for a resolved plan's inferred names, if any."""
     if not resolved.inferred_departments:
         return None
-    line = resolved.plan_raw.line_of("profile") if hasattr(resolved.plan_raw, "line_of") else None
+    raw = resolved.plan_raw
+    line = raw.line_of("profile") if isinstance(raw, LocatedDict) else None
     return inferred_notice(resolved.inferred_departments, resolved.jurisdiction, resolved.plan_file, line)
