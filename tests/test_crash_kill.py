@@ -1,10 +1,12 @@
 """A build killed at any moment (SIGKILL) is completed by the next one, and two
 builds into one folder at once cannot both write.
 
-A 10,000-institution checklist batch (workers=1, a real child process) is
-killed at random moments; after each kill a rebuild exits 0 and leaves the
-folder byte-identical to a clean build: no "（新生成）" copy, no temporary file,
-no journal or lock, and a manifest that matches every file.
+A 2,000-institution checklist batch (workers=1, a real child process) is
+killed three times, each after a random number of files in its third of the
+writing (watched in the folder, so that the moment does not depend on the
+machine's speed); after each kill a rebuild exits 0 and leaves the folder
+byte-identical to a clean build: no "（新生成）" copy, no temporary file, no
+journal or lock, and a manifest that matches every file.
 
 So that every killed build is writing when it dies, it builds a second list
 (the same institutions at other addresses: every document differs), over an
@@ -32,7 +34,7 @@ from test_batch import institutions_csv
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
 
 PLAN = EXAMPLES / "guangxi-2020" / "plan.yaml"
-COUNT = 2_000  # enough that the kills fall while files are written (asserted below)
+COUNT = 2_000
 KILLS = 3
 SRC = str(Path(planmaker.__file__).resolve().parent.parent)
 
@@ -91,7 +93,7 @@ def scratch(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
-    """A clean build, its files and how long it took."""
+    """A clean build and its files."""
     base = scratch(tmp_path_factory)
     yield from _clean(base)
     if str(base).startswith("/dev/shm/"):
@@ -101,56 +103,72 @@ def clean(tmp_path_factory):
 def _clean(base: Path):
     institutions = institutions_csv(base / "机构名单.csv", COUNT)
     out = base / "clean"
-    began = time.monotonic()
-    process = subprocess.Popen(command(out, institutions), env=environment(), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
-    # when the first file appeared (the interpreter's start and the rendering come before) and when the
-    # manifest did (it is written last; the process then cleans up and ends)
-    writing = written = None
-    while process.poll() is None:
-        if writing is None and out.exists() and any(out.iterdir()):
-            writing = time.monotonic() - began
-        if written is None and (out / "manifest.json").exists():
-            written = time.monotonic() - began
-        time.sleep(0.01)
-    took = time.monotonic() - began
-    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    result = run(out, institutions)
+    assert result.returncode == 0, result.stderr
     expected = snapshot(out)
     shutil.rmtree(out)  # its checksums are all the comparisons need
-    yield base, institutions, expected, (writing or 0.0, written or took)
+    yield base, institutions, expected
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    """Every file under ``folder`` and its inode (a file written again, atomically, has a new one)."""
+    found, todo = {}, [folder]
+    while todo:
+        try:
+            entries = list(os.scandir(todo.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(Path(entry.path))
+            else:
+                found[entry.path] = entry.inode()
+    return found
+
+
+def kill_when_written(process: subprocess.Popen, out: Path, files: int) -> int:
+    """SIGKILL ``process`` once it has written ``files`` files under ``out``, however long its start
+    and its rendering take on the machine of the day; the files written by then."""
+    before = inodes(out)
+    written = 0
+    while process.poll() is None:
+        written = sum(1 for path, inode in inodes(out).items() if before.get(path) != inode)
+        if written >= files:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait()
+    return written
 
 
 def test_sigkill_at_random_moments_then_rebuild_is_clean(clean):
-    base, institutions, expected, (writing, written) = clean
+    base, institutions, expected = clean
     other = base / "机构名单-改.csv"
     other.write_text(institutions.read_text(encoding="utf-8").replace("某路", "某街"), encoding="utf-8")
     seed = int(os.environ.get("PLANMAKER_KILL_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
     out = base / "killed"
-    # one moment in each third of the time the clean build spent writing: the kills spread over the
-    # writing however long the interpreter's start and the rendering take on the machine of the day
-    moments = [writing + (written - writing) * (k + rng.random()) / KILLS for k in range(KILLS)]
+    # one kill in each third of the writing, counted in files written
+    targets = [int(COUNT * (0.05 + 0.9 * (k + rng.random()) / KILLS)) for k in range(KILLS)]
     changed_when_killed = []
-    for moment in moments:
+    for target in targets:
         process = subprocess.Popen(command(out, other), env=environment(),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(moment)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        kill_when_written(process, out, target)
         found = snapshot(out) if out.exists() else {}
         changed_when_killed.append(sum(1 for p, d in found.items() if expected.get(p) != d))
         rebuilt = run(out, institutions)
-        assert rebuilt.returncode == 0, (seed, moment, rebuilt.stderr)
-        assert "新生成" not in rebuilt.stdout and "修改过" not in rebuilt.stdout, (seed, moment)
+        assert rebuilt.returncode == 0, (seed, target, rebuilt.stderr)
+        assert "新生成" not in rebuilt.stdout and "修改过" not in rebuilt.stdout, (seed, target)
         assert_clean(out, expected)
-    print(f"seed {seed}; killed at {[round(m, 1) for m in moments]} s; "
+    print(f"seed {seed}; killed after {targets} files written; "
           f"files differing from a clean build then {changed_when_killed}")
     # The kills fell while files were being written, not only before or after.
-    assert sum(0 < n < COUNT for n in changed_when_killed) >= 2, (seed, changed_when_killed)
+    assert all(0 < n < COUNT for n in changed_when_killed), (seed, changed_when_killed)
 
 
 def test_two_builds_at_once_one_refused_the_other_clean(clean):
-    base, institutions, expected, _ = clean
+    base, institutions, expected = clean
     import planmaker.commands.build  # noqa: F401 -- warm: the refusal must come while the first build writes
 
     out = base / "together"
