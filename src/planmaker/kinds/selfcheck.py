@@ -25,8 +25,9 @@ class SelfcheckKind(ProblemKind[SelfcheckForm]):
         spec = annex.spec
         answer = "  ".join(f"{a}{EMPTY}" for a in spec.answers)
         rows = tuple(SelfcheckRow(str(r.number), r.group, r.text, answer) for r in problem_rows(resolved))
-        return SelfcheckForm(annex.label if label else "", title_lines(annex.title), institution_header(institution),
-                             rows, spec.note, tuple(spec.signatures))
+        return SelfcheckForm(annex_label=annex.label if label else "", title=title_lines(annex.title),
+                             institution=institution_header(institution), note=spec.note,
+                             signatures=tuple(spec.signatures), rows=rows)
 
     def workbook(self, job: Job, annex: Annex[SelfcheckSpec], form: SelfcheckForm, header: SheetHeader,
                  meta: dict[str, str]) -> bytes:

@@ -59,6 +59,18 @@ class InstitutionLines(TemplateData):
         return cls(*(text_field(values, key) for key in ("name", "address", "contact", "phone")))
 
 
+@dataclass(frozen=True)
+class InstitutionForm(TemplateData):
+    """What every form an institution fills in has: its label and title, the institution's lines at the
+    head, the note and the signature lines at the foot."""
+
+    annex_label: str
+    title: Listing
+    institution: InstitutionLines
+    note: str
+    signatures: tuple[str, ...]
+
+
 # ---------------------------------------------------------------- the problem list: 自查表, 整改台账
 
 @dataclass(frozen=True)
@@ -74,24 +86,14 @@ class SelfcheckRow(ProblemRow):
 
 
 @dataclass(frozen=True)
-class SelfcheckForm(TemplateData):
-    annex_label: str
-    title: Listing
-    institution: InstitutionLines
+class SelfcheckForm(InstitutionForm):
     rows: tuple[SelfcheckRow, ...]
-    note: str
-    signatures: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class LedgerForm(TemplateData):
-    annex_label: str
-    title: Listing
-    institution: InstitutionLines
+class LedgerForm(InstitutionForm):
     statuses: str  # the choices of 完成情况, as the footer lists them
     rows: tuple[ProblemRow, ...]  # the listed problems, then spare rows
-    note: str
-    signatures: tuple[str, ...]
 
 
 # ---------------------------------------------------------------- 工作检查表
@@ -112,17 +114,12 @@ class ChecklistRow(TemplateData):
 
 
 @dataclass(frozen=True)
-class ChecklistForm(TemplateData):
-    annex_label: str
-    title: Listing
-    institution: InstitutionLines
+class ChecklistForm(InstitutionForm):
     categories: tuple[Box, ...]
     grades: tuple[Box, ...]
     ownerships: tuple[Box, ...]
     columns: tuple[str, ...]
     rows: tuple[ChecklistRow, ...]
-    note: str
-    signatures: tuple[str, ...]
 
 
 # ---------------------------------------------------------------- 量化统计表

@@ -14,7 +14,8 @@ from planmaker.plan.annexes import template_path
 
 def _ledger(institution: InstitutionLines) -> LedgerForm:
     rows = (ProblemRow("1", "收费", "超标准收费"), ProblemRow("2", "〃", "分解收费"), ProblemRow("3", "", ""))
-    return LedgerForm("附件2", lines("整改台账"), institution, "未整改、已整改销号", rows, "注：", ("填表人：",))
+    return LedgerForm(annex_label="附件2", title=lines("整改台账"), institution=institution, note="注：",
+                      signatures=("填表人：",), statuses="未整改、已整改销号", rows=rows)
 
 
 def test_a_form_becomes_the_mapping_its_template_reads():
