@@ -171,6 +171,17 @@ def hermetic(tmp_path_factory):
         assert not grown, f"测试在仓库中写入了文件：{grown[:20]}"
 
 
+@pytest.fixture
+def own_temp_folder(tmp_path, monkeypatch) -> Path:
+    """An empty temp folder of the test's own (TMPDIR), so that the test can see what was left in it."""
+    temp = tmp_path / "临时"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    assert Path(tempfile.gettempdir()) == temp
+    return temp
+
+
 @pytest.fixture(scope="session")
 def liuzhou_out(tmp_path_factory) -> Path:
     return run_into(tmp_path_factory, "liuzhou", "build", EXAMPLES / "liuzhou-2021" / "plan.yaml")

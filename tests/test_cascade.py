@@ -87,13 +87,9 @@ def _ezhou(folder: Path, report: str) -> Path:
                               f"dates: {{start: 2020-09, end: 2020-12, report: {report}}}\n")
 
 
-def test_a_cascade_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch):
+def test_a_cascade_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch, own_temp_folder):
     """Each child is proved from memory, its plan laid over the folder it will be written to: no staging folder."""
-    temp = tmp_path / "临时"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
-    assert Path(tempfile.gettempdir()) == temp
+    temp = own_temp_folder
 
     def refused(*args, **kwargs):
         raise AssertionError("cascade made a temporary folder")

@@ -423,17 +423,13 @@ def test_a_relative_profile_path_works_from_any_folder(tmp_path):
     assert "融安县卫生健康局" in built_text(work / "导入" / "plan.yaml", tmp_path / "out")
 
 
-def test_import_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch):
+def test_import_leaves_nothing_in_the_temp_folder(tmp_path, monkeypatch, own_temp_folder):
     """The result is proved from memory, laid over the output folder: no scratch copy in the temp folder."""
     import tempfile
 
     from planmaker.importer.run import import_plan
 
-    temp = tmp_path / "临时"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
-    assert Path(tempfile.gettempdir()) == temp
+    temp = own_temp_folder
     work = tmp_path / "工作"
     work.mkdir()
     (work / "篇二.txt").write_text(SEED_PLANS["000-二"], encoding="utf-8")
