@@ -20,8 +20,8 @@ from planmaker.inputs.jurisdictions import Jurisdiction as Jurisdiction  # re-ex
 from planmaker.inputs.jurisdictions import Sources, make_jurisdiction, short_name_of
 from planmaker.inputs.models import Campaign, Profile
 from planmaker.inputs.places import Places, looks_like_path
-from planmaker.inputs.validation import did_you_mean, locate, parse_model
-from planmaker.inputs.vocabulary import DepartmentRecords, VocabularyFile, bundled_model
+from planmaker.inputs.validation import bundled_model, did_you_mean, locate, parse_model
+from planmaker.inputs.vocabulary import DepartmentRecords, VocabularyFile
 from planmaker.inputs.yamlfile import Yaml, load_file
 
 CAMPAIGN_FILE = "campaign.yaml"

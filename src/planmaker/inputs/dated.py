@@ -20,8 +20,7 @@ from planmaker.base import resources
 from planmaker.base.dates import format_day
 from planmaker.base.errors import InputError, Problem
 from planmaker.inputs.models import NonEmpty, Strict
-from planmaker.inputs.validation import parse_model
-from planmaker.inputs.yamlfile import load_file
+from planmaker.inputs.validation import bundled_model
 
 DATED_FILE = "_dated.yaml"
 DAY = dt.timedelta(days=1)
@@ -127,8 +126,7 @@ class Phrase:
 @functools.cache
 def load_dated() -> DatedFile:
     path = resources.profiles_dir() / DATED_FILE
-    raw = load_file(path)
-    data = parse_model(DatedFile, raw, path)
+    data = bundled_model(DatedFile, DATED_FILE)
     problems = []
     for kind, items in (("laws", data.laws), ("bodies", data.bodies)):
         keys = {item.key for item in items}

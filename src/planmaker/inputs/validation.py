@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Iterable
@@ -12,8 +13,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from planmaker.base import resources
 from planmaker.base.errors import InputError, Problem, field_path
-from planmaker.inputs.yamlfile import LocatedDict
+from planmaker.inputs.yamlfile import LocatedDict, load_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -139,3 +141,17 @@ def parse_model(model: type[M], raw: object, file: Path | str) -> M:
 
 def _is_branch(part: str) -> bool:
     return "[" in part or part.startswith(("function-", "lax-", "json-", "PlanDate"))
+
+
+def bundled_model(model: type[M], name: str) -> M:
+    """The model of the data file ``name`` that ships with planmaker in profiles/ (_vocabulary.yaml,
+    _departments.yaml, _dated.yaml): read once a process, and frozen."""
+    found = _bundled_model(model, name)
+    assert isinstance(found, model)
+    return found
+
+
+@functools.cache
+def _bundled_model(model: type[BaseModel], name: str) -> BaseModel:
+    path = resources.profiles_dir() / name
+    return parse_model(model, load_file(path), path)

@@ -3,15 +3,11 @@ departments are named, the roles, the national departments, the words the lint l
 
 from __future__ import annotations
 
-import functools
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from planmaker.base import resources
 from planmaker.inputs.models import Department, Identifier, NonEmpty, Strict
-from planmaker.inputs.validation import parse_model
-from planmaker.inputs.yamlfile import load_file
 
 
 class KindDefaults(Strict):
@@ -82,18 +78,3 @@ class DepartmentRecords(Strict):
     varies: list[Identifier] = Field(description="名称因地而异（委/局）的部门角色：没有记录时提示为推断")
     records: list[DepartmentRecord] = []
 
-
-_Bundled = TypeVar("_Bundled", bound=Strict)
-
-
-def bundled_model(model: type[_Bundled], name: str) -> _Bundled:
-    """The model of the bundled data file ``name`` (profiles/_vocabulary.yaml, _departments.yaml)."""
-    found = _bundled_model(model, name)
-    assert isinstance(found, model)
-    return found
-
-
-@functools.cache  # frozen models of files that ship with planmaker: read once a process, as load_dated
-def _bundled_model(model: type[Strict], name: str) -> Strict:
-    path = resources.profiles_dir() / name
-    return parse_model(model, load_file(path), path)

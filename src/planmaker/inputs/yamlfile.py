@@ -305,6 +305,10 @@ def load_file(path: Path, overlay: Overlay = DISK) -> Yaml:
     path = Path(path)
     if overlay.name_of(path) is None and _is_bundled(path):
         return _bundled(path)
+    return _read(path, overlay)
+
+
+def _read(path: Path, overlay: Overlay = DISK) -> Yaml:
     data = overlay.read_bytes(path, MAX_FILE_BYTES, hint="：配置和方案文件通常只有几 KB，请确认选对了文件；"
                               "大量医疗机构请用 --institutions 读取 .csv 或 .xlsx 名单")
     return load_text(decode_utf8(data, path), str(path))
@@ -334,12 +338,12 @@ def _bundled(path: Path) -> Yaml:
     except OSError:
         status = None
     if status is None or not stat.S_ISREG(status.st_mode):
-        return load_text(decode_utf8(DISK.read_bytes(path, MAX_FILE_BYTES), path), str(path))  # says why
+        return _read(path)  # says why
     changed = (status.st_mtime_ns, status.st_size, status.st_ino)
     kept = _PARSED.get(str(path))
     if kept is None or kept[0] != changed:
         with notices.collecting() as heard:
-            data = load_text(decode_utf8(DISK.read_bytes(path, MAX_FILE_BYTES), path), str(path))
+            data = _read(path)
         for problem in heard:
             notices.warn(problem)
         if heard:  # said each time the file is read, as for any other file
