@@ -148,6 +148,21 @@ def test_checklist_template_outside_the_campaign_is_refused(tmp_path):
     assert "不能使用检查表模板" in output and f"第{line_of(text, 'template:')}行" in output
 
 
+@pytest.mark.parametrize("campaign, old, new, says", [
+    ("medical-abuses-2020", "source: stats-1.yaml", "source: ../outside/stats-1.yaml", "附件数据文件须在专项模板文件夹内"),
+    ("clinical-conduct", "problems: problems.yaml", "problems: ../outside/problems.yaml", "问题清单文件须在专项模板文件夹内"),
+])
+def test_a_campaigns_data_file_outside_its_folder_is_refused(tmp_path, campaign, old, new, says):
+    campaigns, text = own_campaign(tmp_path, campaign, {old: new})
+    (campaigns / "outside").mkdir()
+    source = CAMPAIGNS / campaign / old.split(": ")[1]
+    (campaigns / "outside" / source.name).write_bytes(source.read_bytes())  # there, and still refused
+    plan = GUANGXI.replace("campaign: medical-abuses-2020", f"campaign: {campaign}")
+    result, out = build(tmp_path, plan, "--campaigns", campaigns)
+    output = refused(result, out)
+    assert f"campaign.yaml，第{line_of(text, new)}行" in output and says in output
+
+
 @pytest.mark.parametrize("name", ["../checklist.docx", "../../../../etc/passwd", "checklist.yaml", "没有这个.docx"])
 def test_checklist_template_must_be_a_docx_inside_the_campaign(tmp_path, name):
     campaigns, _ = own_campaign(tmp_path, "medical-abuses-2020",

@@ -42,6 +42,11 @@ class LoadedCampaign:
     def folder(self) -> Path:
         return self.file.parent
 
+    def own_file(self, name: str) -> Path | None:
+        """The campaign's file ``name``, its links resolved; None when it leads out of the campaign's folder."""
+        path = self.files.real(self.folder / name)
+        return path if self.files.real(self.folder) in path.parents else None
+
 
 # Where a reference to a profile or campaign was written: (file, line), or (file, line, field).
 Origin = tuple[Path | str | None, int | None] | tuple[Path | str | None, int | None, str]

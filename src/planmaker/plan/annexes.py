@@ -99,8 +99,8 @@ def load_annexes(resolved: Resolved) -> list[Annex[Strict | None]]:
                 problems.append(Problem(f"{ref.kind} 类附件须用 source 指明数据文件", source.file,
                                         locate(source.raw, source.loc), "source"))
                 continue
-            path = campaign.files.real(campaign.folder / ref.source)
-            if campaign.files.real(campaign.folder) not in path.parents:
+            path = campaign.own_file(ref.source)
+            if path is None:
                 problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
                                         locate(source.raw, source.loc + ("source",)), "source"))
                 continue
@@ -139,14 +139,13 @@ def _problem_annex(resolved: Resolved, ref: AnnexRef, source: Source,
         return None, source
     spec, spec_source = SelfcheckSpec(), None  # type: SelfcheckSpec, Source | None
     if ref.source:
-        files = resolved.campaign.files
-        path = files.real(resolved.campaign.folder / ref.source)
-        if files.real(resolved.campaign.folder) not in path.parents:
+        path = resolved.campaign.own_file(ref.source)
+        if path is None:
             problems.append(Problem("附件数据文件须在专项模板文件夹内", source.file,
                                     locate(source.raw, source.loc + ("source",)), "source"))
             return None, source
         try:
-            raw = load_file(path, files)
+            raw = load_file(path, resolved.campaign.files)
             spec = parse_model(SelfcheckSpec, raw, path)
         except InputError as exc:
             problems.extend(exc.problems)

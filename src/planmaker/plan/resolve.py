@@ -261,8 +261,8 @@ def _load_problems(campaign: LoadedCampaign, problems: list[Problem]) -> tuple[P
                                     f"sections[{i + 1}].items"))
         return None, None
     files = campaign.files
-    path = files.real(campaign.folder / model.problems)
-    if files.real(campaign.folder) not in path.parents:
+    path = campaign.own_file(model.problems)
+    if path is None:
         problems.append(Problem("问题清单文件须在专项模板文件夹内", campaign.file,
                                 locate(campaign.raw, ("problems",)), "problems"))
         return None, None
