@@ -71,11 +71,11 @@ def minimal_docx(data: bytes, title: str, author: str, when: dt.datetime) -> byt
     # numbering.xml names list styles of its own: it counts only when the document numbers a paragraph
     if "word/styles.xml" in parts:
         styles = parts["word/styles.xml"]
-        others = [name for name in _word_xml(parts) if name not in ("word/styles.xml", "word/numbering.xml")]
-        parts["word/styles.xml"] = _styles(styles, _named_styles([parts[name] for name in others]))
+        named = _named_styles([parts[name] for name in _word_xml(parts)
+                               if name not in ("word/styles.xml", "word/numbering.xml")])
+        parts["word/styles.xml"] = _styles(styles, named)
         if "word/numbering.xml" in parts and _uses_numbering(parts):
-            others.append("word/numbering.xml")
-            parts["word/styles.xml"] = _styles(styles, _named_styles([parts[name] for name in others]))
+            parts["word/styles.xml"] = _styles(styles, named | _named_styles([parts["word/numbering.xml"]]))
     if "word/numbering.xml" in parts and not _uses_numbering(parts):
         parts.pop("word/numbering.xml")
     _drop_dangling_relations(parts)
