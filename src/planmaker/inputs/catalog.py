@@ -22,7 +22,7 @@ from planmaker.inputs.models import Campaign, Profile
 from planmaker.inputs.places import Places, looks_like_path
 from planmaker.inputs.validation import bundled_model, did_you_mean, locate, parse_model
 from planmaker.inputs.vocabulary import DepartmentRecords, VocabularyFile
-from planmaker.inputs.yamlfile import Yaml, load_file
+from planmaker.inputs.yamlfile import Yaml, load_fields, load_file
 
 CAMPAIGN_FILE = "campaign.yaml"
 VOCABULARY_FILE = "_vocabulary.yaml"
@@ -206,10 +206,9 @@ class Catalog:
         """A profile file's name and parent, read once for the catalog's indexes."""
         if path not in self._heads:
             try:
-                raw = load_file(path)
+                self._heads[path] = load_fields(path, ("name", "parent"))
             except InputError:
-                raw = None
-            self._heads[path] = {k: raw.get(k) for k in ("name", "parent")} if isinstance(raw, dict) else {}
+                self._heads[path] = {}
         return self._heads[path]
 
     def load_profile(self, ref: object, base: Path | None = None, origin: Origin | None = None,

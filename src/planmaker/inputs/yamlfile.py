@@ -304,8 +304,16 @@ def load_file(path: Path, overlay: Overlay = DISK) -> Yaml:
     """The data of the YAML file at ``path``: from ``overlay`` when it lays a file there, else the disk."""
     path = Path(path)
     if overlay.name_of(path) is None and _is_bundled(path):
-        return _bundled(path)
+        return copy.deepcopy(_bundled(path))
     return _read(path, overlay)
+
+
+def load_fields(path: Path, keys: tuple[str, ...]) -> dict[str, Yaml]:
+    """Only ``keys`` of the mapping at ``path`` ({} if it holds no mapping): a catalog indexes every
+    profile by its name and parent, and of a bundled file copies no more than those."""
+    path = Path(path)
+    data = _bundled(path) if _is_bundled(path) else _read(path)
+    return {key: copy.deepcopy(data.get(key)) for key in keys} if isinstance(data, dict) else {}
 
 
 def _read(path: Path, overlay: Overlay = DISK) -> Yaml:
@@ -349,7 +357,7 @@ def _bundled(path: Path) -> Yaml:
         if heard:  # said each time the file is read, as for any other file
             return data
         kept = _PARSED[str(path)] = (changed, data)
-    return copy.deepcopy(kept[1])
+    return kept[1]  # the callers' to copy: load_file copies the whole, load_fields what it needs
 
 
 def decode_utf8(data: bytes, path: Path | str) -> str:
