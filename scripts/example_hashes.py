@@ -36,24 +36,33 @@ def _digest(folder: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*")) if path.is_file() and ".planmaker-base" not in path.parts}
 
 
-def example_hashes() -> dict[str, dict[str, str]]:
+def build_examples(folder: Path) -> dict[str, Path]:
+    """Every build of the table into ``folder``: {build's name: its output folder}.  The page test
+    (tests/test_pages.py) prints these same builds."""
     from click.testing import CliRunner
 
     from planmaker.cli import main
 
-    table: dict[str, dict[str, str]] = {}
+    names = folder / "名单.csv"
+    names.write_text(INSTITUTIONS, encoding="utf-8")
+    built: dict[str, Path] = {}
     runner = CliRunner()
+    for plan in sorted((ROOT / "examples").glob("*/plan.yaml")):
+        for variant, extra in (("", []), ("+institutions", ["--institutions", str(names), "--workers", "1"])):
+            out = built[f"{plan.parent.name}{variant}"] = folder / f"{plan.parent.name}{variant}"
+            result = runner.invoke(main, ["build", str(plan), "-o", str(out), *extra])
+            if result.exit_code != 0:
+                raise SystemExit(f"{plan}{variant}: exit {result.exit_code}\n{result.output}")
+    return built
+
+
+def hashes_of(built: dict[str, Path]) -> dict[str, dict[str, str]]:
+    return {name: _digest(out) for name, out in built.items()}
+
+
+def example_hashes() -> dict[str, dict[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
-        names = Path(tmp) / "名单.csv"
-        names.write_text(INSTITUTIONS, encoding="utf-8")
-        for plan in sorted((ROOT / "examples").glob("*/plan.yaml")):
-            for variant, extra in (("", []), ("+institutions", ["--institutions", str(names), "--workers", "1"])):
-                out = Path(tmp) / f"{plan.parent.name}{variant}"
-                result = runner.invoke(main, ["build", str(plan), "-o", str(out), *extra])
-                if result.exit_code != 0:
-                    raise SystemExit(f"{plan}{variant}: exit {result.exit_code}\n{result.output}")
-                table[f"{plan.parent.name}{variant}"] = _digest(out)
-    return table
+        return hashes_of(build_examples(Path(tmp)))
 
 
 def main() -> None:

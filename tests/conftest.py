@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import textwrap
 from pathlib import Path
@@ -185,3 +186,15 @@ def own_temp_folder(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def liuzhou_out(tmp_path_factory) -> Path:
     return run_into(tmp_path_factory, "liuzhou", "build", EXAMPLES / "liuzhou-2021" / "plan.yaml")
+
+
+@pytest.fixture(scope="session")
+def example_builds(tmp_path_factory) -> dict[str, Path]:
+    """Every bundled example built as it is and with a small institution list (scripts/example_hashes.py):
+    {build: its output folder}.  The hash table and the page test read the same builds; both are in the
+    xdist group "examples", so one worker builds them once."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from example_hashes import build_examples
+
+    return build_examples(tmp_path_factory.mktemp("examples"))
+

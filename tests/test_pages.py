@@ -1,7 +1,8 @@
 """Every page of every document of every bundled example, as a clerk would print it.
 
 All the examples are built (as they are, and with a small institution list, so
-that the per-institution checklists, self-checks and ledgers are printed too),
+that the per-institution checklists, self-checks and ledgers are printed too:
+the builds of the hash table, scripts/example_hashes.py),
 every .docx and .xlsx goes through one LibreOffice run with planmaker's font
 set-up, and the pages are read back with their positions (tests/pagecheck.py):
 
@@ -35,10 +36,6 @@ import pagecheck
 import pagegeometry as geometry
 from conftest import EXAMPLES, run_cli
 
-INSTITUTIONS = ("名称,类别,等级,性质,地址\n"
-                "柳州市第一人民医院,综合医院,三级,公立,人民路1号\n"
-                "康宁诊所,诊所,未定级,社会办医,中山路3号\n")
-
 ISSUED = """
 number: 柳卫发〔2021〕12号
 masthead:
@@ -48,34 +45,29 @@ imprint:
   date: 2021-08-23
 """
 
-# one worker prints the examples once for every test here (conftest: --dist loadgroup)
+# one worker builds and prints the examples once for every test here and the hash table's (--dist loadgroup)
 pytestmark = [pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
                                  reason="needs LibreOffice and poppler-utils"),
-              pytest.mark.xdist_group("pages"), pytest.mark.slow]
+              pytest.mark.xdist_group("examples"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    """{document: its PDF} for every distinct .docx and .xlsx the examples build."""
+def printed(tmp_path_factory, example_builds):
+    """{document: its PDF} for every distinct .docx and .xlsx the examples build (conftest.example_builds,
+    the builds of the hash table), and an issued plan with its 版头 and 版记."""
     root = tmp_path_factory.mktemp("pages")
-    names = root / "名单.csv"
-    names.write_text(INSTITUTIONS, encoding="utf-8")
     issued = root / "issued.yaml"  # an issued document: 版头 of joint issuers and 版记
     issued.write_text((EXAMPLES / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8") + ISSUED, encoding="utf-8")
-    sources, seen = [], set()
-    builds = [(plan, plan.parent.name, variant, extra) for plan in sorted(EXAMPLES.glob("*/plan.yaml"))
-              for variant, extra in (("", ()), ("+institutions", ("--institutions", names, "--workers", "1")))]
-    for plan, name, variant, extra in builds + [(issued, "issued", "", ("--only", "plan"))]:
-        out = root / f"{name}{variant}"
-        result = run_cli("build", plan, "-o", out, *extra)
-        assert result.exit_code == 0, result.output
+    result = run_cli("build", issued, "-o", root / "issued", "--only", "plan")
+    assert result.exit_code == 0, result.output
+    names, seen = {}, set()  # {document: its name, as build/path}
+    for out in [*example_builds.values(), root / "issued"]:
         for path in sorted(out.rglob("*")):
             digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
             if path.suffix in (".docx", ".xlsx") and digest not in seen:
                 seen.add(digest)
-                sources.append(path)
-    return {path.relative_to(root).as_posix(): (path, pdf)
-            for path, pdf in pagecheck.convert(sources, root / "converted").items()}
+                names[path] = f"{out.name}/{path.relative_to(out).as_posix()}"
+    return {names[path]: (path, pdf) for path, pdf in pagecheck.convert(list(names), root / "converted").items()}
 
 
 @pytest.mark.slow
