@@ -150,6 +150,7 @@ LEVEL_WORDS = {"province": (), "prefecture": ("我区", "我县"), "county": ("�
 @pytest.mark.parametrize("campaign", sorted(PHASES))
 @pytest.mark.parametrize("profile", PROFILES)
 def test_campaign_speaks_as_any_jurisdiction(tmp_path, campaign, profile):
+    """The plan's text (its annexes for any place: test_national_sample.py)."""
     catalog = Catalog()
     j = catalog.load_profile(profile)
     parent = ""
@@ -158,7 +159,7 @@ def test_campaign_speaks_as_any_jurisdiction(tmp_path, campaign, profile):
                   "title: 关于开展医疗乱象专项整治行动的通知}")
     plan = write_plan(tmp_path, GENERAL_PLAN.format(profile=profile, campaign=campaign, parent=parent,
                                                     extra_dates=EXTRA_DATES[campaign], phases=PHASES[campaign]))
-    text = build(plan, tmp_path / "out")
+    text = build(plan, tmp_path / "out", "--only", "plan")
     own = {j.id} | {a.id for a in j.ancestors()}
     assert text.startswith(f"{j.name}医疗乱象专项整治行动实施方案")
     for word in (j.whole, j.self, j.departments["health"].full):
@@ -195,7 +196,7 @@ def test_required_rounds_up_and_is_exact_at_the_whole():
 def test_monthly_milestones_count_the_institution_list(tmp_path):
     csv = institutions_file(tmp_path)  # 37 institutions, 5 of them hospitals
     out = tmp_path / "out"
-    text = build(EXAMPLES / "district-chaos" / "plan.yaml", out, "--institutions", csv)
+    text = build(EXAMPLES / "district-chaos" / "plan.yaml", out, "--institutions", csv, "--only", "plan,calendar")
     assert ("其中8月份完成机构总数的40%（15家），9月份完成机构总数的70%（26家），"
             "10月份完成机构总数的100%（37家）") in text
     calendar = Calendar.from_ical((files_of_kind(out, "calendar")[0]).read_bytes())
@@ -208,7 +209,7 @@ def test_monthly_milestones_count_the_institution_list(tmp_path):
 def test_hospitals_and_other_institutions_are_counted_apart(tmp_path):
     csv = institutions_file(tmp_path, hospitals=5, primary=19, clinics=12, checkup=1)
     out = tmp_path / "out"
-    text = build(EXAMPLES / "district-chaos-2" / "plan.yaml", out, "--institutions", csv)
+    text = build(EXAMPLES / "district-chaos-2" / "plan.yaml", out, "--institutions", csv, "--only", "plan,calendar")
     assert "各级医院全覆盖（5家），其他类型医疗机构" in text and "覆盖50%以上（不少于16家）" in text
     calendar = Calendar.from_ical((files_of_kind(out, "calendar")[0]).read_bytes())
     summaries = {str(e["summary"]) for e in calendar.walk("VEVENT")}
@@ -218,7 +219,7 @@ def test_hospitals_and_other_institutions_are_counted_apart(tmp_path):
 def test_plan_file_changes_a_percentage(tmp_path):
     plan = (EXAMPLES / "district-chaos-2" / "plan.yaml").read_text(encoding="utf-8")
     path = write_plan(tmp_path, plan + "milestones: {others: 60, hospitals: 80}\n")
-    text = build(path, tmp_path / "out", "--institutions", institutions_file(tmp_path, 5, 19, 12, 1))
+    text = build(path, tmp_path / "out", "--institutions", institutions_file(tmp_path, 5, 19, 12, 1), "--only", "plan")
     assert "各级医院覆盖80%以上（4家）" in text and "覆盖60%以上（不少于20家）" in text
 
 
@@ -253,13 +254,13 @@ def test_quarters_follow_the_period_and_blank_without_one(tmp_path):
     moved = plan.replace("start: 2019-07 ", "start: 2019-04 ").replace(
         "quarterly: {due: + 10 days}", "quarterly: {due: + 7 working days, until: inspection.end}").replace(
         "signed: 2019-07-05", "signed: 2019-04-03").replace("annual_report: 2020-01-15", "annual_report: 2019-10-15")
-    text = build(write_plan(tmp_path / "moved", moved), tmp_path / "out1")
+    text = build(write_plan(tmp_path / "moved", moved), tmp_path / "out1", "--only", "plan")
     # the phases follow the start: inspection ends 2019-10, so the quarters ending 2019-06-30 and
     # 09-30 count; 7 working days after each, with National Day and its Saturday working day (10月12日)
     assert "分别于2019年7月9日、10月15日前上报" in text
 
     undated = "profile: shijiazhuang-changan\ncampaign: medical-chaos\n"
-    text = build(write_plan(tmp_path / "undated", undated), tmp_path / "out2")
+    text = build(write_plan(tmp_path / "undated", undated), tmp_path / "out2", "--only", "plan")
     assert "分别于20__年__月__日、__月__日前上报" in text
     assert "其中__月份完成机构总数的40%（__家）" in text
     assert "专项整治活动时间为20__年__月至20__年__月" in text
