@@ -391,9 +391,11 @@ def shared_strings_bomb(p):
     with_shared_strings(p, SST + b"<si><t>x</t></si>" * 2_100_000 + b"</sst>")
 
 
-def row_bomb(p):
+def row_bomb(p, count=100_000):
+    """``count`` empty rows, each with a cell in the last column (XFD): a reader that widened
+    each row to the sheet's width, or kept them, would hold gigabytes."""
     write_xlsx(p, [("名单", [HEADER, ROW])])
-    rows = b"".join(b'<row r="%d"><c r="XFD%d"/></row>' % (n, n) for n in range(3, 100_000))
+    rows = b"".join(b'<row r="%d"><c r="XFD%d"/></row>' % (n, n) for n in range(3, count))
     rewrite_member(p, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", rows + b"</sheetData>"))
 
 
