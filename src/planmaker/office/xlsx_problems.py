@@ -24,15 +24,23 @@ from planmaker.office import xlsx_pages, xlsx_print
 from planmaker.office.annex_forms import InstitutionLines, LedgerForm, ProblemRow, SelfcheckForm
 from planmaker.office.docx_batch import FieldValue
 from planmaker.office.ooxml import stable_zip
+from planmaker.office.xlsx_styling import CellStyles, merge_unbordered
 
 META_SHEET = "_planmaker"
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_UNDERLINE = Border(bottom=_THIN)
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: to be filled in
 _UNLOCKED = Protection(locked=False)
 _LOCKED = Protection(locked=True)
+_TITLE = Font(name=TITLE_FONT, size=16)
+_BODY = Font(name=BODY_FONT, size=12)
+_BOLD = Font(name=BODY_FONT, size=12, bold=True)
+_CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAPPED = {side: Alignment(wrap_text=True, vertical="center", horizontal=side) for side in ("left", "center")}
+_PLAIN = Alignment(vertical="center", wrap_text=True)
 
 SELFCHECK_HEADER = ("序号", "问题类别", "自查内容", "是否存在问题", "问题描述", "整改措施")
 # Landscape A4 holds these at 100 %: the text prints at its own 12 pt, with room to write.
@@ -87,23 +95,23 @@ class _Sheet:
         self.ws = self.book.active
         self.ncols = len(header)
         ws = self.ws
-        self.put(1, 1, title, font=Font(name=TITLE_FONT, size=16), border=None,
-                 align=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.ncols)
+        self.styles = CellStyles()
+        self.put(1, 1, title, font=_TITLE, border=None, align=_CENTRED)
+        merge_unbordered(ws, 1, 1, 1, self.ncols)
         ws.row_dimensions[1].height = 48
         # institution header: label, value across two columns, label, value to the end
         pairs = [(2, "单位名称", "name", "联系电话", "phone"), (3, "联系人", "contact", "填报日期", None)]
         middle = 4  # the second label's column
         for row, label1, key1, label2, key2 in pairs:
             self.put(row, 1, label1, border=None)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            merge_unbordered(ws, row, 1, row, 2)
             self.field(row, 3, row_values[key1], wide[key1])
             self.put(row, middle, label2, border=None)
             self.field(row, middle + 1, row_values[key2] if key2 else None, wide[key2] if key2 else False)
             if self.ncols > middle + 1:
                 ws.merge_cells(start_row=row, start_column=middle + 1, end_row=row, end_column=self.ncols)
         for col, text in enumerate(header, start=1):
-            self.put(HEAD_ROW, col, text, font=Font(name=BODY_FONT, size=12, bold=True))
+            self.put(HEAD_ROW, col, text, font=_BOLD)
         ws.row_dimensions[HEAD_ROW].height = xlsx_print.row_height(list(zip(header, widths)))
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
@@ -114,21 +122,14 @@ class _Sheet:
         cell = self.ws.cell(row=row, column=col, value=value if value != "" else None)
         if isinstance(value, str) and value:
             cell.data_type = "s"  # text that starts with “=” stays text, never a formula
-        cell.font = font or Font(name=BODY_FONT, size=12)
-        if border is not None:
-            cell.border = border
-        if fill is not None:
-            cell.fill = fill
-        cell.protection = protection
-        cell.alignment = align or Alignment(wrap_text=True, vertical="center",
-                                            horizontal="left" if isinstance(value, str) and len(value) > 8
-                                            else "center")
+        align = align or _WRAPPED["left" if isinstance(value, str) and len(value) > 8 else "center"]
+        self.styles.apply(cell, font or _BODY, align, border, fill, protection)
         return cell
 
     def field(self, row, col, value, wide: bool):
         """An institution's value: printed, never looked at (it may be a marker)."""
-        cell = self.put(row, col, None, fill=_INPUT_FILL, protection=_UNLOCKED, border=Border(bottom=_THIN),
-                        align=Alignment(wrap_text=True, vertical="center", horizontal="left" if wide else "center"))
+        cell = self.put(row, col, None, fill=_INPUT_FILL, protection=_UNLOCKED, border=_UNDERLINE,
+                        align=_WRAPPED["left" if wide else "center"])
         cell.value = value
         if value is not None:
             cell.data_type = "s"  # text that starts with “=” stays text, never a formula
@@ -155,8 +156,8 @@ class _Sheet:
         width = sum(self.ws.column_dimensions[get_column_letter(c)].width for c in range(1, self.ncols + 1))
         for line in lines:
             if line:
-                self.put(row, 1, line, border=None, align=Alignment(vertical="center", wrap_text=True))
-                self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.ncols)
+                self.put(row, 1, line, border=None, align=_PLAIN)
+                merge_unbordered(self.ws, row, 1, row, self.ncols)
                 self.ws.row_dimensions[row].height = xlsx_print.row_height([(line, width)])
                 row += 1
         return row
@@ -188,7 +189,7 @@ def _listed(sheet: _Sheet, row: int, r: ProblemRow, item_width: float) -> None:
     """A listed problem's group (empty under its group's first row: merge_groups joins them) and its
     text, wrapped, the row as tall as the text."""
     sheet.put(row, 2, "" if r.group == "〃" else r.group)
-    sheet.put(row, 3, r.item, align=Alignment(wrap_text=True, vertical="center", horizontal="left"))
+    sheet.put(row, 3, r.item, align=_WRAPPED["left"])
     sheet.ws.row_dimensions[row].height = xlsx_print.row_height([(r.item, item_width)], 12)
 
 

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -46,6 +45,7 @@ from planmaker.office.stats_layout import (
     sum_formula,
     text_units,
 )
+from planmaker.office.xlsx_styling import CellStyles, merge_unbordered
 
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -106,7 +106,7 @@ class _Form:
         self.widths = layout.widths
         self.landscape = layout.landscape
         self.heights: dict[int, float] = {}
-        self._styles: dict[tuple[int, ...], tuple[tuple[object, ...], StyleArray]] = {}
+        self._styles = CellStyles()
 
     def write(self, title: str, jurisdiction: str, period: str) -> None:
         lay, ws = self.layout, self.sheet
@@ -156,30 +156,16 @@ class _Form:
         ws = self.sheet
         last_row, last_col = last_row or row, last_col or col
         if (last_row, last_col) != (row, col):
-            ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+            merge_unbordered(ws, row, col, last_row, last_col)  # every cell of it is styled below
         cell = ws.cell(row=row, column=col)
         if value is not None:  # a number or a formula; labels go through _text
             cell.value = value
-        style = self._style(cell, font or _BODY_FONT, align or _align("center"), border, fill, protection)
+        style = self._styles.apply(cell, font or _BODY_FONT, align or _align("center"), border, fill, protection)
         for r in range(row, last_row + 1):
             for c in range(col, last_col + 1):
-                ws.cell(row=r, column=c)._style = copy.copy(style)
+                if (r, c) != (row, col):
+                    ws.cell(row=r, column=c)._style = copy.copy(style)
         return cell
-
-    def _style(self, cell, font: Font, align: Alignment, border: Border | None, fill: PatternFill | None,
-               protection: Protection) -> StyleArray:
-        """The cell's style, set once for each combination: openpyxl hashes every style object it is
-        given to find it in the workbook's lists, which took a tenth of a build.  The styles are the
-        module's own objects, kept alive here with their ids."""
-        key = tuple(map(id, (font, align, border, fill, protection)))
-        if key not in self._styles:
-            cell.font, cell.alignment, cell.protection = font, align, protection
-            if border is not None:
-                cell.border = border
-            if fill is not None:
-                cell.fill = fill
-            self._styles[key] = ((font, align, border, fill, protection), copy.copy(cell._style))
-        return self._styles[key][1]
 
     def _text(self, row: int, col: int, text: str, **kwargs):
         """A label: always a string, even if it starts with “=”."""
