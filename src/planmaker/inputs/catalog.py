@@ -63,7 +63,7 @@ class Catalog:
         # every unit, and the 3,000th lookup must cost what the first did.
         self._ids: dict[str, Path] | None = None
         self._parents: dict[str, list[Path]] | None = None
-        self._heads: dict[Path, dict[str, object]] = {}
+        self._heads: dict[Path, dict[str, Yaml]] = {}
 
     # ------------------------------------------------------------ vocabulary
 
@@ -202,7 +202,7 @@ class Catalog:
         name = self._head(path).get("name")
         return name if isinstance(name, str) else None
 
-    def _head(self, path: Path) -> dict[str, object]:
+    def _head(self, path: Path) -> dict[str, Yaml]:
         """A profile file's name and parent, read once for the catalog's indexes."""
         if path not in self._heads:
             try:
