@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, docx_text, files_of_kind, run_cli, run_into, write_plan
+from conftest import EXAMPLES, ROOT, docx_text, files_of_kind, manifest, run_cli, run_into, write_plan
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
 from planmaker.plan.resolve import resolve
@@ -120,3 +120,26 @@ def test_a_childs_problem_names_its_plan_file_in_the_output_folder_at_its_line(t
                 "报送时限 report（2020年8月27日）不在专项起止时间之内") in result.output
         assert f"planmaker check {out / child / 'plan.yaml'} " in result.output
     assert "planmaker-cascade" not in result.output and tempfile.gettempdir() not in result.output
+
+
+def test_only_the_plans_first_then_the_rest(tmp_path):
+    """--only plan: each child gets its plan file and its plan; a cascade without --only into the same
+    folder adds the rest (README), and the folder is then byte for byte the one a single cascade writes."""
+    plan = write_plan(tmp_path / "市", "profile: 鄂州市\ncampaign: unreasonable-exams\n"
+                                       "dates: {start: 2021-08, end: 2021-12}\n")
+    first = run_cli("cascade", plan, "-o", tmp_path / "a", "--only", "plan")
+    assert first.exit_code == 0, first.output
+    children = sorted(p for p in (tmp_path / "a").iterdir() if p.is_dir())
+    assert len(children) == 3
+    for child in children:
+        assert {e["kind"] for e in manifest(child)["files"]} == {"plan"}
+        assert (child / "plan.yaml").is_file()
+    assert run_cli("cascade", plan, "-o", tmp_path / "a").exit_code == 0
+    assert run_cli("cascade", plan, "-o", tmp_path / "b").exit_code == 0
+    assert {e["kind"] for e in manifest(children[0])["files"]} > {"plan", "tasks", "calendar"}
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    unknown = run_cli("cascade", plan, "-o", tmp_path / "c", "--only", "plans")
+    assert unknown.exit_code == 2 and "未知的文件类别 “plans”" in unknown.output and not (tmp_path / "c").exists()

@@ -110,15 +110,19 @@ def check(plan: PathLike, *, profiles: Sequence[PathLike] = (),
 
 
 def cascade(plan: PathLike, output: PathLike, *, lead_days: int = DEFAULT_LEAD_DAYS, force: bool = False,
-            profiles: Sequence[PathLike] = (), campaigns: Sequence[PathLike] = ()) -> CascadeResult:
-    """A plan file and every document for each subordinate of ``plan``'s jurisdiction,
-    one folder each in ``output`` (``planmaker cascade``); deadlines ``lead_days``
-    working days before the parent's.  Raises :class:`InputError`."""
+            only: Iterable[str] | None = None, profiles: Sequence[PathLike] = (),
+            campaigns: Sequence[PathLike] = ()) -> CascadeResult:
+    """A plan file and every document (or those of the kinds ``only`` names, as in :func:`build`)
+    for each subordinate of ``plan``'s jurisdiction, one folder each in ``output``
+    (``planmaker cascade``); deadlines ``lead_days`` working days before the parent's.
+    Raises :class:`InputError`."""
     from planmaker.commands.cascade import cascade as run
+    from planmaker.kinds.registry import parse_only
 
     if not 0 <= lead_days <= 60:
         raise InputError.single(f"lead_days 应在 0 到 60 之间（给出的是 {lead_days}）")
-    return run(Path(plan), Path(output), _catalog(profiles, campaigns), lead_days, force)
+    chosen = parse_only(",".join(only)) if only is not None else None
+    return run(Path(plan), Path(output), _catalog(profiles, campaigns), lead_days, force, chosen)
 
 
 @dataclass

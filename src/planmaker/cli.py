@@ -154,18 +154,22 @@ def check(plan, profiles_dirs, campaigns_dirs, as_json):
 @output_option("cascade", "输出文件夹（默认 cascade），每个下级一个子文件夹。")
 @option("--lead-days", type=Range(0, 60), default=5, metavar="天数",
               help="下级的报送时限比上级提前的工作日数（默认 5）。")
+@option("--only", metavar="类别", cls=KindsOption)
 @option("--force", is_flag=True, help="覆盖上次生成后被手工修改过的文件（包括下级的方案文件）。")
 @profile_dirs_option
 @campaign_dirs_option
 @verbosity_options
-def cascade(plan, out_dir, lead_days, force, profiles_dirs, campaigns_dirs):
+def cascade(plan, out_dir, lead_days, only, force, profiles_dirs, campaigns_dirs):
     """由上级的方案文件 PLAN 为每个下级辖区生成方案文件和全套文件。
 
     每个下级：引用上级方案的标题和文号，沿用同一专项的任务，使用本级的部门名称，
-    报送时限比上级提前 --lead-days 个工作日。市的方案下发到各县（区），省的方案下发到各市。"""
+    报送时限比上级提前 --lead-days 个工作日。市的方案下发到各县（区），省的方案下发到各市。
+    给出 --only 时，各下级只生成这些类别的文件（方案文件总是生成）。"""
+    from planmaker.commands.build import parse_only
     from planmaker.commands.cascade import cascade as run_cascade
 
-    result = run_cascade(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs), lead_days, force)
+    result = run_cascade(plan, out_dir, _catalog(profiles_dirs, campaigns_dirs), lead_days, force,
+                         parse_only(only))
     for original, beside in result.plans.kept:
         click.echo(f"注意：{out_dir / original} 已被修改过，保留原文件，按原文件生成；新版本写在 {out_dir / beside}")
     for child, plan_file, built in result.children:

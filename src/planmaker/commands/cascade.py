@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,7 +130,8 @@ def _plan_text(parent: Resolved, child: Jurisdiction, data: dict, lead_days: int
 
 
 def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
-            lead_days: int = DEFAULT_LEAD_DAYS, force: bool = False) -> CascadeResult:
+            lead_days: int = DEFAULT_LEAD_DAYS, force: bool = False, only: Iterable[str] | None = None) -> CascadeResult:
+    """Each child's plan file, and its documents (those of the kinds ``only`` names, or all) built from it."""
     catalog = catalog or Catalog()
     parent = resolve(Path(plan_path), catalog)
     children = catalog.children_of(parent.jurisdiction)
@@ -142,7 +144,7 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
         data = child_plan(parent, child, out_dir / child_folder(child), lead_days)
         plan_files.append(Artifact(f"{child_folder(child)}/plan.yaml", "plan-file", _plan_text(parent, child, data, lead_days),
                                    {"jurisdiction": child.name}))
-    rendered = _render_children(children, out_dir, plan_files, catalog, force)
+    rendered = _render_children(children, out_dir, plan_files, catalog, force, only)
     meta = {"parent_plan": Path(plan_path).name, "jurisdiction": parent.jurisdiction.name,
             "lead_working_days": lead_days}
     # Plan files are the clerks' to edit: an edited one is kept, like any generated file.
@@ -165,7 +167,7 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
 
 
 def _render_children(children: list[Jurisdiction], out_dir: Path, plan_files: list[Artifact], catalog: Catalog,
-                     force: bool) -> list[Rendered]:
+                     force: bool, only: Iterable[str] | None) -> list[Rendered]:
     """Every child rendered in memory before anything is written, so that one child's error (an edited
     plan that no longer parses, a profile without a role) stops the cascade with every child's problems
     listed; the rendered documents are then written as they are.
@@ -187,7 +189,7 @@ def _render_children(children: list[Jurisdiction], out_dir: Path, plan_files: li
         # an edited plan is kept (write_outputs) and the child built from it, as it is on the disk
         overlay = DISK if edited else Overlay(folder, {"plan.yaml": artifact.data})
         try:
-            documents = render_plan(folder / "plan.yaml", catalog, overlay=overlay)
+            documents = render_plan(folder / "plan.yaml", catalog, only, overlay=overlay)
             documents.batch.check_first()
             rendered.append(documents)
         except InputError as exc:
