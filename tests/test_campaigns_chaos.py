@@ -286,7 +286,7 @@ def test_cascade_gives_subordinates_earlier_quarterly_dates(tmp_path):
     plan = (EXAMPLES / "district-chaos" / "plan.yaml").read_text(encoding="utf-8")
     # 鄂州市: a city of three districts (石家庄市 has 22 county-level units, and the dates are alike in each)
     city = write_plan(tmp_path / "city", plan.replace("profile: shijiazhuang-changan", "profile: 鄂州市"))
-    result = run_cli("cascade", city, "-o", tmp_path / "cascade")
+    result = run_cli("cascade", city, "-o", tmp_path / "cascade", "--only", "plan")
     assert result.exit_code == 0, result.output
     children = sorted(p.parent for p in (tmp_path / "cascade").glob("*/plan.yaml"))
     assert len(children) == 3

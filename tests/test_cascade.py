@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, docx_text, files_of_kind, manifest, run_cli, run_into, write_plan
+from conftest import EXAMPLES, ROOT, docx_text, files_of_kind, manifest, run_cli, write_plan
 from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
 from planmaker.plan.resolve import resolve
@@ -15,7 +15,11 @@ from planmaker.plan.resolve import resolve
 
 @pytest.fixture(scope="module")
 def cascaded(tmp_path_factory):
-    return run_into(tmp_path_factory, "cascade", "cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml")
+    """柳州's plans for its ten county-level units, and their plans (the tests here read no other document)."""
+    out = tmp_path_factory.mktemp("cascade")
+    result = run_cli("cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", out, "--only", "plan")
+    assert result.exit_code == 0, result.output
+    return out
 
 
 @pytest.mark.slow
@@ -50,7 +54,7 @@ def test_an_edited_county_plan_file_is_kept_on_a_second_cascade(cascaded):
     plan = cascaded / "rongan" / "plan.yaml"
     edited = plan.read_text(encoding="utf-8").replace("parent_document:", "number: 融卫发〔2021〕1号\nparent_document:")
     plan.write_text(edited, encoding="utf-8")
-    result = run_cli("cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", cascaded)
+    result = run_cli("cascade", EXAMPLES / "liuzhou-2021" / "plan.yaml", "-o", cascaded, "--only", "plan")
     assert result.exit_code == 0
     assert plan.read_text(encoding="utf-8") == edited
     assert "保留原文件" in result.output
@@ -60,7 +64,7 @@ def test_an_edited_county_plan_file_is_kept_on_a_second_cascade(cascaded):
 def test_a_province_hands_down_to_its_cities(tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text((EXAMPLES / "guangxi-2020" / "plan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = run_cli("cascade", plan, "-o", tmp_path / "out")
+    result = run_cli("cascade", plan, "-o", tmp_path / "out", "--only", "plan")  # the plan files are what is read
     assert result.exit_code == 0, result.output
     # every prefecture-level unit the national table puts under 广西: 柳州 by its profile, the others by name
     cities = sorted(p.parent.name for p in (tmp_path / "out").glob("*/plan.yaml"))

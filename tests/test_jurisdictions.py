@@ -167,7 +167,7 @@ def test_a_county_under_a_city_names_the_citys_department(tmp_path):
 def test_cascade_of_yaan_by_name_reaches_its_eight_county_level_units(tmp_path):
     plan = write_plan(tmp_path, (ROOT / "examples" / "liuzhou-2021" / "plan.yaml").read_text(encoding="utf-8")
                       .replace("profile: liuzhou", "profile: 雅安市"))
-    result = run_cli("cascade", plan, "-o", tmp_path / "out")
+    result = run_cli("cascade", plan, "-o", tmp_path / "out", "--only", "plan")
     assert result.exit_code == 0, result.output
     plans = sorted((tmp_path / "out").glob("*/plan.yaml"))
     expected = {d.name for d in TABLE.children(CATALOG.places.resolve("雅安市")[0].code)}
@@ -271,7 +271,7 @@ def test_collect_knows_the_units_a_cascade_reached(tmp_path):
         campaign: medical-abuses-2020
         dates: {start: 2020-09, end: 2020-12, report: 2020-12-05}
     """)
-    assert run_cli("cascade", plan, "-o", tmp_path / "down").exit_code == 0
+    assert run_cli("cascade", plan, "-o", tmp_path / "down", "--only", "stats").exit_code == 0
     forms = tmp_path / "in"
     forms.mkdir()
     for book in (tmp_path / "down").rglob("*统计表*.xlsx"):
