@@ -114,10 +114,11 @@ def convert(binary: str, files: list[Path], out_dir: Path, fmt: str = "pdf") -> 
     return [out_dir / (f.stem + "." + fmt) for f in files]
 
 
-def run_into(tmp_path_factory, name: str, command: str, plan: Path) -> Path:
-    """Run ``command`` on ``plan`` into a fresh folder (for fixtures shared by a module); it must succeed."""
+def run_into(tmp_path_factory, name: str, command: str, plan: Path, *extra: str) -> Path:
+    """Run ``command`` on ``plan`` into a fresh folder (for fixtures shared by a module); it must succeed.
+    ``extra``: more options (``"--only", "plan"``)."""
     out = tmp_path_factory.mktemp(name)
-    result = run_cli(command, plan, "-o", out)
+    result = run_cli(command, plan, "-o", out, *extra)
     assert result.exit_code == 0, result.output
     return out
 

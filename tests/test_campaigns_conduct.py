@@ -54,12 +54,13 @@ def seed_problems() -> list[tuple[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def conduct_out(tmp_path_factory):
-    return run_into(tmp_path_factory, "conduct", "build", CONDUCT)
+    """The kinds the tests below read: the plan, the self-check form and the ledger."""
+    return run_into(tmp_path_factory, "conduct", "build", CONDUCT, "--only", "plan,selfcheck,ledger")
 
 
 @pytest.fixture(scope="module")
 def hospital_out(tmp_path_factory):
-    return run_into(tmp_path_factory, "hospital", "build", HOSPITAL)
+    return run_into(tmp_path_factory, "hospital", "build", HOSPITAL, "--only", "plan")
 
 
 # ------------------------------------------------------------------ fidelity
@@ -138,11 +139,12 @@ CONDUCT_CASES = {
 @pytest.mark.slow
 @pytest.mark.parametrize("profile", sorted(CONDUCT_CASES))
 def test_conduct_campaign_speaks_for_each_level(tmp_path, profile):
+    """The plan's text (every kind for any place: test_national_sample.py)."""
     name, own, foreign = CONDUCT_CASES[profile]
     parent = {"anhui": "安徽省", "bengbu": "安徽省", "huaiyuan": "安徽省"}.get(profile, "广西壮族自治区")
     plan = write_plan(tmp_path, CONDUCT_PLAN.format(profile=profile, parent=parent))
     out = tmp_path / "out"
-    result = run_cli("build", plan, "-o", out)
+    result = run_cli("build", plan, "-o", out, "--only", "plan")
     assert result.exit_code == 0, result.output
     text = docx_text(files_of_kind(out, "plan")[0])
     assert text.startswith(f"{name}规范医疗机构诊疗服务行为专项整治行动实施方案")
@@ -177,10 +179,11 @@ HOSPITAL_CASES = {
 
 @pytest.mark.parametrize("profile", sorted(HOSPITAL_CASES))
 def test_clean_hospital_speaks_for_each_hospital(tmp_path, profile):
+    """The plan's text, and no task table (every kind for any place: test_national_sample.py)."""
     name, specialty, own, foreign = HOSPITAL_CASES[profile]
     plan = write_plan(tmp_path, HOSPITAL_PLAN.format(profile=profile, specialty=specialty))
     out = tmp_path / "out"
-    result = run_cli("build", plan, "-o", out)
+    result = run_cli("build", plan, "-o", out, "--only", "plan,tasks")
     assert result.exit_code == 0, result.output
     text = docx_text(files_of_kind(out, "plan")[0])
     assert text.startswith(f"{name}清廉医院创建行动工作方案")

@@ -29,9 +29,10 @@ SEED_SECTIONS = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The examples' plans (the tests below read the plan's text only)."""
     outs = {}
     for name in SEED_SECTIONS:
-        outs[name] = run_into(tmp_path_factory, name, "build", EXAMPLES / name / "plan.yaml")
+        outs[name] = run_into(tmp_path_factory, name, "build", EXAMPLES / name / "plan.yaml", "--only", "plan")
     return outs
 
 
@@ -113,11 +114,12 @@ CITATION = re.compile(r"《[^》]*》")
 @pytest.mark.parametrize("campaign", sorted(CAMPAIGNS))
 @pytest.mark.parametrize("profile", sorted(JURISDICTIONS))
 def test_campaign_speaks_as_any_jurisdiction(tmp_path, campaign, profile):
+    """The plan's text and the task table (every kind for any place: test_national_sample.py)."""
     allowed, own, other_levels = JURISDICTIONS[profile]
     plan = write_plan(tmp_path, f"profile: {profile}\n{CAMPAIGNS[campaign]}"
                                 "dates: {start: 2021-09, end: 2022-08}\n")
     out = tmp_path / "out"
-    result = run_cli("build", plan, "-o", out)
+    result = run_cli("build", plan, "-o", out, "--only", "plan,tasks")
     assert result.exit_code == 0, result.output
     text = CITATION.sub("", plan_text(out))
     for word in PLACES:

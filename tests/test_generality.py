@@ -40,10 +40,11 @@ CASES = {
 
 @pytest.mark.parametrize("profile", sorted(CASES))
 def test_county_plan_speaks_of_its_own_jurisdiction(tmp_path, profile):
+    """The plan's text (every kind for any place: test_national_sample.py)."""
     case = CASES[profile]
     plan = write_plan(tmp_path, COUNTY_PLAN.format(profile=profile, **case))
     out = tmp_path / "out"
-    result = run_cli("build", plan, "-o", out)
+    result = run_cli("build", plan, "-o", out, "--only", "plan")
     assert result.exit_code == 0, result.output
     (document,) = files_of_kind(out, "plan")
     text = docx_text(document)
@@ -63,7 +64,7 @@ def test_county_plan_speaks_of_its_own_jurisdiction(tmp_path, profile):
 def test_same_campaign_for_the_city_and_the_county_differs_only_in_jurisdiction(tmp_path, liuzhou_out):
     plan = write_plan(tmp_path, COUNTY_PLAN.format(profile="rongan", **CASES["rongan"]))
     out = tmp_path / "out"
-    assert run_cli("build", plan, "-o", out).exit_code == 0
+    assert run_cli("build", plan, "-o", out, "--only", "plan").exit_code == 0
     county = docx_text(files_of_kind(out, "plan")[0])
     city = docx_text(files_of_kind(liuzhou_out, "plan")[0])
     # the five tasks are the campaign's, word for word, at both levels

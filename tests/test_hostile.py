@@ -191,6 +191,7 @@ SPECIALS = "&<>\"'"
 
 
 def test_xml_special_characters_come_out_as_typed(tmp_path):
+    """In the kinds that print the names and the task: the plan, the task table, the previews."""
     profiles = own_profile(tmp_path, "liuzhou", {
         # a made-up name: not in the national table, so the kind is stated
         "name: 柳州市": "name: '柳州市<&>\"''测试'\nkind: 地级市",
@@ -201,7 +202,7 @@ def test_xml_special_characters_come_out_as_typed(tmp_path):
     institutions = tmp_path / "list.csv"
     institutions.write_text('名称,类别\n"<某&某>""诊所""\'甲\'",诊所\n', encoding="utf-8")
 
-    result, out = build(tmp_path, plan, "--profiles", profiles)
+    result, out = build(tmp_path, plan, "--profiles", profiles, "--only", "plan,tasks,preview")
     assert result.exit_code == 0, result.output
     name, task, dept = '柳州市<&>"\'测试', '核查“A&B”<C> "D" \'E\'', "市卫生健康委&<\"'>"
     (document,) = files_of_kind(out, "plan")
@@ -264,7 +265,7 @@ def test_control_characters_in_an_institution_list_are_warned_per_cell(tmp_path)
 def test_control_characters_a_template_writes_are_removed_with_a_warning(tmp_path):
     campaigns, _ = own_campaign(tmp_path, "unreasonable-exams",
                                 {'"{{ j.whole }}各级': '"{{ j.whole }}{{ \'\\\\x0c\' }}各级'})
-    result, out = build(tmp_path, LIUZHOU, "--campaigns", campaigns)
+    result, out = build(tmp_path, LIUZHOU, "--campaigns", campaigns, "--only", "plan")
     assert result.exit_code == 0, result.output
     assert "模板生成的文字含 1 个文档中不允许的控制字符（U+000C）" in result.output
     (document,) = files_of_kind(out, "plan")

@@ -3,7 +3,8 @@
 The plan is built, the clerk edits the bundle (python-docx, and separately the same file opened and
 saved by LibreOffice), the plan's dates move one month later, and the plan is built again into the
 same folder: the clerk's file holds every edit and every new date, the new dates as Word tracked
-changes by planmaker, and no （新生成） copy is written."""
+changes by planmaker, and no （新生成） copy is written.  A rebuild builds only the kind the clerk
+edited (``--only bundle`` or ``plan``); the bases of every kind: test_the_bases_are_kept_for_the_plans_files_only."""
 
 from __future__ import annotations
 
@@ -49,13 +50,15 @@ def later(text: str, months: int = 1) -> str:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """The plan built as it is (``first``) and a month later (``second``, for what the new version says)."""
+    """The plan built as it is (``first``, every kind, the folder the clerk edits) and a month later
+    (``second``, the bundle only: what its new version says)."""
     root = tmp_path_factory.mktemp("merge")
     plans = {}
-    for name, text in (("first", PLAN.read_text(encoding="utf-8")), ("second", later(PLAN.read_text(encoding="utf-8")))):
+    for name, text, only in (("first", PLAN.read_text(encoding="utf-8"), ()),
+                             ("second", later(PLAN.read_text(encoding="utf-8")), ("--only", "bundle"))):
         plans[name] = root / f"{name}.yaml"
         plans[name].write_text(text, encoding="utf-8")
-        assert run_cli("build", plans[name], "-o", root / name).exit_code == 0
+        assert run_cli("build", plans[name], "-o", root / name, *only).exit_code == 0
     return root, plans
 
 
@@ -146,10 +149,10 @@ def test_python_docx_edits_and_a_month_later_merge_as_tracked_changes(builds, tm
     out = fresh(builds, tmp_path)
     edit(out / BUNDLE)
     edited_text = texts(out / BUNDLE)
-    result = run_cli("build", plans["second"], "-o", out)
+    result = run_cli("build", plans["second"], "-o", out, "--only", "bundle")
     assert_merged(builds, out, edited_text, result)
     merged = (out / BUNDLE).read_bytes()
-    again = run_cli("build", plans["second"], "-o", out)  # nothing new: the file is left alone
+    again = run_cli("build", plans["second"], "-o", out, "--only", "bundle")  # nothing new: the file is left alone
     assert again.exit_code == 0 and (out / BUNDLE).read_bytes() == merged and "未改动" in again.output
     assert not [p.name for p in out.rglob("*新生成*")]
 
@@ -162,7 +165,7 @@ def test_a_file_saved_by_libreoffice_merges_and_converts(builds, tmp_path, libre
     (saved,) = convert(libreoffice, [out / BUNDLE], tmp_path / "lo", "docx")
     shutil.copyfile(saved, out / BUNDLE)
     edited_text = texts(out / BUNDLE)
-    result = run_cli("build", plans["second"], "-o", out)
+    result = run_cli("build", plans["second"], "-o", out, "--only", "bundle")
     assert_merged(builds, out, edited_text, result)
     (pdf,) = convert(libreoffice, [out / BUNDLE], tmp_path / "pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
@@ -181,7 +184,7 @@ def test_a_rewritten_dated_sentence_is_a_conflict_with_the_new_one_inserted_besi
     _, plans = builds
     out = fresh(builds, tmp_path)
     rewrite_dated_sentence(out)
-    result = run_cli("build", plans["second"], "-o", out, "--json")
+    result = run_cli("build", plans["second"], "-o", out, "--json", "--only", "plan")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     (merged,) = [m for m in report["merged"] if m["file"] == PLAN_DOCX]
@@ -194,7 +197,7 @@ def test_a_rewritten_dated_sentence_is_a_conflict_with_the_new_one_inserted_besi
     inserted = body(out / PLAN_DOCX).xpath(".//w:p[w:pPr/w:rPr/w:ins][w:ins//w:t]", namespaces=NS)
     assert "2021年10月1日至2022年1月31日。" in ["".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in inserted]
     # Built again without accepting anything: the pending insertion follows the dates, no new conflict
-    back = run_cli("build", plans["first"], "-o", out)
+    back = run_cli("build", plans["first"], "-o", out, "--only", "plan")
     assert back.exit_code == 0 and "0 处冲突" in back.output
     shown = texts(out / PLAN_DOCX)
     assert shown[shown.index("自2021年9月1日起，到年底结束。") + 1] == "2021年9月1日至2021年12月31日。"
@@ -205,7 +208,7 @@ def test_the_prose_report_names_each_conflict(builds, tmp_path):
     _, plans = builds
     out = fresh(builds, tmp_path)
     rewrite_dated_sentence(out)
-    result = run_cli("build", plans["second"], "-o", out)
+    result = run_cli("build", plans["second"], "-o", out, "--only", "plan")
     assert f"已合并：{out / PLAN_DOCX}（" in result.output and "1 处冲突" in result.output
     assert "冲突：自2021年9月1日起" in result.output
 
@@ -216,14 +219,13 @@ def test_merge_apply_leaves_no_marks_and_merge_off_writes_the_copy(builds, tmp_p
     out = fresh(builds, tmp_path)
     edit(out / BUNDLE)
     keep = (out / BUNDLE).read_bytes()
-    assert run_cli("build", plans["second"], "-o", tmp_path / "other").exit_code == 0
-    result = run_cli("build", plans["second"], "-o", out, "--merge", "apply")
+    result = run_cli("build", plans["second"], "-o", out, "--merge", "apply", "--only", "bundle")
     assert result.exit_code == 0
     assert marks(out / BUNDLE) == []
     shown = texts(out / BUNDLE)
     assert ADDED in shown and all(t in shown for t in changed_dates(builds, BUNDLE))
     (out / BUNDLE).write_bytes(keep)
-    off = run_cli("build", plans["first"], "-o", out, "--merge", "off")
+    off = run_cli("build", plans["first"], "-o", out, "--merge", "off", "--only", "bundle")
     assert off.exit_code == 0 and (out / BUNDLE).read_bytes() == keep
     assert (out / BUNDLE.replace(".docx", "（新生成）.docx")).is_file()
 
@@ -232,7 +234,7 @@ def test_an_unreadable_edited_file_falls_back_to_the_copy_and_says_why(builds, t
     _, plans = builds
     out = fresh(builds, tmp_path)
     (out / BUNDLE).write_bytes(b"not a word file")
-    result = run_cli("build", plans["second"], "-o", out, "--json")
+    result = run_cli("build", plans["second"], "-o", out, "--json", "--only", "bundle")
     assert result.exit_code == 0
     (kept,) = json.loads(result.stdout)["kept"]
     assert kept["file"] == BUNDLE and kept["new"].endswith("（新生成）.docx") and "无法读取" in kept["reason"]
@@ -257,12 +259,12 @@ def test_without_kept_bases_the_copy_goes_beside_once_then_merging_resumes(build
     out = fresh(builds, tmp_path)
     shutil.rmtree(out / ".planmaker-base")  # a folder built before bases were kept
     edit(out / BUNDLE)
-    once = run_cli("build", plans["second"], "-o", out)
+    once = run_cli("build", plans["second"], "-o", out, "--only", "bundle")
     assert once.exit_code == 0 and (out / BUNDLE.replace(".docx", "（新生成）.docx")).is_file()
     text = (plans["second"].read_text(encoding="utf-8")).replace("signed: 2021-09-30", "signed: 2021-09-29")
     third = plans["second"].with_name("third.yaml")
     third.write_text(text, encoding="utf-8")
-    again = run_cli("build", third, "-o", out)
+    again = run_cli("build", third, "-o", out, "--only", "bundle")
     assert again.exit_code == 0 and f"已合并：{out / BUNDLE}" in again.output
     assert "2021年9月29日" in texts(out / BUNDLE) and ADDED in texts(out / BUNDLE)
 
@@ -276,6 +278,6 @@ def test_the_library_takes_the_same_merge_modes(builds, tmp_path):
     edit(out / BUNDLE)
     with pytest.raises(InputError):
         build(plans["second"], out, merge="both")
-    result = build(plans["second"], out, merge="apply")
+    result = build(plans["second"], out, merge="apply", only=["bundle"])
     (merged,) = [m for m in result.report.merged if m.path == BUNDLE]
     assert merged.changes > 5 and merged.conflicts == [] and marks(out / BUNDLE) == []

@@ -1,7 +1,8 @@
 """Regenerating into a filled workbook (issue 24): cell by cell, a cell the unit filled is never changed.
 
 A self-check form filled by a hospital and a task table filled by the office are rebuilt after the
-campaign's wording changed; and, as a property, random fills and random new labels on both."""
+campaign's wording changed (each build makes only that workbook's kind; every kind's base:
+test_per_institution_copies_keep_no_base); and, as a property, random fills and random new labels on both."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def cells(path: Path) -> dict[str, object]:
 def test_a_filled_self_check_keeps_every_answer_and_takes_the_new_labels(tmp_path):
     campaigns = campaign_copy(tmp_path, "clinical-conduct")
     plan, out = EXAMPLES / "county-conduct" / "plan.yaml", tmp_path / "out"
-    assert run_cli("build", plan, "-o", out, "--campaigns", campaigns).exit_code == 0
+    assert run_cli("build", plan, "-o", out, "--campaigns", campaigns, "--only", "selfcheck").exit_code == 0
     before = cells(out / SELFCHECK)
     assert (before["C6"], before["C9"]) == ("分解住院", "留存、盗刷、冒用参保人员社会保障卡等行为")
     answers = {"C2": "怀远县某某医院", "E2": "0552-1234567", "D5": "否", "D6": "是", "E6": "存在分解住院",
@@ -62,7 +63,7 @@ def test_a_filled_self_check_keeps_every_answer_and_takes_the_new_labels(tmp_pat
     rewrite(campaigns / "clinical-conduct" / "problems.yaml", ("- 分解住院；", "- 分解住院、挂床住院；"),
             ("冒用参保人员社会保障卡等行为", "冒用参保人员医保凭证等行为"))
     rewrite(campaigns / "clinical-conduct" / "selfcheck.yaml", ("note: 注：", "note: 注（2022年修订）："))
-    result = run_cli("build", plan, "-o", out, "--campaigns", campaigns, "--json")
+    result = run_cli("build", plan, "-o", out, "--campaigns", campaigns, "--json", "--only", "selfcheck")
     assert result.exit_code == 0, result.output
     after = cells(out / SELFCHECK)
     assert {ref: after[ref] for ref in answers} == answers
@@ -78,11 +79,11 @@ def test_a_filled_self_check_keeps_every_answer_and_takes_the_new_labels(tmp_pat
 def test_a_filled_task_table_keeps_the_offices_entries(tmp_path):
     campaigns = campaign_copy(tmp_path, "exams-prescriptions")
     plan, out = EXAMPLES / "yaan-exams" / "plan.yaml", tmp_path / "out"
-    assert run_cli("build", plan, "-o", out, "--campaigns", campaigns).exit_code == 0
+    assert run_cli("build", plan, "-o", out, "--campaigns", campaigns, "--only", "tasks").exit_code == 0
     assert cells(out / TASKS)["D4"] is None
     fill(out / TASKS, {"D4": "市医保局", "C5": "市卫生健康委（医政药政科）"})
     rewrite(campaigns / "exams-prescriptions" / "campaign.yaml", ("主要包括滥用、冒用", "重点包括滥用、冒用"))
-    result = run_cli("build", plan, "-o", out, "--campaigns", campaigns)
+    result = run_cli("build", plan, "-o", out, "--campaigns", campaigns, "--only", "tasks")
     assert result.exit_code == 0, result.output
     after = cells(out / TASKS)
     assert after["D4"] == "市医保局" and after["C5"] == "市卫生健康委（医政药政科）"
@@ -95,8 +96,8 @@ def test_a_filled_task_table_keeps_the_offices_entries(tmp_path):
 def workbooks(tmp_path_factory):
     """The blank self-check form and the task table, as built."""
     root = tmp_path_factory.mktemp("workbooks")
-    for name, plan in (("conduct", "county-conduct"), ("yaan", "yaan-exams")):
-        assert run_cli("build", EXAMPLES / plan / "plan.yaml", "-o", root / name).exit_code == 0
+    for name, plan, kind in (("conduct", "county-conduct", "selfcheck"), ("yaan", "yaan-exams", "tasks")):
+        assert run_cli("build", EXAMPLES / plan / "plan.yaml", "-o", root / name, "--only", kind).exit_code == 0
     return {"selfcheck": (root / "conduct" / SELFCHECK).read_bytes(), "tasks": (root / "yaan" / TASKS).read_bytes()}
 
 

@@ -50,21 +50,22 @@ def test_previews_carry_the_same_text_as_the_docx(liuzhou_out):
 
 
 def test_markup_characters_in_the_text_are_escaped(tmp_path):
+    """The preview's markup and the plan's text (the task table's cells: test_hostile.py)."""
     extra = ("tasks:\n  add:\n    - id: odd\n      title: '治理 *星号* 与 <b>尖括号</b> & 符号'\n"
              "      lead: [health]\n")
     plan = write_plan(tmp_path, GOOD + extra)
     out = tmp_path / "out"
-    assert run_cli("build", plan, "-o", out).exit_code == 0
+    assert run_cli("build", plan, "-o", out, "--only", "plan,preview").exit_code == 0
     html_file = next(p for p in files_of_kind(out, "preview") if p.suffix == ".html")
     page = html_file.read_text(encoding="utf-8")
     assert "&lt;b&gt;尖括号&lt;/b&gt; &amp; 符号" in page and "*星号*" in page
     assert "治理 *星号* 与 <b>尖括号</b> & 符号" in docx_text(files_of_kind(out, "plan")[0])
 
 
-def test_two_builds_give_identical_bytes(tmp_path):
+def test_two_builds_give_identical_bytes(liuzhou_out, tmp_path):
+    """The session's build of the example (read only) and a second one."""
     plan = EXAMPLES / "liuzhou-2021" / "plan.yaml"
-    first, second = tmp_path / "a", tmp_path / "b"
-    assert run_cli("build", plan, "-o", first).exit_code == 0
+    first, second = liuzhou_out, tmp_path / "b"
     assert run_cli("build", plan, "-o", second).exit_code == 0
     assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
     for entry in manifest(first)["files"]:
@@ -86,9 +87,10 @@ def test_rebuild_rewrites_only_what_changed(tmp_path):
 
 
 def test_an_edited_file_is_kept_and_the_new_version_goes_beside_it_with_merge_off(tmp_path):
+    """One edited file, the plan's (every kind in a batch: test_batch.py, test_safe_writes.py)."""
     plan = write_plan(tmp_path, GOOD)
     out = tmp_path / "out"
-    run_cli("build", plan, "-o", out)
+    run_cli("build", plan, "-o", out, "--only", "plan")
     (docx_path,) = files_of_kind(out, "plan")
     import docx
     document = docx.Document(str(docx_path))
@@ -97,14 +99,14 @@ def test_an_edited_file_is_kept_and_the_new_version_goes_beside_it_with_merge_of
     edited = docx_path.read_bytes()
 
     plan.write_text(GOOD.replace("signed: start.first + 19 days", "signed: start.first + 22 days"), encoding="utf-8")
-    result = run_cli("build", plan, "-o", out, "--merge", "off")
+    result = run_cli("build", plan, "-o", out, "--merge", "off", "--only", "plan")
     assert result.exit_code == 0
     assert "已保留原文件" in result.output and "--force" in result.output
     assert docx_path.read_bytes() == edited
     beside = docx_path.with_name(docx_path.stem + "（新生成）.docx")
     assert beside.is_file() and "2021年8月23日" in docx_text(beside)
 
-    forced = run_cli("build", plan, "-o", out, "--force")
+    forced = run_cli("build", plan, "-o", out, "--force", "--only", "plan")
     assert forced.exit_code == 0
     assert "科室手工补充" not in docx_text(docx_path)
     assert "2021年8月23日" in docx_text(docx_path)
