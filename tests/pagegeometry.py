@@ -1,4 +1,4 @@
-"""The printed page as geometry: every character's box and every rule, from the PDF (pdfminer.six).
+"""The printed page as geometry: every character's box and every rule, from the PDF (PDFium).
 
 The measures a clerk takes with a ruler before filling a form in by hand or
 issuing a document: text clear of the cells' rules, header words whole, rows
@@ -9,9 +9,13 @@ pages are right.  Coordinates are points from the page's top left corner.
 
 from __future__ import annotations
 
+import ctypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 
 MM = 72 / 25.4
 CLEARANCE_MM = 1.0  # between a character and a cell's rule
@@ -76,47 +80,84 @@ class Sheet:
 
 
 def read_sheets(pdf: Path, numbers: set[int] | None = None) -> list[Sheet]:
-    """The pages (those ``numbers``, from 1, or all) with their glyphs and rules.  pdfminer reads a page
-    of Chinese text slowly: the page check reads only the pages its measures look at."""
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LTChar, LTCurve
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
+    """The pages (those ``numbers``, from 1, or all) with their glyphs and rules, read with PDFium.
 
-    manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=None)
-    interpreter = PDFPageInterpreter(manager, device)
+    The boxes are pdfminer.six's, which the measures' margins were set against: a glyph's is its
+    advance (the width the PDF's font gives it) by the font size, standing on the baseline (pdfminer
+    puts it on the font's /Descent, which LibreOffice writes as 0; PDFium's loose box spans the font's
+    ascent and descent, its tight box the ink); a rule's is its path's points, without the line's width
+    (PDFium's bounds include it).  LibreOffice draws at the page's top level, without forms."""
     sheets = []
-    wanted = None if numbers is None else {n - 1 for n in numbers}
-    with open(pdf, "rb") as handle:
-        for index, page in enumerate(PDFPage.get_pages(handle)):
-            if wanted is not None and index not in wanted:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for index in range(len(document)):
+            if numbers is not None and index + 1 not in numbers:
                 continue
-            interpreter.process_page(page)
-            layout = device.get_result()
-            height = layout.height
-            sheet = Sheet(layout.width, height, number=index + 1)
-            for item in _items(layout):
-                x0, y0, x1, y1 = item.bbox
-                if isinstance(item, LTChar):
-                    if item.get_text().strip():
-                        color = item.graphicstate.ncolor
-                        red = isinstance(color, tuple) and len(color) == 3 and color[0] > 0.8 and color[1] < 0.3
-                        sheet.glyphs.append(Glyph(item.get_text(), x0, height - y1, x1, height - y0, red))
-                elif isinstance(item, LTCurve) and (item.stroke or item.fill):
-                    rule = Rule(x0, height - y1, x1, height - y0)
-                    if rule.horizontal or rule.vertical:
-                        sheet.rules.append(rule)
+            page = document[index]
+            sheet = Sheet(*page.get_size(), number=index + 1)
+            texts = {}  # of each text object, by its address: its place in the page's content and its style
+            for place in range(raw.FPDFPage_CountObjects(page)):
+                obj = raw.FPDFPage_GetObject(page, place)
+                kind = raw.FPDFPageObj_GetType(obj)
+                if kind == raw.FPDF_PAGEOBJ_TEXT:
+                    texts[_address(obj)] = (place, *_text_style(obj))
+                elif kind == raw.FPDF_PAGEOBJ_PATH:
+                    sheet.rules += _rule(obj, sheet.height)
+            sheet.glyphs = _glyphs(page.get_textpage(), texts, sheet.height)
             sheets.append(sheet)
+    finally:
+        document.close()
     return sheets
 
 
-def _items(container):
-    for item in container:
-        if hasattr(item, "__iter__") and not hasattr(item, "get_text"):
-            yield from _items(item)
-        else:
-            yield item
+def _address(obj) -> int | None:
+    return ctypes.cast(obj, ctypes.c_void_p).value
+
+
+def _text_style(obj) -> tuple[bool, object, float]:
+    """Whether a text object is filled red, its font and its size."""
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    size = ctypes.c_float()
+    raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)
+    raw.FPDFTextObj_GetFontSize(obj, size)
+    return r.value > 0.8 * 255 and g.value < 0.3 * 255, raw.FPDFTextObj_GetFont(obj), size.value
+
+
+def _rule(obj, height: float) -> list[Rule]:
+    """A stroked or filled path as a rule, when it is one."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke) or not (fill.value or stroke.value):
+        return []
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xs, ys = [], []
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        raw.FPDFPathSegment_GetPoint(raw.FPDFPath_GetPathSegment(obj, i), x, y)
+        xs.append(m.a * x.value + m.c * y.value + m.e)
+        ys.append(m.b * x.value + m.d * y.value + m.f)
+    rule = Rule(min(xs), height - max(ys), max(xs), height - min(ys)) if xs else None
+    return [rule] if rule and (rule.horizontal or rule.vertical) else []
+
+
+def _glyphs(textpage: pdfium.PdfTextPage, texts: dict, height: float) -> list[Glyph]:
+    """The page's characters in the order its content draws them (PDFium's text page may order them otherwise)."""
+    found = []
+    x, y = ctypes.c_double(), ctypes.c_double()
+    advance = ctypes.c_float()
+    handle = textpage.raw
+    for i in range(textpage.count_chars()):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        text = "-" if code == 2 else chr(code)  # PDFium marks a hyphen that ends a line as U+0002
+        owner = texts.get(_address(raw.FPDFText_GetTextObject(handle, i)))
+        if not text.strip() or owner is None:  # the spaces and line ends PDFium adds have no owner
+            continue
+        place, red, font, size = owner
+        raw.FPDFText_GetCharOrigin(handle, i, x, y)
+        raw.FPDFFont_GetGlyphWidth(font, ord(text), size, advance)
+        glyph = Glyph(text, x.value, height - y.value - size, x.value + advance.value, height - y.value, red)
+        found.append((place, i, glyph))
+    return [glyph for _, _, glyph in sorted(found, key=lambda item: item[:2])]
 
 
 # --- the measures -----------------------------------------------------------------
