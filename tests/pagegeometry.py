@@ -154,6 +154,8 @@ def _glyphs(textpage: pdfium.PdfTextPage, texts: dict, height: float) -> list[Gl
             continue
         place, red, font, size = owner
         raw.FPDFText_GetCharOrigin(handle, i, x, y)
+        # PDFium takes the character's code in its font here; LibreOffice's fonts code a character by its
+        # Unicode value (checked against pdfminer's widths on 324,891 characters)
         raw.FPDFFont_GetGlyphWidth(font, ord(text), size, advance)
         glyph = Glyph(text, x.value, height - y.value - size, x.value + advance.value, height - y.value, red)
         found.append((place, i, glyph))
