@@ -336,6 +336,14 @@ def _bundled_roots() -> tuple[Path, ...]:
 
 
 def _is_bundled(path: Path) -> bool:
+    return _under_bundled(str(path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _under_bundled(path: str) -> bool:
+    """Resolving a path's links takes a system call a component, and a catalog asks this of every profile
+    it indexes: the answer is kept (it only decides whether a file's parse is kept while the file's size,
+    time and inode stay the same)."""
     parents = real_path(path).parents
     return any(root in parents for root in _bundled_roots())
 
