@@ -303,16 +303,15 @@ def _clean_text(value: str, filename: str, line: int | None, loc: tuple[str | in
 def load_file(path: Path, overlay: Overlay = DISK) -> Yaml:
     """The data of the YAML file at ``path``: from ``overlay`` when it lays a file there, else the disk."""
     path = Path(path)
-    if overlay.name_of(path) is None and _is_bundled(path):
+    if overlay.name_of(path) is None and _is_bundled(str(path)):
         return copy.deepcopy(_bundled(path))
     return _read(path, overlay)
 
 
 def load_fields(path: Path, keys: tuple[str, ...]) -> dict[str, Yaml]:
-    """Only ``keys`` of the mapping at ``path`` ({} if it holds no mapping): a catalog indexes every
-    profile by its name and parent, and of a bundled file copies no more than those."""
+    """Only ``keys`` of the mapping at ``path`` ({} if none): of a bundled file, no more is copied."""
     path = Path(path)
-    data = _bundled(path) if _is_bundled(path) else _read(path)
+    data = _bundled(path) if _is_bundled(str(path)) else _read(path)
     return {key: copy.deepcopy(data.get(key)) for key in keys} if isinstance(data, dict) else {}
 
 
@@ -322,9 +321,8 @@ def _read(path: Path, overlay: Overlay = DISK) -> Yaml:
     return load_text(decode_utf8(data, path), str(path))
 
 
-# The bundled data (vocabulary, profiles, campaigns) is read by every command, and the web page and
-# the test suite run many commands in one process: a bundled file is parsed once while it is
-# unchanged (its size, time of change and inode), and every caller gets a copy of its own.
+# The bundled data is read by every command, and the web page runs many in one process: a bundled
+# file is parsed once while unchanged (size, time of change, inode); each caller gets a copy of its own.
 _PARSED: dict[str, tuple[tuple[int, int, int], Yaml]] = {}
 
 
@@ -335,12 +333,8 @@ def _bundled_roots() -> tuple[Path, ...]:
     return real_path(resources.profiles_dir()), real_path(resources.templates_dir())
 
 
-def _is_bundled(path: Path) -> bool:
-    return _under_bundled(str(path))
-
-
 @functools.lru_cache(maxsize=4096)
-def _under_bundled(path: str) -> bool:
+def _is_bundled(path: str) -> bool:
     """Resolving a path's links takes a system call a component, and a catalog asks this of every profile
     it indexes: the answer is kept (it only decides whether a file's parse is kept while the file's size,
     time and inode stay the same)."""

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -147,6 +147,7 @@ class Manifest:
         self._entries = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape")
         self.produced: set[str] = set()  # logical paths
         self.paths: set[str] = set()  # where they went
+        self._added: list[str] = []  # the entries' paths, in the order written
 
     def add(self, artifact_path: str, path: str, kind: str, digest: str, extra: Mapping[str, object]) -> None:
         entry: Entry = {"path": path, "kind": kind, "sha256": digest, **extra}
@@ -154,9 +155,14 @@ class Manifest:
             entry["logical"] = artifact_path
         self.produced.add(artifact_path)
         self.paths.add(path)
+        self._added.append(path)
         self._entries.write(_entry_text(entry))
 
-    def close(self, meta: Mapping[str, object], carried: list[Entry]) -> None:
+    def close(self, meta: Mapping[str, object], carried: list[Entry], order: Sequence[str] | None = None) -> None:
+        """Write manifest.json.  ``order``, for a partial build: the paths of the manifest it updates, in
+        their order.  Each entry keeps its place there and the new ones follow, so that a partial build
+        that changed nothing leaves the manifest as it was, and one kind built after another gives the
+        manifest that building both at once gives."""
         for entry in carried:  # each with its path, kind and sha256: _carried took only those
             path = str(entry["path"])
             self.add(str(entry.get("logical", path)), path, str(entry["kind"]), str(entry["sha256"]),
@@ -176,15 +182,15 @@ class Manifest:
                     handle.write(data)
 
                 emit(head[:head.rindex("[]")] + "[")
-                self._entries.seek(0)
+                blocks: Iterable[str] = self._texts()
+                if order is not None:
+                    blocks = _kept_in_place(list(blocks), self._added, order)
                 first = True
                 text: list[str] = []
-                for line in self._entries:
-                    if line == "    {\n":
-                        text.append("\n" if first else ",\n")
-                        first = False
-                    text.append(line.rstrip("\n") + ("" if line == "    }\n" else "\n"))
-                    if len(text) > 4096:
+                for block in blocks:
+                    text.append(("\n" if first else ",\n") + block)
+                    first = False
+                    if len(text) > 1024:
                         emit("".join(text))
                         text.clear()
                 emit("".join(text) + ("]\n}\n" if first else "\n  ]\n}\n"))
@@ -197,6 +203,26 @@ class Manifest:
             if os.path.exists(temp):
                 os.unlink(temp)
             raise
+
+
+    def _texts(self) -> Iterator[str]:
+        """Each entry's text as written, in order, without its last line break."""
+        self._entries.seek(0)
+        lines: list[str] = []
+        for line in self._entries:
+            if line == "    {\n" and lines:  # an entry's first line: nested ones are indented further
+                yield "".join(lines)[:-1]
+                lines.clear()
+            lines.append(line)
+        if lines:
+            yield "".join(lines)[:-1]
+
+
+def _kept_in_place(entries: list[str], paths: list[str], order: Sequence[str]) -> list[str]:
+    """``entries`` (of ``paths``) in the places their paths have in ``order``, the others after, as they came."""
+    place = {path: number for number, path in enumerate(order)}
+    ranked = sorted(range(len(entries)), key=lambda i: (place.get(paths[i], len(place)), i))
+    return [entries[i] for i in ranked]
 
 
 def _entry_text(entry: Entry) -> str:
@@ -263,7 +289,8 @@ def _write_locked(out_dir: Path, artifacts: list[Artifact], meta: Mapping[str, o
             for stream in streams:
                 stream(out_dir, known, force, report, manifest, journal)
             carried = _carried(out_dir, previous, landed, manifest) if partial else []
-            manifest.close(meta, carried)
+            order = [str(e.get("path")) for e in manifest_entries(previous)] if partial else None
+            manifest.close(meta, carried, order)
             if merger is not None:
                 merger.store.prune({sha for e in carried if isinstance(sha := e.get("sha256"), str)})
             _roll_back(out_dir, landed, manifest.paths | {str(e["path"]) for e in carried}, previous)
