@@ -9,6 +9,9 @@ from openpyxl import load_workbook
 
 from conftest import EXAMPLES, docx_text, files_of_kind, manifest, run_cli, run_into, seed_text, squash, write_plan
 
+# guangxi's build is made once, on one worker
+pytestmark = pytest.mark.xdist_group("annexes")
+
 SEED = seed_text("003")
 
 

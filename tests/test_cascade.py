@@ -12,6 +12,9 @@ from planmaker.inputs.catalog import Catalog
 from planmaker.inputs.divisions import national
 from planmaker.plan.resolve import resolve
 
+# the cascade of 柳州 is made once, on one worker
+pytestmark = pytest.mark.xdist_group("cascade")
+
 
 @pytest.fixture(scope="module")
 def cascaded(tmp_path_factory):

@@ -114,6 +114,7 @@ def capped(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("capped")  # the child under the cap runs every example once, on one worker
 @pytest.mark.parametrize("name, exits, says", [
     ("import-inflating-docx", (2,), "压缩"),
     ("plan-dev-zero", (2,), "设备文件"),

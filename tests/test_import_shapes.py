@@ -15,6 +15,9 @@ from docx import Document
 from conftest import docx_text, files_of_kind, run_cli
 from received_docs import DOCUMENTS, FORWARDED, as_docx, as_text
 
+# the module's imports (one through LibreOffice) are made once, on one worker
+pytestmark = pytest.mark.xdist_group("import_shapes")
+
 UNTITLED = "{# 本条没有小标题：编号之后即正文 #}"
 
 

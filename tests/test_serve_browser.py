@@ -27,8 +27,10 @@ from serve_support import (
     zip_bomb,
 )
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                reason="需要 chromium 和 chromium-driver（README 的测试命令会安装）")
+# one browser for the module, on one worker
+pytestmark = [pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                                 reason="需要 chromium 和 chromium-driver（README 的测试命令会安装）"),
+              pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,9 @@ from planmaker.office.stats_layout import read_metadata
 from planmaker.plan.resolve import resolve
 from problem_campaign import problem_campaign
 
+# the county's and the city's collections are made once, on one worker
+pytestmark = pytest.mark.xdist_group("stats_rules")
+
 ROOT = Path(__file__).resolve().parent.parent
 COUNTIES = ["chengzhong", "liubei", "liucheng", "liujiang", "liunan", "luzhai", "rongan", "rongshui",
             "sanjiang", "yufeng"]
