@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import posixpath
-import zipfile
 from typing import Any, cast
 from xml.sax.saxutils import escape
 
@@ -83,14 +81,9 @@ def _saved_parts(document) -> dict[str, bytes]:
     return parts.parts
 
 
-def minimal_docx(data: bytes, title: str, author: str, when: dt.datetime) -> bytes:
-    """The package ``data`` (a saved .docx) with only what its document uses, the same bytes for the same
-    document (office/ooxml.py)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return _minimal({name: source.read(name) for name in source.namelist()}, title, author, when)
-
-
 def _minimal(parts: dict[str, bytes], title: str, author: str, when: dt.datetime) -> bytes:
+    """The package of ``parts`` with only what its document uses, the same bytes for the same document
+    (office/ooxml.py)."""
     kept = _reachable(parts)
     parts = {name: body for name, body in parts.items() if name in kept}
     for name in _word_xml(parts):
