@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import openpyxl
 
+import zipbombs
 from conftest import SEEDS, write_plan
 from planmaker.web.app import create_app
 from planmaker.web.context import Settings
@@ -85,8 +86,7 @@ def seed_docx(folder: Path, seed: str = "001") -> Path:
 
 def zip_bomb(path: Path) -> Path:
     """A zip of one form-named member that inflates a thousandfold (under the size cap on disk)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("统计表.xlsx", b"\0" * (8 * 1024 * 1024))
+    zipbombs.zip_bomb(path, "统计表.xlsx", 8)
     return path
 
 
