@@ -95,7 +95,7 @@ class _Sheet:
         self.ws = self.book.active
         self.ncols = len(header)
         ws = self.ws
-        self.styles = CellStyles()
+        self._styles = CellStyles()
         self.put(1, 1, title, font=_TITLE, border=None, align=_CENTRED)
         merge_unbordered(ws, 1, 1, 1, self.ncols)
         ws.row_dimensions[1].height = 48
@@ -123,7 +123,7 @@ class _Sheet:
         if isinstance(value, str) and value:
             cell.data_type = "s"  # text that starts with “=” stays text, never a formula
         align = align or _WRAPPED["left" if isinstance(value, str) and len(value) > 8 else "center"]
-        self.styles.apply(cell, font or _BODY, align, border, fill, protection)
+        self._styles.apply(cell, font or _BODY, align, border, fill, protection)
         return cell
 
     def field(self, row, col, value, wide: bool):

@@ -204,7 +204,6 @@ class Manifest:
                 os.unlink(temp)
             raise
 
-
     def _texts(self) -> Iterator[str]:
         """Each entry's text as written, in order, without its last line break."""
         self._entries.seek(0)
