@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,8 +130,9 @@ def _plan_text(parent: Resolved, child: Jurisdiction, data: dict, lead_days: int
 
 
 def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
-            lead_days: int = DEFAULT_LEAD_DAYS, force: bool = False, only: Iterable[str] | None = None) -> CascadeResult:
-    """Each child's plan file, and its documents (those of the kinds ``only`` names, or all) built from it."""
+            lead_days: int = DEFAULT_LEAD_DAYS, force: bool = False, only: Sequence[str] | None = None) -> CascadeResult:
+    """Each child's plan file, and its documents (those of the kinds ``only`` names, or all) built from it
+    (``only`` is read once for each child: a sequence, not a generator)."""
     catalog = catalog or Catalog()
     parent = resolve(Path(plan_path), catalog)
     children = catalog.children_of(parent.jurisdiction)
@@ -167,7 +168,7 @@ def cascade(plan_path: Path, out_dir: Path, catalog: Catalog | None = None,
 
 
 def _render_children(children: list[Jurisdiction], out_dir: Path, plan_files: list[Artifact], catalog: Catalog,
-                     force: bool, only: Iterable[str] | None) -> list[Rendered]:
+                     force: bool, only: Sequence[str] | None) -> list[Rendered]:
     """Every child rendered in memory before anything is written, so that one child's error (an edited
     plan that no longer parses, a profile without a role) stops the cascade with every child's problems
     listed; the rendered documents are then written as they are.
